@@ -1,0 +1,11 @@
+/**
+ * Key management for applications (secure application entities, SAEs): keys for an SAE
+ * pair, keys by ID, pool status and pool events. Protocol adapters such as ETSI GS QKD
+ * 014 are thin layers over {@link org.qkdv2i.kmm.api.KeyManager}.
+ */
+@Version("1.0.0")
+@Export
+package org.qkdv2i.kmm.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
