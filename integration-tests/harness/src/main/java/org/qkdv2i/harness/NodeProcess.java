@@ -1,0 +1,162 @@
+package org.qkdv2i.harness;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One trusted node as a real JVM process started from the exported node.jar, configured
+ * through files in its deploy/ folder exactly as an integrator would.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    public final String nodeId;
+    public final Path home;
+    public final int etsiPort;
+    public final int peerPort;
+    private Process process;
+    private long startedAt;
+    private long readyNanos;
+
+    public NodeProcess(String nodeId, Path home, int etsiPort, int peerPort) {
+        this.nodeId = nodeId;
+        this.home = home;
+        this.etsiPort = etsiPort;
+        this.peerPort = peerPort;
+    }
+
+    public Path deploy() {
+        return home.resolve("deploy");
+    }
+
+    public Path log() {
+        return home.resolve("node.log");
+    }
+
+    /** Writes a factory configuration in Felix's typed .config format. */
+    public void config(String factoryPid, String name, Map<String, Object> properties) throws IOException {
+        Files.createDirectories(deploy());
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            text.append(e.getKey()).append('=').append(typed(e.getValue())).append('\n');
+        }
+        Files.writeString(deploy().resolve(factoryPid + "-" + name + ".config"), text);
+    }
+
+    public void deployBundle(Path jar) throws IOException {
+        Files.createDirectories(deploy());
+        Files.copy(jar, deploy().resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String typed(Object value) {
+        if (value instanceof Integer) {
+            return "I\"" + value + "\"";
+        }
+        if (value instanceof Long) {
+            return "L\"" + value + "\"";
+        }
+        if (value instanceof Double) {
+            return "D\"" + value + "\"";
+        }
+        if (value instanceof Boolean) {
+            return "B\"" + value + "\"";
+        }
+        if (value instanceof List<?> list) {
+            List<String> parts = new ArrayList<>();
+            for (Object o : list) {
+                parts.add(quote(String.valueOf(o)));
+            }
+            return "[" + String.join(",", parts) + "]";
+        }
+        return quote(String.valueOf(value));
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Starts the JVM and waits until its ETSI 014 port accepts connections. */
+    public void start(Path nodeJar) throws Exception {
+        startedAt = System.nanoTime();
+        Files.createDirectories(home);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", nodeJar.toString())
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        process = pb.start();
+        awaitPort(etsiPort, Duration.ofSeconds(60));
+        readyNanos = System.nanoTime() - startedAt;
+    }
+
+    /** Time from process start until the ETSI 014 port accepted a connection. */
+    public Duration startupTime() {
+        return Duration.ofNanos(readyNanos);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private void awaitPort(int port, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node " + nodeId + " exited with " + process.exitValue()
+                        + "; log:\n" + tail());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                process.waitFor(50, TimeUnit.MILLISECONDS);
+            }
+        }
+        throw new IllegalStateException("node " + nodeId + " did not open port " + port + " within " + timeout
+                + "; log:\n" + tail());
+    }
+
+    /** kill -9: no shutdown hooks, no chance to flush anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public static Map<String, Object> props(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
