@@ -44,6 +44,12 @@ public final class EtsiClient {
     private final String base;
 
     public EtsiClient(Path pkcs12, char[] password, Path caPem, int port) throws Exception {
+        http = httpClient(pkcs12, password, caPem);
+        base = "https://localhost:" + port + "/api/v1/keys/";
+    }
+
+    /** An HTTP/1.1 client authenticated by the PKCS#12 client certificate, trusting the CA in {@code caPem}. */
+    public static HttpClient httpClient(Path pkcs12, char[] password, Path caPem) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(pkcs12)) {
             ks.load(in, password);
@@ -62,9 +68,8 @@ public final class EtsiClient {
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        http = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
+        return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        base = "https://localhost:" + port + "/api/v1/keys/";
     }
 
     public Response encKeys(String slaveSaeId, int number, int size) throws Exception {
