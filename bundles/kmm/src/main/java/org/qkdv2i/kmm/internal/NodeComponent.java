@@ -1,0 +1,548 @@
+package org.qkdv2i.kmm.internal;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.prng.SP800SecureRandomBuilder;
+import org.osgi.annotation.bundle.Capability;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.qkdv2i.kmm.api.KeyEvent;
+import org.qkdv2i.kmm.api.KeyEventListener;
+import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.kmm.internal.core.Directory;
+import org.qkdv2i.kmm.internal.core.Kek;
+import org.qkdv2i.kmm.internal.core.KmmCore;
+import org.qkdv2i.kmm.internal.core.KmmSettings;
+import org.qkdv2i.kmm.internal.core.Qos;
+import org.qkdv2i.kmm.internal.peer.HttpsPeerTransport;
+import org.qkdv2i.kmm.internal.peer.PeerServer;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.KeyBlockSink;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.qkd.api.QkdDriver;
+import org.qkdv2i.tls.NodeTls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KMM of one node (one factory configuration per node; several may share a framework).
+ * Registers {@link KeyManager} with {@code qkd.node=<nodeId>}, feeds the pools from the
+ * {@link QkdDriver}s of this node and talks to peer KMMs over mutual TLS.
+ */
+// KeyManager is registered by hand (with qkd.node); announce it to the resolver anyway
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.KeyManager\"",
+        uses = KeyManager.class)
+@Component(name = NodeComponent.PID, configurationPid = NodeComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, service = {}, immediate = true)
+@Designate(ocd = NodeComponent.Config.class, factory = true)
+public final class NodeComponent {
+
+    public static final String PID = "org.qkdv2i.kmm.Node";
+    private static final Logger LOG = LoggerFactory.getLogger(NodeComponent.class);
+
+    @ObjectClassDefinition(name = "QKD-V2I key management module (node)", description = "The KMM of one trusted "
+            + "node: key pools per QKD link, encrypted durable store, SAE key delivery, peer KMM channel.")
+    public @interface Config {
+        @AttributeDefinition(description = "ID of this node (its KME ID); drivers with this local node ID are bound")
+        String nodeId();
+
+        @AttributeDefinition(required = false, description = "Folder of the key store file (keys.mv.db); "
+                + "empty = data/<nodeId>")
+        String dataDir() default "";
+
+        @AttributeDefinition(required = false, description = "Key-encryption key file (32 bytes, owner-only, "
+                + "created if absent; refused if group/others may read it); empty = keys/<nodeId>.kek")
+        String kekFile() default "";
+
+        @AttributeDefinition(description = "Size of one stored key in bits (multiple of 8); key blocks are cut "
+                + "into stored keys of this size. Changing it needs a fresh store.")
+        int storedKeyBits() default 256;
+
+        @AttributeDefinition(description = "Smallest key size an SAE may request, bits (ETSI 014 min_key_size)")
+        int minKeyBits() default 64;
+
+        @AttributeDefinition(description = "Largest key size an SAE may request, bits (ETSI 014 max_key_size)")
+        int maxKeyBits() default 4096;
+
+        @AttributeDefinition(description = "Most keys in one request (ETSI 014 max_key_per_request)")
+        int maxKeysPerRequest() default 128;
+
+        @AttributeDefinition(description = "Capacity of one link pool in stored keys (both halves); "
+                + "stored keys arriving when it is full are dropped and counted")
+        long maxKeysPerLink() default 100000;
+
+        @AttributeDefinition(description = "POOL_LOW when this node's half of a link holds fewer stored keys")
+        long lowWaterKeys() default 100;
+
+        @AttributeDefinition(description = "Lifetime of a stored key in seconds, then it is destroyed; 0 = no expiry")
+        long keyLifetimeSeconds() default 86400;
+
+        @AttributeDefinition(description = "Most additional slave SAE IDs in one request (ETSI 014 max_SAE_ID_count)")
+        int maxSaeIdCount() default 8;
+
+        @AttributeDefinition(description = "Address the peer KMM endpoint binds to")
+        String peerHost() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port of the peer KMM endpoint (HTTPS, mutual TLS); 0 = no endpoint")
+        int peerPort() default 0;
+
+        @AttributeDefinition(required = false, description = "Peer KMMs as NODE_ID=https://host:port, one per "
+                + "adjacent node; only these nodes may call the peer endpoint")
+        String[] peers() default {};
+
+        @AttributeDefinition(description = "Timeout of one call to a peer KMM, milliseconds")
+        long peerTimeoutMillis() default 2000;
+    }
+
+    private final BundleContext context;
+    private final Map<SaeEntry, Boolean> saeEntries = new ConcurrentHashMap<>();
+    private final Map<QosEntry, Boolean> qosEntries = new ConcurrentHashMap<>();
+    private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<QkdDriver, Sink> drivers = new ConcurrentHashMap<>();
+    private final List<NodeTls> tlsCandidates = new CopyOnWriteArrayList<>();
+    private final ExecutorService eventThread;
+    private final ScheduledExecutorService sweeper;
+
+    private volatile Config config;
+    private volatile Map<String, String> peers = Map.of();
+    private volatile KmmCore core;
+    private ServiceRegistration<KeyManager> registration;
+    private NodeTls activeTls;
+    private PeerServer peerServer;
+    private HttpsPeerTransport peerClient;
+
+    @Activate
+    public NodeComponent(BundleContext context, Config config) throws Exception {
+        this.context = context;
+        this.config = config;
+        String id = requireNodeId(config);
+        this.eventThread = Executors.newSingleThreadExecutor(r -> daemon(r, "kmm-events-" + id));
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kmm-sweep-" + id));
+        try {
+            start(config);
+        } catch (Exception | Error e) {
+            eventThread.shutdownNow();
+            sweeper.shutdownNow();
+            throw e;
+        }
+        scheduleSweep();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static String requireNodeId(Config c) {
+        if (c.nodeId() == null || c.nodeId().isBlank()) {
+            LOG.error("KMM configuration {} has no nodeId; not starting", PID);
+            throw new IllegalArgumentException("nodeId is required");
+        }
+        return c.nodeId().strip();
+    }
+
+    private synchronized void start(Config c) throws Exception {
+        String nodeId = requireNodeId(c);
+        KmmSettings settings = settings(c);
+        Path dataDir = Path.of(blank(c.dataDir()) ? "data/" + nodeId : c.dataDir());
+        Path kekFile = Path.of(blank(c.kekFile()) ? "keys/" + nodeId + ".kek" : c.kekFile());
+        SecureRandom drbg = drbg(nodeId);
+        byte[] kek;
+        try {
+            kek = Kek.loadOrCreate(kekFile, drbg);
+        } catch (java.io.IOException e) {
+            LOG.error("node {}: KMM not started: {}", nodeId, e.getMessage());
+            throw e;
+        }
+        try {
+            core = new KmmCore(settings, dataDir, kek, directory(), Clock.systemUTC(), drbg, this::publish);
+        } finally {
+            Arrays.fill(kek, (byte) 0);
+        }
+        peers = parsePeers(nodeId, c.peers());
+        for (QkdDriver d : drivers.keySet()) {
+            attach(d);
+        }
+        for (NodeTls tls : tlsCandidates) {
+            tlsArrived(tls);
+        }
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(KeyManager.NODE_PROPERTY, nodeId);
+        props.put("service.description", "QKD-V2I KMM of node " + nodeId);
+        registration = context.registerService(KeyManager.class, core, props);
+        LOG.info("node {}: KMM started (store {}, stored keys of {} bits, {} peers)", nodeId, dataDir,
+                settings.storedKeyBits(), peers.size());
+    }
+
+    private void scheduleSweep() {
+        sweeper.scheduleWithFixedDelay(() -> {
+            KmmCore c = core;
+            if (c != null) {
+                try {
+                    c.sweep();
+                } catch (RuntimeException e) {
+                    LOG.warn("node {}: expiry sweep failed: {}", c.nodeId(), e.toString());
+                }
+            }
+        }, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private static SecureRandom drbg(String nodeId) {
+        // NIST SP 800-90A Hash_DRBG (SHA-512) seeded from the OS entropy source
+        return new SP800SecureRandomBuilder(new SecureRandom(), true)
+                .setPersonalizationString(("qkdv2i-kmm/" + nodeId).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .buildHash(new SHA512Digest(), null, false);
+    }
+
+    private static KmmSettings settings(Config c) {
+        return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
+                c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
+                c.maxSaeIdCount());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    static Map<String, String> parsePeers(String nodeId, String[] entries) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (entries == null) {
+            return out;
+        }
+        for (String e : entries) {
+            if (blank(e)) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            if (eq <= 0 || !e.substring(eq + 1).strip().startsWith("https://")) {
+                LOG.warn("node {}: ignoring peers entry '{}': expected NODE_ID=https://host:port", nodeId, e);
+                continue;
+            }
+            out.put(e.substring(0, eq).strip(), e.substring(eq + 1).strip());
+        }
+        return Map.copyOf(out);
+    }
+
+    @Modified
+    synchronized void modified(Config c) throws Exception {
+        Config old = config;
+        config = c;
+        boolean identity = !requireNodeId(c).equals(old.nodeId().strip()) || c.storedKeyBits() != old.storedKeyBits()
+                || !c.dataDir().equals(old.dataDir()) || !c.kekFile().equals(old.kekFile());
+        if (identity) {
+            LOG.info("node {}: node ID, store or stored key size changed: reopening the KMM", old.nodeId());
+            stop();
+            start(c);
+            return;
+        }
+        core.updateSettings(settings(c));
+        Map<String, String> newPeers = parsePeers(c.nodeId(), c.peers());
+        boolean endpoint = c.peerPort() != old.peerPort() || !c.peerHost().equals(old.peerHost());
+        peers = newPeers;
+        if (endpoint && activeTls != null) {
+            NodeTls tls = activeTls;
+            stopPeer();
+            startPeer(tls);
+        }
+        LOG.info("node {}: configuration updated (lifetime {} s, capacity {}, low water {}, {} peers)", c.nodeId(),
+                c.keyLifetimeSeconds(), c.maxKeysPerLink(), c.lowWaterKeys(), newPeers.size());
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        stop();
+        sweeper.shutdownNow();
+        eventThread.shutdown();
+    }
+
+    private void stop() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping
+            }
+            registration = null;
+        }
+        stopPeer();
+        for (Map.Entry<QkdDriver, Sink> e : drivers.entrySet()) {
+            detach(e.getKey(), e.getValue());
+            e.setValue(Sink.NONE);
+        }
+        KmmCore c = core;
+        core = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- SAEs and QoS
+
+    @Reference(service = SaeEntry.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindSae(SaeEntry e) {
+        saeEntries.put(e, Boolean.TRUE);
+    }
+
+    void unbindSae(SaeEntry e) {
+        saeEntries.remove(e);
+    }
+
+    @Reference(service = QosEntry.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindQos(QosEntry e) {
+        qosEntries.put(e, Boolean.TRUE);
+    }
+
+    void unbindQos(QosEntry e) {
+        qosEntries.remove(e);
+    }
+
+    private Directory directory() {
+        return new Directory() {
+            @Override
+            public Map<String, String> saes() {
+                Map<String, String> m = new HashMap<>();
+                for (SaeEntry e : saeEntries.keySet()) {
+                    m.put(e.saeId(), e.nodeId());
+                }
+                return m;
+            }
+
+            @Override
+            public Optional<Qos> qos(String master, String slave) {
+                return qosEntries.keySet().stream().map(QosEntry::qos).filter(q -> q.match(master, slave) >= 0)
+                        .max(Comparator.comparingInt(q -> q.match(master, slave)));
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    @Reference(service = KeyEventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindListener(KeyEventListener l) {
+        listeners.add(l);
+    }
+
+    void unbindListener(KeyEventListener l) {
+        listeners.remove(l);
+    }
+
+    private void publish(KeyEvent event) {
+        try {
+            eventThread.execute(() -> {
+                for (KeyEventListener l : listeners) {
+                    try {
+                        l.keyEvent(event);
+                    } catch (RuntimeException e) {
+                        LOG.warn("node {}: key event listener {} failed: {}", event.nodeId(), l, e.toString());
+                    }
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            // node shutting down
+        }
+    }
+
+    // ---------------------------------------------------------------- drivers
+
+    /** Forwards a driver's output to the current core; replaced when the core is reopened. */
+    private static final class Sink implements KeyBlockSink {
+        static final Sink NONE = new Sink(null, null);
+        final LinkEnd end;
+        final KmmCore core;
+
+        Sink(LinkEnd end, KmmCore core) {
+            this.end = end;
+            this.core = core;
+        }
+
+        @Override
+        public void keyBlock(KeyBlock block) {
+            if (core == null) {
+                block.destroy();
+                return;
+            }
+            try {
+                core.keyBlock(end, block);
+            } catch (RuntimeException e) {
+                block.destroy();
+                LOG.warn("node {} link {}: key block {} not stored: {}", end.localNodeId(), end.linkId(), block.id(),
+                        e.toString());
+            }
+        }
+
+        @Override
+        public void status(LinkStatus status) {
+            if (core != null) {
+                core.linkStatus(end, status);
+            }
+        }
+    }
+
+    @Reference(service = QkdDriver.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindDriver(QkdDriver driver) {
+        drivers.put(driver, Sink.NONE);
+        if (core != null) {
+            attach(driver);
+        }
+    }
+
+    synchronized void unbindDriver(QkdDriver driver) {
+        Sink sink = drivers.remove(driver);
+        if (sink != null && sink != Sink.NONE) {
+            detach(driver, sink);
+            if (core != null) {
+                core.driverPresent(sink.end, false);
+            }
+        }
+    }
+
+    private void attach(QkdDriver driver) {
+        LinkEnd end;
+        try {
+            end = driver.linkEnd();
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: ignoring a driver whose linkEnd() failed: {}", core.nodeId(), e.toString());
+            return;
+        }
+        if (!core.nodeId().equals(end.localNodeId())) {
+            return; // another node's driver (several nodes in one framework)
+        }
+        Sink sink = new Sink(end, core);
+        drivers.put(driver, sink);
+        try {
+            core.driverPresent(end, true);
+            core.linkStatus(end, driver.status());
+            driver.attach(sink);
+            LOG.info("node {} link {}: driver attached (peer node {}, role {})", end.localNodeId(), end.linkId(),
+                    end.peerNodeId(), end.role());
+        } catch (RuntimeException e) {
+            drivers.put(driver, Sink.NONE);
+            LOG.warn("node {} link {}: driver could not be attached: {}", end.localNodeId(), end.linkId(),
+                    e.toString());
+        }
+    }
+
+    private static void detach(QkdDriver driver, Sink sink) {
+        if (sink == Sink.NONE) {
+            return;
+        }
+        try {
+            driver.detach(sink);
+            LOG.info("node {} link {}: driver detached", sink.end.localNodeId(), sink.end.linkId());
+        } catch (RuntimeException e) {
+            // the driver bundle may be stopping; it must not call the sink any more either way
+            LOG.info("node {} link {}: driver detach failed ({}), ignoring", sink.end.localNodeId(),
+                    sink.end.linkId(), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- peer channel
+
+    @Reference(service = NodeTls.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindTls(NodeTls tls) {
+        tlsCandidates.add(tls);
+        if (core != null) {
+            tlsArrived(tls);
+        }
+    }
+
+    synchronized void unbindTls(NodeTls tls) {
+        tlsCandidates.remove(tls);
+        if (tls == activeTls) {
+            stopPeer();
+            for (NodeTls other : tlsCandidates) {
+                tlsArrived(other);
+            }
+        }
+    }
+
+    private void tlsArrived(NodeTls tls) {
+        if (activeTls == null && core != null && core.nodeId().equals(tls.nodeId())) {
+            startPeer(tls);
+        }
+    }
+
+    private void startPeer(NodeTls tls) {
+        Config c = config;
+        String nodeId = core.nodeId();
+        activeTls = tls;
+        try {
+            peerClient = new HttpsPeerTransport(tls, () -> peers, () -> config.peerTimeoutMillis());
+            core.setTransport(peerClient);
+        } catch (Exception e) {
+            LOG.error("node {}: peer KMM client could not start: {}", nodeId, e.toString());
+        }
+        if (c.peerPort() > 0) {
+            KmmCore target = core;
+            PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),
+                    target::reserve);
+            try {
+                server.start();
+                peerServer = server;
+            } catch (Exception e) {
+                server.close();
+                LOG.error("node {}: peer KMM endpoint on {}:{} could not start: {}", nodeId, c.peerHost(),
+                        c.peerPort(), e.toString());
+            }
+        }
+    }
+
+    private void stopPeer() {
+        if (core != null) {
+            core.setTransport(null);
+        }
+        if (peerServer != null) {
+            peerServer.close();
+            peerServer = null;
+        }
+        if (peerClient != null) {
+            peerClient.close();
+            peerClient = null;
+        }
+        activeTls = null;
+    }
+
+    /** For diagnostics: configured peer node IDs. */
+    Set<String> peerIds() {
+        return peers.keySet();
+    }
+}

@@ -1,0 +1,932 @@
+package org.qkdv2i.kmm.internal.core;
+
+import static org.qkdv2i.kmm.api.KeyManagerException.Reason.BAD_REQUEST;
+import static org.qkdv2i.kmm.api.KeyManagerException.Reason.KEYS_NOT_FOUND;
+import static org.qkdv2i.kmm.api.KeyManagerException.Reason.UNAUTHORIZED;
+import static org.qkdv2i.kmm.api.KeyManagerException.Reason.UNAVAILABLE;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.qkdv2i.kmm.api.Key;
+import org.qkdv2i.kmm.api.KeyEvent;
+import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.KeyRequest;
+import org.qkdv2i.kmm.api.PairStatus;
+import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ReservedKey;
+import org.qkdv2i.kmm.internal.core.Vault.PartMeta;
+import org.qkdv2i.kmm.internal.core.Vault.Pending;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.LinkState;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key management logic of one node, free of OSGi so that tests can run two of them
+ * side by side. Thread safe: state changes happen under the core's monitor, and the call
+ * to the peer KMM during {@link #newKeys} happens outside it (stored keys being reserved
+ * are held "in flight" meanwhile), so two nodes reserving at each other never deadlock.
+ */
+public final class KmmCore implements KeyManager, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KmmCore.class);
+    private static final int RESERVE_ATTEMPTS = 4;
+
+    private enum Level { NORMAL, LOW, EMPTY }
+
+    private record Part(UUID id, long seq, long storedAt) {
+    }
+
+    /** In-memory index of one link pool: IDs and times only, never key bytes. */
+    private static final class Link {
+        final String linkId;
+        final String peerNodeId;
+        /** This node's half, oldest first (FIFO allocation). */
+        final ArrayDeque<Part> own = new ArrayDeque<>();
+        /** The peer's half: served here by ID once the peer reserved them. */
+        final LinkedHashMap<UUID, Part> peer = new LinkedHashMap<>();
+        int inFlight;
+        boolean driverPresent;
+        LinkStatus status;
+        long delivered;
+        long expired;
+        long dropped;
+        Level level = Level.EMPTY;
+
+        Link(String linkId, String peerNodeId) {
+            this.linkId = linkId;
+            this.peerNodeId = peerNodeId;
+        }
+
+        long total() {
+            return own.size() + inFlight + peer.size();
+        }
+    }
+
+    private final String nodeId;
+    private final int storedKeyBits;
+    private volatile KmmSettings settings;
+    private final Directory directory;
+    private final Clock clock;
+    private final SecureRandom drbg;
+    private final Consumer<KeyEvent> events;
+    private final Vault vault;
+    private volatile PeerTransport transport;
+
+    private final Map<String, Link> links = new TreeMap<>();
+    /** Keys waiting for slave SAEs: peer reservations (with parts) and local DRBG keys (without). */
+    private final Map<UUID, Pending> pending = new HashMap<>();
+    /** Stored key (of a peer half) → the reservation holding it. */
+    private final Map<UUID, UUID> reservedParts = new HashMap<>();
+    private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    private long seq;
+    private long localDelivered;
+    private long localExpired;
+
+    /**
+     * Opens (or creates) the store in {@code dataDir}.
+     *
+     * @param kek    32-byte key-encryption key; copied, the caller zeroises its array
+     * @param drbg   randomness for local keys, key IDs and GCM nonces
+     * @param events receives pool and link events (called under the core's lock: hand off quickly)
+     */
+    public KmmCore(KmmSettings settings, Path dataDir, byte[] kek, Directory directory, Clock clock,
+            SecureRandom drbg, Consumer<KeyEvent> events) throws IOException {
+        this.nodeId = settings.nodeId();
+        this.storedKeyBits = settings.storedKeyBits();
+        this.settings = settings;
+        this.directory = directory;
+        this.clock = clock;
+        this.drbg = drbg;
+        this.events = events;
+        this.vault = Vault.open(dataDir, new Sealer(kek, drbg));
+        load();
+    }
+
+    private synchronized void load() {
+        vault.links().forEach((l, p) -> links.put(l, new Link(l, p)));
+        List<PartMeta> all = new ArrayList<>();
+        vault.forEachPart(all::add);
+        all.sort(Comparator.comparingLong(PartMeta::seq));
+        for (PartMeta m : all) {
+            Link link = links.get(m.linkId());
+            if (link == null) {
+                continue;
+            }
+            seq = Math.max(seq, m.seq() + 1);
+            Part part = new Part(m.id(), m.seq(), m.storedAt());
+            if (nodeId.equals(KeyIds.owner(link.linkId, m.id(), nodeId, link.peerNodeId))) {
+                link.own.addLast(part);
+            } else {
+                link.peer.put(m.id(), part);
+            }
+        }
+        vault.forEachPending(p -> {
+            pending.put(p.keyId(), p);
+            p.parts().forEach(part -> reservedParts.put(part, p.keyId()));
+        });
+        vault.forEachLocal(p -> pending.put(p.keyId(), p));
+        for (Link link : links.values()) {
+            link.level = levelOf(link);
+        }
+        LOG.info("node {}: key store {} opened: {} links, {} stored keys, {} keys waiting for slave SAEs",
+                nodeId, vault.file(), links.size(), all.size(), pending.size());
+    }
+
+    public void setTransport(PeerTransport transport) {
+        this.transport = transport;
+    }
+
+    public synchronized void updateSettings(KmmSettings s) {
+        if (!s.nodeId().equals(nodeId) || s.storedKeyBits() != storedKeyBits) {
+            throw new IllegalArgumentException("nodeId and storedKeyBits cannot change while the node runs");
+        }
+        this.settings = s;
+        for (Link link : links.values()) {
+            checkLevel(link);
+        }
+    }
+
+    public KmmSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    // ------------------------------------------------------------------ drivers
+
+    /** A driver for the link was bound (or left, with {@code present=false}). */
+    public synchronized void driverPresent(LinkEnd end, boolean present) {
+        Link link = link(end);
+        link.driverPresent = present;
+        if (!present) {
+            vault.commit();
+            fire(KeyEvent.Type.LINK_DOWN, link, "driver for link " + link.linkId + " left; pool keeps serving");
+        }
+    }
+
+    public synchronized void linkStatus(LinkEnd end, LinkStatus status) {
+        Link link = link(end);
+        LinkState before = link.status == null ? null : link.status.state();
+        link.status = status;
+        LinkState now = status.state();
+        if (before == now) {
+            return;
+        }
+        switch (now) {
+            case UP, DEGRADED -> {
+                if (before != LinkState.UP && before != LinkState.DEGRADED) {
+                    fire(KeyEvent.Type.LINK_UP, link, "link " + link.linkId + " is " + now + " " + status.reason());
+                }
+            }
+            case DOWN -> fire(KeyEvent.Type.LINK_DOWN, link, "link " + link.linkId + " is down " + status.reason());
+            case ABORTED_EAVESDROPPING -> fire(KeyEvent.Type.LINK_EAVESDROPPING, link,
+                    "link " + link.linkId + " aborted a round for eavesdropping " + status.reason());
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * Splits a block into stored keys of {@code storedKeyBits}; stored key i gets
+     * {@link KeyIds#storedKeyId(UUID, int)}, the remainder is zeroised and dropped. Takes
+     * ownership of the block and destroys it.
+     */
+    public void keyBlock(LinkEnd end, KeyBlock block) {
+        byte[] bytes = block.key();
+        int stored = 0;
+        int dropped = 0;
+        int dup = 0;
+        Link link;
+        try {
+            synchronized (this) {
+                link = link(end);
+                int per = storedKeyBits / 8;
+                int n = bytes.length / per;
+                long now = clock.millis();
+                byte[] part = new byte[per];
+                try {
+                    for (int i = 0; i < n; i++) {
+                        UUID id = KeyIds.storedKeyId(block.id(), i);
+                        if (vault.hasPart(id)) {
+                            dup++;
+                            continue;
+                        }
+                        if (link.total() >= settings.maxKeysPerLink()) {
+                            dropped++;
+                            continue;
+                        }
+                        System.arraycopy(bytes, i * per, part, 0, per);
+                        Part p = new Part(id, seq++, now);
+                        vault.putPart(new PartMeta(id, link.linkId, p.seq(), now), part);
+                        if (ownedHere(link, id)) {
+                            link.own.addLast(p);
+                        } else {
+                            link.peer.put(id, p);
+                        }
+                        stored++;
+                    }
+                } finally {
+                    Arrays.fill(part, (byte) 0);
+                }
+                vault.commit();
+                link.dropped += dropped;
+                checkLevel(link);
+            }
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+            block.destroy();
+        }
+        if (dropped > 0) {
+            LOG.warn("node {} link {}: pool full ({} keys), dropped {} stored keys of block {}", nodeId, end.linkId(),
+                    settings.maxKeysPerLink(), dropped, block.id());
+        }
+        LOG.debug("node {} link {}: block {} gave {} stored keys ({} duplicates ignored)", nodeId, end.linkId(),
+                block.id(), stored, dup);
+    }
+
+    private Link link(LinkEnd end) {
+        Link link = links.get(end.linkId());
+        if (link == null) {
+            link = new Link(end.linkId(), end.peerNodeId());
+            links.put(end.linkId(), link);
+            vault.putLink(end.linkId(), end.peerNodeId());
+            vault.commit();
+        } else if (!link.peerNodeId.equals(end.peerNodeId())) {
+            throw new IllegalArgumentException("link " + end.linkId() + " joins " + nodeId + " and "
+                    + link.peerNodeId + ", not " + end.peerNodeId());
+        }
+        return link;
+    }
+
+    private boolean ownedHere(Link link, UUID id) {
+        return nodeId.equals(KeyIds.owner(link.linkId, id, nodeId, link.peerNodeId));
+    }
+
+    // ------------------------------------------------------------------ enc_keys
+
+    @Override
+    public List<Key> newKeys(KeyRequest request) throws KeyManagerException {
+        String master = request.masterSaeId();
+        String slave = request.slaveSaeId();
+        Map<String, String> saes = directory.saes();
+        requireLocal(saes, master, "master");
+        String slaveNode = requireKnown(saes, slave);
+        List<String> slaves = new ArrayList<>();
+        slaves.add(slave);
+        if (request.additionalSlaveSaeIds().size() > settings.maxSaeIdCount()) {
+            throw new KeyManagerException(BAD_REQUEST, "at most " + settings.maxSaeIdCount()
+                    + " additional slave SAE IDs are allowed, got " + request.additionalSlaveSaeIds().size());
+        }
+        for (String extra : request.additionalSlaveSaeIds()) {
+            String n = requireKnown(saes, extra);
+            if (!n.equals(slaveNode)) {
+                throw new KeyManagerException(BAD_REQUEST, "additional slave SAE " + extra + " is served by node " + n
+                        + ", but slave SAE " + slave + " by node " + slaveNode + "; all slaves must share one node");
+            }
+            if (slaves.contains(extra) || extra.equals(master)) {
+                throw new KeyManagerException(BAD_REQUEST, "SAE ID " + extra + " is listed twice in the request");
+            }
+            slaves.add(extra);
+        }
+        if (slave.equals(master)) {
+            throw new KeyManagerException(BAD_REQUEST, "master and slave SAE must differ, got " + master + " twice");
+        }
+        Limits q = limits(master, slave);
+        int number = request.number();
+        if (number < 1) {
+            throw new KeyManagerException(BAD_REQUEST, "number must be at least 1, got " + number);
+        }
+        if (number > q.maxKeysPerRequest) {
+            throw new KeyManagerException(BAD_REQUEST, "number " + number + " exceeds max_key_per_request "
+                    + q.maxKeysPerRequest + " for SAE pair " + master + " -> " + slave);
+        }
+        int size = request.sizeBits() == 0 ? q.defaultSize() : request.sizeBits();
+        if (size % 8 != 0) {
+            throw new KeyManagerException(BAD_REQUEST, KeyManagerException.SIZE_NOT_MULTIPLE_OF_8);
+        }
+        if (size < q.minKeyBits || size > q.maxKeyBits) {
+            throw new KeyManagerException(BAD_REQUEST, "size " + size + " is outside the allowed range "
+                    + q.minKeyBits + ".." + q.maxKeyBits + " bits for SAE pair " + master + " -> " + slave);
+        }
+        TokenBucket bucket = null;
+        if (q.maxKeysPerSecond > 0) {
+            bucket = bucket(master, slave, q);
+            if (!bucket.tryTake(number, System.nanoTime())) {
+                LOG.info("node {}: rate limit of SAE pair {} -> {} ({} keys/s) exceeded", nodeId, master, slave,
+                        q.maxKeysPerSecond);
+                throw new KeyManagerException(UNAVAILABLE, "rate limit of " + q.maxKeysPerSecond
+                        + " keys/s for SAE pair " + master + " -> " + slave + " exceeded; retry later");
+            }
+        }
+        boolean ok = false;
+        try {
+            List<Key> keys = slaveNode.equals(nodeId)
+                    ? localKeys(master, slaves, number, size)
+                    : remoteKeys(master, slaves, slaveNode, number, size);
+            ok = true;
+            return keys;
+        } finally {
+            if (!ok && bucket != null) {
+                bucket.refund(number);
+            }
+        }
+    }
+
+    private TokenBucket bucket(String master, String slave, Limits q) {
+        double burst = Math.max(q.maxKeysPerSecond, q.maxKeysPerRequest);
+        TokenBucket b = buckets.computeIfAbsent(master + '\u0000' + slave,
+                k -> new TokenBucket(q.maxKeysPerSecond, burst, System.nanoTime()));
+        b.configure(q.maxKeysPerSecond, burst);
+        return b;
+    }
+
+    /** Both SAEs here: keys from the node DRBG, stored sealed until the slave(s) fetch them. */
+    private synchronized List<Key> localKeys(String master, List<String> slaves, int number, int size)
+            throws KeyManagerException {
+        long waiting = pending.values().stream().filter(p -> p.parts().isEmpty()).count();
+        if (waiting + number > settings.maxKeysPerLink()) {
+            throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " holds " + waiting
+                    + " undelivered local keys (capacity " + settings.maxKeysPerLink()
+                    + "); slave SAEs must fetch them first");
+        }
+        List<Key> out = new ArrayList<>(number);
+        long now = clock.millis();
+        for (int i = 0; i < number; i++) {
+            byte[] key = new byte[size / 8];
+            drbg.nextBytes(key);
+            Pending p = new Pending(randomUuid(), "local", master, List.copyOf(slaves), List.copyOf(slaves), size, now,
+                    List.of());
+            vault.putLocal(p, key);
+            pending.put(p.keyId(), p);
+            out.add(new Key(p.keyId(), key));
+        }
+        vault.commit();
+        LOG.info("node {}: {} local keys for SAE pair {} -> {}", nodeId, number, master, slaves);
+        return out;
+    }
+
+    private List<Key> remoteKeys(String master, List<String> slaves, String slaveNode, int number, int size)
+            throws KeyManagerException {
+        int partsPerKey = (size + storedKeyBits - 1) / storedKeyBits;
+        int need = number * partsPerKey;
+        PeerTransport t = transport;
+        for (int attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {
+            Link link;
+            List<Part> taken = new ArrayList<>(need);
+            synchronized (this) {
+                link = pickLink(slaveNode, slaves.get(0), need);
+                for (int i = 0; i < need; i++) {
+                    taken.add(link.own.pollFirst());
+                }
+                link.inFlight += need;
+            }
+            boolean settled = false;
+            try {
+                if (t == null) {
+                    throw new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode
+                            + " unreachable: node " + nodeId + " has no peer channel (TLS identity not available yet)");
+                }
+                List<ReservedKey> keys = new ArrayList<>(number);
+                for (int k = 0; k < number; k++) {
+                    List<UUID> ids = new ArrayList<>(partsPerKey);
+                    for (int j = 0; j < partsPerKey; j++) {
+                        ids.add(taken.get(k * partsPerKey + j).id());
+                    }
+                    keys.add(new ReservedKey(randomUuid(), List.copyOf(ids), size));
+                }
+                ReserveResult result;
+                try {
+                    result = t.reserve(slaveNode, new ReserveRequest(link.linkId, master, List.copyOf(slaves), keys));
+                } catch (PeerException e) {
+                    LOG.warn("node {} link {}: reservation for SAE pair {} -> {} failed: {}", nodeId, link.linkId,
+                            master, slaves, e.getMessage());
+                    throw new KeyManagerException(e.refused() ? BAD_REQUEST : UNAVAILABLE,
+                            e.refused() ? "peer KMM " + slaveNode + " refused the keys: " + e.getMessage()
+                                    : "peer KMM " + slaveNode + " unreachable");
+                }
+                if (result.missingParts().isEmpty() && result.accepted().size() == keys.size()) {
+                    List<Key> out = deliverOwn(link, keys, taken);
+                    settled = true;
+                    LOG.info("node {} link {}: {} keys of {} bits for SAE pair {} -> {} (reserved at {})", nodeId,
+                            link.linkId, number, size, master, slaves, slaveNode);
+                    return out;
+                }
+                dropMissing(link, taken, new HashSet<>(result.missingParts()));
+                settled = true;
+                LOG.warn("node {} link {}: peer {} lacks {} stored keys; destroyed them here, retrying ({}/{})",
+                        nodeId, link.linkId, slaveNode, result.missingParts().size(), attempt, RESERVE_ATTEMPTS);
+            } finally {
+                if (!settled) {
+                    giveBack(link, taken);
+                }
+            }
+        }
+        throw new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode
+                + " does not hold the stored keys this node offered; retry later");
+    }
+
+    private Link pickLink(String slaveNode, String slave, int need) throws KeyManagerException {
+        Link best = null;
+        for (Link l : links.values()) {
+            if (l.peerNodeId.equals(slaveNode) && (best == null || l.own.size() > best.own.size())) {
+                best = l;
+            }
+        }
+        if (best == null) {
+            throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " has no QKD link to node " + slaveNode
+                    + " (of slave SAE " + slave + ")");
+        }
+        if (best.own.size() < need) {
+            throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + best.linkId + ": the request needs "
+                    + need + " stored keys of " + storedKeyBits + " bits, node " + nodeId + " holds " + best.own.size());
+        }
+        return best;
+    }
+
+    /** The peer recorded the reservation: remove the parts here (commit) and hand out the bytes. */
+    private synchronized List<Key> deliverOwn(Link link, List<ReservedKey> keys, List<Part> taken) {
+        List<Key> out = new ArrayList<>(keys.size());
+        for (ReservedKey rk : keys) {
+            out.add(new Key(rk.keyId(), assemble(rk.parts(), rk.bits())));
+        }
+        for (Part p : taken) {
+            vault.removePart(p.id());
+        }
+        vault.commit();
+        link.inFlight -= taken.size();
+        link.delivered += keys.size();
+        checkLevel(link);
+        return out;
+    }
+
+    private synchronized void dropMissing(Link link, List<Part> taken, Set<UUID> missing) {
+        List<Part> keep = new ArrayList<>();
+        for (Part p : taken) {
+            if (missing.contains(p.id())) {
+                vault.removePart(p.id());
+            } else {
+                keep.add(p);
+            }
+        }
+        vault.commit();
+        link.inFlight -= taken.size() - keep.size();
+        link.dropped += taken.size() - keep.size();
+        giveBackLocked(link, keep);
+    }
+
+    private synchronized void giveBack(Link link, List<Part> parts) {
+        giveBackLocked(link, parts);
+    }
+
+    private void giveBackLocked(Link link, List<Part> parts) {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            link.own.addFirst(parts.get(i));
+        }
+        link.inFlight -= parts.size();
+        checkLevel(link);
+    }
+
+    /** Concatenated stored keys truncated to {@code bits}; the caller owns the array. */
+    private byte[] assemble(List<UUID> parts, int bits) {
+        byte[] key = new byte[bits / 8];
+        int off = 0;
+        for (UUID id : parts) {
+            byte[] b = vault.openPart(id);
+            if (b == null) {
+                Arrays.fill(key, (byte) 0);
+                throw new IllegalStateException("stored key " + id + " vanished from the store");
+            }
+            int n = Math.min(b.length, key.length - off);
+            System.arraycopy(b, 0, key, off, n);
+            off += n;
+            Arrays.fill(b, (byte) 0);
+        }
+        return key;
+    }
+
+    // ------------------------------------------------------------------ peer side
+
+    /**
+     * {@code POST /peer/v1/reserve} from {@code callerNodeId}: all parts must lie in this
+     * node's copy of the caller's half of the link. The owner is authoritative: a part
+     * already reserved but undelivered moves to the new reservation (the owner crashed
+     * between reserving and committing).
+     */
+    public synchronized ReserveResult reserve(String callerNodeId, ReserveRequest req) throws PeerException {
+        Map<String, String> saes = directory.saes();
+        String masterNode = saes.get(req.masterSaeId());
+        if (!callerNodeId.equals(masterNode)) {
+            throw new PeerException("master SAE " + req.masterSaeId() + " is not served by node " + callerNodeId
+                    + " according to node " + nodeId, true);
+        }
+        if (req.slaveSaeIds().isEmpty()) {
+            throw new PeerException("no slave SAE in the reservation", true);
+        }
+        for (String s : req.slaveSaeIds()) {
+            if (!nodeId.equals(saes.get(s))) {
+                throw new PeerException("slave SAE " + s + " is not served by node " + nodeId, true);
+            }
+        }
+        Link link = links.get(req.linkId());
+        if (link != null && !link.peerNodeId.equals(callerNodeId)) {
+            throw new PeerException("link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId, true);
+        }
+        List<UUID> missing = new ArrayList<>();
+        Set<UUID> seen = new HashSet<>();
+        for (ReservedKey k : req.keys()) {
+            if (k.bits() <= 0 || k.bits() % 8 != 0 || k.bits() > k.parts().size() * storedKeyBits
+                    || pending.containsKey(k.keyId())) {
+                throw new PeerException("bad key " + k.keyId() + " in the reservation", true);
+            }
+            for (UUID p : k.parts()) {
+                if (!seen.add(p)) {
+                    throw new PeerException("stored key " + p + " listed twice", true);
+                }
+                if (link == null || !link.peer.containsKey(p)) {
+                    missing.add(p);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.info("node {} link {}: reservation from {} refused, {} stored keys not held here", nodeId,
+                    req.linkId(), callerNodeId, missing.size());
+            return new ReserveResult(List.of(), missing);
+        }
+        long now = clock.millis();
+        List<UUID> accepted = new ArrayList<>();
+        for (ReservedKey k : req.keys()) {
+            for (UUID p : k.parts()) {
+                UUID old = reservedParts.get(p);
+                if (old != null) {
+                    cancelReservation(old);
+                    LOG.info("node {} link {}: reservation {} replaced by the owner {}", nodeId, req.linkId(), old,
+                            callerNodeId);
+                }
+            }
+            Pending pd = new Pending(k.keyId(), req.linkId(), req.masterSaeId(), List.copyOf(req.slaveSaeIds()),
+                    List.copyOf(req.slaveSaeIds()), k.bits(), now, List.copyOf(k.parts()));
+            vault.putPending(pd);
+            pending.put(k.keyId(), pd);
+            k.parts().forEach(p -> reservedParts.put(p, k.keyId()));
+            accepted.add(k.keyId());
+        }
+        vault.commit();
+        LOG.info("node {} link {}: reserved {} keys for SAE pair {} -> {} at the request of {}", nodeId, req.linkId(),
+                accepted.size(), req.masterSaeId(), req.slaveSaeIds(), callerNodeId);
+        return new ReserveResult(accepted, List.of());
+    }
+
+    private void cancelReservation(UUID keyId) {
+        Pending old = pending.remove(keyId);
+        if (old != null) {
+            old.parts().forEach(reservedParts::remove);
+            vault.removePending(keyId);
+        }
+    }
+
+    // ------------------------------------------------------------------ dec_keys
+
+    @Override
+    public List<Key> keysById(String slaveSaeId, String masterSaeId, List<UUID> keyIds) throws KeyManagerException {
+        Map<String, String> saes = directory.saes();
+        requireLocal(saes, slaveSaeId, "slave");
+        requireKnown(saes, masterSaeId);
+        if (keyIds == null || keyIds.isEmpty()) {
+            throw new KeyManagerException(BAD_REQUEST, "no key ID given");
+        }
+        if (new HashSet<>(keyIds).size() != keyIds.size()) {
+            throw new KeyManagerException(BAD_REQUEST, "a key ID is listed twice");
+        }
+        synchronized (this) {
+            List<Pending> found = new ArrayList<>(keyIds.size());
+            for (UUID id : keyIds) {
+                Pending p = id == null ? null : pending.get(id);
+                if (p == null || (p.slaveSaeIds().contains(slaveSaeId) && !p.remainingSlaves().contains(slaveSaeId)
+                        && p.masterSaeId().equals(masterSaeId))) {
+                    LOG.info("node {}: dec_keys by {} for master {}: key {} not found", nodeId, slaveSaeId,
+                            masterSaeId, id);
+                    throw new KeyManagerException(KEYS_NOT_FOUND, KeyManagerException.KEYS_NOT_FOUND);
+                }
+                if (!p.masterSaeId().equals(masterSaeId) || !p.remainingSlaves().contains(slaveSaeId)) {
+                    LOG.warn("node {}: SAE {} asked for key {} that master {} requested for {}", nodeId, slaveSaeId,
+                            id, p.masterSaeId(), p.slaveSaeIds());
+                    throw new KeyManagerException(UNAUTHORIZED, "key " + id + " was not requested for SAE pair "
+                            + masterSaeId + " -> " + slaveSaeId);
+                }
+                found.add(p);
+            }
+            List<Key> out = new ArrayList<>(found.size());
+            try {
+                for (Pending p : found) {
+                    byte[] bytes = p.parts().isEmpty() ? vault.openLocal(p.keyId()) : assemble(p.parts(), p.bits());
+                    if (bytes == null) {
+                        throw new IllegalStateException("local key " + p.keyId() + " vanished from the store");
+                    }
+                    out.add(new Key(p.keyId(), bytes));
+                }
+            } catch (RuntimeException e) {
+                out.forEach(Key::destroy);
+                throw e;
+            }
+            for (Pending p : found) {
+                List<String> remaining = new ArrayList<>(p.remainingSlaves());
+                remaining.remove(slaveSaeId);
+                if (remaining.isEmpty()) {
+                    destroyPending(p);
+                    Link link = p.parts().isEmpty() ? null : links.get(p.linkId());
+                    if (link != null) {
+                        link.delivered++;
+                    } else {
+                        localDelivered++;
+                    }
+                } else {
+                    Pending next = new Pending(p.keyId(), p.linkId(), p.masterSaeId(), p.slaveSaeIds(),
+                            List.copyOf(remaining), p.bits(), p.createdAt(), p.parts());
+                    pending.put(p.keyId(), next);
+                    if (p.parts().isEmpty()) {
+                        vault.updateLocal(next);
+                    } else {
+                        vault.putPending(next);
+                    }
+                }
+            }
+            vault.commit();
+            LOG.info("node {}: {} keys delivered to slave SAE {} (master {})", nodeId, out.size(), slaveSaeId,
+                    masterSaeId);
+            return out;
+        }
+    }
+
+    /** Removes a waiting key and the stored keys it is made of (no commit). */
+    private void destroyPending(Pending p) {
+        pending.remove(p.keyId());
+        if (p.parts().isEmpty()) {
+            vault.removeLocal(p.keyId());
+            return;
+        }
+        vault.removePending(p.keyId());
+        Link link = links.get(p.linkId());
+        for (UUID part : p.parts()) {
+            reservedParts.remove(part);
+            vault.removePart(part);
+            if (link != null) {
+                link.peer.remove(part);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lifetime
+
+    /** Destroys stored and waiting keys older than the key lifetime. */
+    public synchronized int sweep() {
+        long lifetime = settings.keyLifetimeSeconds();
+        if (lifetime <= 0) {
+            return 0;
+        }
+        long limit = clock.millis() - lifetime * 1000;
+        int n = 0;
+        for (Link link : links.values()) {
+            int before = n;
+            while (!link.own.isEmpty() && link.own.peekFirst().storedAt() <= limit) {
+                vault.removePart(link.own.pollFirst().id());
+                n++;
+            }
+            for (Iterator<Part> it = link.peer.values().iterator(); it.hasNext();) {
+                Part p = it.next();
+                if (p.storedAt() > limit) {
+                    break;
+                }
+                if (!vault.hasPart(p.id())) {
+                    it.remove(); // already destroyed with its reservation below
+                    continue;
+                }
+                UUID res = reservedParts.get(p.id());
+                if (res != null) {
+                    Pending pd = pending.get(res);
+                    cancelReservation(res);
+                    // the other parts of that key go with it: the key is no longer whole
+                    for (UUID other : pd.parts()) {
+                        if (!other.equals(p.id()) && link.peer.containsKey(other)) {
+                            vault.removePart(other);
+                            n++;
+                        }
+                    }
+                }
+                it.remove();
+                vault.removePart(p.id());
+                n++;
+            }
+            if (n > before) {
+                // parts removed by a cancelled reservation may still sit in the map
+                link.peer.keySet().removeIf(id -> !vault.hasPart(id));
+                link.expired += n - before;
+                checkLevel(link);
+                LOG.info("node {} link {}: {} stored keys expired and destroyed", nodeId, link.linkId, n - before);
+            }
+        }
+        int local = 0;
+        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+            Pending p = it.next();
+            if (p.parts().isEmpty() && p.createdAt() <= limit) {
+                it.remove();
+                vault.removeLocal(p.keyId());
+                local++;
+            }
+        }
+        if (local > 0) {
+            localExpired += local;
+            LOG.info("node {}: {} undelivered local keys expired and destroyed", nodeId, local);
+        }
+        if (n + local > 0) {
+            vault.commit();
+        }
+        return n + local;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    @Override
+    public PairStatus status(String masterSaeId, String slaveSaeId) throws KeyManagerException {
+        Map<String, String> saes = directory.saes();
+        requireLocal(saes, masterSaeId, "master");
+        String slaveNode = requireKnown(saes, slaveSaeId);
+        Limits q = limits(masterSaeId, slaveSaeId);
+        KmmSettings s = settings;
+        long stored;
+        long max;
+        synchronized (this) {
+            if (slaveNode.equals(nodeId)) {
+                long waiting = pending.values().stream().filter(p -> p.parts().isEmpty()).count();
+                max = s.maxKeysPerLink();
+                stored = Math.max(0, max - waiting);
+            } else {
+                int per = (q.defaultSize() + storedKeyBits - 1) / storedKeyBits;
+                stored = 0;
+                max = 0;
+                for (Link l : links.values()) {
+                    if (l.peerNodeId.equals(slaveNode)) {
+                        stored += l.own.size() / per;
+                        max += s.maxKeysPerLink() / per;
+                    }
+                }
+            }
+        }
+        return new PairStatus(nodeId, slaveNode, masterSaeId, slaveSaeId, q.defaultSize(), stored, max,
+                q.maxKeysPerRequest, q.maxKeyBits, q.minKeyBits, s.maxSaeIdCount());
+    }
+
+    @Override
+    public synchronized List<PoolStatus> pools() {
+        KmmSettings s = settings;
+        List<PoolStatus> out = new ArrayList<>();
+        for (Link l : links.values()) {
+            out.add(new PoolStatus(nodeId, l.linkId, l.peerNodeId, l.driverPresent, l.status, l.own.size(),
+                    l.peer.size(), s.maxKeysPerLink(), s.lowWaterKeys(), storedKeyBits, l.delivered, l.expired));
+        }
+        return out;
+    }
+
+    /** Stored keys dropped on a link (pool full, or the peer lacked them). */
+    public synchronized long dropped(String linkId) {
+        Link l = links.get(linkId);
+        return l == null ? 0 : l.dropped;
+    }
+
+    /** Keys waiting for slave SAEs at this node (peer reservations and local keys). */
+    public synchronized int waitingKeys() {
+        return pending.size();
+    }
+
+    @Override
+    public List<SaeInfo> saes() {
+        List<SaeInfo> out = new ArrayList<>();
+        new TreeMap<>(directory.saes()).forEach((sae, node) -> out.add(new SaeInfo(sae, node, node.equals(nodeId))));
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        vault.close();
+        LOG.info("node {}: key store closed", nodeId);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private record Limits(int maxKeysPerRequest, int minKeyBits, int maxKeyBits, double maxKeysPerSecond,
+            int storedKeyBits) {
+        int defaultSize() {
+            return Math.min(Math.max(storedKeyBits, minKeyBits), maxKeyBits);
+        }
+    }
+
+    private Limits limits(String master, String slave) {
+        KmmSettings s = settings;
+        Qos q = directory.qos(master, slave).orElse(null);
+        if (q == null) {
+            return new Limits(s.maxKeysPerRequest(), s.minKeyBits(), s.maxKeyBits(), 0, storedKeyBits);
+        }
+        int maxReq = q.maxKeysPerRequest() > 0 ? Math.min(q.maxKeysPerRequest(), s.maxKeysPerRequest())
+                : s.maxKeysPerRequest();
+        int min = q.minKeyBits() > 0 ? Math.max(q.minKeyBits(), s.minKeyBits()) : s.minKeyBits();
+        int max = q.maxKeyBits() > 0 ? Math.min(q.maxKeyBits(), s.maxKeyBits()) : s.maxKeyBits();
+        return new Limits(maxReq, min, Math.max(min, max), Math.max(0, q.maxKeysPerSecond()), storedKeyBits);
+    }
+
+    private String requireKnown(Map<String, String> saes, String sae) throws KeyManagerException {
+        String node = sae == null ? null : saes.get(sae);
+        if (node == null) {
+            throw new KeyManagerException(BAD_REQUEST, "unknown SAE ID " + sae + " (not in the SAE registry of node "
+                    + nodeId + ")");
+        }
+        return node;
+    }
+
+    private void requireLocal(Map<String, String> saes, String sae, String role) throws KeyManagerException {
+        String node = requireKnown(saes, sae);
+        if (!node.equals(nodeId)) {
+            throw new KeyManagerException(UNAUTHORIZED, role + " SAE " + sae + " is served by node " + node
+                    + ", not by node " + nodeId);
+        }
+    }
+
+    private UUID randomUuid() {
+        byte[] b = new byte[16];
+        drbg.nextBytes(b);
+        b[6] = (byte) ((b[6] & 0x0f) | 0x40); // version 4 (random)
+        b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | (b[i] & 0xff);
+            lo = (lo << 8) | (b[8 + i] & 0xff);
+        }
+        return new UUID(hi, lo);
+    }
+
+    private Level levelOf(Link link) {
+        int own = link.own.size();
+        return own == 0 ? Level.EMPTY : own < settings.lowWaterKeys() ? Level.LOW : Level.NORMAL;
+    }
+
+    private void checkLevel(Link link) {
+        Level now = levelOf(link);
+        Level before = link.level;
+        if (now == before) {
+            return;
+        }
+        link.level = now;
+        String counts = "own keys " + link.own.size() + ", low water " + settings.lowWaterKeys();
+        if (now == Level.EMPTY) {
+            fire(KeyEvent.Type.POOL_EMPTY, link, "pool of link " + link.linkId + " is empty (" + counts + ")");
+        } else if (now == Level.LOW && before == Level.NORMAL) {
+            fire(KeyEvent.Type.POOL_LOW, link, "pool of link " + link.linkId + " is low (" + counts + ")");
+        } else if (now == Level.NORMAL) {
+            fire(KeyEvent.Type.POOL_REFILLED, link, "pool of link " + link.linkId + " refilled (" + counts + ")");
+        }
+    }
+
+    private void fire(KeyEvent.Type type, Link link, String detail) {
+        KeyEvent e = new KeyEvent(type, nodeId, link.linkId, detail.strip(), clock.instant());
+        LOG.info("node {} link {}: {} {}", nodeId, link.linkId, type, e.detail());
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("node {}: event listener failed on {}: {}", nodeId, type, ex.toString());
+        }
+    }
+
+    /** For tests: how many distinct stored keys this node holds for a link (both halves and in flight). */
+    synchronized long storedOnLink(String linkId) {
+        Link l = links.get(linkId);
+        return l == null ? 0 : l.total();
+    }
+}

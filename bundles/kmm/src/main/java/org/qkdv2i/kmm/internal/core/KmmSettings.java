@@ -1,0 +1,43 @@
+package org.qkdv2i.kmm.internal.core;
+
+/**
+ * Runtime settings of one KMM core; all but {@code nodeId} and {@code storedKeyBits}
+ * may change while the node runs.
+ */
+public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits,
+        int maxKeysPerRequest, long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds,
+        int maxSaeIdCount) {
+
+    public KmmSettings {
+        if (nodeId == null || nodeId.isBlank()) {
+            throw new IllegalArgumentException("nodeId is required");
+        }
+        if (storedKeyBits <= 0 || storedKeyBits % 8 != 0) {
+            throw new IllegalArgumentException("storedKeyBits must be a positive multiple of 8, got " + storedKeyBits);
+        }
+        if (minKeyBits <= 0 || minKeyBits % 8 != 0 || maxKeyBits < minKeyBits || maxKeyBits % 8 != 0) {
+            throw new IllegalArgumentException("key sizes must be positive multiples of 8 with minKeyBits <= maxKeyBits, got "
+                    + minKeyBits + ".." + maxKeyBits);
+        }
+        if (maxKeysPerRequest < 1 || maxKeysPerLink < 1 || lowWaterKeys < 0 || keyLifetimeSeconds < 0
+                || maxSaeIdCount < 0) {
+            throw new IllegalArgumentException("maxKeysPerRequest and maxKeysPerLink must be >= 1; "
+                    + "lowWaterKeys, keyLifetimeSeconds and maxSaeIdCount >= 0");
+        }
+    }
+
+    /** Defaults of the Node configuration, for tests. */
+    public static KmmSettings defaults(String nodeId) {
+        return new KmmSettings(nodeId, 256, 64, 4096, 128, 100_000, 100, 86_400, 8);
+    }
+
+    public KmmSettings withLifetime(long seconds) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
+                lowWaterKeys, seconds, maxSaeIdCount);
+    }
+
+    public KmmSettings withCapacity(long keys, long lowWater) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, keys,
+                lowWater, keyLifetimeSeconds, maxSaeIdCount);
+    }
+}
