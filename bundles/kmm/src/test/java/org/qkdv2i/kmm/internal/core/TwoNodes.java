@@ -1,0 +1,160 @@
+package org.qkdv2i.kmm.internal.core;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.qkdv2i.kmm.api.KeyEvent;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.QkdRole;
+
+/**
+ * Two KMM cores A and B joined by link "L-AB", wired directly (no network), with SAEs
+ * sa, sa2 at A and sb, sb2 at B.
+ */
+final class TwoNodes implements AutoCloseable {
+
+    static final String LINK = "L-AB";
+    static final LinkEnd END_A = new LinkEnd(LINK, "A", "B", QkdRole.TRANSMITTER);
+    static final LinkEnd END_B = new LinkEnd(LINK, "B", "A", QkdRole.RECEIVER);
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        void advanceSeconds(long s) {
+            millis.addAndGet(s * 1000);
+        }
+    }
+
+    /** Registry shared by both nodes. */
+    static final class TestDirectory implements Directory {
+        final Map<String, String> saes = new ConcurrentHashMap<>();
+        final List<Qos> rules = new CopyOnWriteArrayList<>();
+
+        @Override
+        public Map<String, String> saes() {
+            return Map.copyOf(saes);
+        }
+
+        @Override
+        public Optional<Qos> qos(String m, String s) {
+            return rules.stream().filter(q -> q.match(m, s) >= 0)
+                    .max((x, y) -> Integer.compare(x.match(m, s), y.match(m, s)));
+        }
+    }
+
+    /** Direct transport: calls the other core in-process; can be switched off. */
+    final class Direct implements PeerTransport {
+        volatile boolean down;
+
+        @Override
+        public ReserveResult reserve(String peer, ReserveRequest req) throws PeerException {
+            if (down) {
+                throw new PeerException("connection refused", false);
+            }
+            KmmCore target = peer.equals("A") ? a : b;
+            String caller = peer.equals("A") ? "B" : "A";
+            return target.reserve(caller, req);
+        }
+    }
+
+    final Path dir;
+    final MutableClock clock = new MutableClock();
+    final TestDirectory directory = new TestDirectory();
+    final byte[] kekA = new byte[32];
+    final byte[] kekB = new byte[32];
+    final List<KeyEvent> events = new CopyOnWriteArrayList<>();
+    final Direct transport = new Direct();
+    final Random blockRandom = new Random(42);
+    KmmSettings settingsA = KmmSettings.defaults("A");
+    KmmSettings settingsB = KmmSettings.defaults("B");
+    KmmCore a;
+    KmmCore b;
+
+    TwoNodes(Path dir) throws Exception {
+        this.dir = dir;
+        new SecureRandom().nextBytes(kekA);
+        new SecureRandom().nextBytes(kekB);
+        directory.saes.put("sa", "A");
+        directory.saes.put("sa2", "A");
+        directory.saes.put("sb", "B");
+        directory.saes.put("sb2", "B");
+        open();
+    }
+
+    void open() throws Exception {
+        a = new KmmCore(settingsA, dir.resolve("A"), kekA, directory, clock, new SecureRandom(), events::add);
+        b = new KmmCore(settingsB, dir.resolve("B"), kekB, directory, clock, new SecureRandom(), events::add);
+        a.setTransport(transport);
+        b.setTransport(transport);
+    }
+
+    void reopen() throws Exception {
+        close();
+        open();
+    }
+
+    /** The same random block to both ends; returns the key bytes (for tests that look for them). */
+    byte[] block(int bytes) {
+        byte[] key = new byte[bytes];
+        blockRandom.nextBytes(key);
+        UUID id = new UUID(blockRandom.nextLong(), blockRandom.nextLong());
+        a.keyBlock(END_A, new KeyBlock(id, key, clock.instant(), 0.01, 1e-10));
+        b.keyBlock(END_B, new KeyBlock(id, key, clock.instant(), 0.01, 1e-10));
+        return key;
+    }
+
+    /** A block that only A receives (B's driver lost it). */
+    byte[] blockOnlyA(int bytes) {
+        byte[] key = new byte[bytes];
+        blockRandom.nextBytes(key);
+        a.keyBlock(END_A, new KeyBlock(UUID.randomUUID(), key, clock.instant(), 0.01, 1e-10));
+        return key;
+    }
+
+    static long own(KmmCore core) {
+        return core.pools().get(0).ownKeys();
+    }
+
+    static long peer(KmmCore core) {
+        return core.pools().get(0).peerKeys();
+    }
+
+    @Override
+    public void close() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+    }
+}
