@@ -65,6 +65,25 @@ final class Vault implements AutoCloseable {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE_NAME);
         MVStore store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
+        try {
+            // a sealed marker tells at once whether this KEK is the one the store was written with
+            MVMap<String, byte[]> meta = store.openMap("meta");
+            byte[] check = meta.get("kekCheck");
+            if (check == null) {
+                meta.put("kekCheck", sealer.seal("meta", "kekCheck", new byte[16]));
+                store.commit();
+            } else {
+                try {
+                    sealer.open("meta", "kekCheck", check);
+                } catch (IllegalStateException e) {
+                    throw new IOException("key store " + file.toAbsolutePath()
+                            + " was written under another KEK; restore the node's KEK file");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return new Vault(store, sealer, file);
     }
 
