@@ -28,18 +28,19 @@ final class Pki {
 
     static void report(DevPki.Result result, List<String> nodes, List<String> saes, PrintStream out) {
         Path dir = result.dir().toAbsolutePath();
+        DevPki.Result abs = new DevPki.Result(dir, result.created(), result.existing());
         out.println("Development PKI in " + dir + " (not for production)");
         out.println("  created: " + (result.created().isEmpty() ? "nothing" : String.join(", ", result.created())));
         if (!result.existing().isEmpty()) {
             out.println("  kept:    " + String.join(", ", result.existing()));
         }
-        out.println("  CA certificate:  " + result.caCertificate());
+        out.println("  CA certificate:  " + abs.caCertificate());
         for (String node : nodes) {
-            out.println("  node " + node + " key store: " + result.nodeKeyStore(node) + "  (PKCS#12)");
+            out.println("  node " + node + " key store: " + abs.nodeKeyStore(node) + "  (PKCS#12)");
         }
         for (String sae : saes) {
-            out.println("  SAE " + sae + ": " + result.saeCertificate(sae) + ", " + result.saeKey(sae) + ", "
-                    + result.saeKeyStore(sae));
+            out.println("  SAE " + sae + ": " + abs.saeCertificate(sae) + ", " + abs.saeKey(sae) + ", "
+                    + abs.saeKeyStore(sae));
         }
         out.println("  password of the .p12 files: " + DevPki.DEFAULT_PASSWORD);
     }

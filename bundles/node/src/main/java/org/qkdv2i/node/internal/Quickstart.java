@@ -27,7 +27,7 @@ final class Quickstart {
 
     static final String NODE = "A";
     static final List<String> SAES = List.of("SAE-1", "SAE-2");
-    static final String HOST = "localhost";
+    static final String HOST = "127.0.0.1";
     static final int PORT = 8443;
 
     record Result(List<Path> written, List<Path> kept) {
@@ -80,10 +80,10 @@ final class Quickstart {
                 .comment("Key management of node " + NODE + ": no QKD link yet, local SAE pairs use the node DRBG")
                 .string("nodeId", NODE)
                 .string("dataDir", NodeHome.DATA + "/" + NODE)
-                .string("kekFile", NodeHome.DATA + "/" + NODE + "/kek.bin")
+                .string("kekFile", NodeHome.KEYS + "/" + NODE + ".kek")
                 .integer("storedKeyBits", 256)
                 .integer("minKeyBits", 64)
-                .integer("maxKeyBits", 1024)
+                .integer("maxKeyBits", 4096)
                 .integer("maxKeysPerRequest", 128)
                 .build());
         for (String sae : SAES) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,6 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
@@ -108,19 +116,62 @@ final class ReadyWatch {
         try {
             int p = port instanceof Number n ? n.intValue() : Integer.parseInt(port.toString().trim());
             String h = host == null || host.toString().isBlank() || host.toString().equals("0.0.0.0")
-                    ? "localhost" : host.toString().trim();
+                    ? "127.0.0.1" : host.toString().trim();
             return new Endpoint(node.toString().trim(), h, p);
         } catch (NumberFormatException e) {
             return null;
         }
     }
 
-    private static boolean accepts(Endpoint e) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(e.host(), e.port()), 200);
-            return true;
+    /**
+     * True once the server answers a TLS handshake. A bound port alone is not enough (the
+     * kernel queues connections before Jetty serves them). The probe sends no certificate and
+     * no request: the server's answer, a finished handshake or an alert, is all it needs.
+     */
+    static boolean accepts(Endpoint e) {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(e.host(), e.port()), 500);
+            plain.setSoTimeout(2000);
+            try (SSLSocket tls = (SSLSocket) probeContext().getSocketFactory()
+                    .createSocket(plain, e.host(), e.port(), false)) {
+                tls.startHandshake();
+                return true;
+            } catch (SSLException alert) {
+                // an alert from the server (e.g. certificate_required) means it is serving;
+                // a connection closed without a word does not
+                String m = String.valueOf(alert.getMessage());
+                return !(m.contains("terminated") || m.contains("closed") || alert.getCause() instanceof IOException);
+            }
         } catch (IOException notYet) {
             return false;
+        }
+    }
+
+    private static SSLContext probeContext() throws IOException {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new ProbeTrust()}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("no TLS for the readiness probe: " + e.getMessage(), e);
+        }
+    }
+
+    /** The probe only asks whether anybody answers; it trusts nothing it receives. */
+    private static final class ProbeTrust implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            throw new UnsupportedOperationException("probe is a client");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // nothing is sent over this connection; the answer itself is the signal
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 }
