@@ -79,6 +79,8 @@ public final class Platform {
                 mvn("org.eclipse.jetty", "jetty-http", LEVEL_PLATFORM),
                 mvn("org.eclipse.jetty", "jetty-server", LEVEL_PLATFORM),
                 mvn("org.eclipse.jetty", "jetty-alpn-client", LEVEL_PLATFORM),
+                // optional import of jetty-client, but HttpClient fails without it (12.1)
+                mvn("org.eclipse.jetty.compression", "jetty-compression-common", LEVEL_PLATFORM),
                 mvn("org.eclipse.jetty", "jetty-client", LEVEL_PLATFORM),
                 mvn("com.fasterxml.jackson.core", "jackson-annotations", LEVEL_PLATFORM),
                 mvn("com.fasterxml.jackson.core", "jackson-core", LEVEL_PLATFORM),
