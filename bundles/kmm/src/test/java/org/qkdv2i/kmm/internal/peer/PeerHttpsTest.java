@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 
 import org.junit.After;
 import org.junit.Before;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -40,23 +42,32 @@ import org.qkdv2i.tls.NodeTls;
 /** The reservation protocol over real HTTPS with mutual TLS and dev PKI certificates. */
 public class PeerHttpsTest {
 
+    @ClassRule
+    public static TemporaryFolder pkiFolder = new TemporaryFolder();
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
+
+    private static NodeTls tlsA;
+    private static NodeTls tlsB;
+    private static NodeTls tlsC;
+
+    @BeforeClass
+    public static void pki() throws Exception {
+        Path pki = pkiFolder.getRoot().toPath();
+        char[] pw = DevPki.DEFAULT_PASSWORD.toCharArray();
+        DevPki.Result r = DevPki.init(pki, List.of("A", "B", "C"), List.of(), pw);
+        tlsA = BcNodeTls.load("A", r.nodeKeyStore("A"), pw, r.caCertificate(), null, null);
+        tlsB = BcNodeTls.load("B", r.nodeKeyStore("B"), pw, r.caCertificate(), null, null);
+        tlsC = BcNodeTls.load("C", r.nodeKeyStore("C"), pw, r.caCertificate(), null, null);
+    }
 
     private KmmCore a;
     private KmmCore b;
     private PeerServer serverB;
     private HttpsPeerTransport clientA;
-    private NodeTls tlsC;
 
     @Before
     public void setUp() throws Exception {
-        Path pki = tmp.newFolder("pki").toPath();
-        char[] pw = DevPki.DEFAULT_PASSWORD.toCharArray();
-        DevPki.Result r = DevPki.init(pki, List.of("A", "B", "C"), List.of(), pw);
-        NodeTls tlsA = BcNodeTls.load("A", r.nodeKeyStore("A"), pw, r.caCertificate(), null, null);
-        NodeTls tlsB = BcNodeTls.load("B", r.nodeKeyStore("B"), pw, r.caCertificate(), null, null);
-        tlsC = BcNodeTls.load("C", r.nodeKeyStore("C"), pw, r.caCertificate(), null, null);
         Directory dir = new Directory() {
             @Override
             public Map<String, String> saes() {
