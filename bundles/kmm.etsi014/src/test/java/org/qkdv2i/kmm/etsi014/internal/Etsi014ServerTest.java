@@ -308,7 +308,10 @@ public class Etsi014ServerTest {
         for (String p : List.of("a%2Fb/status", "%00/status", "..%2F..%2Fetc/status", "a%25/status")) {
             ContentResponse r;
             try {
-                r = get(master, p);
+                // Jetty answers a request it cannot parse (e.g. %00) with 400 and drops the connection
+                // as HTTP/1.0 would: ask for a fresh connection so the next request does not race that close
+                r = master.newRequest(base + p).headers(h -> h.put(HttpHeader.CONNECTION, "close"))
+                        .timeout(10, TimeUnit.SECONDS).send();
             } catch (ExecutionException e) {
                 throw new AssertionError(p + ": " + e.getCause(), e);
             }
