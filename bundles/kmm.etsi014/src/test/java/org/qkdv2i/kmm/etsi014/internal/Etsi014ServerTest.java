@@ -403,7 +403,19 @@ public class Etsi014ServerTest {
         empty.load(null, null);
         NodeTls anon = BcNodeTls.of("anon", empty, PW, BcNodeTls.readTrustStore(pki.resolve("ca.pem")), null, null);
         NodeTls mallory = BcNodeTls.load("m", foreign.resolve("sae-sae-a.p12"), PW, pki.resolve("ca.pem"), null, null);
-        for (NodeTls t : List.of(anon, mallory)) {
+        // a certificate from our own CA that has expired
+        DevPki.init(pki, List.of(), List.of("sae-old"), PW, java.time.Duration.ofSeconds(1));
+        java.security.cert.X509Certificate old;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pki.resolve("sae-sae-old.pem"))) {
+            old = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() <= old.getNotAfter().getTime() + 10 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20); // waiting for the clock to pass notAfter, not for another thread
+        }
+        NodeTls expired = BcNodeTls.load("old", pki.resolve("sae-sae-old.p12"), PW, pki.resolve("ca.pem"), null, null);
+        for (NodeTls t : List.of(anon, mallory, expired)) {
             HttpClient c = new HttpClient();
             c.setSslContextFactory(JettyTls.clientFactory(t));
             c.start();
