@@ -49,6 +49,7 @@ public class NodeLauncher {
     /** KMMs present now: service reference to node ID. */
     private final Map<KeyManager, String> kmms = new ConcurrentHashMap<>();
     private final ReadyWatch readyWatch;
+    private final JulLevels julLevels = new JulLevels();
     private volatile boolean quickstart;
     private volatile ServiceRegistration<?> mainThread;
 
@@ -57,6 +58,7 @@ public class NodeLauncher {
         this.context = context;
         this.home = Path.of("").toAbsolutePath();
         NodeHome.createFolders(home);
+        julLevels.apply();
         this.readyWatch = new ReadyWatch(configAdmin, kmms::containsValue, this::ready);
         readyWatch.start();
     }

@@ -47,19 +47,21 @@ final class DriverAdmin {
 
     String update(String selector, String fileOrUrl) throws BundleException, IOException {
         Bundle b = find(selector);
-        String from;
+        String from = fileOrUrl == null ? b.getLocation() : BundleSelector.location(fileOrUrl, Path.of(""));
+        // stop, update, refresh, start: the driver's services go and come back once
+        boolean wasActive = b.getState() == Bundle.ACTIVE || b.getState() == Bundle.STARTING;
+        b.stop(Bundle.STOP_TRANSIENT);
         if (fileOrUrl == null) {
-            from = b.getLocation();
             b.update();
         } else {
-            String location = BundleSelector.location(fileOrUrl, Path.of(""));
-            from = location;
-            try (InputStream in = URI.create(location).toURL().openStream()) {
+            try (InputStream in = URI.create(from).toURL().openStream()) {
                 b.update(in);
             }
         }
         String refresh = refreshOnly(b);
-        startUnlessFragment(b);
+        if (wasActive) {
+            startUnlessFragment(b);
+        }
         LOG.info("driver bundle {} {} updated to {} from {}; {}", b.getBundleId(), b.getSymbolicName(), b.getVersion(),
                 from, refresh);
         return "updated " + describe(b) + "\n" + refresh;
