@@ -117,11 +117,11 @@ final class Etsi014Handler extends Handler.Abstract {
                     break;
                 case ENC_KEYS:
                     JsonNode body = post ? readJson(request) : null;
-                    encKeys(km, caller, saeId, get ? Request.extractQueryParameters(request) : null, body, response,
+                    encKeys(km, caller, saeId, get ? query(request) : null, body, response,
                             callback);
                     break;
                 default:
-                    decKeys(km, caller, saeId, get ? Request.extractQueryParameters(request) : null,
+                    decKeys(km, caller, saeId, get ? query(request) : null,
                             post ? readJson(request) : null, response, callback);
                     break;
             }
@@ -144,6 +144,15 @@ final class Etsi014Handler extends Handler.Abstract {
             return Request.getPathInContext(request);
         } catch (RuntimeException e) {
             throw EtsiError.badRequest("invalid request path");
+        }
+    }
+
+    /** Query parameters; a malformed query string (bad %-escape, invalid UTF-8) is the client's error. */
+    private static Fields query(Request request) throws EtsiError {
+        try {
+            return Request.extractQueryParameters(request);
+        } catch (RuntimeException e) {
+            throw EtsiError.badRequest("invalid query string");
         }
     }
 
@@ -377,9 +386,9 @@ final class Etsi014Handler extends Handler.Abstract {
         try {
             return Json.MAPPER.readTree(bytes);
         } catch (JacksonException e) {
-            throw EtsiError.badRequest("request body is not valid JSON",
-                    clip(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr());
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw EtsiError.badRequest("request body is not valid JSON", clip(e.getOriginalMessage()) + where);
         } catch (IOException e) {
             throw EtsiError.badRequest("request body is not valid JSON");
         }

@@ -240,6 +240,10 @@ public class Etsi014ServerTest {
         assertError(get(master, "sae-b/enc_keys?number=+1"), 400, null);
         assertError(get(master, "sae-b/enc_keys?number=1&number=2"), 400, null);
         assertError(post(master, "sae-b/enc_keys", "{\"number\":99999999999}"), 400, null);
+        assertEquals(400, rawStatus("/api/v1/keys/sae-b/enc_keys?number=%ZZ"));
+        assertEquals(400, rawStatus("/api/v1/keys/sae-b/enc_keys?number=%FF%FE"));
+        assertEquals(400, rawStatus("/api/v1/keys/sae-b/enc_keys?number=1&%"));
+        assertNothingConsumed();
         assertError(post(master, "sae-b/enc_keys", "{\"number\":1e30}"), 400, null);
         assertError(post(master, "sae-b/enc_keys", "{\"number\":1.5}"), 400, null);
     }
@@ -291,7 +295,8 @@ public class Etsi014ServerTest {
                 "{\"number\":1,\"number\":2}", "{\"number\":\"5\"}", "{\"size\":true}", "{\"number\":null,\"size\":[]}",
                 "{\"additional_slave_SAE_IDs\":\"sae-c\"}", "{\"additional_slave_SAE_IDs\":[1]}",
                 "{\"additional_slave_SAE_IDs\":[\"a\",\"b\",\"c\"]}", "{\"extension_mandatory\":{}}",
-                "{\"extension_optional\":[1]}", "{\"number\":NaN}", "{/*c*/\"number\":1}", "\u0000\u0001")) {
+                "{\"extension_optional\":[1]}", "{\"number\":NaN}", "{/*c*/\"number\":1}", "\u0000\u0001",
+                "[".repeat(2000) + "]".repeat(2000), "{\"number\":" + "9".repeat(2000) + "}")) {
             ContentResponse r = post(master, "sae-b/enc_keys", body);
             assertError(r, 400, null);
         }
@@ -429,6 +434,23 @@ public class Etsi014ServerTest {
             }
         }
         assertNothingConsumed();
+    }
+
+    /** Sends a request line the HTTP client would refuse to build, over a raw mutual-TLS socket as the master SAE. */
+    static int rawStatus(String target) throws Exception {
+        NodeTls tls = BcNodeTls.load("raw", pki.resolve("sae-" + FakeKeyManager.MASTER + ".p12"), PW,
+                pki.resolve("ca.pem"), null, null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.sslContext().getSocketFactory()
+                .createSocket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response, response.startsWith("HTTP/1.1 "));
+            assertTrue("JSON error body: " + response, response.contains("{\"message\":"));
+            return Integer.parseInt(response.substring(9, 12));
+        }
     }
 
     static ByteBuffer bytes(String s) {
