@@ -218,6 +218,11 @@ public final class TwoNodes implements AutoCloseable {
                 // already gone
             }
         }
+        // ConfigAdmin delivers deletions asynchronously: wait until the nodes are really gone, or
+        // the next test's lookup of "KeyManager of A" could find this test's dying one
+        Await.until("KeyManager and NodeTls services of A and B to leave", 30, TimeUnit.SECONDS,
+                () -> refs(KeyManager.class, null).isEmpty()
+                        && refs(org.qkdv2i.tls.NodeTls.class, null).isEmpty());
     }
 
     public static Map<String, Object> map(Object... kv) {
