@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.crypto.digests.SHA512Digest;
@@ -45,6 +46,11 @@ import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.Kek;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.KmmSettings;
+import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
 import org.qkdv2i.kmm.internal.core.Qos;
 import org.qkdv2i.kmm.internal.peer.HttpsPeerTransport;
 import org.qkdv2i.kmm.internal.peer.PeerServer;
@@ -123,8 +129,17 @@ public final class NodeComponent {
                 + "adjacent node; only these nodes may call the peer endpoint")
         String[] peers() default {};
 
-        @AttributeDefinition(description = "Timeout of one call to a peer KMM, milliseconds")
-        long peerTimeoutMillis() default 2000;
+        @AttributeDefinition(description = "Deadline of one key request that needs the peer KMM (all its rounds), "
+                + "and of one inventory sync of a link, milliseconds")
+        long peerTimeoutMillis() default 5000;
+
+        @AttributeDefinition(description = "Stored keys younger than this are not offered to the peer KMM "
+                + "(the block may not have reached the other end yet), milliseconds")
+        long freshKeyGraceMillis() default 1000;
+
+        @AttributeDefinition(description = "Seconds between inventory syncs with each peer KMM (also run when the "
+                + "peer channel comes up and when a reservation finds stored keys the peer lacks); 0 = not periodic")
+        long peerSyncSeconds() default 5;
     }
 
     private final BundleContext context;
@@ -135,6 +150,8 @@ public final class NodeComponent {
     private final List<NodeTls> tlsCandidates = new CopyOnWriteArrayList<>();
     private final ExecutorService eventThread;
     private final ScheduledExecutorService sweeper;
+    private final ScheduledExecutorService syncer;
+    private ScheduledFuture<?> syncTask;
 
     private volatile Config config;
     private volatile Map<String, String> peers = Map.of();
@@ -151,11 +168,13 @@ public final class NodeComponent {
         String id = requireNodeId(config);
         this.eventThread = Executors.newSingleThreadExecutor(r -> daemon(r, "kmm-events-" + id));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kmm-sweep-" + id));
+        this.syncer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kmm-sync-" + id));
         try {
             start(config);
         } catch (Exception | Error e) {
             eventThread.shutdownNow();
             sweeper.shutdownNow();
+            syncer.shutdownNow();
             throw e;
         }
         scheduleSweep();
@@ -231,7 +250,7 @@ public final class NodeComponent {
     private static KmmSettings settings(Config c) {
         return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
                 c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
-                c.maxSaeIdCount());
+                c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis());
     }
 
     private static boolean blank(String s) {
@@ -277,6 +296,8 @@ public final class NodeComponent {
             NodeTls tls = activeTls;
             stopPeer();
             startPeer(tls);
+        } else if (c.peerSyncSeconds() != old.peerSyncSeconds() && activeTls != null) {
+            scheduleSync(c.peerSyncSeconds());
         }
         LOG.info("node {}: configuration updated (lifetime {} s, capacity {}, low water {}, {} peers)", c.nodeId(),
                 c.keyLifetimeSeconds(), c.maxKeysPerLink(), c.lowWaterKeys(), newPeers.size());
@@ -286,6 +307,7 @@ public final class NodeComponent {
     synchronized void deactivate() {
         stop();
         sweeper.shutdownNow();
+        syncer.shutdownNow();
         eventThread.shutdown();
     }
 
@@ -506,7 +528,7 @@ public final class NodeComponent {
         String nodeId = core.nodeId();
         activeTls = tls;
         try {
-            peerClient = new HttpsPeerTransport(tls, () -> peers, () -> config.peerTimeoutMillis());
+            peerClient = new HttpsPeerTransport(tls, () -> peers);
             core.setTransport(peerClient);
         } catch (Exception e) {
             LOG.error("node {}: peer KMM client could not start: {}", nodeId, e.toString());
@@ -514,7 +536,18 @@ public final class NodeComponent {
         if (c.peerPort() > 0) {
             KmmCore target = core;
             PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),
-                    target::reserve);
+                    new PeerServer.Endpoint() {
+                        @Override
+                        public ReserveResult reserve(String caller, ReserveRequest request) throws PeerException {
+                            return target.reserve(caller, request);
+                        }
+
+                        @Override
+                        public InventoryResult inventory(String caller, InventoryRequest request)
+                                throws PeerException {
+                            return target.inventory(caller, request);
+                        }
+                    });
             try {
                 server.start();
                 peerServer = server;
@@ -524,9 +557,36 @@ public final class NodeComponent {
                         c.peerPort(), e.toString());
             }
         }
+        // the first sync also opens (warms) the TLS connection to each peer
+        scheduleSync(c.peerSyncSeconds());
+    }
+
+    /** Inventory syncs with every peer: now, then every {@code seconds} (0 = only now). */
+    private void scheduleSync(long seconds) {
+        if (syncTask != null) {
+            syncTask.cancel(false);
+        }
+        KmmCore target = core;
+        Runnable task = () -> {
+            try {
+                target.syncAll();
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: inventory sync failed: {}", target.nodeId(), e.toString());
+            }
+        };
+        try {
+            syncTask = seconds > 0 ? syncer.scheduleWithFixedDelay(task, 0, seconds, TimeUnit.SECONDS)
+                    : syncer.schedule(task, 0, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            syncTask = null;
+        }
     }
 
     private void stopPeer() {
+        if (syncTask != null) {
+            syncTask.cancel(false);
+            syncTask = null;
+        }
         if (core != null) {
             core.setTransport(null);
         }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +24,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.qkdv2i.kmm.api.Key;
@@ -33,6 +36,8 @@ import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.kmm.api.PairStatus;
 import org.qkdv2i.kmm.api.PoolStatus;
 import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
@@ -55,7 +60,10 @@ import org.slf4j.LoggerFactory;
 public final class KmmCore implements KeyManager, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KmmCore.class);
-    private static final int RESERVE_ATTEMPTS = 4;
+    /** Most stored key IDs in one {@code POST /peer/v1/inventory}. */
+    public static final int INVENTORY_CHUNK = 4096;
+    /** Orphans at the peer must be this much older than the owner's cutoff (clock skew, driver lag). */
+    private static final long MIN_ORPHAN_MARGIN_MILLIS = 2000;
 
     private enum Level { NORMAL, LOW, EMPTY }
 
@@ -70,12 +78,19 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         final ArrayDeque<Part> own = new ArrayDeque<>();
         /** The peer's half: served here by ID once the peer reserved them. */
         final LinkedHashMap<UUID, Part> peer = new LinkedHashMap<>();
-        int inFlight;
+        /** Stored keys of this node's half offered in a reservation that is under way. */
+        final Set<UUID> inFlight = new HashSet<>();
+        /** One inventory sync of this link at a time; syncs wanted meanwhile are coalesced. */
+        final ReentrantLock syncLock = new ReentrantLock();
+        volatile long lastSyncStartNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+        boolean syncFailing;
         boolean driverPresent;
         LinkStatus status;
         long delivered;
         long expired;
         long dropped;
+        /** Stored keys destroyed because the other end of the link did not hold them. */
+        long discardedUnmatched;
         Level level = Level.EMPTY;
 
         Link(String linkId, String peerNodeId) {
@@ -84,7 +99,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
 
         long total() {
-            return own.size() + inFlight + peer.size();
+            return own.size() + inFlight.size() + peer.size();
         }
     }
 
@@ -394,22 +409,34 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return out;
     }
 
+    /**
+     * Reserves the stored keys at the peer, then hands them out. When the peer lacks some of
+     * the offered stored keys they are destroyed here, the whole half of the link is
+     * reconciled with the peer (one inventory sync, shared with concurrent requests) and the
+     * request is retried with fresh stored keys, until {@code peerTimeoutMillis} has passed.
+     */
     private List<Key> remoteKeys(String master, List<String> slaves, String slaveNode, int number, int size)
             throws KeyManagerException {
         int partsPerKey = (size + storedKeyBits - 1) / storedKeyBits;
         int need = number * partsPerKey;
-        PeerTransport t = transport;
-        for (int attempt = 1; attempt <= RESERVE_ATTEMPTS; attempt++) {
+        long timeout = settings.peerTimeoutMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        int lacked = 0;
+        for (int round = 1;; round++) {
+            PeerTransport t = transport;
             Link link;
-            List<Part> taken = new ArrayList<>(need);
+            List<Part> taken;
             synchronized (this) {
                 link = pickLink(slaveNode, slaves.get(0), need);
+                taken = new ArrayList<>(need);
                 for (int i = 0; i < need; i++) {
-                    taken.add(link.own.pollFirst());
+                    Part p = link.own.pollFirst();
+                    taken.add(p);
+                    link.inFlight.add(p.id());
                 }
-                link.inFlight += need;
             }
             boolean settled = false;
+            long missingSeenAt;
             try {
                 if (t == null) {
                     throw new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode
@@ -425,7 +452,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 }
                 ReserveResult result;
                 try {
-                    result = t.reserve(slaveNode, new ReserveRequest(link.linkId, master, List.copyOf(slaves), keys));
+                    result = t.reserve(slaveNode, new ReserveRequest(link.linkId, master, List.copyOf(slaves), keys),
+                            Math.max(1, remainingMillis(deadline)));
                 } catch (PeerException e) {
                     LOG.warn("node {} link {}: reservation for SAE pair {} -> {} failed: {}", nodeId, link.linkId,
                             master, slaves, e.getMessage());
@@ -440,18 +468,31 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                             link.linkId, number, size, master, slaves, slaveNode);
                     return out;
                 }
-                dropMissing(link, taken, new HashSet<>(result.missingParts()));
+                missingSeenAt = System.nanoTime();
+                int n = dropMissing(link, taken, new HashSet<>(result.missingParts()));
                 settled = true;
-                LOG.warn("node {} link {}: peer {} lacks {} stored keys; destroyed them here, retrying ({}/{})",
-                        nodeId, link.linkId, slaveNode, result.missingParts().size(), attempt, RESERVE_ATTEMPTS);
+                lacked += n;
+                LOG.info("node {} link {}: peer {} lacks {} of the offered stored keys; destroyed them here "
+                        + "(round {}), reconciling the link", nodeId, link.linkId, slaveNode, n, round);
             } finally {
                 if (!settled) {
                     giveBack(link, taken);
                 }
             }
+            // learn every stored key the peer lacks at once instead of one request at a time
+            syncLink(link, deadline, missingSeenAt);
+            if (remainingMillis(deadline) <= 0) {
+                LOG.warn("node {} link {}: peer {} confirmed no stored keys for SAE pair {} -> {} within {} ms "
+                        + "({} stored keys it lacked destroyed here)", nodeId, link.linkId, slaveNode, master, slaves,
+                        timeout, lacked);
+                throw new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode
+                        + " does not hold the stored keys this node offered; retry later");
+            }
         }
-        throw new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode
-                + " does not hold the stored keys this node offered; retry later");
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     }
 
     private Link pickLink(String slaveNode, String slave, int need) throws KeyManagerException {
@@ -465,11 +506,31 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " has no QKD link to node " + slaveNode
                     + " (of slave SAE " + slave + ")");
         }
-        if (best.own.size() < need) {
+        long cutoff = clock.millis() - settings.freshKeyGraceMillis();
+        int mature = 0;
+        // own is oldest first: the stored keys past the grace period are a prefix
+        for (Iterator<Part> it = best.own.iterator(); it.hasNext() && mature < need;) {
+            if (it.next().storedAt() > cutoff) {
+                break;
+            }
+            mature++;
+        }
+        if (mature < need) {
             throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + best.linkId + ": the request needs "
-                    + need + " stored keys of " + storedKeyBits + " bits, node " + nodeId + " holds " + best.own.size());
+                    + need + " stored keys of " + storedKeyBits + " bits, node " + nodeId + " holds "
+                    + best.own.size() + (best.own.size() > mature ? " (" + (best.own.size() - mature)
+                            + " of them younger than " + settings.freshKeyGraceMillis() + " ms)" : ""));
         }
         return best;
+    }
+
+    /** Stored keys of this node's half past the grace period. */
+    private long matureOwn(Link link, long cutoff) {
+        long young = 0;
+        for (Iterator<Part> it = link.own.descendingIterator(); it.hasNext() && it.next().storedAt() > cutoff;) {
+            young++;
+        }
+        return link.own.size() - young;
     }
 
     /** The peer recorded the reservation: remove the parts here (commit) and hand out the bytes. */
@@ -482,25 +543,29 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             vault.removePart(p.id());
         }
         vault.commit();
-        link.inFlight -= taken.size();
+        taken.forEach(p -> link.inFlight.remove(p.id()));
         link.delivered += keys.size();
         checkLevel(link);
         return out;
     }
 
-    private synchronized void dropMissing(Link link, List<Part> taken, Set<UUID> missing) {
+    /** Destroys the taken stored keys the peer lacks, gives the others back; returns how many went. */
+    private synchronized int dropMissing(Link link, List<Part> taken, Set<UUID> missing) {
         List<Part> keep = new ArrayList<>();
+        int n = 0;
         for (Part p : taken) {
             if (missing.contains(p.id())) {
                 vault.removePart(p.id());
+                link.inFlight.remove(p.id());
+                n++;
             } else {
                 keep.add(p);
             }
         }
         vault.commit();
-        link.inFlight -= taken.size() - keep.size();
-        link.dropped += taken.size() - keep.size();
+        link.discardedUnmatched += n;
         giveBackLocked(link, keep);
+        return n;
     }
 
     private synchronized void giveBack(Link link, List<Part> parts) {
@@ -510,8 +575,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private void giveBackLocked(Link link, List<Part> parts) {
         for (int i = parts.size() - 1; i >= 0; i--) {
             link.own.addFirst(parts.get(i));
+            link.inFlight.remove(parts.get(i).id());
         }
-        link.inFlight -= parts.size();
         checkLevel(link);
     }
 
@@ -611,6 +676,246 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             old.parts().forEach(reservedParts::remove);
             vault.removePending(keyId);
         }
+    }
+
+    // ------------------------------------------------------------------ inventory reconciliation
+
+    /**
+     * Outcome of one inventory sync of a link (for logs, diagnostics and tests).
+     *
+     * @param offered   stored key IDs of this node's half sent to the peer
+     * @param lacked    of those, how many the peer said it does not hold
+     * @param destroyed of those, how many were still in the pool here and were destroyed
+     * @param orphans   stored keys of this node's half the peer dropped because this node no longer holds them
+     * @param error     why the sync stopped early, or null when it went through
+     */
+    public record SyncResult(String linkId, String peerNodeId, int offered, int lacked, int destroyed, int orphans,
+            String error) {
+        public boolean complete() {
+            return error == null;
+        }
+    }
+
+    /** Syncs every link of this node with its peer, each within {@code peerTimeoutMillis}. */
+    public List<SyncResult> syncAll() {
+        List<Link> all;
+        synchronized (this) {
+            all = new ArrayList<>(links.values());
+        }
+        List<SyncResult> out = new ArrayList<>(all.size());
+        for (Link link : all) {
+            long now = System.nanoTime();
+            SyncResult r = syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Syncs one link now (after a sync already running); null if the link is unknown. */
+    public SyncResult sync(String linkId) {
+        Link link;
+        synchronized (this) {
+            link = links.get(linkId);
+        }
+        if (link == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        return syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now);
+    }
+
+    /**
+     * Runs an inventory sync of {@code link} unless one started after {@code neededSince}
+     * (its result is then good enough): concurrent requests that met missing stored keys
+     * share one sync. Returns null if the lock was not obtained before the deadline or a
+     * newer sync made this one needless.
+     */
+    private SyncResult syncLink(Link link, long deadlineNanos, long neededSince) {
+        try {
+            if (!link.syncLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        try {
+            if (link.lastSyncStartNanos - neededSince > 0) {
+                return null;
+            }
+            link.lastSyncStartNanos = System.nanoTime();
+            return syncLocked(link, deadlineNanos);
+        } finally {
+            link.syncLock.unlock();
+        }
+    }
+
+    /**
+     * {@code POST /peer/v1/inventory} in chunks of sorted IDs: the peer answers which of this
+     * node's stored keys it lacks (destroyed here: they can never be reserved there) and drops
+     * the stored keys of this half it holds but this node no longer does.
+     */
+    private SyncResult syncLocked(Link link, long deadlineNanos) {
+        PeerTransport t = transport;
+        if (t == null) {
+            return new SyncResult(link.linkId, link.peerNodeId, 0, 0, 0, 0, "no peer channel");
+        }
+        long cutoff;
+        List<String> ids;
+        synchronized (this) {
+            // keys younger than the grace period may still be on their way to the peer's driver
+            cutoff = clock.millis() - settings.freshKeyGraceMillis();
+            ids = new ArrayList<>(link.own.size() + link.inFlight.size());
+            for (Part p : link.own) {
+                if (p.storedAt() <= cutoff) {
+                    ids.add(p.id().toString());
+                }
+            }
+            // in flight: still held here, the peer must keep them
+            link.inFlight.forEach(id -> ids.add(id.toString()));
+        }
+        Collections.sort(ids); // canonical lower-case UUID strings: the peer compares ranges the same way
+        int lacked = 0;
+        int destroyed = 0;
+        int orphans = 0;
+        String error = null;
+        String after = null;
+        int i = 0;
+        do {
+            int end = Math.min(ids.size(), i + INVENTORY_CHUNK);
+            List<UUID> chunk = new ArrayList<>(end - i);
+            for (int j = i; j < end; j++) {
+                chunk.add(UUID.fromString(ids.get(j)));
+            }
+            String upTo = end == ids.size() ? null : ids.get(end - 1);
+            long remaining = remainingMillis(deadlineNanos);
+            if (remaining <= 0) {
+                error = "deadline passed after " + i + " of " + ids.size() + " stored key IDs";
+                break;
+            }
+            InventoryResult r;
+            try {
+                r = t.inventory(link.peerNodeId, new InventoryRequest(link.linkId, cutoff, after, upTo, chunk),
+                        remaining);
+            } catch (PeerException e) {
+                error = e.getMessage();
+                break;
+            }
+            Set<UUID> asked = new HashSet<>(chunk);
+            List<UUID> missing = r.missing() == null ? List.of()
+                    : r.missing().stream().filter(asked::contains).distinct().toList();
+            lacked += missing.size();
+            orphans += Math.max(0, r.orphansDropped());
+            destroyed += discardUnmatched(link, missing);
+            after = upTo;
+            i = end;
+        } while (i < ids.size());
+        SyncResult result = new SyncResult(link.linkId, link.peerNodeId, ids.size(), lacked, destroyed, orphans, error);
+        logSync(link, result);
+        return result;
+    }
+
+    private void logSync(Link link, SyncResult r) {
+        long total;
+        boolean wasFailing;
+        synchronized (this) {
+            total = link.discardedUnmatched;
+            wasFailing = link.syncFailing;
+            link.syncFailing = !r.complete();
+        }
+        if (!r.complete()) {
+            // once per outage: a peer that is down would otherwise log every few seconds
+            if (!wasFailing) {
+                LOG.warn("node {} link {}: inventory sync with {} failed: {}", nodeId, link.linkId, link.peerNodeId,
+                        r.error());
+            }
+            if (r.lacked() == 0) {
+                return;
+            }
+        }
+        String line = "node {} link {}: inventory sync with {}{}: offered {} stored keys, peer lacked {}, "
+                + "destroyed {} here (discardedUnmatched {}), peer dropped {} it held that this node no longer has";
+        Object[] args = {nodeId, link.linkId, link.peerNodeId, r.complete() ? "" : " (partial)", r.offered(),
+            r.lacked(), r.destroyed(), total, r.orphans()};
+        if (r.lacked() > 0 || r.orphans() > 0 || wasFailing) {
+            LOG.info(line, args);
+        } else {
+            LOG.debug(line, args);
+        }
+    }
+
+    /** Destroys the stored keys of this node's half the peer lacks, if still in the pool (not in flight). */
+    private synchronized int discardUnmatched(Link link, List<UUID> missing) {
+        if (missing.isEmpty()) {
+            return 0;
+        }
+        Set<UUID> gone = new HashSet<>(missing);
+        List<UUID> removed = new ArrayList<>();
+        // only IDs and times are in memory; removing the sealed record destroys the key
+        link.own.removeIf(p -> gone.contains(p.id()) && removed.add(p.id()));
+        int n = removed.size();
+        if (n > 0) {
+            removed.forEach(vault::removePart);
+            vault.commit();
+            link.discardedUnmatched += n;
+            checkLevel(link);
+        }
+        return n;
+    }
+
+    /**
+     * {@code POST /peer/v1/inventory} from {@code callerNodeId}, the owner of the half: which
+     * of the listed stored keys this node does not hold. Stored keys of the caller's half in
+     * the chunk's ID range that the caller no longer holds are destroyed here, unless
+     * reserved or too young to be sure (stored after the caller's cutoff minus a margin for
+     * clock skew and driver lag).
+     */
+    public synchronized InventoryResult inventory(String callerNodeId, InventoryRequest req) throws PeerException {
+        if (req.ids().size() > INVENTORY_CHUNK) {
+            throw new PeerException("at most " + INVENTORY_CHUNK + " stored key IDs per inventory request, got "
+                    + req.ids().size(), true);
+        }
+        Link link = links.get(req.linkId());
+        if (link == null) {
+            return new InventoryResult(List.copyOf(req.ids()), 0); // no copy of that link here at all
+        }
+        if (!link.peerNodeId.equals(callerNodeId)) {
+            throw new PeerException("link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId, true);
+        }
+        Set<UUID> listed = new HashSet<>(req.ids());
+        List<UUID> missing = new ArrayList<>();
+        for (UUID id : listed) {
+            if (!link.peer.containsKey(id)) {
+                missing.add(id);
+            }
+        }
+        long grace = settings.freshKeyGraceMillis();
+        long limit = Math.min(req.cutoffMillis(), clock.millis() - grace)
+                - Math.max(2 * grace, MIN_ORPHAN_MARGIN_MILLIS);
+        int dropped = 0;
+        for (Iterator<Part> it = link.peer.values().iterator(); it.hasNext();) {
+            Part p = it.next();
+            if (p.storedAt() > limit || listed.contains(p.id()) || reservedParts.containsKey(p.id())) {
+                continue;
+            }
+            String s = p.id().toString();
+            if ((req.after() != null && s.compareTo(req.after()) <= 0)
+                    || (req.upTo() != null && s.compareTo(req.upTo()) > 0)) {
+                continue;
+            }
+            it.remove();
+            vault.removePart(p.id());
+            dropped++;
+        }
+        if (dropped > 0) {
+            vault.commit();
+            link.discardedUnmatched += dropped;
+            LOG.info("node {} link {}: inventory from {}: destroyed {} stored keys of its half it no longer holds",
+                    nodeId, link.linkId, callerNodeId, dropped);
+        }
+        return new InventoryResult(missing, dropped);
     }
 
     // ------------------------------------------------------------------ dec_keys
@@ -790,11 +1095,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 stored = Math.max(0, max - waiting);
             } else {
                 int per = (q.defaultSize() + storedKeyBits - 1) / storedKeyBits;
+                long cutoff = clock.millis() - s.freshKeyGraceMillis();
                 stored = 0;
                 max = 0;
                 for (Link l : links.values()) {
                     if (l.peerNodeId.equals(slaveNode)) {
-                        stored += l.own.size() / per;
+                        stored += matureOwn(l, cutoff) / per;
                         max += s.maxKeysPerLink() / per;
                     }
                 }
@@ -819,6 +1125,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     public synchronized long dropped(String linkId) {
         Link l = links.get(linkId);
         return l == null ? 0 : l.dropped;
+    }
+
+    /** Stored keys destroyed on a link because the other end did not hold them (or no longer did). */
+    public synchronized long discardedUnmatched(String linkId) {
+        Link l = links.get(linkId);
+        return l == null ? 0 : l.discardedUnmatched;
     }
 
     /** Keys waiting for slave SAEs at this node (peer reservations and local keys). */

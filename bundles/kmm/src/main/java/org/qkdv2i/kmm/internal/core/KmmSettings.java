@@ -6,7 +6,10 @@ package org.qkdv2i.kmm.internal.core;
  */
 public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits,
         int maxKeysPerRequest, long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds,
-        int maxSaeIdCount) {
+        int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis) {
+
+    public static final long DEFAULT_PEER_TIMEOUT_MILLIS = 5000;
+    public static final long DEFAULT_FRESH_KEY_GRACE_MILLIS = 1000;
 
     public KmmSettings {
         if (nodeId == null || nodeId.isBlank()) {
@@ -20,24 +23,30 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
                     + minKeyBits + ".." + maxKeyBits);
         }
         if (maxKeysPerRequest < 1 || maxKeysPerLink < 1 || lowWaterKeys < 0 || keyLifetimeSeconds < 0
-                || maxSaeIdCount < 0) {
-            throw new IllegalArgumentException("maxKeysPerRequest and maxKeysPerLink must be >= 1; "
-                    + "lowWaterKeys, keyLifetimeSeconds and maxSaeIdCount >= 0");
+                || maxSaeIdCount < 0 || peerTimeoutMillis < 1 || freshKeyGraceMillis < 0) {
+            throw new IllegalArgumentException("maxKeysPerRequest, maxKeysPerLink and peerTimeoutMillis must be >= 1; "
+                    + "lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount and freshKeyGraceMillis >= 0");
         }
     }
 
     /** Defaults of the Node configuration, for tests. */
     public static KmmSettings defaults(String nodeId) {
-        return new KmmSettings(nodeId, 256, 64, 4096, 128, 100_000, 100, 86_400, 8);
+        return new KmmSettings(nodeId, 256, 64, 4096, 128, 100_000, 100, 86_400, 8, DEFAULT_PEER_TIMEOUT_MILLIS,
+                DEFAULT_FRESH_KEY_GRACE_MILLIS);
     }
 
     public KmmSettings withLifetime(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
-                lowWaterKeys, seconds, maxSaeIdCount);
+                lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis);
     }
 
     public KmmSettings withCapacity(long keys, long lowWater) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, keys,
-                lowWater, keyLifetimeSeconds, maxSaeIdCount);
+                lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis);
+    }
+
+    public KmmSettings withPeer(long timeoutMillis, long graceMillis) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis);
     }
 }

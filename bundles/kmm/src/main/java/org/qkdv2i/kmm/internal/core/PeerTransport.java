@@ -5,12 +5,16 @@ import java.util.UUID;
 
 /**
  * How a core reaches the KMM at the other end of a link. At runtime HTTPS with mutual
- * TLS ({@code POST /peer/v1/reserve}); in tests two cores wired directly.
+ * TLS ({@code POST /peer/v1/reserve}, {@code POST /peer/v1/inventory}); in tests two cores
+ * wired directly.
  */
 public interface PeerTransport {
 
-    /** Reserve keys at {@code peerNodeId} for one of our master SAEs. */
-    ReserveResult reserve(String peerNodeId, ReserveRequest request) throws PeerException;
+    /** Reserve keys at {@code peerNodeId} for one of our master SAEs, within {@code timeoutMillis}. */
+    ReserveResult reserve(String peerNodeId, ReserveRequest request, long timeoutMillis) throws PeerException;
+
+    /** Compare one chunk of our half of a link with the peer's copy, within {@code timeoutMillis}. */
+    InventoryResult inventory(String peerNodeId, InventoryRequest request, long timeoutMillis) throws PeerException;
 
     /** One delivered key: its ID and the stored keys it is cut from, in order. */
     record ReservedKey(UUID keyId, List<UUID> parts, int bits) {
@@ -25,6 +29,23 @@ public interface PeerTransport {
      * keys or none: when it lacks a part, {@code accepted} is empty.
      */
     record ReserveResult(List<UUID> accepted, List<UUID> missingParts) {
+    }
+
+    /**
+     * Body of {@code POST /peer/v1/inventory}: every stored key of the caller's half of
+     * {@code linkId} whose ID (canonical lower-case string order) lies in {@code (after, upTo]}
+     * ({@code null} = unbounded) and that the caller still holds (in its pool or in flight),
+     * except keys stored after {@code cutoffMillis} (the caller's clock), which it leaves out.
+     */
+    record InventoryRequest(String linkId, long cutoffMillis, String after, String upTo, List<UUID> ids) {
+    }
+
+    /**
+     * Answer: the listed stored keys the peer does not hold (the caller destroys them), and
+     * how many stored keys of the caller's half in the range the peer dropped because the
+     * caller no longer holds them.
+     */
+    record InventoryResult(List<UUID> missing, int orphansDropped) {
     }
 
     /** The peer could not be reached, or refused the request ({@link #refused()}). */

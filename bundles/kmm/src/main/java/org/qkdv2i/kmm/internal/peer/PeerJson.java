@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class PeerJson {
 
     static final String RESERVE_PATH = "/peer/v1/reserve";
+    static final String INVENTORY_PATH = "/peer/v1/inventory";
     static final int MAX_BODY = 4 * 1024 * 1024;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()

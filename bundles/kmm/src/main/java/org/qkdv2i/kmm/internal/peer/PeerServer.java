@@ -16,6 +16,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
@@ -32,16 +34,18 @@ public final class PeerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerServer.class);
 
-    /** What the endpoint serves: {@code KmmCore#reserve}. */
-    public interface Reserver {
+    /** What the endpoint serves: {@code KmmCore#reserve} and {@code KmmCore#inventory}. */
+    public interface Endpoint {
         ReserveResult reserve(String callerNodeId, ReserveRequest request) throws PeerException;
+
+        InventoryResult inventory(String callerNodeId, InventoryRequest request) throws PeerException;
     }
 
     private final Server server;
     private final ServerConnector connector;
     private final String nodeId;
 
-    public PeerServer(NodeTls tls, String host, int port, Supplier<Set<String>> peers, Reserver reserver) {
+    public PeerServer(NodeTls tls, String host, int port, Supplier<Set<String>> peers, Endpoint endpoint) {
         this.nodeId = tls.nodeId();
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("kmm-peer-" + nodeId);
@@ -51,7 +55,7 @@ public final class PeerServer implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                serve(request, response, callback, peers, reserver);
+                serve(request, response, callback, peers, endpoint);
                 return true;
             }
         });
@@ -59,8 +63,8 @@ public final class PeerServer implements AutoCloseable {
 
     public void start() throws Exception {
         server.start();
-        LOG.info("node {}: peer KMM endpoint listening on https://{}:{}{}", nodeId, connector.getHost(),
-                connector.getLocalPort(), PeerJson.RESERVE_PATH);
+        LOG.info("node {}: peer KMM endpoint listening on https://{}:{}/peer/v1/", nodeId, connector.getHost(),
+                connector.getLocalPort());
     }
 
     public int port() {
@@ -68,7 +72,7 @@ public final class PeerServer implements AutoCloseable {
     }
 
     private void serve(Request request, Response response, Callback callback, Supplier<Set<String>> peers,
-            Reserver reserver) {
+            Endpoint endpoint) {
         Optional<String> caller = JettyTls.clientCommonName(request);
         if (caller.isEmpty() || !peers.get().contains(caller.get())) {
             LOG.warn("node {}: peer request from {} refused: not a configured peer", nodeId, caller.orElse("(no CN)"));
@@ -76,7 +80,9 @@ public final class PeerServer implements AutoCloseable {
                     + " is not a configured peer of node " + nodeId));
             return;
         }
-        if (!PeerJson.RESERVE_PATH.equals(Request.getPathInContext(request))) {
+        String path = Request.getPathInContext(request);
+        boolean reserve = PeerJson.RESERVE_PATH.equals(path);
+        if (!reserve && !PeerJson.INVENTORY_PATH.equals(path)) {
             reply(response, callback, 404, new PeerJson.ErrorBody("no such peer resource"));
             return;
         }
@@ -84,31 +90,41 @@ public final class PeerServer implements AutoCloseable {
             reply(response, callback, 405, new PeerJson.ErrorBody("use POST"));
             return;
         }
-        ReserveRequest req;
+        String what = reserve ? "reservation" : "inventory";
+        ReserveRequest res = null;
+        InventoryRequest inv = null;
         try (InputStream in = Request.asInputStream(request)) {
             byte[] body = in.readNBytes(PeerJson.MAX_BODY + 1);
             if (body.length > PeerJson.MAX_BODY) {
                 reply(response, callback, 413, new PeerJson.ErrorBody("body too large"));
                 return;
             }
-            req = PeerJson.read(body, ReserveRequest.class);
-            if (req.linkId() == null || req.masterSaeId() == null || req.slaveSaeIds() == null || req.keys() == null
-                    || req.keys().stream().anyMatch(k -> k == null || k.keyId() == null || k.parts() == null
-                            || k.parts().contains(null))) {
-                throw new IOException("missing fields");
+            if (reserve) {
+                res = PeerJson.read(body, ReserveRequest.class);
+                if (res.linkId() == null || res.masterSaeId() == null || res.slaveSaeIds() == null
+                        || res.keys() == null || res.keys().stream().anyMatch(k -> k == null || k.keyId() == null
+                                || k.parts() == null || k.parts().contains(null))) {
+                    throw new IOException("missing fields");
+                }
+            } else {
+                inv = PeerJson.read(body, InventoryRequest.class);
+                if (inv.linkId() == null || inv.ids() == null || inv.ids().contains(null)) {
+                    throw new IOException("missing fields");
+                }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.warn("node {}: malformed reservation from peer {}: {}", nodeId, caller.get(), e.getMessage());
-            reply(response, callback, 400, new PeerJson.ErrorBody("malformed reservation request"));
+            LOG.warn("node {}: malformed {} from peer {}: {}", nodeId, what, caller.get(), e.getMessage());
+            reply(response, callback, 400, new PeerJson.ErrorBody("malformed " + what + " request"));
             return;
         }
         try {
-            reply(response, callback, 200, reserver.reserve(caller.get(), req));
+            Object answer = reserve ? endpoint.reserve(caller.get(), res) : endpoint.inventory(caller.get(), inv);
+            reply(response, callback, 200, answer);
         } catch (PeerException e) {
-            LOG.warn("node {}: reservation from peer {} refused: {}", nodeId, caller.get(), e.getMessage());
+            LOG.warn("node {}: {} from peer {} refused: {}", nodeId, what, caller.get(), e.getMessage());
             reply(response, callback, 400, new PeerJson.ErrorBody(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("node {}: reservation from peer {} failed: {}", nodeId, caller.get(), e.toString());
+            LOG.error("node {}: {} from peer {} failed: {}", nodeId, what, caller.get(), e.toString());
             reply(response, callback, 500, new PeerJson.ErrorBody("internal error"));
         }
     }

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.qkdv2i.kmm.api.KeyEvent;
@@ -71,18 +72,38 @@ final class TwoNodes implements AutoCloseable {
         }
     }
 
-    /** Direct transport: calls the other core in-process; can be switched off. */
+    /** Direct transport: calls the other core in-process; can be switched off; counts calls. */
     final class Direct implements PeerTransport {
         volatile boolean down;
+        final AtomicInteger reserveCalls = new AtomicInteger();
+        final AtomicInteger inventoryCalls = new AtomicInteger();
+        /** Runs at the start of every reservation call, while the owner holds the stored keys in flight. */
+        volatile Runnable beforeReserve;
 
         @Override
-        public ReserveResult reserve(String peer, ReserveRequest req) throws PeerException {
+        public ReserveResult reserve(String peer, ReserveRequest req, long timeoutMillis) throws PeerException {
+            reserveCalls.incrementAndGet();
+            Runnable hook = beforeReserve;
+            if (hook != null) {
+                hook.run();
+            }
             if (down) {
                 throw new PeerException("connection refused", false);
             }
             KmmCore target = peer.equals("A") ? a : b;
             String caller = peer.equals("A") ? "B" : "A";
             return target.reserve(caller, req);
+        }
+
+        @Override
+        public InventoryResult inventory(String peer, InventoryRequest req, long timeoutMillis) throws PeerException {
+            inventoryCalls.incrementAndGet();
+            if (down) {
+                throw new PeerException("connection refused", false);
+            }
+            KmmCore target = peer.equals("A") ? a : b;
+            String caller = peer.equals("A") ? "B" : "A";
+            return target.inventory(caller, req);
         }
     }
 
@@ -94,8 +115,9 @@ final class TwoNodes implements AutoCloseable {
     final List<KeyEvent> events = new CopyOnWriteArrayList<>();
     final Direct transport = new Direct();
     final Random blockRandom = new Random(42);
-    KmmSettings settingsA = KmmSettings.defaults("A");
-    KmmSettings settingsB = KmmSettings.defaults("B");
+    // the clock only moves when a test moves it: no grace period unless a test asks for one
+    KmmSettings settingsA = KmmSettings.defaults("A").withPeer(5000, 0);
+    KmmSettings settingsB = KmmSettings.defaults("B").withPeer(5000, 0);
     KmmCore a;
     KmmCore b;
 
@@ -141,11 +163,11 @@ final class TwoNodes implements AutoCloseable {
     }
 
     static long own(KmmCore core) {
-        return core.pools().get(0).ownKeys();
+        return core.pools().isEmpty() ? 0 : core.pools().get(0).ownKeys();
     }
 
     static long peer(KmmCore core) {
-        return core.pools().get(0).peerKeys();
+        return core.pools().isEmpty() ? 0 : core.pools().get(0).peerKeys();
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.qkdv2i.kmm.internal.peer;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -81,18 +82,18 @@ public class PeerHttpsTest {
         };
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        a = new KmmCore(KmmSettings.defaults("A"), tmp.newFolder("A").toPath(), kek, dir, Clock.systemUTC(),
+        a = new KmmCore(KmmSettings.defaults("A").withPeer(3000, 0), tmp.newFolder("A").toPath(), kek, dir, Clock.systemUTC(),
                 new SecureRandom(), e -> { });
-        b = new KmmCore(KmmSettings.defaults("B"), tmp.newFolder("B").toPath(), kek, dir, Clock.systemUTC(),
+        b = new KmmCore(KmmSettings.defaults("B").withPeer(3000, 0), tmp.newFolder("B").toPath(), kek, dir, Clock.systemUTC(),
                 new SecureRandom(), e -> { });
         byte[] block = new byte[32 * 64];
         new SecureRandom().nextBytes(block);
         UUID id = UUID.randomUUID();
         a.keyBlock(new LinkEnd("L", "A", "B", QkdRole.TRANSMITTER), new KeyBlock(id, block, Instant.now(), 0, 0));
         b.keyBlock(new LinkEnd("L", "B", "A", QkdRole.RECEIVER), new KeyBlock(id, block, Instant.now(), 0, 0));
-        serverB = new PeerServer(tlsB, "127.0.0.1", 0, () -> Set.of("A"), b::reserve);
+        serverB = new PeerServer(tlsB, "127.0.0.1", 0, () -> Set.of("A"), endpoint(b));
         serverB.start();
-        clientA = new HttpsPeerTransport(tlsA, () -> Map.of("B", "https://127.0.0.1:" + serverB.port()), () -> 3000);
+        clientA = new HttpsPeerTransport(tlsA, () -> Map.of("B", "https://127.0.0.1:" + serverB.port()));
         a.setTransport(clientA);
     }
 
@@ -125,8 +126,8 @@ public class PeerHttpsTest {
     @Test
     public void aNodeThatIsNotAConfiguredPeerIsRefused() throws Exception {
         try (HttpsPeerTransport clientC = new HttpsPeerTransport(tlsC,
-                () -> Map.of("B", "https://127.0.0.1:" + serverB.port()), () -> 3000)) {
-            clientC.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()));
+                () -> Map.of("B", "https://127.0.0.1:" + serverB.port()))) {
+            clientC.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()), 3000);
             fail("C is not a peer of B");
         } catch (PeerTransport.PeerException e) {
             assertTrue(e.refused());
@@ -143,7 +144,7 @@ public class PeerHttpsTest {
         }
         long before = a.pools().get(0).ownKeys();
         try (HttpsPeerTransport dead = new HttpsPeerTransport(clientTls(), () -> Map.of("B",
-                "https://127.0.0.1:" + closedPort), () -> 1000)) {
+                "https://127.0.0.1:" + closedPort))) {
             a.setTransport(dead);
             a.newKeys(new KeyRequest("sa", "sb", 1, 256));
             fail();
@@ -152,6 +153,71 @@ public class PeerHttpsTest {
             assertEquals("peer KMM B unreachable", e.getMessage());
         }
         assertEquals(before, a.pools().get(0).ownKeys());
+    }
+
+    @Test
+    public void aServerWhoseCertificateNamesAnotherNodeIsRefused() throws Exception {
+        // C holds a valid certificate from the same CA, with SAN localhost like every dev node,
+        // and would even answer with B's data: A must still refuse to talk to it as B
+        PeerServer impostor = new PeerServer(tlsC, "127.0.0.1", 0, () -> Set.of("A"), endpoint(b));
+        impostor.start();
+        long before = a.pools().get(0).ownKeys();
+        try (HttpsPeerTransport toImpostor = new HttpsPeerTransport(tlsA,
+                () -> Map.of("B", "https://localhost:" + impostor.port()))) {
+            try {
+                toImpostor.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()), 3000);
+                fail("C answered as B");
+            } catch (PeerTransport.PeerException e) {
+                assertFalse(e.refused());
+                assertTrue(e.getMessage(), e.getMessage().contains("not peer node B"));
+            }
+            a.setTransport(toImpostor);
+            try {
+                a.newKeys(new KeyRequest("sa", "sb", 2, 256));
+                fail("keys handed out after talking to the wrong node");
+            } catch (KeyManagerException e) {
+                assertEquals(KeyManagerException.Reason.UNAVAILABLE, e.reason());
+            }
+        } finally {
+            impostor.close();
+        }
+        assertEquals(before, a.pools().get(0).ownKeys());
+        assertEquals(0, b.waitingKeys());
+    }
+
+    @Test
+    public void inventoryOverMutualTlsRemovesWhatThePeerLacks() throws Exception {
+        byte[] onlyA = new byte[32 * 500];
+        new SecureRandom().nextBytes(onlyA);
+        a.keyBlock(new LinkEnd("L", "A", "B", QkdRole.TRANSMITTER),
+                new KeyBlock(UUID.randomUUID(), onlyA, Instant.now(), 0, 0));
+        long ownBefore = a.pools().get(0).ownKeys();
+        KmmCore.SyncResult r = a.sync("L");
+        assertTrue(r.error(), r.complete());
+        assertTrue("the peer lacked none of A's half? " + r, r.lacked() > 100);
+        assertEquals(r.lacked(), r.destroyed());
+        assertEquals(ownBefore - r.destroyed(), a.pools().get(0).ownKeys());
+        assertEquals(r.destroyed(), a.discardedUnmatched("L"));
+        // what is left at A is exactly B's copy of A's half
+        assertEquals(b.pools().get(0).peerKeys(), a.pools().get(0).ownKeys());
+        List<Key> enc = a.newKeys(new KeyRequest("sa", "sb", 5, 256));
+        assertEquals(5, b.keysById("sb", "sa", enc.stream().map(Key::id).collect(Collectors.toList())).size());
+    }
+
+    static PeerServer.Endpoint endpoint(KmmCore core) {
+        return new PeerServer.Endpoint() {
+            @Override
+            public PeerTransport.ReserveResult reserve(String caller, PeerTransport.ReserveRequest request)
+                    throws PeerTransport.PeerException {
+                return core.reserve(caller, request);
+            }
+
+            @Override
+            public PeerTransport.InventoryResult inventory(String caller, PeerTransport.InventoryRequest request)
+                    throws PeerTransport.PeerException {
+                return core.inventory(caller, request);
+            }
+        };
     }
 
     private NodeTls clientTls() {
