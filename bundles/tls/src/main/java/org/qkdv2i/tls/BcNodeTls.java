@@ -142,6 +142,7 @@ public final class BcNodeTls implements NodeTls {
     }
 
     /** The configured protocols, most preferred first. */
+    @Override
     public List<String> protocols() {
         return protocols;
     }

@@ -12,6 +12,7 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -19,12 +20,15 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Mutual-TLS helpers for embedded Jetty 12.1 (core API, no servlets) on a {@link NodeTls}. */
 public final class JettyTls {
 
     /** SSLSession value caching the parsed client CN (one parse per TLS session, not per request). */
     private static final String CN_SESSION_KEY = "org.qkdv2i.tls.clientCN";
+    private static final Logger LOG = LoggerFactory.getLogger(JettyTls.class);
 
     private JettyTls() {
     }
@@ -40,8 +44,7 @@ public final class JettyTls {
         };
         f.setSslContext(tls.sslContext());
         f.setNeedClientAuth(true);
-        f.setIncludeProtocols(tls instanceof BcNodeTls ? ((BcNodeTls) tls).protocols().toArray(String[]::new)
-                : BcNodeTls.DEFAULT_PROTOCOLS.toArray(String[]::new));
+        f.setIncludeProtocols(tls.protocols().toArray(String[]::new));
         return f;
     }
 
@@ -62,9 +65,41 @@ public final class JettyTls {
         secure.setSniHostCheck(false);
         http.addCustomizer(secure);
         ServerConnector connector = new ServerConnector(server, serverFactory(tls), new HttpConnectionFactory(http));
+        connector.addBean(new RejectedHandshakeLog(tls.nodeId(), port));
         connector.setHost(host);
         connector.setPort(port);
         return connector;
+    }
+
+    /**
+     * One log line per refused TLS handshake (no certificate, foreign CA, expired certificate,
+     * no common group), naming the client address and the cause, so an operator can tell a
+     * misconfigured SAE from an attack without a stack trace.
+     */
+    private static final class RejectedHandshakeLog implements SslHandshakeListener {
+        private final String nodeId;
+        private final int port;
+
+        RejectedHandshakeLog(String nodeId, int port) {
+            this.nodeId = nodeId;
+            this.port = port;
+        }
+
+        @Override
+        public void handshakeFailed(Event event, Throwable failure) {
+            SSLEngine engine = event.getSSLEngine();
+            LOG.warn("node {}: TLS handshake on port {} from {}:{} refused: {}", nodeId, port, engine.getPeerHost(),
+                    engine.getPeerPort(), rootMessage(failure));
+        }
+
+        private static String rootMessage(Throwable t) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String m = root.getMessage();
+            return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
+        }
     }
 
     /** An SSL context factory for Jetty {@code HttpClient} calls to peers; the server certificate is verified (HTTPS host name check). */
@@ -77,8 +112,7 @@ public final class JettyTls {
             }
         };
         f.setSslContext(tls.sslContext());
-        f.setIncludeProtocols(tls instanceof BcNodeTls ? ((BcNodeTls) tls).protocols().toArray(String[]::new)
-                : BcNodeTls.DEFAULT_PROTOCOLS.toArray(String[]::new));
+        f.setIncludeProtocols(tls.protocols().toArray(String[]::new));
         return f;
     }
 

@@ -32,4 +32,7 @@ public interface NodeTls {
 
     /** The configured named groups, most preferred first. */
     List<String> namedGroups();
+
+    /** The enabled TLS protocol versions, e.g. TLSv1.3 and TLSv1.2. */
+    List<String> protocols();
 }

@@ -36,9 +36,10 @@ public final class TestNetwork implements AutoCloseable {
     private long maxKeysPerLink = 100_000;
 
     public TestNetwork(Path work, Path nodeJar, Path testDriverJar) {
-        this.work = work;
-        this.nodeJar = nodeJar;
-        this.testDriverJar = testDriverJar;
+        // absolute: each node process runs in its own home folder
+        this.work = work.toAbsolutePath();
+        this.nodeJar = nodeJar.toAbsolutePath();
+        this.testDriverJar = testDriverJar.toAbsolutePath();
     }
 
     /** A network under {@code work.dir}, running {@code node.jar} with {@code testdriver.jar} (system properties). */
