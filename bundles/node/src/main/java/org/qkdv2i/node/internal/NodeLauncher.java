@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.tls.NodeTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public class NodeLauncher {
     private final AtomicBoolean handled = new AtomicBoolean();
     /** KMMs present now: service reference to node ID. */
     private final Map<KeyManager, String> kmms = new ConcurrentHashMap<>();
+    /** TLS identities present now, by node ID (the readiness probe handshakes with them). */
+    private final Map<String, NodeTls> tlsByNode = new ConcurrentHashMap<>();
     private final ReadyWatch readyWatch;
     private final JulLevels julLevels = new JulLevels();
     private volatile boolean quickstart;
@@ -59,7 +62,7 @@ public class NodeLauncher {
         this.home = Path.of("").toAbsolutePath();
         NodeHome.createFolders(home);
         julLevels.apply();
-        this.readyWatch = new ReadyWatch(configAdmin, kmms::containsValue, this::ready);
+        this.readyWatch = new ReadyWatch(configAdmin, kmms::containsValue, tlsByNode::get, this::ready);
         readyWatch.start();
     }
 
@@ -72,6 +75,16 @@ public class NodeLauncher {
 
     void unbindKeyManager(KeyManager kmm) {
         kmms.remove(kmm);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindNodeTls(NodeTls tls) {
+        tlsByNode.put(tls.nodeId(), tls);
+    }
+
+    void unbindNodeTls(NodeTls tls) {
+        tlsByNode.remove(tls.nodeId(), tls);
     }
 
     private void ready(ReadyWatch.Endpoint e) {

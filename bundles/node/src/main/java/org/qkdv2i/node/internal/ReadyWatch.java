@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.util.Dictionary;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,23 +11,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.qkdv2i.tls.NodeTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Prints "node X ready in N ms" once node X has a KMM (a KeyManager service) and its ETSI GS
- * QKD 014 server accepts connections on the configured port. N counts from JVM start, so it
+ * QKD 014 server completes a mutual-TLS handshake on the configured port. N counts from JVM start, so it
  * is the start-to-first-request time an operator sees.
  */
 final class ReadyWatch {
@@ -45,6 +41,7 @@ final class ReadyWatch {
 
     private final ConfigurationAdmin configAdmin;
     private final Predicate<String> kmmUp;
+    private final Function<String, NodeTls> tlsOf;
     private final Consumer<Endpoint> onReady;
     private final Set<String> reported = new HashSet<>();
     private final long started = System.currentTimeMillis();
@@ -54,9 +51,11 @@ final class ReadyWatch {
         return t;
     });
 
-    ReadyWatch(ConfigurationAdmin configAdmin, Predicate<String> kmmUp, Consumer<Endpoint> onReady) {
+    ReadyWatch(ConfigurationAdmin configAdmin, Predicate<String> kmmUp, Function<String, NodeTls> tlsOf,
+            Consumer<Endpoint> onReady) {
         this.configAdmin = configAdmin;
         this.kmmUp = kmmUp;
+        this.tlsOf = tlsOf;
         this.onReady = onReady;
     }
 
@@ -83,7 +82,7 @@ final class ReadyWatch {
                     if (e == null || reported.contains(e.nodeId())) {
                         continue;
                     }
-                    if (kmmUp.test(e.nodeId()) && accepts(e)) {
+                    if (kmmUp.test(e.nodeId()) && accepts(e, tlsOf.apply(e.nodeId()))) {
                         reported.add(e.nodeId());
                         onReady.accept(e);
                     } else {
@@ -124,54 +123,24 @@ final class ReadyWatch {
     }
 
     /**
-     * True once the server answers a TLS handshake. A bound port alone is not enough (the
-     * kernel queues connections before Jetty serves them). The probe sends no certificate and
-     * no request: the server's answer, a finished handshake or an alert, is all it needs.
+     * True once the server completes a mutual-TLS handshake with the node's own identity, as an
+     * SAE's would. A bound port alone is not enough (the kernel queues connections before Jetty
+     * serves them), and a probe without a certificate would be logged as a refused client.
      */
-    static boolean accepts(Endpoint e) {
+    static boolean accepts(Endpoint e, NodeTls tls) {
+        if (tls == null) {
+            return false;
+        }
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(e.host(), e.port()), 500);
             plain.setSoTimeout(2000);
-            try (SSLSocket tls = (SSLSocket) probeContext().getSocketFactory()
+            try (SSLSocket socket = (SSLSocket) tls.sslContext().getSocketFactory()
                     .createSocket(plain, e.host(), e.port(), false)) {
-                tls.startHandshake();
+                socket.startHandshake();
                 return true;
-            } catch (SSLException alert) {
-                // an alert from the server (e.g. certificate_required) means it is serving;
-                // a connection closed without a word does not
-                String m = String.valueOf(alert.getMessage());
-                return !(m.contains("terminated") || m.contains("closed") || alert.getCause() instanceof IOException);
             }
         } catch (IOException notYet) {
             return false;
-        }
-    }
-
-    private static SSLContext probeContext() throws IOException {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new ProbeTrust()}, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("no TLS for the readiness probe: " + e.getMessage(), e);
-        }
-    }
-
-    /** The probe only asks whether anybody answers; it trusts nothing it receives. */
-    private static final class ProbeTrust implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            throw new UnsupportedOperationException("probe is a client");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            // nothing is sent over this connection; the answer itself is the signal
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
