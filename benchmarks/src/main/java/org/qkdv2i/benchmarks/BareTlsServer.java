@@ -27,10 +27,14 @@ import org.qkdv2i.tls.JettyTls;
  */
 public final class BareTlsServer {
 
+    /** Held so the level sticks: BCJSSE logs every connection at INFO through java.util.logging. */
+    private static final java.util.logging.Logger BC_LOG = java.util.logging.Logger.getLogger("org.bouncycastle");
+
     private BareTlsServer() {
     }
 
     public static void main(String[] args) throws Exception {
+        BC_LOG.setLevel(java.util.logging.Level.WARNING);
         Path pki = Path.of(args[0]);
         String nodeId = args[1];
         int port = Integer.parseInt(args[2]);

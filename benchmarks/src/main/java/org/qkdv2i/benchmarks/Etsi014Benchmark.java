@@ -42,7 +42,8 @@ public final class Etsi014Benchmark {
         Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 3));
         try (TestNetwork net = TestNetwork.fromSystemProperties("bench")) {
             net.node("A").node("B").sae("SAE-A", "A").sae("SAE-B", "B").link("A", "B")
-                    .keySupply(65536, 100).poolCapacity(250_000);
+                    .keySupply(65536, Integer.getInteger("bench.blocksPerSecond", 20))
+                    .poolCapacity(250_000);
             for (int c : CLIENTS) {
                 for (int i = 0; i < c; i++) {
                     net.sae("SAE-A" + i, "A").sae("SAE-B" + i, "B");
@@ -51,7 +52,7 @@ public final class Etsi014Benchmark {
             net.start();
             System.out.printf("node start to ETSI 014 port open: A %d ms, B %d ms%n",
                     net.get("A").startupTime().toMillis(), net.get("B").startupTime().toMillis());
-            net.awaitStoredKeys("SAE-A", "SAE-B", 50_000, Duration.ofMinutes(2));
+            net.awaitStoredKeys("SAE-A", "SAE-B", 40_000, Duration.ofMinutes(3));
             heapReport(net);
 
             int barePort = freePort();
@@ -136,6 +137,7 @@ public final class Etsi014Benchmark {
         long[][] latencies = new long[clients][];
         int[] counts = new int[clients];
         long[] errors = new long[clients];
+        String[] firstError = new String[1];
         CountDownLatch done = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
             final int id = c;
@@ -150,6 +152,11 @@ public final class Etsi014Benchmark {
                         } catch (Exception e) {
                             if (measuring.get()) {
                                 errors[id]++;
+                                synchronized (firstError) {
+                                    if (firstError[0] == null) {
+                                        firstError[0] = e.getMessage();
+                                    }
+                                }
                             }
                             continue;
                         }
@@ -186,12 +193,19 @@ public final class Etsi014Benchmark {
         Arrays.sort(all);
         double p50 = all.length == 0 ? Double.NaN : all[(int) (all.length * 0.50)] / 1e6;
         double p99 = all.length == 0 ? Double.NaN : all[Math.min(all.length - 1, (int) (all.length * 0.99))] / 1e6;
+        if (firstError[0] != null) {
+            System.out.println("  first error: " + firstError[0]);
+        }
         return new Result(total / (elapsed / 1e9), p50, p99, Arrays.stream(errors).sum());
     }
 
     private static void heapReport(TestNetwork net) throws Exception {
         NodeProcess a = net.get("A");
-        long stored = storedAtA(net);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        long stored;
+        while ((stored = storedAtA(net)) < 100_000 && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(500); // polling the pool level, not synchronising
+        }
         run("jcmd", String.valueOf(a.pid()), "GC.run");
         String info = run("jcmd", String.valueOf(a.pid()), "GC.heap_info");
         System.out.printf("node A holds %d stored keys; heap after full GC:%n%s%n", stored, info.strip());
