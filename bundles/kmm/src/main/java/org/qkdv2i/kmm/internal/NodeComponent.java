@@ -137,6 +137,11 @@ public final class NodeComponent {
                 + "(the block may not have reached the other end yet), milliseconds")
         long freshKeyGraceMillis() default 1000;
 
+        @AttributeDefinition(description = "A stored key the peer KMM lacks counts as lost (destroyed) only if its "
+                + "block was created this much before the newest block the peer has ingested on the link "
+                + "(tolerates drivers stamping a block a little differently at the two ends), milliseconds")
+        long lostKeyMarginMillis() default 2000;
+
         @AttributeDefinition(description = "Seconds between inventory syncs with each peer KMM (also run when the "
                 + "peer channel comes up and when a reservation finds stored keys the peer lacks); 0 = not periodic")
         long peerSyncSeconds() default 5;
@@ -250,7 +255,7 @@ public final class NodeComponent {
     private static KmmSettings settings(Config c) {
         return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
                 c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
-                c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis());
+                c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis(), c.lostKeyMarginMillis());
     }
 
     private static boolean blank(String s) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -62,12 +61,16 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmmCore.class);
     /** Most stored key IDs in one {@code POST /peer/v1/inventory}. */
     public static final int INVENTORY_CHUNK = 4096;
-    /** Orphans at the peer must be this much older than the owner's cutoff (clock skew, driver lag). */
-    private static final long MIN_ORPHAN_MARGIN_MILLIS = 2000;
+    /** No block of the link ingested yet (a watermark below every creation time). */
+    private static final long NONE = Long.MIN_VALUE;
 
     private enum Level { NORMAL, LOW, EMPTY }
 
-    private record Part(UUID id, long seq, long storedAt) {
+    /**
+     * @param storedAt when this node stored it (this node's clock): the fresh-key grace period and the lifetime
+     * @param created  creation time of its block as the driver stamped it: compared with ingestion watermarks
+     */
+    private record Part(UUID id, long seq, long storedAt, long created) {
     }
 
     /** In-memory index of one link pool: IDs and times only, never key bytes. */
@@ -75,7 +78,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         final String linkId;
         final String peerNodeId;
         /** This node's half, oldest first (FIFO allocation). */
-        final ArrayDeque<Part> own = new ArrayDeque<>();
+        final RingDeque<Part> own = new RingDeque<>();
+        /**
+         * Stored keys of this node's half the peer lacked although its watermark had (nearly) passed
+         * their block: not offered again until the watermark is {@code lostKeyMarginMillis} past them;
+         * then the peer holds them or they are lost.
+         */
+        final List<Part> deferred = new ArrayList<>();
         /** The peer's half: served here by ID once the peer reserved them. */
         final LinkedHashMap<UUID, Part> peer = new LinkedHashMap<>();
         /** Stored keys of this node's half offered in a reservation that is under way. */
@@ -98,8 +107,27 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             this.peerNodeId = peerNodeId;
         }
 
+        /** Newest block creation time this node ingested on the link (stored, dropped or duplicate). */
+        long watermark = NONE;
+        /** The peer's watermark as it last reported it (NONE: it had ingested nothing). */
+        long peerWatermark = NONE;
+        boolean peerWatermarkKnown;
+        /** System.nanoTime() when the peer last reported its watermark. */
+        long peerWatermarkNanos;
+
         long total() {
-            return own.size() + inFlight.size() + peer.size();
+            return own.size() + deferred.size() + inFlight.size() + peer.size();
+        }
+
+        long ownHeld() {
+            return own.size() + deferred.size();
+        }
+
+        /** Records the watermark the peer reported (null = no block of this link ingested there). */
+        void peerReported(Long watermarkMillis) {
+            peerWatermark = watermarkMillis == null ? NONE : watermarkMillis;
+            peerWatermarkKnown = true;
+            peerWatermarkNanos = System.nanoTime();
         }
     }
 
@@ -154,7 +182,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 continue;
             }
             seq = Math.max(seq, m.seq() + 1);
-            Part part = new Part(m.id(), m.seq(), m.storedAt());
+            Part part = new Part(m.id(), m.seq(), m.storedAt(), m.created());
+            link.watermark = Math.max(link.watermark, m.created());
             if (nodeId.equals(KeyIds.owner(link.linkId, m.id(), nodeId, link.peerNodeId))) {
                 link.own.addLast(part);
             } else {
@@ -167,6 +196,10 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         });
         vault.forEachLocal(p -> pending.put(p.keyId(), p));
         for (Link link : links.values()) {
+            Long wm = vault.watermark(link.linkId);
+            if (wm != null) {
+                link.watermark = Math.max(link.watermark, wm);
+            }
             link.level = levelOf(link);
         }
         LOG.info("node {}: key store {} opened: {} links, {} stored keys, {} keys waiting for slave SAEs",
@@ -247,6 +280,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 int per = storedKeyBits / 8;
                 int n = bytes.length / per;
                 long now = clock.millis();
+                long created = block.created().toEpochMilli();
                 byte[] part = new byte[per];
                 try {
                     for (int i = 0; i < n; i++) {
@@ -260,8 +294,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                             continue;
                         }
                         System.arraycopy(bytes, i * per, part, 0, per);
-                        Part p = new Part(id, seq++, now);
-                        vault.putPart(new PartMeta(id, link.linkId, p.seq(), now), part);
+                        Part p = new Part(id, seq++, now, created);
+                        vault.putPart(new PartMeta(id, link.linkId, p.seq(), now, created), part);
                         if (ownedHere(link, id)) {
                             link.own.addLast(p);
                         } else {
@@ -271,6 +305,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                 } finally {
                     Arrays.fill(part, (byte) 0);
+                }
+                if (created > link.watermark) {
+                    // processed, whether stored, dropped (pool full) or duplicate: the peer may judge by it
+                    link.watermark = created;
+                    vault.putWatermark(link.linkId, created);
                 }
                 vault.commit();
                 link.dropped += dropped;
@@ -410,24 +449,41 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     }
 
     /**
-     * Reserves the stored keys at the peer, then hands them out. When the peer lacks some of
-     * the offered stored keys they are destroyed here, the whole half of the link is
-     * reconciled with the peer (one inventory sync, shared with concurrent requests) and the
-     * request is retried with fresh stored keys, until {@code peerTimeoutMillis} has passed.
+     * Reserves the stored keys at the peer, then hands them out. Only stored keys of blocks
+     * the peer has ingested (its watermark, as it last reported it) are offered, plus one
+     * probe per request when that report may be stale. When the peer lacks offered stored
+     * keys, those of blocks created more than {@code lostKeyMarginMillis} before its watermark
+     * are lost: destroyed here, then the whole half of the link is reconciled with the peer
+     * (one inventory sync, shared with concurrent requests). The others have simply not
+     * reached the peer yet and are kept. The request is retried with other stored keys until
+     * {@code peerTimeoutMillis} has passed.
      */
     private List<Key> remoteKeys(String master, List<String> slaves, String slaveNode, int number, int size)
             throws KeyManagerException {
         int partsPerKey = (size + storedKeyBits - 1) / storedKeyBits;
         int need = number * partsPerKey;
         long timeout = settings.peerTimeoutMillis();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeout);
         int lacked = 0;
+        boolean probed = false;
         for (int round = 1;; round++) {
             PeerTransport t = transport;
             Link link;
             List<Part> taken;
             synchronized (this) {
-                link = pickLink(slaveNode, slaves.get(0), need);
+                link = pickLink(slaveNode, slaves.get(0));
+                releaseDeferred(link);
+                long cutoff = clock.millis() - settings.freshKeyGraceMillis();
+                int mature = offerablePrefix(link, need, cutoff, false);
+                if (offerablePrefix(link, need, cutoff, true) < need) {
+                    // the watermark known here may be older than this request: one probe refreshes it
+                    boolean stale = link.peerWatermarkNanos - started < 0;
+                    if (mature < need || probed || !stale) {
+                        throw notEnough(link, need, cutoff);
+                    }
+                    probed = true;
+                }
                 taken = new ArrayList<>(need);
                 for (int i = 0; i < need; i++) {
                     Part p = link.own.pollFirst();
@@ -437,6 +493,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             }
             boolean settled = false;
             long missingSeenAt;
+            int lost;
             try {
                 if (t == null) {
                     throw new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode
@@ -462,25 +519,36 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                                     : "peer KMM " + slaveNode + " unreachable");
                 }
                 if (result.missingParts().isEmpty() && result.accepted().size() == keys.size()) {
-                    List<Key> out = deliverOwn(link, keys, taken);
+                    List<Key> out = deliverOwn(link, keys, taken, result.watermarkMillis());
                     settled = true;
                     LOG.info("node {} link {}: {} keys of {} bits for SAE pair {} -> {} (reserved at {})", nodeId,
                             link.linkId, number, size, master, slaves, slaveNode);
                     return out;
                 }
                 missingSeenAt = System.nanoTime();
-                int n = dropMissing(link, taken, new HashSet<>(result.missingParts()));
+                int[] outcome = settleMissing(link, taken, new HashSet<>(result.missingParts()),
+                        result.watermarkMillis());
                 settled = true;
-                lacked += n;
-                LOG.info("node {} link {}: peer {} lacks {} of the offered stored keys; destroyed them here "
-                        + "(round {}), reconciling the link", nodeId, link.linkId, slaveNode, n, round);
+                lost = outcome[0];
+                lacked += lost;
+                if (lost > 0) {
+                    LOG.info("node {} link {}: peer {} lacks {} of the offered stored keys; {} of blocks older than "
+                            + "its watermark minus {} ms are lost and destroyed here, {} kept (round {}), "
+                            + "reconciling the link", nodeId, link.linkId, slaveNode, lost + outcome[1], lost,
+                            settings.lostKeyMarginMillis(), outcome[1], round);
+                } else {
+                    LOG.debug("node {} link {}: peer {} has not ingested {} of the offered stored keys yet; kept "
+                            + "(round {})", nodeId, link.linkId, slaveNode, outcome[1], round);
+                }
             } finally {
                 if (!settled) {
                     giveBack(link, taken);
                 }
             }
-            // learn every stored key the peer lacks at once instead of one request at a time
-            syncLink(link, deadline, missingSeenAt);
+            if (lost > 0) {
+                // learn every stored key the peer lost at once instead of one request at a time
+                syncLink(link, deadline, missingSeenAt);
+            }
             if (remainingMillis(deadline) <= 0) {
                 LOG.warn("node {} link {}: peer {} confirmed no stored keys for SAE pair {} -> {} within {} ms "
                         + "({} stored keys it lacked destroyed here)", nodeId, link.linkId, slaveNode, master, slaves,
@@ -495,7 +563,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
     }
 
-    private Link pickLink(String slaveNode, String slave, int need) throws KeyManagerException {
+    /** {@code watermark - margin}, or NONE when no watermark is known. */
+    private static long minus(long watermark, long margin) {
+        return watermark == NONE ? NONE : watermark - margin;
+    }
+
+    private Link pickLink(String slaveNode, String slave) throws KeyManagerException {
         Link best = null;
         for (Link l : links.values()) {
             if (l.peerNodeId.equals(slaveNode) && (best == null || l.own.size() > best.own.size())) {
@@ -506,35 +579,73 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " has no QKD link to node " + slaveNode
                     + " (of slave SAE " + slave + ")");
         }
-        long cutoff = clock.millis() - settings.freshKeyGraceMillis();
-        int mature = 0;
-        // own is oldest first: the stored keys past the grace period are a prefix
-        for (Iterator<Part> it = best.own.iterator(); it.hasNext() && mature < need;) {
-            if (it.next().storedAt() > cutoff) {
-                break;
-            }
-            mature++;
-        }
-        if (mature < need) {
-            throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + best.linkId + ": the request needs "
-                    + need + " stored keys of " + storedKeyBits + " bits, node " + nodeId + " holds "
-                    + best.own.size() + (best.own.size() > mature ? " (" + (best.own.size() - mature)
-                            + " of them younger than " + settings.freshKeyGraceMillis() + " ms)" : ""));
-        }
         return best;
     }
 
-    /** Stored keys of this node's half past the grace period. */
-    private long matureOwn(Link link, long cutoff) {
-        long young = 0;
-        for (Iterator<Part> it = link.own.descendingIterator(); it.hasNext() && it.next().storedAt() > cutoff;) {
-            young++;
+    /**
+     * Whether a stored key of this node's half may be offered now: past the grace period and,
+     * with {@code gated}, of a block the peer has ingested (if it ever reported a watermark).
+     */
+    private static boolean offerable(Link link, Part p, long cutoff, boolean gated) {
+        return p.storedAt() <= cutoff
+                && (!gated || !link.peerWatermarkKnown || p.created() <= link.peerWatermark);
+    }
+
+    /** Length of the offerable prefix of the pool, counted up to {@code limit} (exact, stops early). */
+    private static int offerablePrefix(Link link, int limit, long cutoff, boolean gated) {
+        int n = 0;
+        while (n < limit && n < link.own.size() && offerable(link, link.own.get(n), cutoff, gated)) {
+            n++;
         }
-        return link.own.size() - young;
+        return n;
+    }
+
+    /**
+     * Offerable stored keys of this node's half: the pool is oldest first, in both storing and
+     * block creation order, so they are a prefix; found by binary search (cheap for status).
+     */
+    private static long offerableCount(Link link, long cutoff, boolean gated) {
+        return link.own.prefixLength(p -> offerable(link, p, cutoff, gated));
+    }
+
+    private KeyManagerException notEnough(Link link, int need, long cutoff) {
+        long held = link.ownHeld();
+        long mature = offerableCount(link, cutoff, false);
+        long confirmed = offerableCount(link, cutoff, true);
+        String head = "not enough key on link " + link.linkId + ": the request needs " + need + " stored keys of "
+                + storedKeyBits + " bits, node " + nodeId + " holds " + held;
+        if (mature >= need && confirmed < need) {
+            String behind = link.peerWatermark == NONE
+                    ? "peer " + link.peerNodeId + " has not ingested any key block of the link yet"
+                    : "peer " + link.peerNodeId + " is " + (link.watermark - link.peerWatermark) + " ms behind on link "
+                            + link.linkId;
+            return new KeyManagerException(UNAVAILABLE, head + " (" + confirmed + " of them ingested by the peer: "
+                    + behind + ")");
+        }
+        String young = held > mature && link.own.size() > mature
+                ? " (" + (link.own.size() - mature) + " of them younger than " + settings.freshKeyGraceMillis()
+                        + " ms)" : "";
+        return new KeyManagerException(UNAVAILABLE, head + young);
+    }
+
+    /** Deferred stored keys the peer's watermark has passed by the margin go back to the front of the pool. */
+    private void releaseDeferred(Link link) {
+        if (link.deferred.isEmpty() || !link.peerWatermarkKnown) {
+            return;
+        }
+        long limit = minus(link.peerWatermark, settings.lostKeyMarginMillis());
+        List<Part> back = new ArrayList<>();
+        link.deferred.removeIf(p -> p.created() <= limit && back.add(p));
+        back.sort(Comparator.comparingLong(Part::seq));
+        for (int i = back.size() - 1; i >= 0; i--) {
+            link.own.addFirst(back.get(i));
+        }
     }
 
     /** The peer recorded the reservation: remove the parts here (commit) and hand out the bytes. */
-    private synchronized List<Key> deliverOwn(Link link, List<ReservedKey> keys, List<Part> taken) {
+    private synchronized List<Key> deliverOwn(Link link, List<ReservedKey> keys, List<Part> taken,
+            Long peerWatermark) {
+        link.peerReported(peerWatermark);
         List<Key> out = new ArrayList<>(keys.size());
         for (ReservedKey rk : keys) {
             out.add(new Key(rk.keyId(), assemble(rk.parts(), rk.bits())));
@@ -549,29 +660,46 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return out;
     }
 
-    /** Destroys the taken stored keys the peer lacks, gives the others back; returns how many went. */
-    private synchronized int dropMissing(Link link, List<Part> taken, Set<UUID> missing) {
+    /**
+     * The peer refused the offer: of the taken stored keys it lacks, those of blocks created
+     * more than the margin before its watermark are lost (destroyed); those it should have by
+     * now but within the margin are deferred; newer ones (not ingested there yet) go back to
+     * the pool with the keys it holds. Returns {lost, kept}.
+     */
+    private synchronized int[] settleMissing(Link link, List<Part> taken, Set<UUID> missing, Long peerWatermark) {
+        link.peerReported(peerWatermark);
+        long wm = link.peerWatermark;
+        long lostBefore = minus(wm, settings.lostKeyMarginMillis());
         List<Part> keep = new ArrayList<>();
-        int n = 0;
+        int lost = 0;
+        int kept = 0;
         for (Part p : taken) {
-            if (missing.contains(p.id())) {
+            if (!missing.contains(p.id())) {
+                keep.add(p);
+            } else if (p.created() <= lostBefore) {
                 vault.removePart(p.id());
                 link.inFlight.remove(p.id());
-                n++;
+                lost++;
+            } else if (p.created() <= wm) {
+                link.inFlight.remove(p.id());
+                link.deferred.add(p);
+                kept++;
             } else {
                 keep.add(p);
+                kept++;
             }
         }
-        vault.commit();
-        link.discardedUnmatched += n;
+        if (lost > 0) {
+            vault.commit();
+            link.discardedUnmatched += lost;
+        }
         giveBackLocked(link, keep);
-        return n;
+        return new int[] {lost, kept};
     }
 
     private synchronized void giveBack(Link link, List<Part> parts) {
         giveBackLocked(link, parts);
     }
-
     private void giveBackLocked(Link link, List<Part> parts) {
         for (int i = parts.size() - 1; i >= 0; i--) {
             link.own.addFirst(parts.get(i));
@@ -644,7 +772,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         if (!missing.isEmpty()) {
             LOG.info("node {} link {}: reservation from {} refused, {} stored keys not held here", nodeId,
                     req.linkId(), callerNodeId, missing.size());
-            return new ReserveResult(List.of(), missing);
+            return new ReserveResult(List.of(), missing, watermarkOf(link));
         }
         long now = clock.millis();
         List<UUID> accepted = new ArrayList<>();
@@ -667,7 +795,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         vault.commit();
         LOG.info("node {} link {}: reserved {} keys for SAE pair {} -> {} at the request of {}", nodeId, req.linkId(),
                 accepted.size(), req.masterSaeId(), req.slaveSaeIds(), callerNodeId);
-        return new ReserveResult(accepted, List.of());
+        return new ReserveResult(accepted, List.of(), watermarkOf(link));
+    }
+
+    /** This node's ingestion watermark of a link as the peer channel carries it (null: none). */
+    private static Long watermarkOf(Link link) {
+        return link == null || link.watermark == NONE ? null : link.watermark;
     }
 
     private void cancelReservation(UUID keyId) {
@@ -762,17 +895,17 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         if (t == null) {
             return new SyncResult(link.linkId, link.peerNodeId, 0, 0, 0, 0, "no peer channel");
         }
-        long cutoff;
+        Long watermark;
         List<String> ids;
         synchronized (this) {
-            // keys younger than the grace period may still be on their way to the peer's driver
-            cutoff = clock.millis() - settings.freshKeyGraceMillis();
-            ids = new ArrayList<>(link.own.size() + link.inFlight.size());
+            // everything held here, young or not: the peer keeps what is listed, and a key it lacks is only
+            // destroyed here if its block is well older than the peer's watermark
+            watermark = watermarkOf(link);
+            ids = new ArrayList<>(link.own.size() + link.deferred.size() + link.inFlight.size());
             for (Part p : link.own) {
-                if (p.storedAt() <= cutoff) {
-                    ids.add(p.id().toString());
-                }
+                ids.add(p.id().toString());
             }
+            link.deferred.forEach(p -> ids.add(p.id().toString()));
             // in flight: still held here, the peer must keep them
             link.inFlight.forEach(id -> ids.add(id.toString()));
         }
@@ -797,7 +930,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             }
             InventoryResult r;
             try {
-                r = t.inventory(link.peerNodeId, new InventoryRequest(link.linkId, cutoff, after, upTo, chunk),
+                r = t.inventory(link.peerNodeId, new InventoryRequest(link.linkId, watermark, after, upTo, chunk),
                         remaining);
             } catch (PeerException e) {
                 error = e.getMessage();
@@ -808,7 +941,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     : r.missing().stream().filter(asked::contains).distinct().toList();
             lacked += missing.size();
             orphans += Math.max(0, r.orphansDropped());
-            destroyed += discardUnmatched(link, missing);
+            destroyed += discardUnmatched(link, missing, r.watermarkMillis());
             after = upTo;
             i = end;
         } while (i < ids.size());
@@ -846,15 +979,24 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
     }
 
-    /** Destroys the stored keys of this node's half the peer lacks, if still in the pool (not in flight). */
-    private synchronized int discardUnmatched(Link link, List<UUID> missing) {
+    /**
+     * Destroys the stored keys of this node's half the peer lacks and has lost (block created
+     * more than the margin before the peer's watermark), if still held here and not in flight.
+     * The others have not reached the peer yet: kept.
+     */
+    private synchronized int discardUnmatched(Link link, List<UUID> missing, Long peerWatermark) {
+        link.peerReported(peerWatermark);
         if (missing.isEmpty()) {
             return 0;
         }
+        long lostBefore = minus(link.peerWatermark, settings.lostKeyMarginMillis());
         Set<UUID> gone = new HashSet<>(missing);
         List<UUID> removed = new ArrayList<>();
         // only IDs and times are in memory; removing the sealed record destroys the key
-        link.own.removeIf(p -> gone.contains(p.id()) && removed.add(p.id()));
+        java.util.function.Predicate<Part> lost = p -> p.created() <= lostBefore && gone.contains(p.id())
+                && removed.add(p.id());
+        link.own.removeIf(lost);
+        link.deferred.removeIf(lost);
         int n = removed.size();
         if (n > 0) {
             removed.forEach(vault::removePart);
@@ -879,7 +1021,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
         Link link = links.get(req.linkId());
         if (link == null) {
-            return new InventoryResult(List.copyOf(req.ids()), 0); // no copy of that link here at all
+            return new InventoryResult(List.copyOf(req.ids()), 0, null); // no copy of that link here at all
         }
         if (!link.peerNodeId.equals(callerNodeId)) {
             throw new PeerException("link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId, true);
@@ -891,13 +1033,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 missing.add(id);
             }
         }
-        long grace = settings.freshKeyGraceMillis();
-        long limit = Math.min(req.cutoffMillis(), clock.millis() - grace)
-                - Math.max(2 * grace, MIN_ORPHAN_MARGIN_MILLIS);
+        // an unlisted key of a block the owner ingested well before listing: it used or lost it
+        long limit = minus(req.watermarkMillis() == null ? NONE : req.watermarkMillis(),
+                settings.lostKeyMarginMillis());
         int dropped = 0;
         for (Iterator<Part> it = link.peer.values().iterator(); it.hasNext();) {
             Part p = it.next();
-            if (p.storedAt() > limit || listed.contains(p.id()) || reservedParts.containsKey(p.id())) {
+            if (p.created() > limit || listed.contains(p.id()) || reservedParts.containsKey(p.id())) {
                 continue;
             }
             String s = p.id().toString();
@@ -915,7 +1057,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             LOG.info("node {} link {}: inventory from {}: destroyed {} stored keys of its half it no longer holds",
                     nodeId, link.linkId, callerNodeId, dropped);
         }
-        return new InventoryResult(missing, dropped);
+        return new InventoryResult(missing, dropped, watermarkOf(link));
     }
 
     // ------------------------------------------------------------------ dec_keys
@@ -1025,6 +1167,14 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 vault.removePart(link.own.pollFirst().id());
                 n++;
             }
+            for (Iterator<Part> it = link.deferred.iterator(); it.hasNext();) {
+                Part p = it.next();
+                if (p.storedAt() <= limit) {
+                    it.remove();
+                    vault.removePart(p.id());
+                    n++;
+                }
+            }
             for (Iterator<Part> it = link.peer.values().iterator(); it.hasNext();) {
                 Part p = it.next();
                 if (p.storedAt() > limit) {
@@ -1100,7 +1250,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 max = 0;
                 for (Link l : links.values()) {
                     if (l.peerNodeId.equals(slaveNode)) {
-                        stored += matureOwn(l, cutoff) / per;
+                        // only what can be offered now: past the grace period and ingested by the peer
+                        stored += offerableCount(l, cutoff, true) / per;
                         max += s.maxKeysPerLink() / per;
                     }
                 }
@@ -1115,7 +1266,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         KmmSettings s = settings;
         List<PoolStatus> out = new ArrayList<>();
         for (Link l : links.values()) {
-            out.add(new PoolStatus(nodeId, l.linkId, l.peerNodeId, l.driverPresent, l.status, l.own.size(),
+            out.add(new PoolStatus(nodeId, l.linkId, l.peerNodeId, l.driverPresent, l.status, l.ownHeld(),
                     l.peer.size(), s.maxKeysPerLink(), s.lowWaterKeys(), storedKeyBits, l.delivered, l.expired));
         }
         return out;

@@ -6,10 +6,11 @@ package org.qkdv2i.kmm.internal.core;
  */
 public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits,
         int maxKeysPerRequest, long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds,
-        int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis) {
+        int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis) {
 
     public static final long DEFAULT_PEER_TIMEOUT_MILLIS = 5000;
     public static final long DEFAULT_FRESH_KEY_GRACE_MILLIS = 1000;
+    public static final long DEFAULT_LOST_KEY_MARGIN_MILLIS = 2000;
 
     public KmmSettings {
         if (nodeId == null || nodeId.isBlank()) {
@@ -23,30 +24,36 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
                     + minKeyBits + ".." + maxKeyBits);
         }
         if (maxKeysPerRequest < 1 || maxKeysPerLink < 1 || lowWaterKeys < 0 || keyLifetimeSeconds < 0
-                || maxSaeIdCount < 0 || peerTimeoutMillis < 1 || freshKeyGraceMillis < 0) {
+                || maxSaeIdCount < 0 || peerTimeoutMillis < 1 || freshKeyGraceMillis < 0 || lostKeyMarginMillis < 0) {
             throw new IllegalArgumentException("maxKeysPerRequest, maxKeysPerLink and peerTimeoutMillis must be >= 1; "
-                    + "lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount and freshKeyGraceMillis >= 0");
+                    + "lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, freshKeyGraceMillis and lostKeyMarginMillis "
+                    + ">= 0");
         }
     }
 
     /** Defaults of the Node configuration, for tests. */
     public static KmmSettings defaults(String nodeId) {
         return new KmmSettings(nodeId, 256, 64, 4096, 128, 100_000, 100, 86_400, 8, DEFAULT_PEER_TIMEOUT_MILLIS,
-                DEFAULT_FRESH_KEY_GRACE_MILLIS);
+                DEFAULT_FRESH_KEY_GRACE_MILLIS, DEFAULT_LOST_KEY_MARGIN_MILLIS);
     }
 
     public KmmSettings withLifetime(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
-                lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis);
+                lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis);
     }
 
     public KmmSettings withCapacity(long keys, long lowWater) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, keys,
-                lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis);
+                lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis);
     }
 
     public KmmSettings withPeer(long timeoutMillis, long graceMillis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
-                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis);
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis, lostKeyMarginMillis);
+    }
+
+    public KmmSettings withLostKeyMargin(long millis) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, millis);
     }
 }

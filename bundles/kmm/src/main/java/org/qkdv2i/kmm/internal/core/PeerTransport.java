@@ -27,25 +27,30 @@ public interface PeerTransport {
     /**
      * Answer: the keys the peer recorded and the stored keys it lacks. The peer accepts all
      * keys or none: when it lacks a part, {@code accepted} is empty.
+     *
+     * @param watermarkMillis the newest block creation time the peer has ingested on the link
+     *                        when it answered (null: no block of that link yet); a missing part
+     *                        of a block created well before it is lost, a newer one not there yet
      */
-    record ReserveResult(List<UUID> accepted, List<UUID> missingParts) {
+    record ReserveResult(List<UUID> accepted, List<UUID> missingParts, Long watermarkMillis) {
     }
 
     /**
      * Body of {@code POST /peer/v1/inventory}: every stored key of the caller's half of
      * {@code linkId} whose ID (canonical lower-case string order) lies in {@code (after, upTo]}
-     * ({@code null} = unbounded) and that the caller still holds (in its pool or in flight),
-     * except keys stored after {@code cutoffMillis} (the caller's clock), which it leaves out.
+     * ({@code null} = unbounded) and that the caller still holds (in its pool, in flight or
+     * set aside), listed when the caller's ingestion watermark on the link was
+     * {@code watermarkMillis} (null: the caller has ingested no block of the link).
      */
-    record InventoryRequest(String linkId, long cutoffMillis, String after, String upTo, List<UUID> ids) {
+    record InventoryRequest(String linkId, Long watermarkMillis, String after, String upTo, List<UUID> ids) {
     }
 
     /**
-     * Answer: the listed stored keys the peer does not hold (the caller destroys them), and
-     * how many stored keys of the caller's half in the range the peer dropped because the
-     * caller no longer holds them.
+     * Answer: the listed stored keys the peer does not hold, how many stored keys of the
+     * caller's half in the range the peer dropped because the caller no longer holds them,
+     * and the peer's ingestion watermark on the link (as in {@link ReserveResult}).
      */
-    record InventoryResult(List<UUID> missing, int orphansDropped) {
+    record InventoryResult(List<UUID> missing, int orphansDropped, Long watermarkMillis) {
     }
 
     /** The peer could not be reached, or refused the request ({@link #refused()}). */

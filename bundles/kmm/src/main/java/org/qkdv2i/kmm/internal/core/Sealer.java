@@ -23,6 +23,11 @@ final class Sealer implements AutoCloseable {
 
     private final byte[] kek;
     private final SecureRandom random;
+    /** Reused, so the AES key schedule and GCM tables are computed once, not per record. */
+    private GCMModeCipher encrypter;
+    private GCMModeCipher decrypter;
+    private boolean encrypterKeyed;
+    private boolean decrypterKeyed;
 
     Sealer(byte[] kek, SecureRandom random) {
         if (kek.length != 32) {
@@ -32,10 +37,13 @@ final class Sealer implements AutoCloseable {
         this.random = random;
     }
 
-    byte[] seal(String kind, String recordId, byte[] plaintext) {
+    synchronized byte[] seal(String kind, String recordId, byte[] plaintext) {
         byte[] nonce = new byte[NONCE];
         random.nextBytes(nonce);
-        GCMModeCipher gcm = cipher(true, nonce, kind, recordId);
+        if (encrypter == null) {
+            encrypter = GCMBlockCipher.newInstance(AESEngine.newInstance());
+        }
+        GCMModeCipher gcm = init(encrypter, true, nonce, kind, recordId);
         byte[] out = new byte[NONCE + gcm.getOutputSize(plaintext.length)];
         System.arraycopy(nonce, 0, out, 0, NONCE);
         int n = gcm.processBytes(plaintext, 0, plaintext.length, out, NONCE);
@@ -48,9 +56,12 @@ final class Sealer implements AutoCloseable {
     }
 
     /** @return the plaintext; the caller zeroises it */
-    byte[] open(String kind, String recordId, byte[] sealed) {
+    synchronized byte[] open(String kind, String recordId, byte[] sealed) {
         byte[] nonce = Arrays.copyOfRange(sealed, 0, NONCE);
-        GCMModeCipher gcm = cipher(false, nonce, kind, recordId);
+        if (decrypter == null) {
+            decrypter = GCMBlockCipher.newInstance(AESEngine.newInstance());
+        }
+        GCMModeCipher gcm = init(decrypter, false, nonce, kind, recordId);
         byte[] out = new byte[gcm.getOutputSize(sealed.length - NONCE)];
         try {
             int n = gcm.processBytes(sealed, NONCE, sealed.length - NONCE, out, 0);
@@ -63,15 +74,25 @@ final class Sealer implements AutoCloseable {
         return out;
     }
 
-    private GCMModeCipher cipher(boolean encrypt, byte[] nonce, String kind, String recordId) {
-        GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    private GCMModeCipher init(GCMModeCipher gcm, boolean encrypt, byte[] nonce, String kind, String recordId) {
         byte[] aad = (kind + "\u0000" + recordId).getBytes(StandardCharsets.UTF_8);
-        gcm.init(encrypt, new AEADParameters(new KeyParameter(kek), TAG_BITS, nonce, aad));
+        boolean keyed = encrypt ? encrypterKeyed : decrypterKeyed;
+        // a null key keeps the key (and GCM tables) of the previous init
+        gcm.init(encrypt, new AEADParameters(keyed ? null : new KeyParameter(kek), TAG_BITS, nonce, aad));
+        if (encrypt) {
+            encrypterKeyed = true;
+        } else {
+            decrypterKeyed = true;
+        }
         return gcm;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         Arrays.fill(kek, (byte) 0);
+        encrypter = null;
+        decrypter = null;
+        encrypterKeyed = false;
+        decrypterKeyed = false;
     }
 }

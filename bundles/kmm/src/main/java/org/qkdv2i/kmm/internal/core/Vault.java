@@ -6,9 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,21 +19,36 @@ import java.util.function.Consumer;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.LongDataType;
 
 /**
  * The durable key store: one H2 MVStore file per node. Key material is sealed with
  * AES-256-GCM under the KEK before it reaches the file; metadata (IDs, SAE IDs, times)
  * is stored in clear. Auto-commit is off: the core commits after every mutation that
  * matters, so a kill -9 neither loses an undelivered key nor resurrects a delivered one.
+ *
+ * <p>Stored keys are keyed by their sequence number, not by their (random-looking) ID: a
+ * block's keys then land in the rightmost leaves of the B-tree and a commit rewrites a
+ * handful of pages instead of one page per key (measured: 512,000 stored keys left an 81 MB
+ * file instead of 2.3 GB). An in-memory index maps ID → sequence number.
  */
 final class Vault implements AutoCloseable {
 
     static final String FILE_NAME = "keys.mv.db";
     private static final String KIND_PART = "part";
     private static final String KIND_LOCAL = "local";
+    private static final String PARTS_MAP = "storedKeys";
+    /** Map of stored keys keyed by ID string (first store format); migrated on open. */
+    private static final String LEGACY_PARTS_MAP = "parts";
 
-    /** Metadata of one stored key (a part of delivered keys). */
-    record PartMeta(UUID id, String linkId, long seq, long storedAt) {
+    /**
+     * Metadata of one stored key (a part of delivered keys).
+     *
+     * @param storedAt when this node stored it (this node's clock)
+     * @param created  creation time of its key block as the driver stamped it
+     */
+    record PartMeta(UUID id, String linkId, long seq, long storedAt, long created) {
     }
 
     /**
@@ -45,7 +63,12 @@ final class Vault implements AutoCloseable {
 
     private final MVStore store;
     private final MVMap<String, String> links;
-    private final MVMap<String, byte[]> parts;
+    /** Stored keys: sequence number → ID, times, link, sealed bytes. */
+    private final MVMap<Long, byte[]> parts;
+    /** In-memory index of {@link #parts}: ID → sequence number. */
+    private final Map<UUID, Long> partIndex = new HashMap<>();
+    /** Per link: newest block creation time this node has ingested (stored, dropped or duplicate). */
+    private final MVMap<String, Long> watermarks;
     private final MVMap<String, byte[]> pending;
     private final MVMap<String, byte[]> localKeys;
     private final Sealer sealer;
@@ -56,7 +79,9 @@ final class Vault implements AutoCloseable {
         this.sealer = sealer;
         this.file = file;
         this.links = store.openMap("links");
-        this.parts = store.openMap("parts");
+        this.parts = store.openMap(PARTS_MAP, new MVMap.Builder<Long, byte[]>().keyType(LongDataType.INSTANCE)
+                .valueType(ByteArrayDataType.INSTANCE));
+        this.watermarks = store.openMap("watermarks");
         this.pending = store.openMap("pending");
         this.localKeys = store.openMap("localKeys");
     }
@@ -84,7 +109,34 @@ final class Vault implements AutoCloseable {
             store.close();
             throw e;
         }
-        return new Vault(store, sealer, file);
+        Vault v = new Vault(store, sealer, file);
+        v.migrateLegacyParts();
+        v.forEachPart(m -> v.partIndex.put(m.id(), m.seq()));
+        return v;
+    }
+
+    /** Moves stored keys of the first format (keyed by ID) to the map keyed by sequence number. */
+    private void migrateLegacyParts() {
+        if (!store.hasMap(LEGACY_PARTS_MAP)) {
+            return;
+        }
+        MVMap<String, byte[]> legacy = store.openMap(LEGACY_PARTS_MAP);
+        for (Map.Entry<String, byte[]> e : legacy.entrySet()) {
+            try (DataInputStream in = in(e.getValue())) {
+                String linkId = in.readUTF();
+                long seq = in.readLong();
+                long storedAt = in.readLong();
+                byte[] sealed = new byte[in.readInt()];
+                in.readFully(sealed);
+                // block creation time was not recorded: storing time is the best guess
+                parts.put(seq, encodePart(new PartMeta(UUID.fromString(e.getKey()), linkId, seq, storedAt, storedAt),
+                        sealed));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+        store.removeMap(LEGACY_PARTS_MAP);
+        store.commit();
     }
 
     Path file() {
@@ -110,51 +162,66 @@ final class Vault implements AutoCloseable {
     // stored keys -----------------------------------------------------------
 
     boolean hasPart(UUID id) {
-        return parts.containsKey(id.toString());
+        return partIndex.containsKey(id);
     }
 
     void putPart(PartMeta meta, byte[] key) {
-        String id = meta.id().toString();
-        byte[] sealed = sealer.seal(KIND_PART, id, key);
-        parts.put(id, write(out -> {
-            out.writeUTF(meta.linkId());
-            out.writeLong(meta.seq());
-            out.writeLong(meta.storedAt());
-            out.writeInt(sealed.length);
-            out.write(sealed);
-        }));
+        byte[] sealed = sealer.seal(KIND_PART, meta.id().toString(), key);
+        parts.put(meta.seq(), encodePart(meta, sealed));
+        partIndex.put(meta.id(), meta.seq());
     }
 
     /** @return the key bytes (caller zeroises) or null if absent */
     byte[] openPart(UUID id) {
-        byte[] rec = parts.get(id.toString());
+        Long seq = partIndex.get(id);
+        byte[] rec = seq == null ? null : parts.get(seq);
         if (rec == null) {
             return null;
         }
-        try (DataInputStream in = in(rec)) {
-            in.readUTF();
-            in.readLong();
-            in.readLong();
-            byte[] sealed = new byte[in.readInt()];
-            in.readFully(sealed);
-            return sealer.open(KIND_PART, id.toString(), sealed);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ByteBuffer b = ByteBuffer.wrap(rec);
+        b.position(PART_FIXED + (b.getShort(PART_FIXED - 2) & 0xffff));
+        byte[] sealed = new byte[b.remaining()];
+        b.get(sealed);
+        return sealer.open(KIND_PART, id.toString(), sealed);
     }
 
     void removePart(UUID id) {
-        parts.remove(id.toString());
+        Long seq = partIndex.remove(id);
+        if (seq != null) {
+            parts.remove(seq);
+        }
     }
 
     void forEachPart(Consumer<PartMeta> action) {
-        for (Map.Entry<String, byte[]> e : parts.entrySet()) {
-            try (DataInputStream in = in(e.getValue())) {
-                action.accept(new PartMeta(UUID.fromString(e.getKey()), in.readUTF(), in.readLong(), in.readLong()));
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
+        for (Map.Entry<Long, byte[]> e : parts.entrySet()) {
+            ByteBuffer b = ByteBuffer.wrap(e.getValue());
+            UUID id = new UUID(b.getLong(), b.getLong());
+            long storedAt = b.getLong();
+            long created = b.getLong();
+            byte[] link = new byte[b.getShort() & 0xffff];
+            b.get(link);
+            action.accept(new PartMeta(id, new String(link, StandardCharsets.UTF_8), e.getKey(), storedAt, created));
         }
+    }
+
+    /** ID, storedAt, created, link ID length: the fixed head of a stored key record. */
+    private static final int PART_FIXED = 16 + 8 + 8 + 2;
+
+    private static byte[] encodePart(PartMeta m, byte[] sealed) {
+        byte[] link = m.linkId().getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(PART_FIXED + link.length + sealed.length)
+                .putLong(m.id().getMostSignificantBits()).putLong(m.id().getLeastSignificantBits())
+                .putLong(m.storedAt()).putLong(m.created()).putShort((short) link.length).put(link).put(sealed)
+                .array();
+    }
+
+    /** Newest block creation time ingested on a link, or null if none yet. */
+    Long watermark(String linkId) {
+        return watermarks.get(linkId);
+    }
+
+    void putWatermark(String linkId, long createdMillis) {
+        watermarks.put(linkId, createdMillis);
     }
 
     // pending keys (peer reservations and local DRBG keys) ------------------------

@@ -47,12 +47,16 @@ public class SyncTest {
         return keys.stream().map(Key::id).collect(Collectors.toList());
     }
 
-    /** A started first: at least 500 stored keys of A's half that B never received, then shared blocks. */
+    /**
+     * A started first: at least 500 stored keys of A's half that B never received, then (10 s of
+     * block time later, well past the lost-key margin) shared blocks.
+     */
     private long aStartsFirst() {
         while (own(net.a) < 500) {
             net.blockOnlyA(32 * 16);
         }
         long unmatched = own(net.a);
+        net.clock.advanceSeconds(10);
         net.block(32 * 400);
         assertEquals(0, peer(net.b) - (own(net.a) - unmatched));
         return unmatched;
@@ -97,10 +101,11 @@ public class SyncTest {
 
     @Test
     public void syncsAreChunkedAndTheSecondFindsNothing() throws Exception {
+        net.blockOnlyA(32 * 64); // lost on the way to B, well before B's newest block
+        net.clock.advanceSeconds(10);
         while (own(net.a) < KmmCore.INVENTORY_CHUNK + 500) {
             net.block(32 * 256);
         }
-        net.blockOnlyA(32 * 64);
         int before = net.transport.inventoryCalls.get();
         KmmCore.SyncResult first = net.a.sync(LINK);
         assertEquals(2, net.transport.inventoryCalls.get() - before);
@@ -128,6 +133,7 @@ public class SyncTest {
         KmmCore.SyncResult early = net.a.sync(LINK);
         assertEquals(0, early.orphans());
         net.clock.advanceSeconds(10);
+        net.block(32 * 10); // A's driver moves on: its watermark passes those blocks
 
         KmmCore.SyncResult r = net.a.sync(LINK);
 
@@ -140,7 +146,8 @@ public class SyncTest {
     @Test
     public void storedKeysInFlightSurviveASyncRunningMeanwhile() throws Exception {
         net.block(32 * 100);
-        net.clock.advanceSeconds(10); // every stored key is old enough to be an orphan candidate
+        net.clock.advanceSeconds(10);
+        net.block(32 * 4); // every stored key of the first block is now an orphan candidate at B
         AtomicInteger orphansSeen = new AtomicInteger(-1);
         net.transport.beforeReserve = () -> orphansSeen.set(net.a.sync(LINK).orphans());
 
@@ -169,7 +176,7 @@ public class SyncTest {
         // a block only A got, still within the grace period: neither offered nor destroyed
         net.blockOnlyA(32 * 40);
         KmmCore.SyncResult r = net.a.sync(LINK);
-        assertEquals(0, r.offered());
+        assertEquals(own(net.a), r.offered());
         assertEquals(0, r.destroyed());
 
         net.clock.millis.addAndGet(1000);
@@ -191,12 +198,12 @@ public class SyncTest {
                 calls.incrementAndGet();
                 assertTrue("per-call timeout beyond the deadline: " + timeoutMillis, timeoutMillis <= 400);
                 pause(20);
-                return new ReserveResult(List.of(), List.of(req.keys().get(0).parts().get(0)));
+                return new ReserveResult(List.of(), List.of(req.keys().get(0).parts().get(0)), farAhead());
             }
 
             @Override
             public InventoryResult inventory(String p, InventoryRequest req, long timeoutMillis) {
-                return new InventoryResult(List.of(), 0);
+                return new InventoryResult(List.of(), 0, farAhead());
             }
         };
         net.a.setTransport(stubborn);
@@ -222,20 +229,25 @@ public class SyncTest {
             @Override
             public ReserveResult reserve(String p, ReserveRequest req, long timeoutMillis) throws PeerException {
                 if (refusals.getAndDecrement() > 0) {
-                    return new ReserveResult(List.of(), List.of(req.keys().get(0).parts().get(0)));
+                    return new ReserveResult(List.of(), List.of(req.keys().get(0).parts().get(0)), farAhead());
                 }
                 return net.transport.reserve(p, req, timeoutMillis);
             }
 
             @Override
             public InventoryResult inventory(String p, InventoryRequest req, long timeoutMillis) {
-                return new InventoryResult(List.of(), 0);
+                return new InventoryResult(List.of(), 0, farAhead());
             }
         };
         net.a.setTransport(flaky);
         List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
         assertEquals(2, net.b.keysById("sb", "sa", ids(enc)).size());
         assertEquals(6, net.a.discardedUnmatched(LINK));
+    }
+
+    /** The watermark of a peer an hour of block time ahead: whatever it lacks is lost. */
+    private Long farAhead() {
+        return net.clock.millis() + 3_600_000;
     }
 
     /** Simulated network latency of a fake peer (not used for synchronisation). */

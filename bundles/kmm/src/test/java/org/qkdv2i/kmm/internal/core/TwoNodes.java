@@ -162,6 +162,46 @@ final class TwoNodes implements AutoCloseable {
         return key;
     }
 
+    /** Block time of numbered blocks: block n is created at {@code blockBase + n * BLOCK_MILLIS} (100 blocks/s). */
+    static final long BLOCK_MILLIS = 10;
+    final long blockBase = clock.millis();
+
+    /** Numbered block n as both ends' drivers deliver it (same ID, bytes and creation time), 8 stored keys. */
+    KeyBlock numbered(int n) {
+        byte[] key = new byte[32 * 8];
+        new Random(n * 7919L + 17).nextBytes(key);
+        return new KeyBlock(blockId(n), key, Instant.ofEpochMilli(blockBase + n * BLOCK_MILLIS), 0.01, 1e-10);
+    }
+
+    static UUID blockId(int n) {
+        return new UUID(0x51ab_0000_0000_0000L, n);
+    }
+
+    /** Numbered blocks [from, to) to A's end only. */
+    void feedA(int from, int to) {
+        for (int n = from; n < to; n++) {
+            a.keyBlock(END_A, numbered(n));
+        }
+    }
+
+    /** Numbered blocks [from, to) to B's end only. */
+    void feedB(int from, int to) {
+        for (int n = from; n < to; n++) {
+            b.keyBlock(END_B, numbered(n));
+        }
+    }
+
+    /** How many stored keys of numbered block n belong to A's half. */
+    static int ownedByA(int n) {
+        int count = 0;
+        for (int i = 0; i < 8; i++) {
+            if ("A".equals(KeyIds.owner(LINK, KeyIds.storedKeyId(blockId(n), i), "A", "B"))) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     static long own(KmmCore core) {
         return core.pools().isEmpty() ? 0 : core.pools().get(0).ownKeys();
     }

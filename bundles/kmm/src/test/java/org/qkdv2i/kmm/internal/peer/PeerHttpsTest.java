@@ -190,7 +190,8 @@ public class PeerHttpsTest {
         byte[] onlyA = new byte[32 * 500];
         new SecureRandom().nextBytes(onlyA);
         a.keyBlock(new LinkEnd("L", "A", "B", QkdRole.TRANSMITTER),
-                new KeyBlock(UUID.randomUUID(), onlyA, Instant.now(), 0, 0));
+                // a block B's driver lost, well before the newest block B ingested
+                new KeyBlock(UUID.randomUUID(), onlyA, Instant.now().minusSeconds(10), 0, 0));
         long ownBefore = a.pools().get(0).ownKeys();
         KmmCore.SyncResult r = a.sync("L");
         assertTrue(r.error(), r.complete());
