@@ -32,7 +32,8 @@ import org.qkdv2i.harness.TestNetwork;
  */
 public final class Etsi014Benchmark {
 
-    private static final int[] CLIENTS = {1, 16, 64};
+    private static final int[] CLIENTS = java.util.Arrays.stream(System.getProperty("bench.clients", "1,16,64")
+            .split(",")).mapToInt(c -> Integer.parseInt(c.trim())).toArray();
 
     private Etsi014Benchmark() {
     }
