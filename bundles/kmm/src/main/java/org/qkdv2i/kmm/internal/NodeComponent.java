@@ -145,6 +145,11 @@ public final class NodeComponent {
         @AttributeDefinition(description = "Seconds between inventory syncs with each peer KMM (also run when the "
                 + "peer channel comes up and when a reservation finds stored keys the peer lacks); 0 = not periodic")
         long peerSyncSeconds() default 5;
+
+        @AttributeDefinition(description = "Seconds between full inventory syncs with each peer KMM (every stored "
+                + "key listed, so the peer drops those this node no longer holds); the syncs between list only stored "
+                + "keys the peer has not confirmed yet. Also run when the peer channel comes up; 0 = only then")
+        long peerFullSyncSeconds() default 300;
     }
 
     private final BundleContext context;
@@ -255,7 +260,8 @@ public final class NodeComponent {
     private static KmmSettings settings(Config c) {
         return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
                 c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
-                c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis(), c.lostKeyMarginMillis());
+                c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis(), c.lostKeyMarginMillis(),
+                c.peerFullSyncSeconds());
     }
 
     private static boolean blank(String s) {

@@ -11,7 +11,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,7 +69,40 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * @param storedAt when this node stored it (this node's clock): the fresh-key grace period and the lifetime
      * @param created  creation time of its block as the driver stamped it: compared with ingestion watermarks
      */
-    private record Part(UUID id, long seq, long storedAt, long created) {
+    private static final class Part {
+        private final UUID id;
+        private final long seq;
+        private final long storedAt;
+        private final long created;
+        /**
+         * The peer said it holds this stored key (an inventory answer, or a reservation answer
+         * that did not list it as missing): incremental syncs skip it. In memory only (guarded by
+         * the core's monitor): after a restart every stored key is unconfirmed again.
+         */
+        boolean confirmed;
+
+        Part(UUID id, long seq, long storedAt, long created) {
+            this.id = id;
+            this.seq = seq;
+            this.storedAt = storedAt;
+            this.created = created;
+        }
+
+        UUID id() {
+            return id;
+        }
+
+        long seq() {
+            return seq;
+        }
+
+        long storedAt() {
+            return storedAt;
+        }
+
+        long created() {
+            return created;
+        }
     }
 
     /** In-memory index of one link pool: IDs and times only, never key bytes. */
@@ -92,6 +124,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         /** One inventory sync of this link at a time; syncs wanted meanwhile are coalesced. */
         final ReentrantLock syncLock = new ReentrantLock();
         volatile long lastSyncStartNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+        volatile long lastFullSyncStartNanos = lastSyncStartNanos;
+        /** When the last full sync that went through started. */
+        volatile long lastFullSyncDoneNanos = lastSyncStartNanos;
+        /** A full sync is wanted at the next periodic sync (new link, peer channel (re)started). */
+        volatile boolean fullSyncDue = true;
         boolean syncFailing;
         boolean driverPresent;
         LinkStatus status;
@@ -206,8 +243,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 nodeId, vault.file(), links.size(), all.size(), pending.size());
     }
 
-    public void setTransport(PeerTransport transport) {
+    public synchronized void setTransport(PeerTransport transport) {
         this.transport = transport;
+        if (transport != null) {
+            // the channel came up: the next sync of every link lists everything (orphans at the peer)
+            links.values().forEach(l -> l.fullSyncDue = true);
+        }
     }
 
     public synchronized void updateSettings(KmmSettings s) {
@@ -467,6 +508,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(timeout);
         int lacked = 0;
         boolean probed = false;
+        boolean fullSync = false;
         for (int round = 1;; round++) {
             PeerTransport t = transport;
             Link link;
@@ -531,6 +573,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 settled = true;
                 lost = outcome[0];
                 lacked += lost;
+                // the peer lost stored keys it had confirmed: confirmations are stale, list everything
+                fullSync = outcome[2] > 0;
                 if (lost > 0) {
                     LOG.info("node {} link {}: peer {} lacks {} of the offered stored keys; {} of blocks older than "
                             + "its watermark minus {} ms are lost and destroyed here, {} kept (round {}), "
@@ -547,7 +591,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             }
             if (lost > 0) {
                 // learn every stored key the peer lost at once instead of one request at a time
-                syncLink(link, deadline, missingSeenAt);
+                syncLink(link, deadline, missingSeenAt, fullSync);
             }
             if (remainingMillis(deadline) <= 0) {
                 LOG.warn("node {} link {}: peer {} confirmed no stored keys for SAE pair {} -> {} within {} ms "
@@ -664,7 +708,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * The peer refused the offer: of the taken stored keys it lacks, those of blocks created
      * more than the margin before its watermark are lost (destroyed); those it should have by
      * now but within the margin are deferred; newer ones (not ingested there yet) go back to
-     * the pool with the keys it holds. Returns {lost, kept}.
+     * the pool with the keys it holds. Returns {lost, kept, lost that it had confirmed before}.
      */
     private synchronized int[] settleMissing(Link link, List<Part> taken, Set<UUID> missing, Long peerWatermark) {
         link.peerReported(peerWatermark);
@@ -673,13 +717,18 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         List<Part> keep = new ArrayList<>();
         int lost = 0;
         int kept = 0;
+        int lostConfirmed = 0;
         for (Part p : taken) {
             if (!missing.contains(p.id())) {
+                p.confirmed = true; // the peer holds it
                 keep.add(p);
             } else if (p.created() <= lostBefore) {
                 vault.removePart(p.id());
                 link.inFlight.remove(p.id());
                 lost++;
+                if (p.confirmed) {
+                    lostConfirmed++;
+                }
             } else if (p.created() <= wm) {
                 link.inFlight.remove(p.id());
                 link.deferred.add(p);
@@ -694,7 +743,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             link.discardedUnmatched += lost;
         }
         giveBackLocked(link, keep);
-        return new int[] {lost, kept};
+        return new int[] {lost, kept, lostConfirmed};
     }
 
     private synchronized void giveBack(Link link, List<Part> parts) {
@@ -829,16 +878,23 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
     }
 
-    /** Syncs every link of this node with its peer, each within {@code peerTimeoutMillis}. */
+    /**
+     * Syncs every link of this node with its peer, each within {@code peerTimeoutMillis}:
+     * incrementally (only the stored keys the peer has not confirmed), or in full when the
+     * link's channel just came up or {@code peerFullSyncSeconds} passed since the last full one.
+     */
     public List<SyncResult> syncAll() {
         List<Link> all;
         synchronized (this) {
             all = new ArrayList<>(links.values());
         }
+        long fullNanos = TimeUnit.SECONDS.toNanos(settings.peerFullSyncSeconds());
         List<SyncResult> out = new ArrayList<>(all.size());
         for (Link link : all) {
             long now = System.nanoTime();
-            SyncResult r = syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now);
+            boolean full = link.fullSyncDue || (fullNanos > 0 && now - link.lastFullSyncDoneNanos >= fullNanos);
+            SyncResult r = syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now,
+                    full);
             if (r != null) {
                 out.add(r);
             }
@@ -846,8 +902,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return out;
     }
 
-    /** Syncs one link now (after a sync already running); null if the link is unknown. */
+    /** Syncs one link now in full (after a sync already running); null if the link is unknown. */
     public SyncResult sync(String linkId) {
+        return sync(linkId, true);
+    }
+
+    /** Syncs one link now, in full or incrementally; null if the link is unknown. */
+    public SyncResult sync(String linkId, boolean full) {
         Link link;
         synchronized (this) {
             link = links.get(linkId);
@@ -856,16 +917,17 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             return null;
         }
         long now = System.nanoTime();
-        return syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now);
+        return syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now, full);
     }
 
     /**
-     * Runs an inventory sync of {@code link} unless one started after {@code neededSince}
-     * (its result is then good enough): concurrent requests that met missing stored keys
-     * share one sync. Returns null if the lock was not obtained before the deadline or a
-     * newer sync made this one needless.
+     * Runs an inventory sync of {@code link} unless one (a full one, if {@code full}) started
+     * after {@code neededSince} (its result is then good enough): concurrent requests that met
+     * missing stored keys share one sync. Returns null if the lock was not obtained before the
+     * deadline or a newer sync made this one needless. The core's monitor is never held across
+     * a peer call: only while taking the snapshot and applying each chunk's answer.
      */
-    private SyncResult syncLink(Link link, long deadlineNanos, long neededSince) {
+    private SyncResult syncLink(Link link, long deadlineNanos, long neededSince, boolean full) {
         try {
             if (!link.syncLock.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 return null;
@@ -875,41 +937,79 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             return null;
         }
         try {
-            if (link.lastSyncStartNanos - neededSince > 0) {
+            if ((full ? link.lastFullSyncStartNanos : link.lastSyncStartNanos) - neededSince > 0) {
                 return null;
             }
-            link.lastSyncStartNanos = System.nanoTime();
-            return syncLocked(link, deadlineNanos);
+            long started = System.nanoTime();
+            link.lastSyncStartNanos = started;
+            if (full) {
+                link.lastFullSyncStartNanos = started;
+            }
+            SyncResult r = syncLocked(link, deadlineNanos, full);
+            if (full && r.complete()) {
+                link.lastFullSyncDoneNanos = started;
+                link.fullSyncDue = false;
+            }
+            return r;
         } finally {
             link.syncLock.unlock();
         }
     }
 
     /**
-     * {@code POST /peer/v1/inventory} in chunks of sorted IDs: the peer answers which of this
-     * node's stored keys it lacks (destroyed here: they can never be reserved there) and drops
-     * the stored keys of this half it holds but this node no longer does.
+     * Canonical lower-case UUID strings compare like the two halves as unsigned numbers
+     * (fixed width, dashes at fixed places, '0'-'9' before 'a'-'f'): ranges without strings.
      */
-    private SyncResult syncLocked(Link link, long deadlineNanos) {
+    static int compareCanonical(UUID a, UUID b) {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
+
+    /**
+     * {@code POST /peer/v1/inventory} in chunks. Full: every stored key held here, sorted, each
+     * chunk covering an ID range, so the peer also drops the stored keys of this half it holds
+     * but this node no longer does. Incremental: only stored keys the peer has not confirmed
+     * (new since the last sync, or not there yet then). Either way the peer answers which it
+     * lacks; the lost ones are destroyed here (they can never be reserved there), the others are
+     * marked confirmed.
+     */
+    private SyncResult syncLocked(Link link, long deadlineNanos, boolean full) {
         PeerTransport t = transport;
         if (t == null) {
             return new SyncResult(link.linkId, link.peerNodeId, 0, 0, 0, 0, "no peer channel");
         }
         Long watermark;
-        List<String> ids;
+        List<Part> parts = new ArrayList<>();
+        List<UUID> inFlight;
         synchronized (this) {
-            // everything held here, young or not: the peer keeps what is listed, and a key it lacks is only
-            // destroyed here if its block is well older than the peer's watermark
+            // snapshot only (O(pool), no hashing or sorting under the monitor): everything held here, young or
+            // not; the peer keeps what is listed, and a key it lacks is only destroyed here if its block is well
+            // older than the peer's watermark
             watermark = watermarkOf(link);
-            ids = new ArrayList<>(link.own.size() + link.deferred.size() + link.inFlight.size());
             for (Part p : link.own) {
-                ids.add(p.id().toString());
+                if (full || !p.confirmed) {
+                    parts.add(p);
+                }
             }
-            link.deferred.forEach(p -> ids.add(p.id().toString()));
-            // in flight: still held here, the peer must keep them
-            link.inFlight.forEach(id -> ids.add(id.toString()));
+            for (Part p : link.deferred) {
+                if (full || !p.confirmed) {
+                    parts.add(p);
+                }
+            }
+            // in flight: still held here, the peer must keep them (an incremental sync leaves them to the
+            // reservation answer)
+            inFlight = full ? new ArrayList<>(link.inFlight) : List.of();
         }
-        Collections.sort(ids); // canonical lower-case UUID strings: the peer compares ranges the same way
+        Map<UUID, Part> byId = new HashMap<>(parts.size() * 2);
+        List<UUID> ids = new ArrayList<>(parts.size() + inFlight.size());
+        for (Part p : parts) {
+            byId.put(p.id(), p);
+            ids.add(p.id());
+        }
+        ids.addAll(inFlight);
+        if (full) {
+            ids.sort(KmmCore::compareCanonical); // the peer compares ranges the same way
+        }
         int lacked = 0;
         int destroyed = 0;
         int orphans = 0;
@@ -918,11 +1018,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         int i = 0;
         do {
             int end = Math.min(ids.size(), i + INVENTORY_CHUNK);
-            List<UUID> chunk = new ArrayList<>(end - i);
-            for (int j = i; j < end; j++) {
-                chunk.add(UUID.fromString(ids.get(j)));
-            }
-            String upTo = end == ids.size() ? null : ids.get(end - 1);
+            List<UUID> chunk = ids.subList(i, end);
+            String upTo = !full || end == ids.size() ? null : ids.get(end - 1).toString();
             long remaining = remainingMillis(deadlineNanos);
             if (remaining <= 0) {
                 error = "deadline passed after " + i + " of " + ids.size() + " stored key IDs";
@@ -930,18 +1027,17 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             }
             InventoryResult r;
             try {
-                r = t.inventory(link.peerNodeId, new InventoryRequest(link.linkId, watermark, after, upTo, chunk),
-                        remaining);
+                r = t.inventory(link.peerNodeId, new InventoryRequest(link.linkId, watermark, full ? after : null,
+                        upTo, List.copyOf(chunk), full), remaining);
             } catch (PeerException e) {
                 error = e.getMessage();
                 break;
             }
-            Set<UUID> asked = new HashSet<>(chunk);
-            List<UUID> missing = r.missing() == null ? List.of()
-                    : r.missing().stream().filter(asked::contains).distinct().toList();
-            lacked += missing.size();
+            Set<UUID> missing = r.missing() == null ? Set.of() : new HashSet<>(r.missing());
+            int[] applied = applyInventory(link, chunk, byId, missing, r.watermarkMillis());
+            lacked += applied[0];
+            destroyed += applied[1];
             orphans += Math.max(0, r.orphansDropped());
-            destroyed += discardUnmatched(link, missing, r.watermarkMillis());
             after = upTo;
             i = end;
         } while (i < ids.size());
@@ -980,23 +1076,39 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     }
 
     /**
-     * Destroys the stored keys of this node's half the peer lacks and has lost (block created
-     * more than the margin before the peer's watermark), if still held here and not in flight.
-     * The others have not reached the peer yet: kept.
+     * One chunk's answer, under the monitor (work bounded by the chunk): the listed stored keys
+     * the peer holds are confirmed; of those it lacks, the lost ones (block created more than
+     * the margin before the peer's watermark) are destroyed if still held here and not in
+     * flight, the others have not reached the peer yet and are kept. Returns {lacked, destroyed}.
      */
-    private synchronized int discardUnmatched(Link link, List<UUID> missing, Long peerWatermark) {
+    private synchronized int[] applyInventory(Link link, List<UUID> chunk, Map<UUID, Part> byId, Set<UUID> missing,
+            Long peerWatermark) {
         link.peerReported(peerWatermark);
-        if (missing.isEmpty()) {
-            return 0;
-        }
         long lostBefore = minus(link.peerWatermark, settings.lostKeyMarginMillis());
-        Set<UUID> gone = new HashSet<>(missing);
+        int lacked = 0;
+        Set<UUID> lost = new HashSet<>();
+        for (UUID id : chunk) {
+            Part p = byId.get(id); // null: in flight, the reservation answer settles it
+            if (!missing.contains(id)) {
+                if (p != null) {
+                    p.confirmed = true;
+                }
+                continue;
+            }
+            lacked++;
+            if (p != null && p.created() <= lostBefore) {
+                lost.add(id);
+            }
+        }
+        if (lost.isEmpty()) {
+            return new int[] {lacked, 0};
+        }
+        // rare (the peer really lost stored keys): one pass over the pool; only IDs and times are in memory,
+        // removing the sealed record destroys the key
         List<UUID> removed = new ArrayList<>();
-        // only IDs and times are in memory; removing the sealed record destroys the key
-        java.util.function.Predicate<Part> lost = p -> p.created() <= lostBefore && gone.contains(p.id())
-                && removed.add(p.id());
-        link.own.removeIf(lost);
-        link.deferred.removeIf(lost);
+        java.util.function.Predicate<Part> gone = p -> lost.contains(p.id()) && removed.add(p.id());
+        link.own.removeIf(gone);
+        link.deferred.removeIf(gone);
         int n = removed.size();
         if (n > 0) {
             removed.forEach(vault::removePart);
@@ -1004,60 +1116,74 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             link.discardedUnmatched += n;
             checkLevel(link);
         }
-        return n;
+        return new int[] {lacked, n};
     }
 
     /**
      * {@code POST /peer/v1/inventory} from {@code callerNodeId}, the owner of the half: which
-     * of the listed stored keys this node does not hold. Stored keys of the caller's half in
-     * the chunk's ID range that the caller no longer holds are destroyed here, unless
-     * reserved or too young to be sure (stored after the caller's cutoff minus a margin for
-     * clock skew and driver lag).
+     * of the listed stored keys this node does not hold (hash lookups in the pool index). In a
+     * full listing, stored keys of the caller's half in the chunk's ID range that the caller no
+     * longer holds are destroyed here, unless reserved or too young to be sure (block created
+     * after the caller's watermark minus the margin).
      */
-    public synchronized InventoryResult inventory(String callerNodeId, InventoryRequest req) throws PeerException {
+    public InventoryResult inventory(String callerNodeId, InventoryRequest req) throws PeerException {
         if (req.ids().size() > INVENTORY_CHUNK) {
             throw new PeerException("at most " + INVENTORY_CHUNK + " stored key IDs per inventory request, got "
                     + req.ids().size(), true);
         }
-        Link link = links.get(req.linkId());
-        if (link == null) {
-            return new InventoryResult(List.copyOf(req.ids()), 0, null); // no copy of that link here at all
+        UUID after;
+        UUID upTo;
+        try {
+            after = req.after() == null ? null : UUID.fromString(req.after());
+            upTo = req.upTo() == null ? null : UUID.fromString(req.upTo());
+        } catch (IllegalArgumentException e) {
+            throw new PeerException("bad ID range in the inventory request", true);
         }
-        if (!link.peerNodeId.equals(callerNodeId)) {
-            throw new PeerException("link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId, true);
-        }
-        Set<UUID> listed = new HashSet<>(req.ids());
-        List<UUID> missing = new ArrayList<>();
-        for (UUID id : listed) {
-            if (!link.peer.containsKey(id)) {
-                missing.add(id);
+        Set<UUID> listed = new HashSet<>(req.ids()); // outside the monitor
+        synchronized (this) {
+            Link link = links.get(req.linkId());
+            if (link == null) {
+                return new InventoryResult(List.copyOf(listed), 0, null); // no copy of that link here at all
             }
-        }
-        // an unlisted key of a block the owner ingested well before listing: it used or lost it
-        long limit = minus(req.watermarkMillis() == null ? NONE : req.watermarkMillis(),
-                settings.lostKeyMarginMillis());
-        int dropped = 0;
-        for (Iterator<Part> it = link.peer.values().iterator(); it.hasNext();) {
-            Part p = it.next();
-            if (p.created() > limit || listed.contains(p.id()) || reservedParts.containsKey(p.id())) {
-                continue;
+            if (!link.peerNodeId.equals(callerNodeId)) {
+                throw new PeerException("link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId,
+                        true);
             }
-            String s = p.id().toString();
-            if ((req.after() != null && s.compareTo(req.after()) <= 0)
-                    || (req.upTo() != null && s.compareTo(req.upTo()) > 0)) {
-                continue;
+            List<UUID> missing = new ArrayList<>();
+            for (UUID id : listed) {
+                if (!link.peer.containsKey(id)) {
+                    missing.add(id);
+                }
             }
-            it.remove();
-            vault.removePart(p.id());
-            dropped++;
+            if (!req.full()) {
+                return new InventoryResult(missing, 0, watermarkOf(link));
+            }
+            // an unlisted key of a block the owner ingested well before listing: it used or lost it
+            long limit = minus(req.watermarkMillis() == null ? NONE : req.watermarkMillis(),
+                    settings.lostKeyMarginMillis());
+            List<UUID> drop = new ArrayList<>();
+            for (Part p : link.peer.values()) {
+                UUID id = p.id();
+                if (p.created() > limit || (after != null && compareCanonical(id, after) <= 0)
+                        || (upTo != null && compareCanonical(id, upTo) > 0) || listed.contains(id)
+                        || reservedParts.containsKey(id)) {
+                    continue;
+                }
+                drop.add(id);
+            }
+            for (UUID id : drop) {
+                link.peer.remove(id);
+                vault.removePart(id);
+            }
+            int dropped = drop.size();
+            if (dropped > 0) {
+                vault.commit();
+                link.discardedUnmatched += dropped;
+                LOG.info("node {} link {}: inventory from {}: destroyed {} stored keys of its half it no longer holds",
+                        nodeId, link.linkId, callerNodeId, dropped);
+            }
+            return new InventoryResult(missing, dropped, watermarkOf(link));
         }
-        if (dropped > 0) {
-            vault.commit();
-            link.discardedUnmatched += dropped;
-            LOG.info("node {} link {}: inventory from {}: destroyed {} stored keys of its half it no longer holds",
-                    nodeId, link.linkId, callerNodeId, dropped);
-        }
-        return new InventoryResult(missing, dropped, watermarkOf(link));
     }
 
     // ------------------------------------------------------------------ dec_keys

@@ -6,11 +6,22 @@ package org.qkdv2i.kmm.internal.core;
  */
 public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits,
         int maxKeysPerRequest, long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds,
-        int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis) {
+        int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis,
+        long peerFullSyncSeconds) {
 
     public static final long DEFAULT_PEER_TIMEOUT_MILLIS = 5000;
     public static final long DEFAULT_FRESH_KEY_GRACE_MILLIS = 1000;
     public static final long DEFAULT_LOST_KEY_MARGIN_MILLIS = 2000;
+    public static final long DEFAULT_PEER_FULL_SYNC_SECONDS = 300;
+
+    /** With the default full sync period. */
+    public KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits, int maxKeysPerRequest,
+            long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds, int maxSaeIdCount,
+            long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis) {
+        this(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink, lowWaterKeys,
+                keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
+                DEFAULT_PEER_FULL_SYNC_SECONDS);
+    }
 
     public KmmSettings {
         if (nodeId == null || nodeId.isBlank()) {
@@ -24,10 +35,11 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
                     + minKeyBits + ".." + maxKeyBits);
         }
         if (maxKeysPerRequest < 1 || maxKeysPerLink < 1 || lowWaterKeys < 0 || keyLifetimeSeconds < 0
-                || maxSaeIdCount < 0 || peerTimeoutMillis < 1 || freshKeyGraceMillis < 0 || lostKeyMarginMillis < 0) {
+                || maxSaeIdCount < 0 || peerTimeoutMillis < 1 || freshKeyGraceMillis < 0 || lostKeyMarginMillis < 0
+                || peerFullSyncSeconds < 0) {
             throw new IllegalArgumentException("maxKeysPerRequest, maxKeysPerLink and peerTimeoutMillis must be >= 1; "
-                    + "lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, freshKeyGraceMillis and lostKeyMarginMillis "
-                    + ">= 0");
+                    + "lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, freshKeyGraceMillis, lostKeyMarginMillis and "
+                    + "peerFullSyncSeconds >= 0");
         }
     }
 
@@ -39,21 +51,31 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
 
     public KmmSettings withLifetime(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
-                lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis);
+                lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
+                peerFullSyncSeconds);
     }
 
     public KmmSettings withCapacity(long keys, long lowWater) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, keys,
-                lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis);
+                lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
+                peerFullSyncSeconds);
     }
 
     public KmmSettings withPeer(long timeoutMillis, long graceMillis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
-                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis, lostKeyMarginMillis);
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis, lostKeyMarginMillis,
+                peerFullSyncSeconds);
     }
 
     public KmmSettings withLostKeyMargin(long millis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
-                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, millis);
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, millis,
+                peerFullSyncSeconds);
+    }
+
+    public KmmSettings withFullSync(long seconds) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis,
+                lostKeyMarginMillis, seconds);
     }
 }

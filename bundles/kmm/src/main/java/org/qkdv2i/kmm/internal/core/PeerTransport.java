@@ -36,13 +36,17 @@ public interface PeerTransport {
     }
 
     /**
-     * Body of {@code POST /peer/v1/inventory}: every stored key of the caller's half of
-     * {@code linkId} whose ID (canonical lower-case string order) lies in {@code (after, upTo]}
-     * ({@code null} = unbounded) and that the caller still holds (in its pool, in flight or
-     * set aside), listed when the caller's ingestion watermark on the link was
-     * {@code watermarkMillis} (null: the caller has ingested no block of the link).
+     * Body of {@code POST /peer/v1/inventory}. With {@code full}: every stored key of the
+     * caller's half of {@code linkId} whose ID (canonical lower-case string order) lies in
+     * {@code (after, upTo]} ({@code null} = unbounded) and that the caller still holds (in its
+     * pool, in flight or set aside), listed when the caller's ingestion watermark on the link
+     * was {@code watermarkMillis} (null: the caller has ingested no block of the link); the peer
+     * may drop unlisted ones of the range (orphans). Without {@code full} (incremental; also
+     * when the field is absent): only some stored keys the caller holds (those the peer has not
+     * confirmed yet); the range is ignored and the peer drops nothing.
      */
-    record InventoryRequest(String linkId, Long watermarkMillis, String after, String upTo, List<UUID> ids) {
+    record InventoryRequest(String linkId, Long watermarkMillis, String after, String upTo, List<UUID> ids,
+            boolean full) {
     }
 
     /**

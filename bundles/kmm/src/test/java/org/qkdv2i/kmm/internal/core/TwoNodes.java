@@ -79,6 +79,10 @@ final class TwoNodes implements AutoCloseable {
         final AtomicInteger inventoryCalls = new AtomicInteger();
         /** Runs at the start of every reservation call, while the owner holds the stored keys in flight. */
         volatile Runnable beforeReserve;
+        /** Runs at the start of every inventory call (outside both cores' locks). */
+        volatile Runnable beforeInventory;
+        /** Every inventory request sent, in order. */
+        final List<InventoryRequest> inventories = new CopyOnWriteArrayList<>();
 
         @Override
         public ReserveResult reserve(String peer, ReserveRequest req, long timeoutMillis) throws PeerException {
@@ -98,6 +102,11 @@ final class TwoNodes implements AutoCloseable {
         @Override
         public InventoryResult inventory(String peer, InventoryRequest req, long timeoutMillis) throws PeerException {
             inventoryCalls.incrementAndGet();
+            inventories.add(req);
+            Runnable hook = beforeInventory;
+            if (hook != null) {
+                hook.run();
+            }
             if (down) {
                 throw new PeerException("connection refused", false);
             }
