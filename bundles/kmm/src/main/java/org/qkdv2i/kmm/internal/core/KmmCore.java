@@ -185,6 +185,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private final Map<UUID, UUID> reservedParts = new HashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private long seq;
+    /** Mutations made under the monitor that must be durable before their effect shows (guarded by this). */
+    private long changes;
+    /** The highest of {@link #changes} known to be committed (guarded by commitLock). */
+    private long committedChanges;
+    private final Object commitLock = new Object();
     private long localDelivered;
     private long localExpired;
 
@@ -270,6 +275,35 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return nodeId;
     }
 
+    // ------------------------------------------------------------------ group commit
+
+    /** Under the monitor: numbers a mutation that {@link #durable} must commit before its effect shows. */
+    private long changed() {
+        return ++changes;
+    }
+
+    /**
+     * Makes change {@code v} durable before the caller shows its effect (hands out keys, answers
+     * the peer). One MVStore commit covers every mutation made before it, so concurrent requests
+     * share commits: while one commits, the others queue here and most find their change already
+     * committed. The commit itself runs under the monitor, so it always persists a state between
+     * two mutations, never half of one (crash safety as with a commit per mutation). Never call it
+     * holding the monitor.
+     */
+    private void durable(long v) {
+        synchronized (commitLock) {
+            if (committedChanges >= v) {
+                return;
+            }
+            long upTo;
+            synchronized (this) {
+                upTo = changes;
+                vault.commit();
+            }
+            committedChanges = upTo;
+        }
+    }
+
     // ------------------------------------------------------------------ drivers
 
     /** A driver for the link was bound (or left, with {@code present=false}). */
@@ -315,6 +349,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         int dropped = 0;
         int dup = 0;
         Link link;
+        long change;
         try {
             synchronized (this) {
                 link = link(end);
@@ -352,10 +387,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     link.watermark = created;
                     vault.putWatermark(link.linkId, created);
                 }
-                vault.commit();
+                change = changed();
                 link.dropped += dropped;
                 checkLevel(link);
             }
+            durable(change);
         } finally {
             Arrays.fill(bytes, (byte) 0);
             block.destroy();
@@ -561,8 +597,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                                     : "peer KMM " + slaveNode + " unreachable");
                 }
                 if (result.missingParts().isEmpty() && result.accepted().size() == keys.size()) {
-                    List<Key> out = deliverOwn(link, keys, taken, result.watermarkMillis());
+                    Delivery d = deliverOwn(link, keys, taken, result.watermarkMillis());
                     settled = true;
+                    List<Key> out = d.keys();
+                    try {
+                        durable(d.change());
+                    } catch (RuntimeException e) {
+                        out.forEach(Key::destroy);
+                        throw e;
+                    }
                     LOG.info("node {} link {}: {} keys of {} bits for SAE pair {} -> {} (reserved at {})", nodeId,
                             link.linkId, number, size, master, slaves, slaveNode);
                     return out;
@@ -686,8 +729,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
     }
 
-    /** The peer recorded the reservation: remove the parts here (commit) and hand out the bytes. */
-    private synchronized List<Key> deliverOwn(Link link, List<ReservedKey> keys, List<Part> taken,
+    /** Keys assembled for delivery, and the change that must be durable before they are handed out. */
+    private record Delivery(List<Key> keys, long change) {
+    }
+
+    /**
+     * The peer recorded the reservation: remove the parts here and assemble the bytes; the caller
+     * makes the removal durable ({@link #durable}) before handing them out.
+     */
+    private synchronized Delivery deliverOwn(Link link, List<ReservedKey> keys, List<Part> taken,
             Long peerWatermark) {
         link.peerReported(peerWatermark);
         List<Key> out = new ArrayList<>(keys.size());
@@ -697,11 +747,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         for (Part p : taken) {
             vault.removePart(p.id());
         }
-        vault.commit();
+        long change = changed();
         taken.forEach(p -> link.inFlight.remove(p.id()));
         link.delivered += keys.size();
         checkLevel(link);
-        return out;
+        return new Delivery(out, change);
     }
 
     /**
@@ -783,7 +833,19 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * already reserved but undelivered moves to the new reservation (the owner crashed
      * between reserving and committing).
      */
-    public synchronized ReserveResult reserve(String callerNodeId, ReserveRequest req) throws PeerException {
+    public ReserveResult reserve(String callerNodeId, ReserveRequest req) throws PeerException {
+        long[] change = {0};
+        ReserveResult r = reserveLocked(callerNodeId, req, change);
+        if (change[0] > 0) {
+            durable(change[0]); // recorded durably before the owner hears of it
+            LOG.info("node {} link {}: reserved {} keys for SAE pair {} -> {} at the request of {}", nodeId,
+                    req.linkId(), r.accepted().size(), req.masterSaeId(), req.slaveSaeIds(), callerNodeId);
+        }
+        return r;
+    }
+
+    private synchronized ReserveResult reserveLocked(String callerNodeId, ReserveRequest req, long[] change)
+            throws PeerException {
         Map<String, String> saes = directory.saes();
         String masterNode = saes.get(req.masterSaeId());
         if (!callerNodeId.equals(masterNode)) {
@@ -841,9 +903,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             k.parts().forEach(p -> reservedParts.put(p, k.keyId()));
             accepted.add(k.keyId());
         }
-        vault.commit();
-        LOG.info("node {} link {}: reserved {} keys for SAE pair {} -> {} at the request of {}", nodeId, req.linkId(),
-                accepted.size(), req.masterSaeId(), req.slaveSaeIds(), callerNodeId);
+        change[0] = changed();
         return new ReserveResult(accepted, List.of(), watermarkOf(link));
     }
 
@@ -1199,6 +1259,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         if (new HashSet<>(keyIds).size() != keyIds.size()) {
             throw new KeyManagerException(BAD_REQUEST, "a key ID is listed twice");
         }
+        List<Key> out;
+        long change;
         synchronized (this) {
             List<Pending> found = new ArrayList<>(keyIds.size());
             for (UUID id : keyIds) {
@@ -1217,7 +1279,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 }
                 found.add(p);
             }
-            List<Key> out = new ArrayList<>(found.size());
+            out = new ArrayList<>(found.size());
             try {
                 for (Pending p : found) {
                     byte[] bytes = p.parts().isEmpty() ? vault.openLocal(p.keyId()) : assemble(p.parts(), p.bits());
@@ -1252,11 +1314,17 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                 }
             }
-            vault.commit();
-            LOG.info("node {}: {} keys delivered to slave SAE {} (master {})", nodeId, out.size(), slaveSaeId,
-                    masterSaeId);
-            return out;
+            change = changed();
         }
+        try {
+            durable(change); // deleted durably before the slave gets them: never twice, even after a crash
+        } catch (RuntimeException e) {
+            out.forEach(Key::destroy);
+            throw e;
+        }
+        LOG.info("node {}: {} keys delivered to slave SAE {} (master {})", nodeId, out.size(), slaveSaeId,
+                masterSaeId);
+        return out;
     }
 
     /** Removes a waiting key and the stored keys it is made of (no commit). */
