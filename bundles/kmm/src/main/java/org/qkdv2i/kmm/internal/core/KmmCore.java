@@ -351,36 +351,43 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         Link link;
         long change;
         try {
+            // ID derivation and sealing (the costly part) outside the core lock: requests do not wait for them
+            int per = storedKeyBits / 8;
+            int n = bytes.length / per;
+            long now = clock.millis();
+            long created = block.created().toEpochMilli();
+            UUID[] ids = new UUID[n];
+            byte[][] records = new byte[n][];
+            byte[] part = new byte[per];
+            try {
+                for (int i = 0; i < n; i++) {
+                    ids[i] = KeyIds.storedKeyId(block.id(), i); // duplicates are found under the lock below
+                    System.arraycopy(bytes, i * per, part, 0, per);
+                    records[i] = vault.sealPart(new PartMeta(ids[i], end.linkId(), 0, now, created), part);
+                }
+            } finally {
+                Arrays.fill(part, (byte) 0);
+            }
             synchronized (this) {
                 link = link(end);
-                int per = storedKeyBits / 8;
-                int n = bytes.length / per;
-                long now = clock.millis();
-                long created = block.created().toEpochMilli();
-                byte[] part = new byte[per];
-                try {
-                    for (int i = 0; i < n; i++) {
-                        UUID id = KeyIds.storedKeyId(block.id(), i);
-                        if (vault.hasPart(id)) {
-                            dup++;
-                            continue;
-                        }
-                        if (link.total() >= settings.maxKeysPerLink()) {
-                            dropped++;
-                            continue;
-                        }
-                        System.arraycopy(bytes, i * per, part, 0, per);
-                        Part p = new Part(id, seq++, now, created);
-                        vault.putPart(new PartMeta(id, link.linkId, p.seq(), now, created), part);
-                        if (ownedHere(link, id)) {
-                            link.own.addLast(p);
-                        } else {
-                            link.peer.put(id, p);
-                        }
-                        stored++;
+                for (int i = 0; i < n; i++) {
+                    UUID id = ids[i];
+                    if (vault.hasPart(id)) {
+                        dup++;
+                        continue;
                     }
-                } finally {
-                    Arrays.fill(part, (byte) 0);
+                    if (link.total() >= settings.maxKeysPerLink()) {
+                        dropped++;
+                        continue;
+                    }
+                    Part p = new Part(id, seq++, now, created);
+                    vault.putSealedPart(id, p.seq(), records[i]);
+                    if (ownedHere(link, id)) {
+                        link.own.addLast(p);
+                    } else {
+                        link.peer.put(id, p);
+                    }
+                    stored++;
                 }
                 if (created > link.watermark) {
                     // processed, whether stored, dropped (pool full) or duplicate: the peer may judge by it

@@ -166,9 +166,21 @@ final class Vault implements AutoCloseable {
     }
 
     void putPart(PartMeta meta, byte[] key) {
-        byte[] sealed = sealer.seal(KIND_PART, meta.id().toString(), key);
-        parts.put(meta.seq(), encodePart(meta, sealed));
-        partIndex.put(meta.id(), meta.seq());
+        putSealedPart(meta.id(), meta.seq(), sealPart(meta, key));
+    }
+
+    /**
+     * The store record of a stored key (sealed bytes and metadata; {@code meta.seq()} is not
+     * part of it), made without touching the store so the caller may do it outside its lock.
+     */
+    byte[] sealPart(PartMeta meta, byte[] key) {
+        return encodePart(meta, sealer.seal(KIND_PART, meta.id().toString(), key));
+    }
+
+    /** Stores a record made by {@link #sealPart} under sequence number {@code seq}. */
+    void putSealedPart(UUID id, long seq, byte[] record) {
+        parts.put(seq, record);
+        partIndex.put(id, seq);
     }
 
     /** @return the key bytes (caller zeroises) or null if absent */
