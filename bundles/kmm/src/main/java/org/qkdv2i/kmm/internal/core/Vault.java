@@ -39,8 +39,6 @@ final class Vault implements AutoCloseable {
     private static final String KIND_PART = "part";
     private static final String KIND_LOCAL = "local";
     private static final String PARTS_MAP = "storedKeys";
-    /** Map of stored keys keyed by ID string (first store format); migrated on open. */
-    private static final String LEGACY_PARTS_MAP = "parts";
 
     /**
      * Metadata of one stored key (a part of delivered keys).
@@ -110,33 +108,8 @@ final class Vault implements AutoCloseable {
             throw e;
         }
         Vault v = new Vault(store, sealer, file);
-        v.migrateLegacyParts();
         v.forEachPart(m -> v.partIndex.put(m.id(), m.seq()));
         return v;
-    }
-
-    /** Moves stored keys of the first format (keyed by ID) to the map keyed by sequence number. */
-    private void migrateLegacyParts() {
-        if (!store.hasMap(LEGACY_PARTS_MAP)) {
-            return;
-        }
-        MVMap<String, byte[]> legacy = store.openMap(LEGACY_PARTS_MAP);
-        for (Map.Entry<String, byte[]> e : legacy.entrySet()) {
-            try (DataInputStream in = in(e.getValue())) {
-                String linkId = in.readUTF();
-                long seq = in.readLong();
-                long storedAt = in.readLong();
-                byte[] sealed = new byte[in.readInt()];
-                in.readFully(sealed);
-                // block creation time was not recorded: storing time is the best guess
-                parts.put(seq, encodePart(new PartMeta(UUID.fromString(e.getKey()), linkId, seq, storedAt, storedAt),
-                        sealed));
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-        }
-        store.removeMap(LEGACY_PARTS_MAP);
-        store.commit();
     }
 
     Path file() {

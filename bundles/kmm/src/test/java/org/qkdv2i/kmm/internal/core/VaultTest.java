@@ -6,21 +6,17 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** The store: stored keys keyed by sequence number, creation times, watermarks, migration of the first format. */
+/** The store: stored keys keyed by sequence number, creation times, watermarks. */
 public class VaultTest {
 
     @Rule
@@ -59,46 +55,6 @@ public class VaultTest {
             v.commit();
             assertFalse(v.hasPart(id));
             assertNull(v.openPart(id));
-        }
-    }
-
-    @Test
-    public void aStoreOfTheFirstFormatIsMigrated() throws Exception {
-        Path dir = tmp.getRoot().toPath();
-        UUID id = UUID.randomUUID();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        try (Vault v = open(dir)) {
-            v.commit(); // creates the file with this KEK's check marker
-        }
-        // write one stored key as the first format did: ID string -> linkId, seq, storedAt, sealed
-        byte[] sealed = new Sealer(kek, new SecureRandom()).seal("part", id.toString(), key);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF("L");
-            out.writeLong(3);
-            out.writeLong(5000);
-            out.writeInt(sealed.length);
-            out.write(sealed);
-        }
-        MVStore raw = new MVStore.Builder().fileName(dir.resolve(Vault.FILE_NAME).toString()).autoCommitDisabled()
-                .open();
-        MVMap<String, byte[]> legacy = raw.openMap("parts");
-        legacy.put(id.toString(), bytes.toByteArray());
-        raw.commit();
-        raw.close();
-
-        try (Vault v = open(dir)) {
-            List<Vault.PartMeta> all = new ArrayList<>();
-            v.forEachPart(all::add);
-            // creation time unknown in the first format: the storing time stands in
-            assertEquals(List.of(new Vault.PartMeta(id, "L", 3, 5000, 5000)), all);
-            assertArrayEquals(key, v.openPart(id));
-        }
-        try (Vault v = open(dir)) {
-            List<Vault.PartMeta> all = new ArrayList<>();
-            v.forEachPart(all::add);
-            assertEquals("migrated once", 1, all.size());
         }
     }
 }
