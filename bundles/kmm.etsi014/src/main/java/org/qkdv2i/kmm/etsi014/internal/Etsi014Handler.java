@@ -224,28 +224,48 @@ final class Etsi014Handler extends Handler.Abstract {
                         names.toArray(String[]::new));
             }
         }
+        int n = number == null ? 1 : number;
+        int bits = size == null ? 0 : size; // 0: the pair's default size (KeyRequest)
+        if (bits % 8 != 0) {
+            throw EtsiError.badRequest(KeyManagerException.SIZE_NOT_MULTIPLE_OF_8);
+        }
+        if (n < 1 || (size != null && bits < 1)) {
+            checkLimits(km, master, slave, n, size, additional.size());
+        }
+        // The KeyManager enforces the pair's limits itself (BAD_REQUEST, nothing consumed), so
+        // the common case needs no status() call (it takes the KMM core lock); only a rejected
+        // request asks for the limits, to answer with the ETSI wording.
+        List<Key> keys;
+        try {
+            keys = km.newKeys(new KeyRequest(master, slave, n, bits, additional));
+        } catch (KeyManagerException e) {
+            if (e.reason() == KeyManagerException.Reason.BAD_REQUEST) {
+                checkLimits(km, master, slave, n, size, additional.size());
+            }
+            throw e;
+        }
+        sendKeys(response, keys, callback);
+    }
+
+    /** Throws the ETSI GS QKD 014 §5.3 error for a request outside the pair's limits (Table 9). */
+    private static void checkLimits(KeyManager km, String master, String slave, int n, Integer size,
+            int additional) throws KeyManagerException, EtsiError {
         PairStatus st = km.status(master, slave);
         if (st == null) {
             throw EtsiError.unauthorized("unknown pair");
         }
-        int n = number == null ? 1 : number;
         if (n < 1 || n > st.maxKeyPerRequest()) {
             throw EtsiError.badRequest("number shall be between 1 and max_key_per_request (" + st.maxKeyPerRequest() + ")");
         }
         int bits = size == null ? st.keySize() : size;
-        if (bits % 8 != 0) {
-            throw EtsiError.badRequest(KeyManagerException.SIZE_NOT_MULTIPLE_OF_8);
-        }
         if (bits < st.minKeySize() || bits > st.maxKeySize()) {
             throw EtsiError.badRequest("size shall be between min_key_size (" + st.minKeySize() + ") and max_key_size ("
                     + st.maxKeySize() + ")");
         }
-        if (additional.size() > st.maxSaeIdCount()) {
+        if (additional > st.maxSaeIdCount()) {
             throw EtsiError.badRequest("too many additional_slave_SAE_IDs: at most max_SAE_ID_count ("
                     + st.maxSaeIdCount() + ")");
         }
-        List<Key> keys = km.newKeys(new KeyRequest(master, slave, n, bits, additional));
-        sendKeys(response, keys, callback);
     }
 
     // ETSI GS QKD 014 §5.4 Get key with key IDs: caller is the slave, path names the master

@@ -168,6 +168,8 @@ public class Etsi014ServerTest {
         byte[] key = Base64.getDecoder().decode(keys.get(0).get("key").asText());
         assertEquals(16, key.length);
         UUID.fromString(id);
+        // the hot path leaves the limits to the KeyManager: no status() (core lock) per request
+        assertEquals(0, fake.statusCalls.get());
 
         ContentResponse d = get(slave, "sae-a/dec_keys?key_ID=" + id);
         assertEquals(d.getContentAsString(), 200, d.getStatus());

@@ -28,6 +28,7 @@ final class FakeKeyManager implements KeyManager {
     final AtomicInteger stock = new AtomicInteger(100);
     final AtomicInteger consumingCalls = new AtomicInteger();
     final AtomicInteger keysHandedOut = new AtomicInteger();
+    final AtomicInteger statusCalls = new AtomicInteger();
     final List<KeyRequest> requests = new ArrayList<>();
     /** key ID -> bytes, kept for dec_keys (one-time) */
     final Map<UUID, byte[]> issued = new ConcurrentHashMap<>();
@@ -46,13 +47,19 @@ final class FakeKeyManager implements KeyManager {
             failNext = null;
             throw e;
         }
+        // like the real KMM: limits enforced here, before anything is consumed
+        int size = request.sizeBits() == 0 ? 256 : request.sizeBits();
+        if (request.number() < 1 || request.number() > 10 || size % 8 != 0 || size < 64 || size > 1024
+                || request.additionalSlaveSaeIds().size() > 2) {
+            throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST, "outside the pair's limits");
+        }
         if (request.number() > stock.get()) {
             throw new KeyManagerException(KeyManagerException.Reason.UNAVAILABLE, "not enough key: " + stock.get() + " left");
         }
         requests.add(request);
         List<Key> out = new ArrayList<>();
         for (int i = 0; i < request.number(); i++) {
-            byte[] b = new byte[request.sizeBits() / 8];
+            byte[] b = new byte[size / 8];
             for (int j = 0; j < b.length; j++) {
                 b[j] = (byte) (stock.get() + j);
             }
@@ -86,6 +93,7 @@ final class FakeKeyManager implements KeyManager {
 
     @Override
     public PairStatus status(String masterSaeId, String slaveSaeId) throws KeyManagerException {
+        statusCalls.incrementAndGet();
         checkPair(masterSaeId, slaveSaeId);
         return new PairStatus("A", "B", masterSaeId, slaveSaeId, 256, stock.get(), 1000, 10, 1024, 64, 2);
     }

@@ -528,7 +528,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             out.add(new Key(p.keyId(), key));
         }
         vault.commit();
-        LOG.info("node {}: {} local keys for SAE pair {} -> {}", nodeId, number, master, slaves);
+        LOG.debug("node {}: {} local keys for SAE pair {} -> {}", nodeId, number, master, slaves);
         return out;
     }
 
@@ -613,7 +613,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                         out.forEach(Key::destroy);
                         throw e;
                     }
-                    LOG.info("node {} link {}: {} keys of {} bits for SAE pair {} -> {} (reserved at {})", nodeId,
+                    LOG.debug("node {} link {}: {} keys of {} bits for SAE pair {} -> {} (reserved at {})", nodeId,
                             link.linkId, number, size, master, slaves, slaveNode);
                     return out;
                 }
@@ -845,7 +845,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         ReserveResult r = reserveLocked(callerNodeId, req, change);
         if (change[0] > 0) {
             durable(change[0]); // recorded durably before the owner hears of it
-            LOG.info("node {} link {}: reserved {} keys for SAE pair {} -> {} at the request of {}", nodeId,
+            LOG.debug("node {} link {}: reserved {} keys for SAE pair {} -> {} at the request of {}", nodeId,
                     req.linkId(), r.accepted().size(), req.masterSaeId(), req.slaveSaeIds(), callerNodeId);
         }
         return r;
@@ -1329,7 +1329,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             out.forEach(Key::destroy);
             throw e;
         }
-        LOG.info("node {}: {} keys delivered to slave SAE {} (master {})", nodeId, out.size(), slaveSaeId,
+        LOG.debug("node {}: {} keys delivered to slave SAE {} (master {})", nodeId, out.size(), slaveSaeId,
                 masterSaeId);
         return out;
     }
