@@ -28,6 +28,12 @@ final class Sealer implements AutoCloseable {
     private GCMModeCipher decrypter;
     private boolean encrypterKeyed;
     private boolean decrypterKeyed;
+    /**
+     * Separate locks for sealing and opening: a request opening stored keys (under the KMM core
+     * lock) must not queue behind the ingestion thread sealing a block's keys.
+     */
+    private final Object sealLock = new Object();
+    private final Object openLock = new Object();
 
     Sealer(byte[] kek, SecureRandom random) {
         if (kek.length != 32) {
@@ -37,41 +43,45 @@ final class Sealer implements AutoCloseable {
         this.random = random;
     }
 
-    synchronized byte[] seal(String kind, String recordId, byte[] plaintext) {
-        byte[] nonce = new byte[NONCE];
-        random.nextBytes(nonce);
-        if (encrypter == null) {
-            encrypter = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    byte[] seal(String kind, String recordId, byte[] plaintext) {
+        synchronized (sealLock) {
+            byte[] nonce = new byte[NONCE];
+            random.nextBytes(nonce);
+            if (encrypter == null) {
+                encrypter = GCMBlockCipher.newInstance(AESEngine.newInstance());
+            }
+            GCMModeCipher gcm = init(encrypter, true, nonce, kind, recordId);
+            byte[] out = new byte[NONCE + gcm.getOutputSize(plaintext.length)];
+            System.arraycopy(nonce, 0, out, 0, NONCE);
+            int n = gcm.processBytes(plaintext, 0, plaintext.length, out, NONCE);
+            try {
+                gcm.doFinal(out, NONCE + n);
+            } catch (InvalidCipherTextException e) {
+                throw new IllegalStateException("AES-GCM encryption failed", e);
+            }
+            return out;
         }
-        GCMModeCipher gcm = init(encrypter, true, nonce, kind, recordId);
-        byte[] out = new byte[NONCE + gcm.getOutputSize(plaintext.length)];
-        System.arraycopy(nonce, 0, out, 0, NONCE);
-        int n = gcm.processBytes(plaintext, 0, plaintext.length, out, NONCE);
-        try {
-            gcm.doFinal(out, NONCE + n);
-        } catch (InvalidCipherTextException e) {
-            throw new IllegalStateException("AES-GCM encryption failed", e);
-        }
-        return out;
     }
 
     /** @return the plaintext; the caller zeroises it */
-    synchronized byte[] open(String kind, String recordId, byte[] sealed) {
-        byte[] nonce = Arrays.copyOfRange(sealed, 0, NONCE);
-        if (decrypter == null) {
-            decrypter = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    byte[] open(String kind, String recordId, byte[] sealed) {
+        synchronized (openLock) {
+            byte[] nonce = Arrays.copyOfRange(sealed, 0, NONCE);
+            if (decrypter == null) {
+                decrypter = GCMBlockCipher.newInstance(AESEngine.newInstance());
+            }
+            GCMModeCipher gcm = init(decrypter, false, nonce, kind, recordId);
+            byte[] out = new byte[gcm.getOutputSize(sealed.length - NONCE)];
+            try {
+                int n = gcm.processBytes(sealed, NONCE, sealed.length - NONCE, out, 0);
+                gcm.doFinal(out, n);
+            } catch (InvalidCipherTextException e) {
+                Arrays.fill(out, (byte) 0);
+                throw new IllegalStateException("record " + kind + "/" + recordId
+                        + " failed authentication (wrong KEK or tampered store)");
+            }
+            return out;
         }
-        GCMModeCipher gcm = init(decrypter, false, nonce, kind, recordId);
-        byte[] out = new byte[gcm.getOutputSize(sealed.length - NONCE)];
-        try {
-            int n = gcm.processBytes(sealed, NONCE, sealed.length - NONCE, out, 0);
-            gcm.doFinal(out, n);
-        } catch (InvalidCipherTextException e) {
-            Arrays.fill(out, (byte) 0);
-            throw new IllegalStateException("record " + kind + "/" + recordId
-                    + " failed authentication (wrong KEK or tampered store)");
-        }
-        return out;
     }
 
     private GCMModeCipher init(GCMModeCipher gcm, boolean encrypt, byte[] nonce, String kind, String recordId) {
@@ -88,11 +98,15 @@ final class Sealer implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        Arrays.fill(kek, (byte) 0);
-        encrypter = null;
-        decrypter = null;
-        encrypterKeyed = false;
-        decrypterKeyed = false;
+    public void close() {
+        synchronized (sealLock) {
+            synchronized (openLock) {
+                Arrays.fill(kek, (byte) 0);
+                encrypter = null;
+                decrypter = null;
+                encrypterKeyed = false;
+                decrypterKeyed = false;
+            }
+        }
     }
 }
