@@ -90,6 +90,10 @@ final class ReadyWatch {
                     }
                 }
             }
+            if (!pending && !reported.isEmpty()) {
+                timer.shutdown(); // every configured node has reported: nothing left to watch
+                return;
+            }
             if (System.currentTimeMillis() - started > GIVE_UP_AFTER_MS) {
                 if (pending || reported.isEmpty()) {
                     LOG.warn("no node became ready within {} s: check the configuration in deploy/ and the log above",
