@@ -101,6 +101,12 @@ public class ConcurrencyTest {
             // destroyed at A, so B may hold more of A's half than A. Everything A still holds
             // must be servable without further loss.
             assertTrue(TwoNodes.peer(net.b) >= TwoNodes.own(net.a));
+            // Stored keys B lacked at the moment they were offered (B got their block a moment
+            // after A) were set aside; they are offered again once the link's watermark has
+            // moved a margin past them, which takes block time: let the clock run and one more
+            // block arrive at both ends.
+            net.clock.advanceSeconds(10);
+            net.block(32);
             long droppedBefore = net.a.dropped(TwoNodes.LINK);
             while (TwoNodes.own(net.a) > 0) {
                 int n = (int) Math.min(128, TwoNodes.own(net.a));

@@ -18,32 +18,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.qkd.api.KeyBlock;
 
 /** Incremental inventory sync: only unconfirmed stored keys, full listings for orphans, never blocking requests. */
-public class IncrementalSyncTest {
-
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private TwoNodes net;
-
-    @Before
-    public void setUp() throws Exception {
-        net = new TwoNodes(tmp.getRoot().toPath());
-    }
-
-    @After
-    public void tearDown() {
-        net.close();
-    }
+public class IncrementalSyncTest extends TwoNodesTestBase {
 
     private Set<UUID> listed(int fromRequest) {
         Set<UUID> ids = new HashSet<>();

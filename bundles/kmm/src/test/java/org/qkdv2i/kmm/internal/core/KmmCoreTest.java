@@ -15,11 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyManagerException;
@@ -27,22 +23,7 @@ import org.qkdv2i.kmm.api.KeyManagerException.Reason;
 import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.kmm.api.PairStatus;
 
-public class KmmCoreTest {
-
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private TwoNodes net;
-
-    @Before
-    public void setUp() throws Exception {
-        net = new TwoNodes(tmp.getRoot().toPath());
-    }
-
-    @After
-    public void tearDown() {
-        net.close();
-    }
+public class KmmCoreTest extends TwoNodesTestBase {
 
     private static List<UUID> ids(List<Key> keys) {
         return keys.stream().map(Key::id).collect(Collectors.toList());

@@ -14,11 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyManagerException;
 import org.qkdv2i.kmm.api.KeyManagerException.Reason;
@@ -29,22 +25,7 @@ import org.qkdv2i.kmm.api.KeyRequest;
  * what it lacks "not yet" must be told apart from what it lost, by its ingestion watermark.
  * Numbered blocks are 10 ms of block time apart (100 blocks/s) and carry 8 stored keys.
  */
-public class LateIngestionTest {
-
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private TwoNodes net;
-
-    @Before
-    public void setUp() throws Exception {
-        net = new TwoNodes(tmp.getRoot().toPath());
-    }
-
-    @After
-    public void tearDown() {
-        net.close();
-    }
+public class LateIngestionTest extends TwoNodesTestBase {
 
     private static int ownedByA(int from, int to) {
         int n = 0;

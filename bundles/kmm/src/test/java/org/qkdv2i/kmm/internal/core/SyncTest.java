@@ -14,11 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyManagerException;
 import org.qkdv2i.kmm.api.KeyManagerException.Reason;
@@ -26,22 +22,7 @@ import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.qkd.api.KeyBlock;
 
 /** Inventory reconciliation, the fresh-key grace period and the deadline-bounded reservation loop. */
-public class SyncTest {
-
-    @Rule
-    public TemporaryFolder tmp = new TemporaryFolder();
-
-    private TwoNodes net;
-
-    @Before
-    public void setUp() throws Exception {
-        net = new TwoNodes(tmp.getRoot().toPath());
-    }
-
-    @After
-    public void tearDown() {
-        net.close();
-    }
+public class SyncTest extends TwoNodesTestBase {
 
     private static List<UUID> ids(List<Key> keys) {
         return keys.stream().map(Key::id).collect(Collectors.toList());
