@@ -129,12 +129,33 @@ final class TestLinkDriver implements QkdDriver {
 
     @Override
     public void detach(KeyBlockSink oldSink) {
+        // the sink is cleared under the lock: from here on no call reaches it
+        if (stopEmitting(oldSink, false)) {
+            LOG.info("test link {} at node {} detached", end.linkId(), end.localNodeId());
+        }
+    }
+
+    /** Stops for good: detaches any sink, ends the thread, forgets the seed. */
+    void close() {
+        stopEmitting(null, true);
+        deriver.destroy();
+    }
+
+    /**
+     * Clears the sink and ends the emitter thread. With {@code close} it stops for good;
+     * otherwise only if {@code expected} is still the attached sink.
+     *
+     * @return whether anything was stopped
+     */
+    private boolean stopEmitting(KeyBlockSink expected, boolean close) {
         ScheduledExecutorService toStop;
         Thread thread;
         lock.lock();
         try {
-            if (sink != oldSink) {
-                return;
+            if (close) {
+                closed = true;
+            } else if (sink != expected) {
+                return false;
             }
             sink = null;
             toStop = executor;
@@ -144,28 +165,8 @@ final class TestLinkDriver implements QkdDriver {
         } finally {
             lock.unlock();
         }
-        // the sink is cleared under the lock: from here on no call reaches it
         stop(toStop, thread);
-        LOG.info("test link {} at node {} detached", end.linkId(), end.localNodeId());
-    }
-
-    /** Stops for good: detaches any sink, ends the thread, forgets the seed. */
-    void close() {
-        ScheduledExecutorService toStop;
-        Thread thread;
-        lock.lock();
-        try {
-            closed = true;
-            sink = null;
-            toStop = executor;
-            thread = emitterThread;
-            executor = null;
-            emitterThread = null;
-        } finally {
-            lock.unlock();
-        }
-        stop(toStop, thread);
-        deriver.destroy();
+        return true;
     }
 
     private static void stop(ScheduledExecutorService ex, Thread thread) {
