@@ -357,11 +357,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             long now = clock.millis();
             long created = block.created().toEpochMilli();
             UUID[] ids = new UUID[n];
+            boolean[] own = new boolean[n];
             byte[][] records = new byte[n][];
             byte[] part = new byte[per];
             try {
                 for (int i = 0; i < n; i++) {
                     ids[i] = KeyIds.storedKeyId(block.id(), i); // duplicates are found under the lock below
+                    // the direction split is a hash per stored key: also outside the lock (link(end) below
+                    // refuses a block whose peer is not the link's)
+                    own[i] = nodeId.equals(KeyIds.owner(end.linkId(), ids[i], nodeId, end.peerNodeId()));
                     System.arraycopy(bytes, i * per, part, 0, per);
                     records[i] = vault.sealPart(new PartMeta(ids[i], end.linkId(), 0, now, created), part);
                 }
@@ -382,7 +386,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                     Part p = new Part(id, seq++, now, created);
                     vault.putSealedPart(id, p.seq(), records[i]);
-                    if (ownedHere(link, id)) {
+                    if (own[i]) {
                         link.own.addLast(p);
                     } else {
                         link.peer.put(id, p);
@@ -423,10 +427,6 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     + link.peerNodeId + ", not " + end.peerNodeId());
         }
         return link;
-    }
-
-    private boolean ownedHere(Link link, UUID id) {
-        return nodeId.equals(KeyIds.owner(link.linkId, id, nodeId, link.peerNodeId));
     }
 
     // ------------------------------------------------------------------ enc_keys
