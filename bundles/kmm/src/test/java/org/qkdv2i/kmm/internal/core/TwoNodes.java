@@ -87,32 +87,29 @@ final class TwoNodes implements AutoCloseable {
         @Override
         public ReserveResult reserve(String peer, ReserveRequest req, long timeoutMillis) throws PeerException {
             reserveCalls.incrementAndGet();
-            Runnable hook = beforeReserve;
-            if (hook != null) {
-                hook.run();
-            }
-            if (down) {
-                throw new PeerException("connection refused", false);
-            }
-            KmmCore target = peer.equals("A") ? a : b;
-            String caller = peer.equals("A") ? "B" : "A";
-            return target.reserve(caller, req);
+            return reach(peer, beforeReserve).reserve(other(peer), req);
         }
 
         @Override
         public InventoryResult inventory(String peer, InventoryRequest req, long timeoutMillis) throws PeerException {
             inventoryCalls.incrementAndGet();
             inventories.add(req);
-            Runnable hook = beforeInventory;
+            return reach(peer, beforeInventory).inventory(other(peer), req);
+        }
+
+        /** Runs the test's hook, then fails like a dead link or returns the core of {@code peer}. */
+        private KmmCore reach(String peer, Runnable hook) throws PeerException {
             if (hook != null) {
                 hook.run();
             }
             if (down) {
                 throw new PeerException("connection refused", false);
             }
-            KmmCore target = peer.equals("A") ? a : b;
-            String caller = peer.equals("A") ? "B" : "A";
-            return target.inventory(caller, req);
+            return peer.equals("A") ? a : b;
+        }
+
+        private static String other(String node) {
+            return node.equals("A") ? "B" : "A";
         }
     }
 
