@@ -14,4 +14,16 @@ public interface KeyBlockSink {
 
     /** Reports a status change (state, QBER, rates, loss). */
     void status(LinkStatus status);
+
+    /**
+     * Opens this link's {@link PeerChannel} to the driver at the peer node and registers
+     * {@code handler} to answer what that driver sends. A second call replaces the handler.
+     * The channel stops carrying messages once the driver is detached from this sink.
+     *
+     * @throws UnsupportedOperationException if this sink cannot reach the peer node (the
+     *         default, e.g. a test sink)
+     */
+    default PeerChannel peerChannel(PeerMessageHandler handler) {
+        throw new UnsupportedOperationException("this key block sink offers no peer channel");
+    }
 }
