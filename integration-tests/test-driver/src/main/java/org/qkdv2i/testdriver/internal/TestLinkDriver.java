@@ -110,7 +110,10 @@ final class TestLinkDriver implements QkdDriver {
             }
             sink = newSink;
             if (executor == null) {
-                nextN = currentN(); // no backlog: start at the block due now
+                // no backlog, and not the block due now either: a previous instance of this link end
+                // (configuration change, bundle update) may have emitted it moments ago, and an ID
+                // must never reach the KMM twice (driver conformance kit, restart checks)
+                nextN = Math.max(nextN, currentN() + 1);
                 String name = THREAD_PREFIX + end.linkId() + "-" + end.localNodeId();
                 executor = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, name);

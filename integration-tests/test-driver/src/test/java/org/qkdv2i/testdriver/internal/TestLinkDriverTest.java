@@ -111,15 +111,41 @@ public class TestLinkDriverTest {
         TestLinkDriver d = driver("A", "B", QkdRole.TRANSMITTER, "seed", 20, now::get);
         Sink s = new Sink();
         d.attach(s);
-        await("the block due at attach", () -> s.blocks.size() == 1);
-        assertTrue(s.blocks.containsKey(d.block(20_000_000L).id()));
+        now.addAndGet(50); // the next block falls due (the one due at attach is never emitted)
+        await("the first block after attach", () -> s.blocks.size() == 1);
+        assertTrue(s.blocks.containsKey(d.block(20_000_001L).id()));
         now.addAndGet(500); // ten more fall due
         await("ten more blocks", () -> s.blocks.size() == 11);
-        for (long n = 20_000_000L; n <= 20_000_010L; n++) {
+        assertFalse("the block due at attach", s.blocks.containsKey(d.block(20_000_000L).id()));
+        for (long n = 20_000_001L; n <= 20_000_011L; n++) {
             KeyBlock expected = d.block(n);
             assertArrayEquals(expected.key(), s.blocks.get(expected.id()));
             expected.destroy();
         }
+    }
+
+    @Test
+    public void aNewInstanceInTheSameSlotRepeatsNoBlock() {
+        AtomicLong now = new AtomicLong(1_000_000_000L); // 20 blocks/s: block n due at n*50 ms
+        TestLinkDriver first = driver("A", "B", QkdRole.TRANSMITTER, "seed", 20, now::get);
+        Sink s = new Sink();
+        first.attach(s);
+        now.addAndGet(100);
+        await("two blocks", () -> s.blocks.size() == 2);
+        first.detach(s);
+        first.close();
+        // restarted (configuration change, bundle update) within the same 50 ms slot, same sink
+        TestLinkDriver second = driver("A", "B", QkdRole.TRANSMITTER, "seed", 20, now::get);
+        second.attach(s);
+        now.addAndGet(100);
+        await("two more blocks", () -> s.blocks.size() == 4);
+        assertFalse("an ID delivered twice", s.overlapped.get());
+        // the same instance detached and attached again in one slot repeats nothing either
+        second.detach(s);
+        second.attach(s);
+        now.addAndGet(50);
+        await("one more block", () -> s.blocks.size() == 5);
+        assertFalse("an ID delivered twice after re-attach", s.overlapped.get());
     }
 
     @Test
