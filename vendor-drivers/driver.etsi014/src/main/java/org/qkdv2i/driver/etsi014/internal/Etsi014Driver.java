@@ -102,9 +102,15 @@ final class Etsi014Driver implements QkdDriver {
     /** A failure to reach or convince the peer end; the vendor keys of the batch are destroyed. */
     static final class PeerFailure extends Exception {
         private static final long serialVersionUID = 1L;
+        final boolean configError;
 
         PeerFailure(String message) {
+            this(message, false);
+        }
+
+        PeerFailure(String message, boolean configError) {
             super(message);
+            this.configError = configError;
         }
     }
 
@@ -227,12 +233,13 @@ final class Etsi014Driver implements QkdDriver {
             }
             if (channel == null) {
                 setStatus(LinkState.DOWN, "the KMM offers no peer channel to node " + end.peerNodeId()
-                        + " (needed to agree on vendor key IDs)");
+                        + " (needed to agree on vendor key IDs)", true);
             } else if (kme == null) {
-                setStatus(LinkState.DOWN, kmeProblem);
+                setStatus(LinkState.DOWN, kmeProblem, true);
             } else {
                 setStatus(LinkState.STARTING, master ? "contacting the vendor KME and the slave end at node "
-                        + end.peerNodeId() : "waiting for key IDs from the master end at node " + end.peerNodeId());
+                        + end.peerNodeId() : "waiting for key IDs from the master end at node " + end.peerNodeId(),
+                        true);
                 if (master && worker == null) {
                     worker = new Worker();
                     worker.thread.start();
@@ -292,6 +299,10 @@ final class Etsi014Driver implements QkdDriver {
 
     /** Sets and reports the state; one log line when the state or reason changes. */
     private void setStatus(LinkState state, String reason) {
+        setStatus(state, reason, false);
+    }
+
+    private void setStatus(LinkState state, String reason, boolean push) {
         lock.lock();
         try {
             LinkStatus old = status;
@@ -308,7 +319,7 @@ final class Etsi014Driver implements QkdDriver {
                 }
             }
             KeyBlockSink s = sink;
-            if (s != null && changed) {
+            if (s != null && (changed || push)) {
                 try {
                     s.status(now);
                 } catch (RuntimeException e) {
@@ -456,7 +467,8 @@ final class Etsi014Driver implements QkdDriver {
                 } catch (PeerFailure e) {
                     peerReady = false;
                     if (!stopped()) {
-                        setStatus(lastSuccessMillis == 0 ? LinkState.STARTING : LinkState.DEGRADED, e.getMessage());
+                        setStatus(e.configError ? LinkState.DOWN
+                                : lastSuccessMillis == 0 ? LinkState.STARTING : LinkState.DEGRADED, e.getMessage());
                     }
                     wait = backoff = nextBackoff(backoff);
                 } catch (RuntimeException e) {
@@ -485,7 +497,8 @@ final class Etsi014Driver implements QkdDriver {
         Reply r = ask(new Request(Type.HELLO, end.linkId(), UUID.randomUUID().toString(), settings.masterSaeId(),
                 settings.slaveSaeId(), settings.keySizeBits(), List.of()));
         if (!r.ok()) {
-            throw new PeerFailure("slave end at node " + end.peerNodeId() + " is not ready: " + r.reason());
+            throw new PeerFailure("slave end at node " + end.peerNodeId() + " is not ready: " + r.reason(),
+                    r.configError());
         }
     }
 
@@ -537,7 +550,7 @@ final class Etsi014Driver implements QkdDriver {
             if (!r.ok()) {
                 destroyBatch(keys, batchId, "slave end at node " + end.peerNodeId() + ": " + r.reason());
                 throw new PeerFailure("slave end at node " + end.peerNodeId() + " could not take batch " + batchId
-                        + ": " + r.reason());
+                        + ": " + r.reason(), r.configError());
             }
             if (!emit(keys, batchId)) {
                 destroyBatch(keys, batchId, "detached from the KMM mid-batch");
@@ -643,13 +656,13 @@ final class Etsi014Driver implements QkdDriver {
             String why = "node " + end.localNodeId() + " is the master end too (role " + end.role()
                     + "): configure one end TRANSMITTER and the other RECEIVER";
             setStatus(LinkState.DOWN, why);
-            return PeerMessages.write(Reply.failed(r.batchId(), why, List.of()));
+            return PeerMessages.write(Reply.configError(r.batchId(), why));
         }
         String mismatch = mismatch(r);
         if (mismatch != null) {
             setStatus(LinkState.DOWN, "configuration differs from the master end's: " + mismatch);
-            return PeerMessages.write(Reply.failed(r.batchId(), "configuration differs at node " + end.localNodeId()
-                    + ": " + mismatch, List.of()));
+            return PeerMessages.write(Reply.configError(r.batchId(), "configuration differs at node "
+                    + end.localNodeId() + ": " + mismatch));
         }
         if (kme == null) {
             return PeerMessages.write(Reply.failed(r.batchId(), "node " + end.localNodeId() + ": " + kmeProblem,

@@ -19,7 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <pre>
  * request  {"v":1,"type":"hello"|"fetch","link_id":"A-B","batch_id":"&lt;uuid&gt;",
  *           "master_SAE_ID":"...","slave_SAE_ID":"...","size":256,"key_IDs":["...", ...]}
- * reply    {"v":1,"batch_id":"&lt;uuid&gt;","result":"ok"|"failed","reason":"...","missing_key_IDs":[...]}
+ * reply    {"v":1,"batch_id":"&lt;uuid&gt;","result":"ok"|"failed","reason":"...","missing_key_IDs":[...],
+ *           "config_error":true}   (reason, missing_key_IDs and config_error only when they apply)
  * </pre>
  *
  * {@code hello} checks that the peer end is attached and configured alike (same SAE IDs and
@@ -46,18 +47,26 @@ final class PeerMessages {
         }
     }
 
-    record Reply(String batchId, boolean ok, String reason, List<String> missingKeyIds) {
+    /**
+     * @param configError the ends are configured inconsistently (roles, SAE IDs, key size): an
+     *                    operator must act, retrying will not help
+     */
+    record Reply(String batchId, boolean ok, String reason, List<String> missingKeyIds, boolean configError) {
         Reply {
             reason = reason == null ? "" : reason;
             missingKeyIds = missingKeyIds == null ? List.of() : List.copyOf(missingKeyIds);
         }
 
         static Reply ok(String batchId) {
-            return new Reply(batchId, true, "", List.of());
+            return new Reply(batchId, true, "", List.of(), false);
         }
 
         static Reply failed(String batchId, String reason, List<String> missing) {
-            return new Reply(batchId, false, reason, missing);
+            return new Reply(batchId, false, reason, missing, false);
+        }
+
+        static Reply configError(String batchId, String reason) {
+            return new Reply(batchId, false, reason, List.of(), true);
         }
     }
 
@@ -85,6 +94,9 @@ final class PeerMessages {
         n.put("result", r.ok() ? "ok" : "failed");
         if (!r.reason().isEmpty()) {
             n.put("reason", r.reason());
+        }
+        if (r.configError()) {
+            n.put("config_error", true);
         }
         if (!r.missingKeyIds().isEmpty()) {
             ArrayNode ids = n.putArray("missing_key_IDs");
@@ -141,7 +153,9 @@ final class PeerMessages {
         if (arr != null && arr.isArray()) {
             arr.forEach(x -> missing.add(x.asText()));
         }
-        return new Reply(str(n, "batch_id", false), result.equals("ok"), str(n, "reason", false), missing);
+        JsonNode ce = n.get("config_error");
+        return new Reply(str(n, "batch_id", false), result.equals("ok"), str(n, "reason", false), missing,
+                ce != null && ce.asBoolean(false));
     }
 
     private static JsonNode tree(byte[] message) {
