@@ -1,0 +1,295 @@
+package org.qkdv2i.qkd.postprocessing.cascade;
+
+import java.util.Arrays;
+
+import org.qkdv2i.qkd.postprocessing.Bits;
+
+/**
+ * Bob's side of Cascade: drives the protocol, asks Alice for parities in batches (one
+ * {@link ParityRequest} per round trip, all BINARY searches of a round run in parallel) and
+ * corrects his key in place.
+ *
+ * <p>Per pass, each top-level block is the root of a bisection tree (left half = first
+ * ⌈size/2⌉ positions). For every tree node whose correct parity is known (asked, or inferred as
+ * parent ⊕ sibling) Bob keeps Alice's parity and his own current parity; flipping a bit toggles
+ * his parity on the known nodes containing it in every pass so far, and a node that now disagrees
+ * is queued for BINARY (Brassard–Salvail's "cascade" step; with sub-block reuse the smallest such
+ * node, Martinez-Mateo et al. 2015 §4). Each BINARY step asks one parity (the left half); the right
+ * half is inferred and costs nothing. Not thread-safe; one per block.
+ *
+ * <pre>
+ * for (ParityRequest r; (r = bob.nextRequest()) != null; ) bob.accept(channel.ask(r));
+ * CascadeResult res = bob.result();
+ * </pre>
+ */
+public final class CascadeBob {
+    private final CascadePlan plan;
+    private final int n;
+    private final long[] key;
+    private final boolean subBlockReuse;
+    private final long[][] known;
+    private final long[][] alice;
+    private final long[][] bob;
+    private final long[][] pending;
+
+    private int currentPass = -1;
+    private int awaitingTop = -1;
+    private boolean outstanding;
+    private boolean done;
+
+    // work stack of nodes to examine: (pass, node id, lo, hi)
+    private int[] work = new int[256];
+    private int workSize;
+    private int[] deferred = new int[64];
+    private int deferredSize;
+    // outstanding range requests: (pass, node id, lo, mid, hi)
+    private int[] req = new int[320];
+    private int reqSize;
+
+    private long disclosed;
+    private int rounds;
+    private int corrected;
+
+    /** @param key Bob's key, {@code plan.length()} bits; copied. */
+    public CascadeBob(CascadePlan plan, long[] key) {
+        if (key.length < Bits.words(plan.length())) {
+            throw new IllegalArgumentException("key shorter than the plan");
+        }
+        this.plan = plan;
+        this.n = plan.length();
+        this.key = Arrays.copyOf(key, Bits.words(n));
+        Bits.clearTail(this.key, n);
+        this.subBlockReuse = plan.variant() == CascadeVariant.OPTIMISED;
+        int passes = plan.passes();
+        known = new long[passes][];
+        alice = new long[passes][];
+        bob = new long[passes][];
+        pending = new long[passes][];
+    }
+
+    private static boolean get(long[] a, int i) {
+        return ((a[i >>> 6] >>> i) & 1L) != 0;
+    }
+
+    private static void put(long[] a, int i, boolean v) {
+        if (v) {
+            a[i >>> 6] |= 1L << i;
+        } else {
+            a[i >>> 6] &= ~(1L << i);
+        }
+    }
+
+    private boolean mismatch(int p, int g) {
+        return (((alice[p][g >>> 6] ^ bob[p][g >>> 6]) >>> g) & 1L) != 0;
+    }
+
+    /** The next request to send to Alice, or null when Cascade has finished. */
+    public ParityRequest nextRequest() {
+        if (outstanding) {
+            throw new IllegalStateException("previous request not answered");
+        }
+        if (done) {
+            return null;
+        }
+        while (true) {
+            processWork();
+            if (reqSize > 0) {
+                int c = reqSize / 5;
+                int[] ps = new int[c], fs = new int[c], ts = new int[c];
+                for (int i = 0; i < c; i++) {
+                    ps[i] = req[5 * i];
+                    fs[i] = req[5 * i + 2];
+                    ts[i] = req[5 * i + 3];
+                }
+                outstanding = true;
+                return new ParityRequest(-1, ps, fs, ts);
+            }
+            if (currentPass + 1 >= plan.passes()) {
+                done = true;
+                return null;
+            }
+            currentPass++;
+            int words = Bits.words(plan.blocks(currentPass) * plan.treeSize(currentPass));
+            known[currentPass] = new long[words];
+            alice[currentPass] = new long[words];
+            bob[currentPass] = new long[words];
+            pending[currentPass] = new long[words];
+            awaitingTop = currentPass;
+            outstanding = true;
+            return new ParityRequest(currentPass, new int[0], new int[0], new int[0]);
+        }
+    }
+
+    /** Takes Alice's answer to the last request. */
+    public void accept(ParityResponse r) {
+        if (!outstanding) {
+            throw new IllegalStateException("no request outstanding");
+        }
+        outstanding = false;
+        rounds++;
+        if (awaitingTop >= 0) {
+            int p = awaitingTop;
+            awaitingTop = -1;
+            int nb = plan.blocks(p), k = plan.blockSize(p), ts = plan.treeSize(p);
+            if (r.topCount() != nb) {
+                throw new IllegalArgumentException("expected " + nb + " top-level parities");
+            }
+            disclosed += nb;
+            long[] mine = plan.topParities(key, p);
+            for (int b = 0; b < nb; b++) {
+                int g = b * ts + 1;
+                put(known[p], g, true);
+                put(alice[p], g, r.topParity(b) != 0);
+                put(bob[p], g, Bits.bit(mine, b) != 0);
+                if (mismatch(p, g)) {
+                    push(p, g, b * k, Math.min(n, b * k + k));
+                }
+            }
+            return;
+        }
+        int c = reqSize / 5;
+        if (r.count() != c || r.topCount() != 0) {
+            throw new IllegalArgumentException("expected " + c + " range parities");
+        }
+        disclosed += c;
+        for (int i = 0; i < c; i++) {
+            int p = req[5 * i], g = req[5 * i + 1], lo = req[5 * i + 2], mid = req[5 * i + 3], hi = req[5 * i + 4];
+            int k = plan.blockSize(p), ts = plan.treeSize(p);
+            int b = lo / k;
+            int node = g - b * ts;
+            int gl = b * ts + 2 * node, gr = gl + 1;
+            boolean a = r.parity(i) != 0;
+            boolean bl = plan.rangeParity(key, p, lo, mid) != 0;
+            long[] kn = known[p], al = alice[p], bo = bob[p];
+            put(kn, gl, true);
+            put(kn, gr, true);
+            put(al, gl, a);
+            put(al, gr, a ^ get(al, g));
+            put(bo, gl, bl);
+            put(bo, gr, bl ^ get(bo, g));
+            put(pending[p], gl, false);
+            push(p, g, lo, hi);
+        }
+        reqSize = 0;
+    }
+
+    private void push(int p, int g, int lo, int hi) {
+        if (workSize + 4 > work.length) {
+            work = Arrays.copyOf(work, work.length * 2);
+        }
+        work[workSize++] = p;
+        work[workSize++] = g;
+        work[workSize++] = lo;
+        work[workSize++] = hi;
+    }
+
+    private void processWork() {
+        while (workSize > 0) {
+            workSize -= 4;
+            int p = work[workSize], g = work[workSize + 1], lo = work[workSize + 2], hi = work[workSize + 3];
+            if (!mismatch(p, g)) {
+                continue;
+            }
+            if (hi - lo == 1) {
+                flipAt(p, lo);
+                continue;
+            }
+            int k = plan.blockSize(p), ts = plan.treeSize(p);
+            int b = lo / k;
+            int node = g - b * ts;
+            int mid = lo + ((hi - lo + 1) >>> 1);
+            int gl = b * ts + 2 * node;
+            if (get(known[p], gl)) {
+                if (mismatch(p, gl)) {
+                    push(p, gl, lo, mid);
+                } else {
+                    push(p, gl + 1, mid, hi);
+                }
+                continue;
+            }
+            if (get(pending[p], gl)) {
+                if (deferredSize + 4 > deferred.length) {
+                    deferred = Arrays.copyOf(deferred, deferred.length * 2);
+                }
+                deferred[deferredSize++] = p;
+                deferred[deferredSize++] = g;
+                deferred[deferredSize++] = lo;
+                deferred[deferredSize++] = hi;
+                continue;
+            }
+            put(pending[p], gl, true);
+            if (reqSize + 5 > req.length) {
+                req = Arrays.copyOf(req, req.length * 2);
+            }
+            req[reqSize++] = p;
+            req[reqSize++] = g;
+            req[reqSize++] = lo;
+            req[reqSize++] = mid;
+            req[reqSize++] = hi;
+        }
+        for (int i = 0; i < deferredSize; i += 4) {
+            push(deferred[i], deferred[i + 1], deferred[i + 2], deferred[i + 3]);
+        }
+        deferredSize = 0;
+    }
+
+    /** Flips the bit at position pos of pass p and re-opens the blocks it touches in every pass so far. */
+    private void flipAt(int p, int pos) {
+        int orig = p == 0 ? pos : plan.perm[p][pos];
+        Bits.flip(key, orig);
+        corrected++;
+        for (int q = 0; q <= currentPass; q++) {
+            int posq = q == 0 ? orig : plan.inv[q][orig];
+            int k = plan.blockSize(q), ts = plan.treeSize(q);
+            int b = posq / k;
+            int lo = b * k, hi = Math.min(n, lo + k);
+            int base = b * ts;
+            long[] kn = known[q], bo = bob[q];
+            int node = 1;
+            int dg = -1, dlo = 0, dhi = 0;
+            while (true) {
+                int g = base + node;
+                if (!get(kn, g)) {
+                    break;
+                }
+                bo[g >>> 6] ^= 1L << g;
+                if (mismatch(q, g)) {
+                    dg = g;
+                    dlo = lo;
+                    dhi = hi;
+                }
+                if (hi - lo == 1) {
+                    break;
+                }
+                int mid = lo + ((hi - lo + 1) >>> 1);
+                if (posq < mid) {
+                    node = 2 * node;
+                    hi = mid;
+                } else {
+                    node = 2 * node + 1;
+                    lo = mid;
+                }
+            }
+            if (subBlockReuse) {
+                if (dg >= 0) {
+                    push(q, dg, dlo, dhi);
+                }
+            } else if (mismatch(q, base + 1)) {
+                int rlo = b * k;
+                push(q, base + 1, rlo, Math.min(n, rlo + k));
+            }
+        }
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    /** The outcome; only after {@link #nextRequest()} returned null. */
+    public CascadeResult result() {
+        if (!done) {
+            throw new IllegalStateException("Cascade not finished");
+        }
+        return new CascadeResult(key, n, disclosed, rounds, corrected);
+    }
+}

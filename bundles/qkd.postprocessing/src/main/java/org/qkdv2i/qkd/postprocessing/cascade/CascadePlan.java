@@ -1,0 +1,197 @@
+package org.qkdv2i.qkd.postprocessing.cascade;
+
+import java.util.SplittableRandom;
+
+import org.qkdv2i.qkd.postprocessing.Bits;
+
+/**
+ * The public schedule of a Cascade run: number of passes, block size per pass and the shuffle of
+ * each pass (pass 1 is unshuffled, as in Brassard–Salvail). Both parties build it from the same
+ * (variant, n, QBER estimate, public seed). Shuffles are public and independent of the errors, so
+ * one plan may serve every block of the same length and estimate; it is immutable and thread-safe,
+ * and building it is the expensive part (a random permutation of n per pass), so cache it.
+ */
+public final class CascadePlan {
+    private static final double MIN_QBER = 1e-5;
+
+    private final CascadeVariant variant;
+    private final int n;
+    private final double qber;
+    private final long seed;
+    private final int[] blockSize;
+    private final int[] blocks;
+    private final int[] treeSize;
+    /** perm[p][i] = original index of the i-th bit in pass p's order; null for pass 0. */
+    final int[][] perm;
+    /** inv[p][j] = position of original bit j in pass p's order; null for pass 0. */
+    final int[][] inv;
+    /** For passes of at most two blocks: bit j set iff original bit j lies in block 0. */
+    final long[][] firstBlockMask;
+
+    private CascadePlan(CascadeVariant variant, int n, double qber, long seed) {
+        this.variant = variant;
+        this.n = n;
+        this.qber = qber;
+        this.seed = seed;
+        double q = Math.max(MIN_QBER, Math.min(0.5, qber));
+        int passes = variant == CascadeVariant.ORIGINAL ? 4 : 14;
+        blockSize = new int[passes];
+        for (int p = 0; p < passes; p++) {
+            long k;
+            if (variant == CascadeVariant.ORIGINAL) {
+                // Brassard–Salvail 1993: k1 ≈ 0.73/Q, doubling
+                k = (long) Math.ceil(0.73 / q) << p;
+            } else {
+                // Martinez-Mateo et al. 2015, optimisation (8)
+                double alpha = Math.log(1 / q) / Math.log(2) - 0.5;
+                k = switch (p) {
+                    case 0 -> 1L << (int) Math.ceil(alpha);
+                    case 1 -> 1L << (int) Math.ceil((alpha + 12) / 2);
+                    case 2 -> 4096;
+                    default -> (n + 1L) / 2;
+                };
+            }
+            blockSize[p] = (int) Math.max(1, Math.min(n, k));
+        }
+        blocks = new int[passes];
+        treeSize = new int[passes];
+        perm = new int[passes][];
+        inv = new int[passes][];
+        firstBlockMask = new long[passes][];
+        for (int p = 0; p < passes; p++) {
+            int k = blockSize[p];
+            blocks[p] = (n + k - 1) / k;
+            treeSize[p] = k == 1 ? 2 : Integer.highestOneBit(k - 1) << 2;
+            if (p == 0) {
+                continue;
+            }
+            int[] pm = new int[n];
+            for (int i = 0; i < n; i++) {
+                pm[i] = i;
+            }
+            SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p);
+            for (int i = n - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                int t = pm[i];
+                pm[i] = pm[j];
+                pm[j] = t;
+            }
+            int[] iv = new int[n];
+            for (int i = 0; i < n; i++) {
+                iv[pm[i]] = i;
+            }
+            perm[p] = pm;
+            inv[p] = iv;
+            if (blocks[p] <= 2) {
+                long[] mask = new long[Bits.words(n)];
+                for (int i = 0; i < k; i++) {
+                    Bits.flip(mask, pm[i]);
+                }
+                firstBlockMask[p] = mask;
+            }
+        }
+    }
+
+    /**
+     * Builds the plan.
+     *
+     * @param n            key length in bits
+     * @param qberEstimate the estimated QBER (from parameter estimation) that sets the block sizes
+     * @param publicSeed   shared public seed of the shuffles
+     */
+    public static CascadePlan create(CascadeVariant variant, int n, double qberEstimate, long publicSeed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("key length must be positive");
+        }
+        if (!(qberEstimate >= 0 && qberEstimate < 0.5)) {
+            throw new IllegalArgumentException("QBER estimate must be in [0, 0.5)");
+        }
+        return new CascadePlan(variant, n, qberEstimate, publicSeed);
+    }
+
+    public CascadeVariant variant() {
+        return variant;
+    }
+
+    public int length() {
+        return n;
+    }
+
+    public double qberEstimate() {
+        return qber;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public int passes() {
+        return blockSize.length;
+    }
+
+    /** Block size of pass {@code p} (0-based). */
+    public int blockSize(int p) {
+        return blockSize[p];
+    }
+
+    /** Number of top-level blocks of pass {@code p}. */
+    public int blocks(int p) {
+        return blocks[p];
+    }
+
+    int treeSize(int p) {
+        return treeSize[p];
+    }
+
+    /** Parity of positions [lo, hi) of pass p's order in {@code key}. */
+    int rangeParity(long[] key, int p, int lo, int hi) {
+        if (p == 0) {
+            return Bits.parity(key, lo, hi);
+        }
+        final int[] pm = perm[p];
+        long x = 0;
+        for (int i = lo; i < hi; i++) {
+            int j = pm[i];
+            x ^= key[j >>> 6] >>> j;
+        }
+        return (int) x & 1;
+    }
+
+    /** Parities of all top-level blocks of pass p, packed. */
+    long[] topParities(long[] key, int p) {
+        int nb = blocks[p], k = blockSize[p];
+        long[] out = new long[Bits.words(nb)];
+        if (firstBlockMask[p] != null) {
+            long[] mask = firstBlockMask[p];
+            long a = 0, t = 0;
+            for (int w = 0; w < key.length; w++) {
+                a ^= key[w] & mask[w];
+                t ^= key[w];
+            }
+            int b0 = Long.bitCount(a) & 1;
+            out[0] = b0;
+            if (nb == 2) {
+                out[0] |= (long) (b0 ^ (Long.bitCount(t) & 1)) << 1;
+            }
+            return out;
+        }
+        if (p == 0) {
+            for (int b = 0; b < nb; b++) {
+                int lo = b * k;
+                out[b >>> 6] |= (long) Bits.parity(key, lo, Math.min(n, lo + k)) << b;
+            }
+            return out;
+        }
+        final int[] pm = perm[p];
+        for (int b = 0; b < nb; b++) {
+            int lo = b * k, hi = Math.min(n, lo + k);
+            long x = 0;
+            for (int i = lo; i < hi; i++) {
+                int j = pm[i];
+                x ^= key[j >>> 6] >>> j;
+            }
+            out[b >>> 6] |= (x & 1) << b;
+        }
+        return out;
+    }
+}
