@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.crypto.digests.SHA512Digest;
@@ -46,6 +48,10 @@ import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.Kek;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.KmmSettings;
+import org.qkdv2i.kmm.internal.core.PeerTransport.AssignRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.AssignResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
@@ -58,6 +64,8 @@ import org.qkdv2i.qkd.api.KeyBlock;
 import org.qkdv2i.qkd.api.KeyBlockSink;
 import org.qkdv2i.qkd.api.LinkEnd;
 import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.qkd.api.PeerChannel;
+import org.qkdv2i.qkd.api.PeerMessageHandler;
 import org.qkdv2i.qkd.api.QkdDriver;
 import org.qkdv2i.tls.NodeTls;
 import org.slf4j.Logger;
@@ -150,6 +158,12 @@ public final class NodeComponent {
                 + "key listed, so the peer drops those this node no longer holds); the syncs between list only stored "
                 + "keys the peer has not confirmed yet. Also run when the peer channel comes up; 0 = only then")
         long peerFullSyncSeconds() default 300;
+
+        @AttributeDefinition(description = "Reserve every key at the peer KMM before delivering it (one round trip "
+                + "per request). Off: keys cut from stored keys the peer has confirmed holding are delivered at once "
+                + "and recorded at the peer right after (in batches); a slave SAE asking before the record arrives "
+                + "makes its KME fetch it. Either way no key goes to two SAE pairs (direction split).")
+        boolean reserveBeforeDelivery() default false;
     }
 
     private final BundleContext context;
@@ -161,6 +175,8 @@ public final class NodeComponent {
     private final ExecutorService eventThread;
     private final ScheduledExecutorService sweeper;
     private final ScheduledExecutorService syncer;
+    /** Carries driver-to-driver messages (PeerChannel) to the peer; a few threads, idle ones time out. */
+    private final ThreadPoolExecutor driverMessages;
     private ScheduledFuture<?> syncTask;
 
     private volatile Config config;
@@ -169,7 +185,8 @@ public final class NodeComponent {
     private ServiceRegistration<KeyManager> registration;
     private NodeTls activeTls;
     private PeerServer peerServer;
-    private HttpsPeerTransport peerClient;
+    private volatile HttpsPeerTransport peerClient;
+    private volatile DriverChannels channels;
 
     @Activate
     public NodeComponent(BundleContext context, Config config) throws Exception {
@@ -179,12 +196,16 @@ public final class NodeComponent {
         this.eventThread = Executors.newSingleThreadExecutor(r -> daemon(r, "kmm-events-" + id));
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kmm-sweep-" + id));
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kmm-sync-" + id));
+        this.driverMessages = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024),
+                r -> daemon(r, "kmm-driver-channel-" + id));
+        driverMessages.allowCoreThreadTimeOut(true);
         try {
             start(config);
         } catch (Exception | Error e) {
             eventThread.shutdownNow();
             sweeper.shutdownNow();
             syncer.shutdownNow();
+            driverMessages.shutdownNow();
             throw e;
         }
         scheduleSweep();
@@ -223,6 +244,9 @@ public final class NodeComponent {
             Arrays.fill(kek, (byte) 0);
         }
         peers = parsePeers(nodeId, c.peers());
+        KmmCore started = core;
+        channels = new DriverChannels(nodeId, () -> peerClient, () -> started.settings().peerTimeoutMillis(),
+                driverMessages);
         for (QkdDriver d : drivers.keySet()) {
             attach(d);
         }
@@ -261,7 +285,7 @@ public final class NodeComponent {
         return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
                 c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
                 c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis(), c.lostKeyMarginMillis(),
-                c.peerFullSyncSeconds());
+                c.peerFullSyncSeconds(), c.reserveBeforeDelivery());
     }
 
     private static boolean blank(String s) {
@@ -319,6 +343,7 @@ public final class NodeComponent {
         stop();
         sweeper.shutdownNow();
         syncer.shutdownNow();
+        driverMessages.shutdownNow();
         eventThread.shutdown();
     }
 
@@ -416,13 +441,23 @@ public final class NodeComponent {
 
     /** Forwards a driver's output to the current core; replaced when the core is reopened. */
     private static final class Sink implements KeyBlockSink {
-        static final Sink NONE = new Sink(null, null);
+        static final Sink NONE = new Sink(null, null, null);
         final LinkEnd end;
         final KmmCore core;
+        final DriverChannels channels;
 
-        Sink(LinkEnd end, KmmCore core) {
+        Sink(LinkEnd end, KmmCore core, DriverChannels channels) {
             this.end = end;
             this.core = core;
+            this.channels = channels;
+        }
+
+        @Override
+        public PeerChannel peerChannel(PeerMessageHandler handler) {
+            if (channels == null) {
+                throw new UnsupportedOperationException("this sink is detached");
+            }
+            return channels.open(this, end, handler);
         }
 
         @Override
@@ -478,7 +513,7 @@ public final class NodeComponent {
         if (!core.nodeId().equals(end.localNodeId())) {
             return; // another node's driver (several nodes in one framework)
         }
-        Sink sink = new Sink(end, core);
+        Sink sink = new Sink(end, core, channels);
         drivers.put(driver, sink);
         try {
             core.driverPresent(end, true);
@@ -497,6 +532,7 @@ public final class NodeComponent {
         if (sink == Sink.NONE) {
             return;
         }
+        sink.channels.close(sink);
         try {
             driver.detach(sink);
             LOG.info("node {} link {}: driver detached", sink.end.localNodeId(), sink.end.linkId());
@@ -546,6 +582,7 @@ public final class NodeComponent {
         }
         if (c.peerPort() > 0) {
             KmmCore target = core;
+            DriverChannels driverChannels = channels;
             PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),
                     new PeerServer.Endpoint() {
                         @Override
@@ -557,6 +594,22 @@ public final class NodeComponent {
                         public InventoryResult inventory(String caller, InventoryRequest request)
                                 throws PeerException {
                             return target.inventory(caller, request);
+                        }
+
+                        @Override
+                        public AssignResult assign(String caller, AssignRequest request) throws PeerException {
+                            return target.assign(caller, request);
+                        }
+
+                        @Override
+                        public ClaimResult claim(String caller, ClaimRequest request) throws PeerException {
+                            return target.claim(caller, request);
+                        }
+
+                        @Override
+                        public byte[] driverMessage(String caller, String linkId, byte[] message)
+                                throws PeerException {
+                            return driverChannels.deliver(caller, linkId, message);
                         }
                     });
             try {

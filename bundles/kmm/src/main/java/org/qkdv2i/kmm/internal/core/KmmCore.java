@@ -34,6 +34,10 @@ import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.kmm.api.PairStatus;
 import org.qkdv2i.kmm.api.PoolStatus;
 import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.internal.core.PeerTransport.AssignRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.AssignResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
@@ -60,6 +64,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmmCore.class);
     /** Most stored key IDs in one {@code POST /peer/v1/inventory}. */
     public static final int INVENTORY_CHUNK = 4096;
+    /** Most delivered keys toward one peer not yet recorded there; beyond it requests take the reservation path. */
+    public static final int MAX_OUTBOX = 4096;
+    /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
+    public static final int ASSIGN_BATCH = 512;
+    private static final int RECENTLY_DELIVERED = 65_536;
     /** No block of the link ingested yet (a watermark below every creation time). */
     private static final long NONE = Long.MIN_VALUE;
 
@@ -192,6 +201,16 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private final Object commitLock = new Object();
     private long localDelivered;
     private long localExpired;
+    /** Per peer node: keys delivered here whose reservation the peer has not recorded yet (guarded by this). */
+    private final Map<String, Outbox> outboxes = new HashMap<>();
+    /**
+     * Peer-reserved keys this node delivered lately (bounded, in memory): an owner that replays an
+     * assignment it already sent (it crashed before the acknowledgement) hears "recorded", not "missing".
+     * Kept in the vault too, so this holds across a restart of this node (guarded by this).
+     */
+    private final LinkedHashMap<UUID, Boolean> recentlyDelivered = new LinkedHashMap<>();
+    private final Thread assigner;
+    private boolean closed;
 
     /**
      * Opens (or creates) the store in {@code dataDir}.
@@ -211,6 +230,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         this.events = events;
         this.vault = Vault.open(dataDir, new Sealer(kek, drbg));
         load();
+        this.assigner = new Thread(this::sendAssignments, "kmm-assign-" + nodeId);
+        assigner.setDaemon(true);
+        assigner.start();
     }
 
     private synchronized void load() {
@@ -237,6 +259,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             p.parts().forEach(part -> reservedParts.put(part, p.keyId()));
         });
         vault.forEachLocal(p -> pending.put(p.keyId(), p));
+        vault.deliveredOldestFirst().forEach(id -> recentlyDelivered.put(id, Boolean.TRUE));
+        vault.forEachOutbox(p -> {
+            Link link = links.get(p.linkId());
+            if (link != null) {
+                outbox(link.peerNodeId).keys.put(p.keyId(), p);
+            }
+        });
         for (Link link : links.values()) {
             Long wm = vault.watermark(link.linkId);
             if (wm != null) {
@@ -253,6 +282,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         if (transport != null) {
             // the channel came up: the next sync of every link lists everything (orphans at the peer)
             links.values().forEach(l -> l.fullSyncDue = true);
+            outboxes.values().forEach(o -> o.retryAtNanos = System.nanoTime());
+            notifyAll(); // the assigner may have keys to record at the peer
         }
     }
 
@@ -556,9 +587,24 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             PeerTransport t = transport;
             Link link;
             List<Part> taken;
+            Delivery fast;
             synchronized (this) {
                 link = pickLink(slaveNode, slaves.get(0));
                 releaseDeferred(link);
+                fast = round == 1 ? deliverConfirmed(link, master, slaves, number, size, partsPerKey) : null;
+            }
+            if (fast != null) {
+                try {
+                    durable(fast.change());
+                } catch (RuntimeException e) {
+                    fast.keys().forEach(Key::destroy);
+                    throw e;
+                }
+                LOG.debug("node {} link {}: {} keys of {} bits for SAE pair {} -> {} (to be recorded at {})", nodeId,
+                        link.linkId, number, size, master, slaves, slaveNode);
+                return fast.keys();
+            }
+            synchronized (this) {
                 long cutoff = clock.millis() - settings.freshKeyGraceMillis();
                 int mature = offerablePrefix(link, need, cutoff, false);
                 if (offerablePrefix(link, need, cutoff, true) < need) {
@@ -832,6 +878,337 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return key;
     }
 
+    // ------------------------------------------------------------------ fast delivery, recorded afterwards
+
+    /**
+     * Keys this node delivered to its master SAEs toward one peer, waiting to be recorded there.
+     * Durable in the vault until the peer acknowledges them (a restart sends them again).
+     */
+    private static final class Outbox {
+        final LinkedHashMap<UUID, Pending> keys = new LinkedHashMap<>();
+        /** An assignment to this peer is under way. */
+        boolean sending;
+        /** The last assignment failed: requests take the reservation path (and fail fast) until one succeeds. */
+        boolean failing;
+        long retryAtNanos = System.nanoTime();
+        long backoffMillis;
+    }
+
+    private Outbox outbox(String peerNodeId) {
+        return outboxes.computeIfAbsent(peerNodeId, k -> new Outbox());
+    }
+
+    /**
+     * Under the monitor: when the next stored keys of this node's half are all confirmed (the peer
+     * said it holds them, and nobody but this node may hand them out: direction split), delivers
+     * them at once and leaves the reservation to the assigner thread, which records it at the peer
+     * (ETSI GS QKD 020 style: the key travels with the request, the acknowledgement comes later).
+     * Returns null when the request must take the reservation path instead: a stored key is not
+     * confirmed yet, the peer channel is down or failing, or too many keys wait to be recorded.
+     */
+    private Delivery deliverConfirmed(Link link, String master, List<String> slaves, int number, int size,
+            int partsPerKey) {
+        int need = number * partsPerKey;
+        Outbox box = outbox(link.peerNodeId);
+        if (settings.reserveFirst() || transport == null || closed || box.failing || box.keys.size() + number > MAX_OUTBOX
+                || link.own.size() < need) {
+            return null;
+        }
+        for (int i = 0; i < need; i++) {
+            if (!link.own.get(i).confirmed) {
+                return null;
+            }
+        }
+        long now = clock.millis();
+        List<Key> out = new ArrayList<>(number);
+        List<Pending> made = new ArrayList<>(number);
+        try {
+            for (int k = 0; k < number; k++) {
+                List<UUID> ids = new ArrayList<>(partsPerKey);
+                for (int j = 0; j < partsPerKey; j++) {
+                    ids.add(link.own.get(k * partsPerKey + j).id());
+                }
+                UUID keyId = randomUuid();
+                out.add(new Key(keyId, assemble(ids, size)));
+                made.add(new Pending(keyId, link.linkId, master, List.copyOf(slaves), List.copyOf(slaves), size, now,
+                        List.copyOf(ids)));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(Key::destroy);
+            throw e;
+        }
+        for (Pending p : made) {
+            box.keys.put(p.keyId(), p);
+            vault.putOutbox(p);
+        }
+        for (int i = 0; i < need; i++) {
+            vault.removePart(link.own.pollFirst().id());
+        }
+        link.delivered += number;
+        checkLevel(link);
+        notifyAll(); // wakes the assigner
+        return new Delivery(out, changed());
+    }
+
+    /**
+     * The assigner thread: sends each peer the reservations of keys delivered here, in batches
+     * (concurrent requests share one round trip), and retries with backoff while the peer is down.
+     */
+    private void sendAssignments() {
+        while (true) {
+            String peer;
+            List<Pending> batch;
+            synchronized (this) {
+                while (true) {
+                    if (closed) {
+                        return;
+                    }
+                    long now = System.nanoTime();
+                    long waitNanos = TimeUnit.SECONDS.toNanos(1);
+                    peer = null;
+                    for (Map.Entry<String, Outbox> e : outboxes.entrySet()) {
+                        Outbox b = e.getValue();
+                        if (b.keys.isEmpty() || b.sending) {
+                            continue;
+                        }
+                        if (b.retryAtNanos - now > 0) {
+                            waitNanos = Math.min(waitNanos, b.retryAtNanos - now);
+                            continue;
+                        }
+                        peer = e.getKey();
+                        break;
+                    }
+                    if (peer != null && transport != null) {
+                        break;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, Math.max(1_000_000, waitNanos));
+                    } catch (InterruptedException e) {
+                        return; // closing
+                    }
+                }
+                Outbox b = outboxes.get(peer);
+                b.sending = true;
+                batch = new ArrayList<>(Math.min(ASSIGN_BATCH, b.keys.size()));
+                for (Pending p : b.keys.values()) {
+                    if (batch.size() == ASSIGN_BATCH) {
+                        break;
+                    }
+                    batch.add(p);
+                }
+            }
+            PeerTransport t = transport;
+            AssignResult result = null;
+            String error;
+            try {
+                result = t == null ? null
+                        : t.assign(peer, new AssignRequest(reservations(batch)), settings.peerTimeoutMillis());
+                error = t == null ? "no peer channel" : null;
+            } catch (PeerException e) {
+                error = e.getMessage();
+            } catch (RuntimeException e) {
+                error = e.toString();
+            }
+            assigned(peer, batch, result, error);
+        }
+    }
+
+    /** Groups keys by link and SAE pair into reservations, keeping their order. */
+    private static List<ReserveRequest> reservations(List<Pending> keys) {
+        Map<List<Object>, List<ReservedKey>> groups = new LinkedHashMap<>();
+        for (Pending p : keys) {
+            groups.computeIfAbsent(List.of(p.linkId(), p.masterSaeId(), p.slaveSaeIds()), k -> new ArrayList<>())
+                    .add(new ReservedKey(p.keyId(), p.parts(), p.bits()));
+        }
+        List<ReserveRequest> out = new ArrayList<>(groups.size());
+        groups.forEach((k, v) -> {
+            @SuppressWarnings("unchecked")
+            List<String> slaves = (List<String>) k.get(2);
+            out.add(new ReserveRequest((String) k.get(0), (String) k.get(1), slaves, List.copyOf(v)));
+        });
+        return out;
+    }
+
+    /** The peer's answer to an assignment (or why it failed): settles the batch. */
+    private synchronized void assigned(String peer, List<Pending> batch, AssignResult r, String error) {
+        Outbox b = outboxes.get(peer);
+        b.sending = false;
+        if (closed) {
+            return;
+        }
+        if (r == null) {
+            if (!b.failing) {
+                LOG.warn("node {}: recording {} delivered keys at peer KMM {} failed: {}; keys toward it are reserved "
+                        + "first until it answers again", nodeId, b.keys.size(), peer, error);
+            }
+            b.failing = true;
+            b.backoffMillis = b.backoffMillis == 0 ? 50 : Math.min(5000, b.backoffMillis * 2);
+            b.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(b.backoffMillis);
+            return;
+        }
+        if (b.failing) {
+            LOG.info("node {}: peer KMM {} records delivered keys again ({} waiting)", nodeId, peer, b.keys.size());
+        }
+        b.failing = false;
+        b.backoffMillis = 0;
+        for (UUID id : r.recorded()) {
+            settleOutbox(b, id);
+        }
+        for (UUID id : r.missing()) {
+            Pending p = settleOutbox(b, id);
+            if (p != null) {
+                Link link = links.get(p.linkId());
+                if (link != null) {
+                    link.discardedUnmatched++;
+                }
+                LOG.error("node {} link {}: key {} delivered to master SAE {} cannot be recorded at peer {}: it no "
+                        + "longer holds the stored keys; slave SAE {} will not get it", nodeId, p.linkId(), id,
+                        p.masterSaeId(), peer, p.slaveSaeIds());
+            }
+        }
+        for (UUID id : r.refused()) {
+            Pending p = settleOutbox(b, id);
+            if (p != null) {
+                LOG.error("node {} link {}: peer {} refused to record key {} of SAE pair {} -> {} (SAE registry or "
+                        + "link configuration differs between the nodes)", nodeId, p.linkId(), peer, id,
+                        p.masterSaeId(), p.slaveSaeIds());
+            }
+        }
+        // a key the answer does not mention stays and is sent again
+    }
+
+    private void rememberDelivered(UUID keyId) {
+        recentlyDelivered.put(keyId, Boolean.TRUE);
+        vault.putDelivered(keyId, clock.millis());
+        if (recentlyDelivered.size() > RECENTLY_DELIVERED) {
+            Iterator<UUID> oldest = recentlyDelivered.keySet().iterator();
+            vault.removeDelivered(oldest.next());
+            oldest.remove();
+        }
+    }
+
+    private Pending settleOutbox(Outbox b, UUID keyId) {
+        Pending p = b.keys.remove(keyId);
+        if (p != null) {
+            vault.removeOutbox(keyId); // committed with the next change; sent again after a crash, harmlessly
+        }
+        return p;
+    }
+
+    /** For tests and diagnostics: keys delivered here that the peer has not recorded yet. */
+    public synchronized int unrecordedKeys(String peerNodeId) {
+        Outbox b = outboxes.get(peerNodeId);
+        return b == null ? 0 : b.keys.size();
+    }
+
+    /**
+     * {@code POST /peer/v1/assign} from {@code callerNodeId}, the owner: records reservations of
+     * keys it has already delivered. Idempotent (a key recorded or delivered before is reported
+     * recorded). Unlike a reservation, each key stands alone: one whose stored keys are not here is
+     * reported missing, the others are recorded.
+     */
+    public AssignResult assign(String callerNodeId, AssignRequest req) throws PeerException {
+        long[] change = {0};
+        AssignResult r = assignLocked(callerNodeId, req.reservations(), change);
+        if (change[0] > 0) {
+            durable(change[0]); // recorded durably before the owner forgets them
+        }
+        return r;
+    }
+
+    private synchronized AssignResult assignLocked(String callerNodeId, List<ReserveRequest> reservations,
+            long[] change) throws PeerException {
+        int n = reservations.stream().mapToInt(r -> r.keys().size()).sum();
+        if (n > ASSIGN_BATCH) {
+            throw new PeerException("at most " + ASSIGN_BATCH + " keys per assignment, got " + n, true);
+        }
+        Map<String, String> saes = directory.saes();
+        List<UUID> recorded = new ArrayList<>();
+        List<UUID> missing = new ArrayList<>();
+        List<UUID> refused = new ArrayList<>();
+        long now = clock.millis();
+        boolean changedHere = false;
+        for (ReserveRequest req : reservations) {
+            String problem = reservationProblem(callerNodeId, req, saes);
+            if (problem != null) {
+                LOG.warn("node {} link {}: assignment of {} keys from {} refused: {}", nodeId, req.linkId(),
+                        req.keys().size(), callerNodeId, problem);
+                req.keys().forEach(k -> refused.add(k.keyId()));
+                continue;
+            }
+            Link link = links.get(req.linkId());
+            for (ReservedKey k : req.keys()) {
+                Pending existing = pending.get(k.keyId());
+                if (existing != null || recentlyDelivered.containsKey(k.keyId())) {
+                    (existing == null || existing.parts().equals(k.parts()) ? recorded : refused).add(k.keyId());
+                } else if (!validKey(k) || !k.parts().stream().allMatch(new HashSet<>()::add)) {
+                    refused.add(k.keyId());
+                } else if (link == null || !k.parts().stream().allMatch(link.peer::containsKey)) {
+                    missing.add(k.keyId());
+                } else {
+                    record(req, k, now);
+                    recorded.add(k.keyId());
+                    changedHere = true;
+                }
+            }
+        }
+        if (changedHere) {
+            change[0] = changed();
+        }
+        if (!missing.isEmpty()) {
+            LOG.warn("node {}: {} keys {} delivered lacks stored keys for here; its slave SAEs cannot get them",
+                    nodeId, missing.size(), callerNodeId);
+        }
+        return new AssignResult(recorded, missing, refused);
+    }
+
+    /**
+     * {@code POST /peer/v1/claim} from {@code callerNodeId}: a slave SAE there asked for keys it
+     * has not heard of; answers the reservations this node delivered under and not yet recorded there.
+     */
+    public synchronized ClaimResult claim(String callerNodeId, ClaimRequest req) throws PeerException {
+        if (req.keyIds().size() > ASSIGN_BATCH) {
+            throw new PeerException("at most " + ASSIGN_BATCH + " key IDs per claim, got " + req.keyIds().size(),
+                    true);
+        }
+        Outbox b = outboxes.get(callerNodeId);
+        if (b == null) {
+            return new ClaimResult(List.of());
+        }
+        List<Pending> found = new ArrayList<>();
+        for (UUID id : req.keyIds()) {
+            Pending p = b.keys.get(id);
+            if (p != null) {
+                found.add(p);
+            }
+        }
+        return new ClaimResult(reservations(found));
+    }
+
+    /**
+     * dec_keys met key IDs unknown here whose master SAE is served by {@code masterNode}: asks
+     * that node for reservations it delivered under but has not recorded here yet (its assignment
+     * may still be on the way) and records them. A failure leaves the keys unknown.
+     */
+    private void claimUnknown(String masterNode, List<UUID> keyIds) {
+        List<UUID> unknown;
+        synchronized (this) {
+            unknown = keyIds.stream().filter(id -> id != null && !pending.containsKey(id)).toList();
+        }
+        PeerTransport t = transport;
+        if (unknown.isEmpty() || t == null || masterNode.equals(nodeId) || unknown.size() > ASSIGN_BATCH) {
+            return;
+        }
+        try {
+            ClaimResult r = t.claim(masterNode, new ClaimRequest(unknown), settings.peerTimeoutMillis());
+            if (!r.reservations().isEmpty()) {
+                assign(masterNode, new AssignRequest(r.reservations()));
+            }
+        } catch (PeerException e) {
+            LOG.info("node {}: could not ask peer {} about keys {}: {}", nodeId, masterNode, unknown, e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------ peer side
 
     /**
@@ -853,29 +1230,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
 
     private synchronized ReserveResult reserveLocked(String callerNodeId, ReserveRequest req, long[] change)
             throws PeerException {
-        Map<String, String> saes = directory.saes();
-        String masterNode = saes.get(req.masterSaeId());
-        if (!callerNodeId.equals(masterNode)) {
-            throw new PeerException("master SAE " + req.masterSaeId() + " is not served by node " + callerNodeId
-                    + " according to node " + nodeId, true);
-        }
-        if (req.slaveSaeIds().isEmpty()) {
-            throw new PeerException("no slave SAE in the reservation", true);
-        }
-        for (String s : req.slaveSaeIds()) {
-            if (!nodeId.equals(saes.get(s))) {
-                throw new PeerException("slave SAE " + s + " is not served by node " + nodeId, true);
-            }
+        String problem = reservationProblem(callerNodeId, req, directory.saes());
+        if (problem != null) {
+            throw new PeerException(problem, true);
         }
         Link link = links.get(req.linkId());
-        if (link != null && !link.peerNodeId.equals(callerNodeId)) {
-            throw new PeerException("link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId, true);
-        }
         List<UUID> missing = new ArrayList<>();
         Set<UUID> seen = new HashSet<>();
         for (ReservedKey k : req.keys()) {
-            if (k.bits() <= 0 || k.bits() % 8 != 0 || k.bits() > k.parts().size() * storedKeyBits
-                    || pending.containsKey(k.keyId())) {
+            if (!validKey(k) || pending.containsKey(k.keyId())) {
                 throw new PeerException("bad key " + k.keyId() + " in the reservation", true);
             }
             for (UUID p : k.parts()) {
@@ -895,23 +1258,56 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         long now = clock.millis();
         List<UUID> accepted = new ArrayList<>();
         for (ReservedKey k : req.keys()) {
-            for (UUID p : k.parts()) {
-                UUID old = reservedParts.get(p);
-                if (old != null) {
-                    cancelReservation(old);
-                    LOG.info("node {} link {}: reservation {} replaced by the owner {}", nodeId, req.linkId(), old,
-                            callerNodeId);
-                }
-            }
-            Pending pd = new Pending(k.keyId(), req.linkId(), req.masterSaeId(), List.copyOf(req.slaveSaeIds()),
-                    List.copyOf(req.slaveSaeIds()), k.bits(), now, List.copyOf(k.parts()));
-            vault.putPending(pd);
-            pending.put(k.keyId(), pd);
-            k.parts().forEach(p -> reservedParts.put(p, k.keyId()));
+            record(req, k, now);
             accepted.add(k.keyId());
         }
         change[0] = changed();
         return new ReserveResult(accepted, List.of(), watermarkOf(link));
+    }
+
+    /** Why this node cannot hold keys of {@code req} for {@code callerNodeId}, or null if it can. */
+    private String reservationProblem(String callerNodeId, ReserveRequest req, Map<String, String> saes) {
+        if (!callerNodeId.equals(saes.get(req.masterSaeId()))) {
+            return "master SAE " + req.masterSaeId() + " is not served by node " + callerNodeId
+                    + " according to node " + nodeId;
+        }
+        if (req.slaveSaeIds().isEmpty()) {
+            return "no slave SAE in the reservation";
+        }
+        for (String s : req.slaveSaeIds()) {
+            if (!nodeId.equals(saes.get(s))) {
+                return "slave SAE " + s + " is not served by node " + nodeId;
+            }
+        }
+        Link link = links.get(req.linkId());
+        if (link != null && !link.peerNodeId.equals(callerNodeId)) {
+            return "link " + req.linkId() + " does not join " + nodeId + " and " + callerNodeId;
+        }
+        return null;
+    }
+
+    private boolean validKey(ReservedKey k) {
+        return k.bits() > 0 && k.bits() % 8 == 0 && k.bits() <= k.parts().size() * storedKeyBits;
+    }
+
+    /**
+     * Records a key the owner reserved (or delivered) here for its slave SAEs. The owner is
+     * authoritative: a stored key already reserved under another, undelivered key moves to this
+     * one (the owner crashed between reserving and committing).
+     */
+    private void record(ReserveRequest req, ReservedKey k, long now) {
+        for (UUID p : k.parts()) {
+            UUID old = reservedParts.get(p);
+            if (old != null) {
+                cancelReservation(old);
+                LOG.info("node {} link {}: reservation {} replaced by the owner", nodeId, req.linkId(), old);
+            }
+        }
+        Pending pd = new Pending(k.keyId(), req.linkId(), req.masterSaeId(), List.copyOf(req.slaveSaeIds()),
+                List.copyOf(req.slaveSaeIds()), k.bits(), now, List.copyOf(k.parts()));
+        vault.putPending(pd);
+        pending.put(k.keyId(), pd);
+        k.parts().forEach(p -> reservedParts.put(p, k.keyId()));
     }
 
     /** This node's ingestion watermark of a link as the peer channel carries it (null: none). */
@@ -1066,6 +1462,14 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             // in flight: still held here, the peer must keep them (an incremental sync leaves them to the
             // reservation answer)
             inFlight = full ? new ArrayList<>(link.inFlight) : List.of();
+            if (full) {
+                // delivered here but not recorded there yet: the peer must keep them for the assignment
+                Outbox box = outboxes.get(link.peerNodeId);
+                if (box != null) {
+                    box.keys.values().stream().filter(p -> p.linkId().equals(link.linkId))
+                            .forEach(p -> inFlight.addAll(p.parts()));
+                }
+            }
         }
         Map<UUID, Part> byId = new HashMap<>(parts.size() * 2);
         List<UUID> ids = new ArrayList<>(parts.size() + inFlight.size());
@@ -1266,6 +1670,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         if (new HashSet<>(keyIds).size() != keyIds.size()) {
             throw new KeyManagerException(BAD_REQUEST, "a key ID is listed twice");
         }
+        claimUnknown(saes.get(masterSaeId), keyIds);
         List<Key> out;
         long change;
         synchronized (this) {
@@ -1304,6 +1709,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 remaining.remove(slaveSaeId);
                 if (remaining.isEmpty()) {
                     destroyPending(p);
+                    if (!p.parts().isEmpty()) {
+                        rememberDelivered(p.keyId());
+                    }
                     Link link = p.parts().isEmpty() ? null : links.get(p.linkId());
                     if (link != null) {
                         link.delivered++;
@@ -1498,9 +1906,21 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        vault.close();
-        LOG.info("node {}: key store closed", nodeId);
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        assigner.interrupt();
+        try {
+            assigner.join(TimeUnit.MILLISECONDS.toMillis(settings.peerTimeoutMillis()) + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            vault.close(); // undelivered assignments stay in the outbox and are sent after the restart
+            LOG.info("node {}: key store closed", nodeId);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -3,11 +3,15 @@ package org.qkdv2i.kmm.internal.core;
 /**
  * Runtime settings of one KMM core; all but {@code nodeId} and {@code storedKeyBits}
  * may change while the node runs.
+ *
+ * @param reserveFirst every key is reserved at the peer KMM before it is delivered (one round
+ *                     trip per request); otherwise keys cut from stored keys the peer has
+ *                     confirmed are delivered at once and recorded at the peer afterwards
  */
 public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits,
         int maxKeysPerRequest, long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds,
         int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis,
-        long peerFullSyncSeconds) {
+        long peerFullSyncSeconds, boolean reserveFirst) {
 
     public static final long DEFAULT_PEER_TIMEOUT_MILLIS = 5000;
     public static final long DEFAULT_FRESH_KEY_GRACE_MILLIS = 1000;
@@ -20,7 +24,7 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
             long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis) {
         this(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink, lowWaterKeys,
                 keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
-                DEFAULT_PEER_FULL_SYNC_SECONDS);
+                DEFAULT_PEER_FULL_SYNC_SECONDS, false);
     }
 
     public KmmSettings {
@@ -52,30 +56,36 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
     public KmmSettings withLifetime(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
-                peerFullSyncSeconds);
+                peerFullSyncSeconds, reserveFirst);
     }
 
     public KmmSettings withCapacity(long keys, long lowWater) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, keys,
                 lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
-                peerFullSyncSeconds);
+                peerFullSyncSeconds, reserveFirst);
     }
 
     public KmmSettings withPeer(long timeoutMillis, long graceMillis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis, lostKeyMarginMillis,
-                peerFullSyncSeconds);
+                peerFullSyncSeconds, reserveFirst);
     }
 
     public KmmSettings withLostKeyMargin(long millis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, millis,
-                peerFullSyncSeconds);
+                peerFullSyncSeconds, reserveFirst);
+    }
+
+    public KmmSettings withReserveFirst(boolean reserve) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis,
+                lostKeyMarginMillis, peerFullSyncSeconds, reserve);
     }
 
     public KmmSettings withFullSync(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis,
-                lostKeyMarginMillis, seconds);
+                lostKeyMarginMillis, seconds, reserveFirst);
     }
 }

@@ -16,6 +16,55 @@ public interface PeerTransport {
     /** Compare one chunk of our half of a link with the peer's copy, within {@code timeoutMillis}. */
     InventoryResult inventory(String peerNodeId, InventoryRequest request, long timeoutMillis) throws PeerException;
 
+    /**
+     * Records at the peer, after the fact, keys this node has already delivered to its master
+     * SAEs from stored keys the peer confirmed it holds ({@code POST /peer/v1/assign}).
+     */
+    default AssignResult assign(String peerNodeId, AssignRequest request, long timeoutMillis) throws PeerException {
+        throw new PeerException("this peer transport only reserves", false); // test doubles of the reservation path
+    }
+
+    /**
+     * Asks the peer for the reservations it delivered keys under but has not recorded here yet
+     * ({@code POST /peer/v1/claim}): a slave SAE asked for a key before its assignment arrived.
+     */
+    default ClaimResult claim(String peerNodeId, ClaimRequest request, long timeoutMillis) throws PeerException {
+        throw new PeerException("this peer transport only reserves", false);
+    }
+
+    /** Carries a driver's message to the driver of the same link at the peer ({@code POST /peer/v1/driver}). */
+    default byte[] driverMessage(String peerNodeId, String linkId, byte[] message, long timeoutMillis)
+            throws PeerException {
+        throw new PeerException("this peer transport carries no driver messages", false);
+    }
+
+    /** Body of {@code POST /peer/v1/assign}: reservations the caller has already delivered under. */
+    record AssignRequest(List<ReserveRequest> reservations) {
+    }
+
+    /**
+     * Answer: key IDs now recorded (or recorded before), key IDs whose stored keys the peer does
+     * not hold (their slave SAEs can never fetch them), and key IDs refused (SAE or link mismatch).
+     */
+    record AssignResult(List<UUID> recorded, List<UUID> missing, List<UUID> refused) {
+    }
+
+    /** Body of {@code POST /peer/v1/claim}. */
+    record ClaimRequest(List<UUID> keyIds) {
+    }
+
+    /** Answer: the caller's unacknowledged reservations holding any of the claimed key IDs. */
+    record ClaimResult(List<ReserveRequest> reservations) {
+    }
+
+    /** Body of {@code POST /peer/v1/driver} (the message travels base64-encoded). */
+    record DriverMessage(String linkId, byte[] message) {
+    }
+
+    /** Answer of {@code POST /peer/v1/driver}. */
+    record DriverReply(byte[] message) {
+    }
+
     /** One delivered key: its ID and the stored keys it is cut from, in order. */
     record ReservedKey(UUID keyId, List<UUID> parts, int bits) {
     }

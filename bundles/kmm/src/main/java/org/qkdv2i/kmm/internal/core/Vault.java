@@ -69,6 +69,10 @@ final class Vault implements AutoCloseable {
     private final MVMap<String, Long> watermarks;
     private final MVMap<String, byte[]> pending;
     private final MVMap<String, byte[]> localKeys;
+    /** Keys this node delivered whose reservation the peer KMM has not acknowledged yet (no key bytes). */
+    private final MVMap<String, byte[]> outbox;
+    /** Key IDs of peer-reserved keys delivered here lately → when (bounded by the core). */
+    private final MVMap<String, Long> delivered;
     private final Sealer sealer;
     private final Path file;
 
@@ -82,6 +86,8 @@ final class Vault implements AutoCloseable {
         this.watermarks = store.openMap("watermarks");
         this.pending = store.openMap("pending");
         this.localKeys = store.openMap("localKeys");
+        this.outbox = store.openMap("outbox");
+        this.delivered = store.openMap("delivered");
     }
 
     static Vault open(Path dir, Sealer sealer) throws IOException {
@@ -223,6 +229,39 @@ final class Vault implements AutoCloseable {
         for (byte[] v : pending.values()) {
             action.accept(decode(v));
         }
+    }
+
+    // outbox: delivered here, reservation not yet acknowledged by the peer --------------
+
+    void putOutbox(Pending p) {
+        outbox.put(p.keyId().toString(), encode(p));
+    }
+
+    void removeOutbox(UUID keyId) {
+        outbox.remove(keyId.toString());
+    }
+
+    void forEachOutbox(Consumer<Pending> action) {
+        for (byte[] v : outbox.values()) {
+            action.accept(decode(v));
+        }
+    }
+
+    void putDelivered(UUID keyId, long atMillis) {
+        delivered.put(keyId.toString(), atMillis);
+    }
+
+    void removeDelivered(UUID keyId) {
+        delivered.remove(keyId.toString());
+    }
+
+    /** Delivered key IDs, oldest first. */
+    List<UUID> deliveredOldestFirst() {
+        List<Map.Entry<String, Long>> all = new ArrayList<>(delivered.entrySet());
+        all.sort(Map.Entry.comparingByValue());
+        List<UUID> out = new ArrayList<>(all.size());
+        all.forEach(e -> out.add(UUID.fromString(e.getKey())));
+        return out;
     }
 
     void putLocal(Pending p, byte[] key) {

@@ -71,6 +71,36 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
         return r;
     }
 
+    @Override
+    public AssignResult assign(String peerNodeId, AssignRequest request, long timeoutMillis) throws PeerException {
+        AssignResult r = post(peerNodeId, PeerJson.ASSIGN_PATH, request, AssignResult.class, timeoutMillis);
+        if (r.recorded() == null || r.missing() == null || r.refused() == null) {
+            throw new PeerException("peer " + peerNodeId + " answered an assignment without recorded/missing/refused",
+                    false);
+        }
+        return r;
+    }
+
+    @Override
+    public ClaimResult claim(String peerNodeId, ClaimRequest request, long timeoutMillis) throws PeerException {
+        ClaimResult r = post(peerNodeId, PeerJson.CLAIM_PATH, request, ClaimResult.class, timeoutMillis);
+        if (r.reservations() == null || !PeerJson.wellFormed(r.reservations())) {
+            throw new PeerException("peer " + peerNodeId + " answered a claim with malformed reservations", false);
+        }
+        return r;
+    }
+
+    @Override
+    public byte[] driverMessage(String peerNodeId, String linkId, byte[] message, long timeoutMillis)
+            throws PeerException {
+        DriverReply r = post(peerNodeId, PeerJson.DRIVER_PATH, new DriverMessage(linkId, message), DriverReply.class,
+                timeoutMillis);
+        if (r.message() == null) {
+            throw new PeerException("peer " + peerNodeId + " answered a driver message without a message", false);
+        }
+        return r.message();
+    }
+
     private <T> T post(String peerNodeId, String path, Object body, Class<T> type, long timeoutMillis)
             throws PeerException {
         PeerClient pc = client(peerNodeId);

@@ -1,15 +1,21 @@
 package org.qkdv2i.kmm.internal.peer;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 
 /** JSON of the peer channel (records of {@code PeerTransport}). */
 final class PeerJson {
 
     static final String RESERVE_PATH = "/peer/v1/reserve";
     static final String INVENTORY_PATH = "/peer/v1/inventory";
+    static final String ASSIGN_PATH = "/peer/v1/assign";
+    static final String CLAIM_PATH = "/peer/v1/claim";
+    static final String DRIVER_PATH = "/peer/v1/driver";
     static final int MAX_BODY = 4 * 1024 * 1024;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -21,6 +27,19 @@ final class PeerJson {
     }
 
     private PeerJson() {
+    }
+
+    /** Every reservation names its link, master and slaves, and every key its ID and parts. */
+    static boolean wellFormed(List<ReserveRequest> reservations) {
+        for (ReserveRequest r : reservations) {
+            if (r == null || r.linkId() == null || r.masterSaeId() == null || r.slaveSaeIds() == null
+                    || r.slaveSaeIds().contains(null) || r.keys() == null
+                    || r.keys().stream().anyMatch(k -> k == null || k.keyId() == null || k.parts() == null
+                            || k.parts().contains(null))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static byte[] write(Object o) {

@@ -3,8 +3,11 @@ package org.qkdv2i.kmm.internal.peer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -16,6 +19,12 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.qkdv2i.kmm.internal.core.PeerTransport.AssignRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.AssignResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.DriverMessage;
+import org.qkdv2i.kmm.internal.core.PeerTransport.DriverReply;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
@@ -34,19 +43,44 @@ public final class PeerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerServer.class);
 
-    /** What the endpoint serves: {@code KmmCore#reserve} and {@code KmmCore#inventory}. */
+    /** What the endpoint serves: the peer side of {@code KmmCore}, and the driver channel. */
     public interface Endpoint {
         ReserveResult reserve(String callerNodeId, ReserveRequest request) throws PeerException;
 
         InventoryResult inventory(String callerNodeId, InventoryRequest request) throws PeerException;
+
+        AssignResult assign(String callerNodeId, AssignRequest request) throws PeerException;
+
+        ClaimResult claim(String callerNodeId, ClaimRequest request) throws PeerException;
+
+        /** A message for the driver of {@code linkId} here; the answer goes back to the caller's driver. */
+        byte[] driverMessage(String callerNodeId, String linkId, byte[] message) throws PeerException;
+    }
+
+    /** One resource: its name in log lines, its body type, the check of a parsed body, the call. */
+    private record Route<T>(String what, Class<T> type, Predicate<T> valid, Call<T> call) {
+        Object serve(String caller, byte[] body) throws IOException, PeerException {
+            T req = PeerJson.read(body, type);
+            if (req == null || !valid.test(req)) {
+                throw new IOException("missing fields");
+            }
+            return call.call(caller, req);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        Object call(String caller, T request) throws PeerException;
     }
 
     private final Server server;
     private final ServerConnector connector;
     private final String nodeId;
+    private final Map<String, Route<?>> routes;
 
     public PeerServer(NodeTls tls, String host, int port, Supplier<Set<String>> peers, Endpoint endpoint) {
         this.nodeId = tls.nodeId();
+        this.routes = routes(endpoint);
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("kmm-peer-" + nodeId);
         this.server = new Server(pool);
@@ -55,7 +89,7 @@ public final class PeerServer implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                serve(request, response, callback, peers, endpoint);
+                serve(request, response, callback, peers);
                 return true;
             }
         });
@@ -71,8 +105,7 @@ public final class PeerServer implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    private void serve(Request request, Response response, Callback callback, Supplier<Set<String>> peers,
-            Endpoint endpoint) {
+    private void serve(Request request, Response response, Callback callback, Supplier<Set<String>> peers) {
         Optional<String> caller = JettyTls.clientCommonName(request);
         if (caller.isEmpty() || !peers.get().contains(caller.get())) {
             LOG.warn("node {}: peer request from {} refused: not a configured peer", nodeId, caller.orElse("(no CN)"));
@@ -80,9 +113,8 @@ public final class PeerServer implements AutoCloseable {
                     + " is not a configured peer of node " + nodeId));
             return;
         }
-        String path = Request.getPathInContext(request);
-        boolean reserve = PeerJson.RESERVE_PATH.equals(path);
-        if (!reserve && !PeerJson.INVENTORY_PATH.equals(path)) {
+        Route<?> route = routes.get(Request.getPathInContext(request));
+        if (route == null) {
             reply(response, callback, 404, new PeerJson.ErrorBody("no such peer resource"));
             return;
         }
@@ -90,43 +122,45 @@ public final class PeerServer implements AutoCloseable {
             reply(response, callback, 405, new PeerJson.ErrorBody("use POST"));
             return;
         }
-        String what = reserve ? "reservation" : "inventory";
-        ReserveRequest res = null;
-        InventoryRequest inv = null;
+        byte[] body;
         try (InputStream in = Request.asInputStream(request)) {
-            byte[] body = in.readNBytes(PeerJson.MAX_BODY + 1);
-            if (body.length > PeerJson.MAX_BODY) {
-                reply(response, callback, 413, new PeerJson.ErrorBody("body too large"));
-                return;
-            }
-            if (reserve) {
-                res = PeerJson.read(body, ReserveRequest.class);
-                if (res.linkId() == null || res.masterSaeId() == null || res.slaveSaeIds() == null
-                        || res.keys() == null || res.keys().stream().anyMatch(k -> k == null || k.keyId() == null
-                                || k.parts() == null || k.parts().contains(null))) {
-                    throw new IOException("missing fields");
-                }
-            } else {
-                inv = PeerJson.read(body, InventoryRequest.class);
-                if (inv.linkId() == null || inv.ids() == null || inv.ids().contains(null)) {
-                    throw new IOException("missing fields");
-                }
-            }
+            body = in.readNBytes(PeerJson.MAX_BODY + 1);
         } catch (IOException | RuntimeException e) {
-            LOG.warn("node {}: malformed {} from peer {}: {}", nodeId, what, caller.get(), e.getMessage());
-            reply(response, callback, 400, new PeerJson.ErrorBody("malformed " + what + " request"));
+            LOG.warn("node {}: {} from peer {} unreadable: {}", nodeId, route.what(), caller.get(), e.getMessage());
+            reply(response, callback, 400, new PeerJson.ErrorBody("unreadable " + route.what() + " request"));
+            return;
+        }
+        if (body.length > PeerJson.MAX_BODY) {
+            reply(response, callback, 413, new PeerJson.ErrorBody("body too large"));
             return;
         }
         try {
-            Object answer = reserve ? endpoint.reserve(caller.get(), res) : endpoint.inventory(caller.get(), inv);
-            reply(response, callback, 200, answer);
+            reply(response, callback, 200, route.serve(caller.get(), body));
+        } catch (IOException e) {
+            LOG.warn("node {}: malformed {} from peer {}: {}", nodeId, route.what(), caller.get(), e.getMessage());
+            reply(response, callback, 400, new PeerJson.ErrorBody("malformed " + route.what() + " request"));
         } catch (PeerException e) {
-            LOG.warn("node {}: {} from peer {} refused: {}", nodeId, what, caller.get(), e.getMessage());
+            LOG.warn("node {}: {} from peer {} refused: {}", nodeId, route.what(), caller.get(), e.getMessage());
             reply(response, callback, 400, new PeerJson.ErrorBody(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.error("node {}: {} from peer {} failed: {}", nodeId, what, caller.get(), e.toString());
+            LOG.error("node {}: {} from peer {} failed: {}", nodeId, route.what(), caller.get(), e.toString());
             reply(response, callback, 500, new PeerJson.ErrorBody("internal error"));
         }
+    }
+
+    private static Map<String, Route<?>> routes(Endpoint e) {
+        return Map.of(
+                PeerJson.RESERVE_PATH, new Route<>("reservation", ReserveRequest.class,
+                        r -> PeerJson.wellFormed(List.of(r)), e::reserve),
+                PeerJson.INVENTORY_PATH, new Route<>("inventory", InventoryRequest.class,
+                        r -> r.linkId() != null && r.ids() != null && !r.ids().contains(null), e::inventory),
+                PeerJson.ASSIGN_PATH, new Route<>("assignment", AssignRequest.class,
+                        r -> r.reservations() != null && PeerJson.wellFormed(r.reservations()), e::assign),
+                PeerJson.CLAIM_PATH, new Route<>("claim", ClaimRequest.class,
+                        r -> r.keyIds() != null && !r.keyIds().contains(null), e::claim),
+                PeerJson.DRIVER_PATH, new Route<>("driver message", DriverMessage.class,
+                        r -> r.linkId() != null && r.message() != null,
+                        (caller, r) -> new DriverReply(e.driverMessage(caller, r.linkId(), r.message()))));
     }
 
     private static void reply(Response response, Callback callback, int status, Object body) {

@@ -109,6 +109,8 @@ public class LateIngestionTest extends TwoNodesTestBase {
 
     @Test
     public void statusCountsOnlyWhatThePeerHasIngested() throws Exception {
+        net.settingsA = net.settingsA.withReserveFirst(true); // a reservation answer carries the watermark
+        net.a.updateSettings(net.settingsA);
         net.feedA(0, 500);
         net.feedB(0, 200);
         assertEquals("watermark not known yet", ownedByA(0, 500), net.a.status("sa", "sb").storedKeyCount());

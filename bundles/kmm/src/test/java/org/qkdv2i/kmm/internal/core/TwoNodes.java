@@ -77,6 +77,10 @@ final class TwoNodes implements AutoCloseable {
         volatile boolean down;
         final AtomicInteger reserveCalls = new AtomicInteger();
         final AtomicInteger inventoryCalls = new AtomicInteger();
+        final AtomicInteger assignCalls = new AtomicInteger();
+        final AtomicInteger claimCalls = new AtomicInteger();
+        /** Runs at the start of every assignment call, on the owner's assigner thread. */
+        volatile Runnable beforeAssign;
         /** Runs at the start of every reservation call, while the owner holds the stored keys in flight. */
         volatile Runnable beforeReserve;
         /** Runs at the start of every inventory call (outside both cores' locks). */
@@ -95,6 +99,24 @@ final class TwoNodes implements AutoCloseable {
             inventoryCalls.incrementAndGet();
             inventories.add(req);
             return reach(peer, beforeInventory).inventory(other(peer), req);
+        }
+
+        @Override
+        public AssignResult assign(String peer, AssignRequest req, long timeoutMillis) throws PeerException {
+            assignCalls.incrementAndGet();
+            return reach(peer, beforeAssign).assign(other(peer), req);
+        }
+
+        @Override
+        public ClaimResult claim(String peer, ClaimRequest req, long timeoutMillis) throws PeerException {
+            claimCalls.incrementAndGet();
+            return reach(peer, null).claim(other(peer), req);
+        }
+
+        @Override
+        public byte[] driverMessage(String peer, String linkId, byte[] message, long timeoutMillis)
+                throws PeerException {
+            throw new PeerException("no driver channel between in-process cores", true);
         }
 
         /** Runs the test's hook, then fails like a dead link or returns the core of {@code peer}. */

@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -186,6 +187,41 @@ public class PeerHttpsTest {
     }
 
     @Test
+    public void driverMessagesTravelOverMutualTlsAndRefusalsCarryTheReason() throws Exception {
+        byte[] reply = clientA.driverMessage("B", "echo", "key IDs 1,2,3".getBytes(StandardCharsets.UTF_8), 3000);
+        assertEquals("echo:key IDs 1,2,3", new String(reply, StandardCharsets.UTF_8));
+        try {
+            clientA.driverMessage("B", "other-link", new byte[] {1}, 3000);
+            fail("a message for a link without a driver was accepted");
+        } catch (PeerTransport.PeerException e) {
+            assertTrue(e.refused());
+            assertTrue(e.getMessage(), e.getMessage().contains("no driver of link other-link"));
+        }
+    }
+
+    @Test
+    public void aSlaveKmeClaimsKeysOverMutualTlsBeforeTheirRecordArrives() throws Exception {
+        // a channel B -> A as well, so B's dec_keys can ask A
+        PeerServer serverA = new PeerServer(tlsA, "127.0.0.1", 0, () -> Set.of("B"), endpoint(a));
+        serverA.start();
+        HttpsPeerTransport clientB = new HttpsPeerTransport(tlsB, () -> Map.of("A", "https://127.0.0.1:" + serverA.port()));
+        try {
+            b.setTransport(clientB);
+            assertTrue(a.sync("L").complete()); // B confirms A's half
+            List<Key> enc = a.newKeys(new KeyRequest("sa", "sb", 4, 256));
+            List<Key> dec = b.keysById("sb", "sa", enc.stream().map(Key::id).collect(Collectors.toList()));
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(enc.get(i).bytes(), dec.get(i).bytes());
+            }
+            await(() -> a.unrecordedKeys("B") == 0);
+            assertEquals(0, a.discardedUnmatched("L"));
+        } finally {
+            clientB.close();
+            serverA.close();
+        }
+    }
+
+    @Test
     public void inventoryOverMutualTlsRemovesWhatThePeerLacks() throws Exception {
         byte[] onlyA = new byte[32 * 500];
         new SecureRandom().nextBytes(onlyA);
@@ -202,7 +238,19 @@ public class PeerHttpsTest {
         // what is left at A is exactly B's copy of A's half
         assertEquals(b.pools().get(0).peerKeys(), a.pools().get(0).ownKeys());
         List<Key> enc = a.newKeys(new KeyRequest("sa", "sb", 5, 256));
+        // confirmed by the sync: delivered at once, recorded at B by A's assigner (B has no channel back to A here)
+        await(() -> a.unrecordedKeys("B") == 0);
         assertEquals(5, b.keysById("sb", "sa", enc.stream().map(Key::id).collect(Collectors.toList())).size());
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(10); // polling a condition with a deadline
+        }
     }
 
     static PeerServer.Endpoint endpoint(KmmCore core) {
@@ -217,6 +265,28 @@ public class PeerHttpsTest {
             public PeerTransport.InventoryResult inventory(String caller, PeerTransport.InventoryRequest request)
                     throws PeerTransport.PeerException {
                 return core.inventory(caller, request);
+            }
+
+            @Override
+            public PeerTransport.AssignResult assign(String caller, PeerTransport.AssignRequest request)
+                    throws PeerTransport.PeerException {
+                return core.assign(caller, request);
+            }
+
+            @Override
+            public PeerTransport.ClaimResult claim(String caller, PeerTransport.ClaimRequest request)
+                    throws PeerTransport.PeerException {
+                return core.claim(caller, request);
+            }
+
+            @Override
+            public byte[] driverMessage(String caller, String linkId, byte[] message)
+                    throws PeerTransport.PeerException {
+                if (!"echo".equals(linkId)) {
+                    throw new PeerTransport.PeerException("no driver of link " + linkId, true);
+                }
+                return ("echo:" + new String(message, java.nio.charset.StandardCharsets.UTF_8))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
         };
     }

@@ -1,0 +1,171 @@
+package org.qkdv2i.kmm.internal.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.qkdv2i.kmm.internal.core.TwoNodes.LINK;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import org.junit.Test;
+import org.qkdv2i.kmm.api.Key;
+import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.KeyManagerException.Reason;
+import org.qkdv2i.kmm.api.KeyRequest;
+
+/**
+ * Keys cut from stored keys the peer has confirmed are delivered without a reservation round
+ * trip and recorded at the peer afterwards by the owner's assigner thread; a slave SAE that
+ * asks before the record arrives gets the key through a claim.
+ */
+public class FastDeliveryTest extends TwoNodesTestBase {
+
+    private static List<UUID> ids(List<Key> keys) {
+        return keys.stream().map(Key::id).collect(Collectors.toList());
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(what + " within 10 s");
+            }
+            Thread.sleep(5); // polling a condition with a deadline
+        }
+    }
+
+    /** Keys on the link, all of them confirmed by a sync. */
+    private void confirmedKeys() {
+        net.block(32 * 64);
+        assertTrue(net.a.sync(LINK).complete());
+    }
+
+    private void assertSameKeys(List<Key> enc, List<Key> dec) {
+        assertEquals(enc.size(), dec.size());
+        for (int i = 0; i < enc.size(); i++) {
+            assertEquals(enc.get(i).id(), dec.get(i).id());
+            assertArrayEquals(enc.get(i).bytes(), dec.get(i).bytes());
+        }
+    }
+
+    @Test
+    public void confirmedKeysAreDeliveredWithoutAReservationAndRecordedAfterwards() throws Exception {
+        confirmedKeys();
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 3, 512));
+        assertEquals("no reservation round trip", 0, net.transport.reserveCalls.get());
+        await("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
+        assertEquals(3, net.b.waitingKeys());
+        assertEquals(0, net.transport.claimCalls.get());
+        assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
+        try {
+            net.b.keysById("sb", "sa", ids(enc));
+            fail("delivered twice");
+        } catch (KeyManagerException e) {
+            assertEquals(Reason.KEYS_NOT_FOUND, e.reason());
+        }
+    }
+
+    @Test
+    public void aSlaveAskingBeforeTheRecordArrivesGetsTheKeyThroughAClaim() throws Exception {
+        confirmedKeys();
+        CountDownLatch release = new CountDownLatch(1);
+        net.transport.beforeAssign = () -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
+        assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
+        assertEquals(1, net.transport.claimCalls.get());
+        release.countDown();
+        // the late assignment finds the keys delivered: recorded, nothing lost
+        await("assignment answered", () -> net.a.unrecordedKeys("B") == 0);
+        assertEquals(0, net.a.discardedUnmatched(LINK));
+        assertEquals(0, net.b.waitingKeys());
+    }
+
+    @Test
+    public void aKeyNobodyDeliveredIsStillNotFound() throws Exception {
+        confirmedKeys();
+        try {
+            net.b.keysById("sb", "sa", List.of(UUID.randomUUID()));
+            fail("an unknown key was served");
+        } catch (KeyManagerException e) {
+            assertEquals(Reason.KEYS_NOT_FOUND, e.reason());
+        }
+        assertEquals("B asked A once", 1, net.transport.claimCalls.get());
+    }
+
+    @Test
+    public void unconfirmedStoredKeysTakeTheReservationPath() throws Exception {
+        net.block(32 * 64); // no sync yet: A does not know that B holds them
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
+        assertEquals(1, net.transport.reserveCalls.get());
+        assertEquals(0, net.a.unrecordedKeys("B"));
+        assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
+    }
+
+    @Test
+    public void reserveFirstTurnsTheFastPathOff() throws Exception {
+        net.settingsA = net.settingsA.withReserveFirst(true);
+        net.a.updateSettings(net.settingsA);
+        confirmedKeys();
+        net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
+        assertEquals(1, net.transport.reserveCalls.get());
+        assertEquals(0, net.transport.assignCalls.get());
+    }
+
+    @Test
+    public void anUnreachablePeerPausesFastDeliveryAndGetsTheRecordsLater() throws Exception {
+        confirmedKeys();
+        net.transport.down = true;
+        List<Key> first = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)); // A cannot know yet
+        await("the assignment failed", () -> net.transport.assignCalls.get() >= 1);
+        await("fast delivery paused", () -> {
+            try {
+                net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).forEach(Key::destroy);
+                return false;
+            } catch (KeyManagerException e) {
+                return e.reason() == Reason.UNAVAILABLE; // the reservation path, and the peer is down
+            }
+        });
+        net.transport.down = false;
+        await("recorded after the peer came back", () -> net.a.unrecordedKeys("B") == 0);
+        assertSameKeys(first, net.b.keysById("sb", "sa", ids(first)));
+    }
+
+    @Test
+    public void recordsNotYetSentSurviveARestartOfBothNodes() throws Exception {
+        confirmedKeys();
+        net.transport.down = true;
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 4, 256));
+        net.reopen();
+        net.transport.down = false;
+        await("recorded after the restart", () -> net.a.unrecordedKeys("B") == 0);
+        assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
+        assertEquals(0, net.a.discardedUnmatched(LINK));
+    }
+
+    @Test
+    public void anAssignmentReplayedAfterTheSlaveGotTheKeyIsNotALoss() throws Exception {
+        confirmedKeys();
+        net.transport.beforeAssign = () -> {
+            throw new IllegalStateException("assigner held back by the test");
+        };
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
+        assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc))); // through a claim
+        assertEquals(2, net.a.unrecordedKeys("B"));
+        net.transport.beforeAssign = null;
+        net.reopen(); // the outbox is replayed to a B that already delivered both keys
+        await("replay answered", () -> net.a.unrecordedKeys("B") == 0);
+        assertEquals(0, net.a.discardedUnmatched(LINK));
+    }
+}
