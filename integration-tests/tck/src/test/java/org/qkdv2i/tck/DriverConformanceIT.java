@@ -236,6 +236,8 @@ public class DriverConformanceIT {
     public void t05_restartByConfigurationDeleteAndCreate() throws Exception {
         awaitCommon(p.blocks, 0, 0, "blocks before the restart");
         Set<Thread> driverThreads = Leaks.driverThreads(baseThreads);
+        info("restart: watching " + driverThreads.size() + " driver threads " + names(driverThreads) + ", socket baseline "
+                + baseSockets);
         configs.delete();
         Await.until("driver services to go after their configurations were deleted", timeout,
                 () -> driverRefs().isEmpty() && kmm.end(nodeA) == null && kmm.end(nodeB) == null);
@@ -286,6 +288,8 @@ public class DriverConformanceIT {
         // socket baseline: before this test's link ends started; the bundle may hold sockets of its own
         // from its start, which it must release when uninstalled as well
         int socketsBefore = baseSockets;
+        info("uninstall: watching " + owned.size() + " driver threads " + names(owned) + ", socket baseline "
+                + socketsBefore);
         driver.uninstall();
         refresh(driver);
         Await.until("driver services to go after uninstall", timeout, () -> driverRefs().isEmpty());
@@ -355,6 +359,7 @@ public class DriverConformanceIT {
         Set<Thread> old = new HashSet<>(Leaks.driverThreads(baseThreads));
         old.addAll(Leaks.ownedBy(driver, p.threads));
         int socketsBefore = Leaks.socketsAfterGc();
+        info(what + ": watching " + old.size() + " driver threads " + names(old) + ", " + socketsBefore + " sockets");
         Set<Long> serviceIds = serviceIds();
         int markA = kmm.a.size();
         int markB = kmm.b.size();
@@ -373,6 +378,14 @@ public class DriverConformanceIT {
         awaitThreadsEnded(what + ": the old revision's threads", old);
         awaitSocketsAtMost(what, socketsBefore);
         assertIdentical();
+    }
+
+    private static void info(String line) {
+        System.out.println("[tck] " + line);
+    }
+
+    private static List<String> names(Set<Thread> threads) {
+        return threads.stream().map(Thread::getName).sorted().collect(Collectors.toList());
     }
 
     private void awaitAttached(String when) {

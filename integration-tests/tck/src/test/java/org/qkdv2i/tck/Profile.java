@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 public final class Profile {
 
     public static final String PREFIX = "tck.";
+    private static final String FILE_MARK = "\u0000config.";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(port|tmp|fixture|sys)(?::([^}]+))?\\}");
 
     public final String source;
@@ -107,11 +108,43 @@ public final class Profile {
     /** The profile as the system properties define it. */
     public static Profile load() {
         try {
+            Properties merged = merged();
+            // expand placeholders in every string value
+            Properties expanded = new Properties();
+            for (Map.Entry<Object, Object> e : merged.entrySet()) {
+                Object v = e.getValue();
+                String k = String.valueOf(e.getKey());
+                if (k.startsWith(FILE_MARK)) {
+                    String end = k.substring(FILE_MARK.length());
+                    readConfigFile((String) v).forEach((ck, cv) -> expanded.put(end + "." + ck, cv));
+                    continue;
+                }
+                expanded.put(e.getKey(), v instanceof String ? expand((String) v) : v);
+            }
+            return new Profile(merged.getProperty(PREFIX + "source", "system properties"), expanded);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the kit profile: " + e, e);
+        }
+    }
+
+    /** The fixture class the profile names, or null; read before anything else is expanded (values may need it). */
+    static String fixtureClass() {
+        try {
+            String f = merged().getProperty("fixture");
+            return f == null || f.isBlank() ? null : expand(f.trim());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the kit profile: " + e, e);
+        }
+    }
+
+    /** Profile file and -Dtck.* overrides, placeholders not yet expanded. */
+    private static Properties merged() throws IOException {
+        {
             Properties merged = new Properties();
             String file = System.getProperty(PREFIX + "profile");
             String source = "system properties";
             String sysPid = System.getProperty(PREFIX + "pid");
-            if (file != null && !file.isBlank() && !file.startsWith("${")) {
+            if (file != null && !file.isBlank() && !file.startsWith("${") && !file.equals("none")) {
                 Properties prof = new Properties();
                 prof.load(new StringReader(Files.readString(Path.of(file), StandardCharsets.UTF_8)));
                 // a profile of another driver is ignored when -Dtck.pid names a different PID
@@ -131,21 +164,14 @@ public final class Profile {
                         String end = key.substring("config.".length());
                         merged.stringPropertyNames().stream().filter(k -> k.startsWith(end + "."))
                                 .forEach(merged::remove);
-                        readConfigFile(System.getProperty(name)).forEach((k, v) -> merged.put(end + "." + k, v));
+                        merged.put(FILE_MARK + end, System.getProperty(name)); // read in load(), after the fixture
                         continue;
                     }
                     merged.put(key, System.getProperty(name));
                 }
             }
-            // expand placeholders in every string value
-            Properties expanded = new Properties();
-            for (Map.Entry<Object, Object> e : merged.entrySet()) {
-                Object v = e.getValue();
-                expanded.put(e.getKey(), v instanceof String ? expand((String) v) : v);
-            }
-            return new Profile(source, expanded);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the kit profile: " + e, e);
+            merged.put(PREFIX + "source", source);
+            return merged;
         }
     }
 

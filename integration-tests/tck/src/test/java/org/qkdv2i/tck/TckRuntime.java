@@ -35,8 +35,8 @@ final class TckRuntime {
     }
 
     static Option[] options() {
+        startFixture(Profile.fixtureClass()); // first: the profile's values may name what it returns
         Profile p = Profile.load();
-        startFixture(p);
         System.out.println("[tck] " + p);
         List<Option> o = new ArrayList<>(List.of(
                 cleanCaches(true),
@@ -93,14 +93,14 @@ final class TckRuntime {
      * {@code AutoCloseable}; its values become {@code ${fixture:NAME}}.
      */
     @SuppressWarnings("unchecked")
-    private static synchronized void startFixture(Profile p) {
-        if (p.fixture == null || System.getProperty(Profile.PREFIX + "fixture.started") != null) {
+    private static synchronized void startFixture(String fixture) {
+        if (fixture == null || System.getProperty(Profile.PREFIX + "fixture.started") != null) {
             return;
         }
         try {
-            Object f = Class.forName(p.fixture).getConstructor().newInstance();
+            Object f = Class.forName(fixture).getConstructor().newInstance();
             if (!(f instanceof Function) || !(f instanceof AutoCloseable)) {
-                throw new IllegalStateException("fixture " + p.fixture
+                throw new IllegalStateException("fixture " + fixture
                         + " must implement Function<Path, Map<String,String>> and AutoCloseable");
             }
             String work = System.getProperty(Profile.PREFIX + "work");
@@ -110,17 +110,17 @@ final class TckRuntime {
             if (values != null) {
                 values.forEach((k, v) -> System.setProperty(Profile.PREFIX + "fixture." + k, v));
             }
-            System.setProperty(Profile.PREFIX + "fixture.started", p.fixture);
+            System.setProperty(Profile.PREFIX + "fixture.started", fixture);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     ((AutoCloseable) f).close();
                 } catch (Exception e) {
-                    System.err.println("[tck] fixture " + p.fixture + " did not close cleanly: " + e);
+                    System.err.println("[tck] fixture " + fixture + " did not close cleanly: " + e);
                 }
             }, "tck-fixture-close"));
-            System.out.println("[tck] fixture " + p.fixture + " started: " + (values == null ? "{}" : values.keySet()));
+            System.out.println("[tck] fixture " + fixture + " started: " + (values == null ? "{}" : values.keySet()));
         } catch (Exception e) {
-            throw new IllegalStateException("fixture " + p.fixture + " failed to start: " + e, e);
+            throw new IllegalStateException("fixture " + fixture + " failed to start: " + e, e);
         }
     }
 
