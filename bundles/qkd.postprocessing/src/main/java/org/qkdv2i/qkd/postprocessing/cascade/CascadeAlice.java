@@ -8,7 +8,7 @@ import org.qkdv2i.qkd.postprocessing.Bits;
  */
 public final class CascadeAlice {
     private final CascadePlan plan;
-    private final long[] key;
+    private final KeyViews views;
     private long disclosed;
 
     /** @param key Alice's key, {@code plan.length()} bits; kept by reference, not modified. */
@@ -17,7 +17,7 @@ public final class CascadeAlice {
             throw new IllegalArgumentException("key shorter than the plan");
         }
         this.plan = plan;
-        this.key = key;
+        this.views = new KeyViews(plan, key);
     }
 
     public ParityResponse answer(ParityRequest r) {
@@ -28,7 +28,7 @@ public final class CascadeAlice {
                 throw new IllegalArgumentException("no such pass");
             }
             topCount = plan.blocks(r.topLevelPass());
-            top = plan.topParities(key, r.topLevelPass());
+            top = views.topParities(r.topLevelPass());
         }
         int c = r.count();
         long[] par = new long[Bits.words(c)];
@@ -39,10 +39,15 @@ public final class CascadeAlice {
             if (p < 0 || p >= plan.passes() || from < 0 || to > n || from >= to) {
                 throw new IllegalArgumentException("bad parity range");
             }
-            par[i >>> 6] |= (long) plan.rangeParity(key, p, from, to) << i;
+            par[i >>> 6] |= (long) views.rangeParity(p, from, to) << i;
         }
         disclosed += topCount + c;
         return new ParityResponse(topCount, top, c, par);
+    }
+
+    /** Zeroises the shuffled copies of the key this oracle made (the caller owns the key itself). */
+    public void wipe() {
+        views.wipeViews();
     }
 
     /** Parity bits disclosed so far. */

@@ -26,6 +26,7 @@ public final class CascadeBob {
     private final CascadePlan plan;
     private final int n;
     private final long[] key;
+    private final KeyViews views;
     private final boolean subBlockReuse;
     private final long[][] known;
     private final long[][] alice;
@@ -59,6 +60,7 @@ public final class CascadeBob {
         this.n = plan.length();
         this.key = Arrays.copyOf(key, Bits.words(n));
         Bits.clearTail(this.key, n);
+        this.views = new KeyViews(plan, this.key);
         this.subBlockReuse = plan.variant() == CascadeVariant.OPTIMISED;
         int passes = plan.passes();
         known = new long[passes][];
@@ -135,7 +137,7 @@ public final class CascadeBob {
                 throw new IllegalArgumentException("expected " + nb + " top-level parities");
             }
             disclosed += nb;
-            long[] mine = plan.topParities(key, p);
+            long[] mine = views.topParities(p);
             for (int b = 0; b < nb; b++) {
                 int g = b * ts + 1;
                 put(known[p], g, true);
@@ -159,7 +161,7 @@ public final class CascadeBob {
             int node = g - b * ts;
             int gl = b * ts + 2 * node, gr = gl + 1;
             boolean a = r.parity(i) != 0;
-            boolean bl = plan.rangeParity(key, p, lo, mid) != 0;
+            boolean bl = views.rangeParity(p, lo, mid) != 0;
             long[] kn = known[p], al = alice[p], bo = bob[p];
             put(kn, gl, true);
             put(kn, gr, true);
@@ -236,7 +238,7 @@ public final class CascadeBob {
     /** Flips the bit at position pos of pass p and re-opens the blocks it touches in every pass so far. */
     private void flipAt(int p, int pos) {
         int orig = p == 0 ? pos : plan.perm[p][pos];
-        Bits.flip(key, orig);
+        views.flip(orig);
         corrected++;
         for (int q = 0; q <= currentPass; q++) {
             int posq = q == 0 ? orig : plan.inv[q][orig];
@@ -290,6 +292,7 @@ public final class CascadeBob {
         if (!done) {
             throw new IllegalStateException("Cascade not finished");
         }
+        views.wipeViews();
         return new CascadeResult(key, n, disclosed, rounds, corrected);
     }
 }

@@ -71,7 +71,8 @@ public final class CascadePlan {
             }
             SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p);
             for (int i = n - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
+                // Fisher-Yates with Lemire's multiply-shift bounded draw (bias < 2^-32; the shuffle is public)
+                int j = (int) (((rnd.nextLong() >>> 32) * (i + 1L)) >>> 32);
                 int t = pm[i];
                 pm[i] = pm[j];
                 pm[j] = t;
@@ -143,54 +144,27 @@ public final class CascadePlan {
         return treeSize[p];
     }
 
-    /** Parity of positions [lo, hi) of pass p's order in {@code key}. */
-    int rangeParity(long[] key, int p, int lo, int hi) {
+    /** The key in pass p's order, bit-packed (a copy; pass 0 is the identity). */
+    long[] permute(long[] key, int p) {
+        long[] out = new long[Bits.words(n)];
         if (p == 0) {
-            return Bits.parity(key, lo, hi);
-        }
-        final int[] pm = perm[p];
-        long x = 0;
-        for (int i = lo; i < hi; i++) {
-            int j = pm[i];
-            x ^= key[j >>> 6] >>> j;
-        }
-        return (int) x & 1;
-    }
-
-    /** Parities of all top-level blocks of pass p, packed. */
-    long[] topParities(long[] key, int p) {
-        int nb = blocks[p], k = blockSize[p];
-        long[] out = new long[Bits.words(nb)];
-        if (firstBlockMask[p] != null) {
-            long[] mask = firstBlockMask[p];
-            long a = 0, t = 0;
-            for (int w = 0; w < key.length; w++) {
-                a ^= key[w] & mask[w];
-                t ^= key[w];
-            }
-            int b0 = Long.bitCount(a) & 1;
-            out[0] = b0;
-            if (nb == 2) {
-                out[0] |= (long) (b0 ^ (Long.bitCount(t) & 1)) << 1;
-            }
-            return out;
-        }
-        if (p == 0) {
-            for (int b = 0; b < nb; b++) {
-                int lo = b * k;
-                out[b >>> 6] |= (long) Bits.parity(key, lo, Math.min(n, lo + k)) << b;
-            }
+            System.arraycopy(key, 0, out, 0, out.length);
             return out;
         }
         final int[] pm = perm[p];
-        for (int b = 0; b < nb; b++) {
-            int lo = b * k, hi = Math.min(n, lo + k);
+        int full = n >>> 6;
+        for (int w = 0; w < full; w++) {
             long x = 0;
-            for (int i = lo; i < hi; i++) {
-                int j = pm[i];
-                x ^= key[j >>> 6] >>> j;
+            int base = w << 6;
+            for (int k = 0; k < 64; k++) {
+                int j = pm[base + k];
+                x |= ((key[j >>> 6] >>> j) & 1L) << k;
             }
-            out[b >>> 6] |= (x & 1) << b;
+            out[w] = x;
+        }
+        for (int i = full << 6; i < n; i++) {
+            int j = pm[i];
+            out[i >>> 6] |= ((key[j >>> 6] >>> j) & 1L) << i;
         }
         return out;
     }
