@@ -223,6 +223,9 @@ public final class Profile {
                     Object key = k.nextElement();
                     out.put(String.valueOf(key), d.get(key));
                 }
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw new IOException("cannot parse " + path + " as a .config file (ConfigAdmin format; note D\"..\" "
+                        + "holds a double's raw long bits, write \"50.0\" and let DS convert): " + e.getCause(), e.getCause());
             } catch (ReflectiveOperationException e) {
                 throw new IOException("cannot parse " + path + " as a .config file: " + e, e);
             }
