@@ -90,7 +90,14 @@ public final class NodeProcess implements AutoCloseable {
         startedAt = System.nanoTime();
         Files.createDirectories(home);
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", nodeJar.toString())
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
+        // extra JVM options for every node, e.g. a JFR recording while profiling a benchmark
+        String extra = System.getProperty("node.jvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.replace("{node}", nodeId).split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", nodeJar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));

@@ -144,6 +144,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         long delivered;
         long expired;
         long dropped;
+        /** Dropped since the last "pool full" log line, and when that line was written (0: never). */
+        long droppedUnreported;
+        long lastDropLogNanos;
         /** Stored keys destroyed because the other end of the link did not hold them. */
         long discardedUnmatched;
         Level level = Level.EMPTY;
@@ -381,6 +384,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         int dup = 0;
         Link link;
         long change;
+        String dropReport = null;
         try {
             // ID derivation and sealing (the costly part) outside the core lock: requests do not wait for them
             int per = storedKeyBits / 8;
@@ -389,16 +393,31 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             long created = block.created().toEpochMilli();
             UUID[] ids = new UUID[n];
             boolean[] own = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = KeyIds.storedKeyId(block.id(), i);
+                // the direction split is a hash per stored key: also outside the lock (link(end) below
+                // refuses a block whose peer is not the link's)
+                own[i] = nodeId.equals(KeyIds.owner(end.linkId(), ids[i], nodeId, end.peerNodeId()));
+            }
+            // only what the pool has room for is sealed: a full pool drops a block almost for free
+            boolean[] wanted = new boolean[n];
+            synchronized (this) {
+                long room = settings.maxKeysPerLink() - link(end).total();
+                for (int i = 0; i < n && room > 0; i++) {
+                    if (!vault.hasPart(ids[i])) {
+                        wanted[i] = true;
+                        room--;
+                    }
+                }
+            }
             byte[][] records = new byte[n][];
             byte[] part = new byte[per];
             try {
                 for (int i = 0; i < n; i++) {
-                    ids[i] = KeyIds.storedKeyId(block.id(), i); // duplicates are found under the lock below
-                    // the direction split is a hash per stored key: also outside the lock (link(end) below
-                    // refuses a block whose peer is not the link's)
-                    own[i] = nodeId.equals(KeyIds.owner(end.linkId(), ids[i], nodeId, end.peerNodeId()));
-                    System.arraycopy(bytes, i * per, part, 0, per);
-                    records[i] = vault.sealPart(new PartMeta(ids[i], end.linkId(), 0, now, created), part);
+                    if (wanted[i]) {
+                        System.arraycopy(bytes, i * per, part, 0, per);
+                        records[i] = vault.sealPart(new PartMeta(ids[i], end.linkId(), 0, now, created), part);
+                    }
                 }
             } finally {
                 Arrays.fill(part, (byte) 0);
@@ -411,7 +430,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                         dup++;
                         continue;
                     }
-                    if (link.total() >= settings.maxKeysPerLink()) {
+                    if (!wanted[i] || link.total() >= settings.maxKeysPerLink()) {
                         dropped++;
                         continue;
                     }
@@ -431,6 +450,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 }
                 change = changed();
                 link.dropped += dropped;
+                dropReport = dropReport(link, dropped);
                 checkLevel(link);
             }
             durable(change);
@@ -438,12 +458,35 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             Arrays.fill(bytes, (byte) 0);
             block.destroy();
         }
-        if (dropped > 0) {
-            LOG.warn("node {} link {}: pool full ({} keys), dropped {} stored keys of block {}", nodeId, end.linkId(),
-                    settings.maxKeysPerLink(), dropped, block.id());
+        if (dropReport != null) {
+            LOG.warn("node {} link {}: {}", nodeId, end.linkId(), dropReport);
         }
-        LOG.debug("node {} link {}: block {} gave {} stored keys ({} duplicates ignored)", nodeId, end.linkId(),
-                block.id(), stored, dup);
+        LOG.debug("node {} link {}: block {} gave {} stored keys ({} duplicates ignored, {} dropped)", nodeId,
+                end.linkId(), block.id(), stored, dup, dropped);
+    }
+
+    /** Minimum time between two "pool full" log lines of a link. */
+    private static final long DROP_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    /**
+     * Under the monitor: a "pool full" line for the log at most once a minute per link, counting
+     * what was dropped since the last one (a link keeps delivering while its pool is full).
+     */
+    private String dropReport(Link link, int dropped) {
+        if (dropped == 0) {
+            return null;
+        }
+        link.droppedUnreported += dropped;
+        long now = System.nanoTime();
+        if (link.lastDropLogNanos != 0 && now - link.lastDropLogNanos < DROP_LOG_NANOS) {
+            return null;
+        }
+        String line = "pool full (" + settings.maxKeysPerLink() + " stored keys): dropped " + link.droppedUnreported
+                + " stored keys" + (link.lastDropLogNanos == 0 ? "" : " in the last minute") + " (" + link.dropped
+                + " in all); the next report in a minute at the earliest";
+        link.lastDropLogNanos = now;
+        link.droppedUnreported = 0;
+        return line;
     }
 
     private Link link(LinkEnd end) {
