@@ -93,6 +93,11 @@ final class Etsi014Driver implements QkdDriver {
             return Math.max(30_000, pollIntervalMillis);
         }
 
+        /** Longest wait between hellos while the peer end is away (a hello consumes no vendor key). */
+        long peerBackoffMillis() {
+            return Math.max(5_000, pollIntervalMillis);
+        }
+
         /** How long the master waits for the slave end's answer: it makes one KME call. */
         long peerTimeoutMillis() {
             return 2 * requestTimeoutMillis + 1000;
@@ -462,18 +467,23 @@ final class Etsi014Driver implements QkdDriver {
                     wait = cycle();
                     backoff = 0;
                 } catch (KmeException e) {
-                    onKmeFailure(e, "vendor KME " + (e.kind() == Kind.NO_KEY ? "has no key" : "call failed"));
-                    wait = backoff = nextBackoff(backoff);
-                } catch (PeerFailure e) {
-                    peerReady = false;
-                    if (!stopped()) {
-                        setStatus(e.configError ? LinkState.DOWN
-                                : lastSuccessMillis == 0 ? LinkState.STARTING : LinkState.DEGRADED, e.getMessage());
+                    if (stopped()) {
+                        break; // interrupted by detach: not a KME failure
                     }
-                    wait = backoff = nextBackoff(backoff);
+                    onKmeFailure(e, "vendor KME " + (e.kind() == Kind.NO_KEY ? "has no key" : "call failed"));
+                    wait = backoff = nextBackoff(backoff, settings.maxBackoffMillis());
+                } catch (PeerFailure e) {
+                    if (stopped()) {
+                        break;
+                    }
+                    peerReady = false;
+                    setStatus(e.configError ? LinkState.DOWN
+                            : lastSuccessMillis == 0 ? LinkState.STARTING : LinkState.DEGRADED, e.getMessage());
+                    // a hello costs no vendor key: look for the peer end again soon
+                    wait = backoff = nextBackoff(backoff, settings.peerBackoffMillis());
                 } catch (RuntimeException e) {
                     LOG.warn("{}: pull cycle failed: {}", who, e.toString());
-                    wait = backoff = nextBackoff(backoff);
+                    wait = backoff = nextBackoff(backoff, settings.maxBackoffMillis());
                 }
                 try {
                     if (wait > 0 && stop.await(wait, TimeUnit.MILLISECONDS)) {
@@ -487,8 +497,8 @@ final class Etsi014Driver implements QkdDriver {
             }
         }
 
-        private long nextBackoff(long backoff) {
-            return Math.min(settings.maxBackoffMillis(), Math.max(settings.pollIntervalMillis(), backoff * 2));
+        private long nextBackoff(long backoff, long max) {
+            return Math.min(max, Math.max(settings.pollIntervalMillis(), backoff * 2));
         }
     }
 
