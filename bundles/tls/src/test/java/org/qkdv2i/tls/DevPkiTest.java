@@ -4,6 +4,7 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -80,6 +81,35 @@ public class DevPkiTest {
         String alias = ks.aliases().nextElement();
         assertTrue(ks.isKeyEntry(alias));
         assertEquals(2, ks.getCertificateChain(alias).length);
+    }
+
+    @Test
+    public void keyStoreOpensWithBouncyCastleAtOpenSslIterationCounts() throws Exception {
+        Path dir = tmp.getRoot().toPath().resolve("pki");
+        DevPki.init(dir, List.of("A"), List.of(), DevPki.DEFAULT_PASSWORD);
+        byte[] der = Files.readAllBytes(dir.resolve("node-A.p12"));
+        org.bouncycastle.pkcs.PKCS12PfxPdu pdu = new org.bouncycastle.pkcs.PKCS12PfxPdu(der);
+        assertTrue("HMAC present", pdu.hasMac());
+        assertEquals(DevPki.P12_ITERATIONS, pdu.toASN1Structure().getMacData().getIterationCount().intValue());
+        assertTrue("MAC verifies with the password", pdu.isMacValid(
+                new org.bouncycastle.pkcs.jcajce.JcePKCS12MacCalculatorBuilderProvider()
+                        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()),
+                DevPki.DEFAULT_PASSWORD.toCharArray()));
+        KeyStore ks = KeyStore.getInstance("PKCS12", new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        try (InputStream in = Files.newInputStream(dir.resolve("node-A.p12"))) {
+            ks.load(in, DevPki.DEFAULT_PASSWORD.toCharArray());
+        }
+        String alias = ks.aliases().nextElement();
+        assertEquals("A", alias);
+        assertTrue(ks.isKeyEntry(alias));
+        assertEquals(2, ks.getCertificateChain(alias).length);
+        assertTrue(ks.getKey(alias, DevPki.DEFAULT_PASSWORD.toCharArray()) instanceof java.security.PrivateKey);
+        try (InputStream in = Files.newInputStream(dir.resolve("node-A.p12"))) {
+            ks.load(in, "wrong".toCharArray());
+            fail("a wrong password must not open the key store");
+        } catch (java.io.IOException expected) {
+            // MAC check failed
+        }
     }
 
     @Test(expected = IllegalArgumentException.class)

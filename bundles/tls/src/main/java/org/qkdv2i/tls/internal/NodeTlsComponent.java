@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.Designate;
@@ -60,7 +61,7 @@ public final class NodeTlsComponent {
     private final ServiceRegistration<NodeTls> registration;
 
     @Activate
-    public NodeTlsComponent(BundleContext context, Config config) throws Exception {
+    public NodeTlsComponent(BundleContext context, Config config, @Reference BcProviders providers) throws Exception {
         String nodeId = config.nodeId() == null ? "" : config.nodeId().trim();
         if (nodeId.isEmpty() || config.keyStore() == null || config.trustStore() == null) {
             LOG.error("node TLS not started: configuration {} needs nodeId, keyStore and trustStore", PID);
@@ -69,8 +70,8 @@ public final class NodeTlsComponent {
         char[] password = config.keyStorePassword() == null ? new char[0] : config.keyStorePassword().toCharArray();
         BcNodeTls tls;
         try {
-            tls = BcNodeTls.load(nodeId, Path.of(config.keyStore()), password, Path.of(config.trustStore()),
-                    list(config.namedGroups()), list(config.protocols()));
+            tls = BcNodeTls.load(nodeId, providers.bouncyCastle(), Path.of(config.keyStore()), password,
+                    Path.of(config.trustStore()), list(config.namedGroups()), list(config.protocols()));
         } catch (Exception e) {
             LOG.error("node {}: TLS identity not loaded from {} / {}: {}", nodeId, config.keyStore(),
                     config.trustStore(), e.toString());

@@ -1,4 +1,4 @@
-package org.qkdv2i.node.internal;
+package org.qkdv2i.tls.internal;
 
 import java.util.ArrayList;
 import java.util.List;
