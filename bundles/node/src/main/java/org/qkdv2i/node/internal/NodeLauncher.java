@@ -52,7 +52,6 @@ public class NodeLauncher {
     /** TLS identities present now, by node ID (the readiness probe handshakes with them). */
     private final Map<String, NodeTls> tlsByNode = new ConcurrentHashMap<>();
     private final ReadyWatch readyWatch;
-    private final JulLevels julLevels = new JulLevels();
     private volatile boolean quickstart;
     private volatile ServiceRegistration<?> mainThread;
 
@@ -61,7 +60,8 @@ public class NodeLauncher {
         this.context = context;
         this.home = Path.of("").toAbsolutePath();
         NodeHome.createFolders(home);
-        julLevels.apply();
+        BundleCache.removeLeftovers(context);
+        BundleCache.deleteOtherCachesLater(context);
         this.readyWatch = new ReadyWatch(configAdmin, kmms::containsValue, tlsByNode::get, this::ready);
         readyWatch.start();
     }
