@@ -1602,15 +1602,16 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         int lacked = 0;
         Set<UUID> lost = new HashSet<>();
         for (UUID id : chunk) {
-            Part p = byId.get(id); // null: in flight, the reservation answer settles it
+            Part p = byId.get(id); // null: in flight or delivered (outbox): their reservation or record settles them
+            if (p == null) {
+                continue;
+            }
             if (!missing.contains(id)) {
-                if (p != null) {
-                    p.confirmed = true;
-                }
+                p.confirmed = true;
                 continue;
             }
             lacked++;
-            if (p != null && p.created() <= lostBefore) {
+            if (p.created() <= lostBefore) {
                 lost.add(id);
             }
         }
