@@ -6,7 +6,7 @@ import org.qkdv2i.qkd.postprocessing.Bits;
  * Alice's side of Cascade: a parity oracle over her (reference) key. It answers whatever Bob asks
  * and counts what it disclosed. Not thread-safe; one per block.
  */
-public final class CascadeAlice {
+public final class CascadeAlice implements ParityOracle {
     private final CascadePlan plan;
     private final KeyViews views;
     private long disclosed;
@@ -20,6 +20,7 @@ public final class CascadeAlice {
         this.views = new KeyViews(plan, key);
     }
 
+    @Override
     public ParityResponse answer(ParityRequest r) {
         int topCount = 0;
         long[] top = new long[0];

@@ -78,15 +78,15 @@ public final class Ntt {
     static int mont(int a, int b) {
         long t = (long) a * b;
         int m = (int) t * PINV_NEG;
-        long u = (t + (m & 0xffffffffL) * P) >>> 32;
-        return (int) (u >= P ? u - P : u);
+        long u = ((t + (m & 0xffffffffL) * P) >>> 32) - P;
+        return (int) (u + ((u >> 63) & P));
     }
 
     /** Shoup multiplication x·w mod P with ws = floor(w·2^32/P). */
     private static int mulShoup(int x, int w, int ws) {
         long q = ((x & 0xffffffffL) * (ws & 0xffffffffL)) >>> 32;
-        long r = (long) x * w - q * P;
-        return (int) (r >= P ? r - P : r);
+        long r = (long) x * w - q * P - P; // in [-P, P): branch-free correction (random data mispredicts)
+        return (int) (r + ((r >> 63) & P));
     }
 
     /** In-place forward transform (natural order in, bit-reversed order out). */
@@ -113,12 +113,10 @@ public final class Ntt {
         final int[] r = roots, rs = rootsShoup;
         for (int j = 0; j < len; j++) {
             int u = a[s + j], v = a[s + j + len];
-            int sum = u + v;
-            a[s + j] = sum >= P || sum < 0 ? sum - P : sum;
+            int sum = (u - P) + v;
+            a[s + j] = sum + ((sum >> 31) & P);
             int d = u - v;
-            if (d < 0) {
-                d += P;
-            }
+            d += (d >> 31) & P;
             a[s + j + len] = mulShoup(d, r[len + j], rs[len + j]);
         }
     }
@@ -152,10 +150,10 @@ public final class Ntt {
         for (int j = 0; j < len; j++) {
             int u = a[s + j];
             int v = mulShoup(a[s + j + len], r[len + j], rs[len + j]);
-            int sum = u + v;
-            a[s + j] = sum >= P || sum < 0 ? sum - P : sum;
+            int sum = (u - P) + v;
+            a[s + j] = sum + ((sum >> 31) & P);
             int d = u - v;
-            a[s + j + len] = d < 0 ? d + P : d;
+            a[s + j + len] = d + ((d >> 31) & P);
         }
     }
 
