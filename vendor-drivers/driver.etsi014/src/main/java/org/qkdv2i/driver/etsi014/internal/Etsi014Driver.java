@@ -382,17 +382,17 @@ final class Etsi014Driver implements QkdDriver {
      *
      * @return whether they were handed over
      */
-    private boolean emit(List<VendorKey> keys, String batchId) {
+    private boolean emit(List<VendorKey> keys, String batchId, Instant created) {
         lock.lock();
         try {
             KeyBlockSink s = sink;
             if (s == null) {
                 return false;
             }
-            Instant now = clock.instant();
             long bits = 0;
             for (VendorKey k : keys) {
-                KeyBlock b = new KeyBlock(blockId(k.id()), k.bytes(), now, Double.NaN, Double.NaN);
+                // ETSI 014 gives no QBER or epsilon: NaN ("the device does not say")
+                KeyBlock b = new KeyBlock(blockId(k.id()), k.bytes(), created, Double.NaN, Double.NaN);
                 bits += k.bits();
                 k.destroy(); // the block holds its own copy
                 try {
@@ -539,6 +539,7 @@ final class Etsi014Driver implements QkdDriver {
             return settings.pollIntervalMillis();
         }
         List<VendorKey> keys = kme.encKeys(settings.slaveSaeId(), n, size);
+        Instant created = Instant.ofEpochMilli(clock.millis()); // one creation time (ms) for the blocks at both ends
         String batchId = UUID.randomUUID().toString();
         try {
             String bad = checkBatch(keys, null, n, size);
@@ -552,7 +553,7 @@ final class Etsi014Driver implements QkdDriver {
             Reply r;
             try {
                 r = ask(new Request(Type.FETCH, end.linkId(), batchId, settings.masterSaeId(), settings.slaveSaeId(),
-                        size, ids));
+                        size, ids, created.toEpochMilli()));
             } catch (PeerFailure e) {
                 destroyBatch(keys, batchId, e.getMessage());
                 throw e;
@@ -562,7 +563,7 @@ final class Etsi014Driver implements QkdDriver {
                 throw new PeerFailure("slave end at node " + end.peerNodeId() + " could not take batch " + batchId
                         + ": " + r.reason(), r.configError());
             }
-            if (!emit(keys, batchId)) {
+            if (!emit(keys, batchId, created)) {
                 destroyBatch(keys, batchId, "detached from the KMM mid-batch");
                 return 0;
             }
@@ -719,7 +720,8 @@ final class Etsi014Driver implements QkdDriver {
                 setStatus(quietState(), "dec_keys answer unusable: " + bad);
                 return Reply.failed(r.batchId(), "dec_keys at node " + end.localNodeId() + ": " + bad, missing);
             }
-            if (!emit(keys, r.batchId())) {
+            Instant created = r.createdMillis() > 0 ? Instant.ofEpochMilli(r.createdMillis()) : clock.instant();
+            if (!emit(keys, r.batchId(), created)) {
                 destroyBatch(keys, r.batchId(), "detached from the KMM mid-batch");
                 return Reply.failed(r.batchId(), "node " + end.localNodeId() + ": driver detached", List.of());
             }

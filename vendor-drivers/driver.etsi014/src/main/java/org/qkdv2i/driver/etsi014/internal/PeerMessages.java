@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * request  {"v":1,"type":"hello"|"fetch","link_id":"A-B","batch_id":"&lt;uuid&gt;",
- *           "master_SAE_ID":"...","slave_SAE_ID":"...","size":256,"key_IDs":["...", ...]}
+ *           "master_SAE_ID":"...","slave_SAE_ID":"...","size":256,"created":&lt;epoch ms&gt;,"key_IDs":["...", ...]}
  * reply    {"v":1,"batch_id":"&lt;uuid&gt;","result":"ok"|"failed","reason":"...","missing_key_IDs":[...],
  *           "config_error":true}   (reason, missing_key_IDs and config_error only when they apply)
  * </pre>
@@ -39,11 +39,20 @@ final class PeerMessages {
         HELLO, FETCH
     }
 
+    /**
+     * @param createdMillis when the master end got the keys (epoch ms): both ends stamp their blocks
+     *                      with it, so the two KMMs see one creation time per key (0: not given)
+     */
     record Request(Type type, String linkId, String batchId, String masterSaeId, String slaveSaeId, int sizeBits,
-            List<String> keyIds) {
+            List<String> keyIds, long createdMillis) {
         Request {
             Objects.requireNonNull(type, "type");
             keyIds = keyIds == null ? List.of() : List.copyOf(keyIds);
+        }
+
+        Request(Type type, String linkId, String batchId, String masterSaeId, String slaveSaeId, int sizeBits,
+                List<String> keyIds) {
+            this(type, linkId, batchId, masterSaeId, slaveSaeId, sizeBits, keyIds, 0);
         }
     }
 
@@ -82,6 +91,9 @@ final class PeerMessages {
         n.put("master_SAE_ID", r.masterSaeId());
         n.put("slave_SAE_ID", r.slaveSaeId());
         n.put("size", r.sizeBits());
+        if (r.createdMillis() > 0) {
+            n.put("created", r.createdMillis());
+        }
         ArrayNode ids = n.putArray("key_IDs");
         r.keyIds().forEach(ids::add);
         return bytes(n);
@@ -138,8 +150,16 @@ final class PeerMessages {
         if (type == Type.FETCH && ids.isEmpty()) {
             throw new IllegalArgumentException("a fetch names at least one key ID");
         }
+        JsonNode created = n.get("created");
+        long createdMillis = 0;
+        if (created != null && !created.isNull()) {
+            if (!created.canConvertToLong() || !created.isIntegralNumber() || created.asLong() <= 0) {
+                throw new IllegalArgumentException("created must be a positive integer (epoch milliseconds)");
+            }
+            createdMillis = created.asLong();
+        }
         return new Request(type, str(n, "link_id", true), str(n, "batch_id", true), str(n, "master_SAE_ID", true),
-                str(n, "slave_SAE_ID", true), size.asInt(), ids);
+                str(n, "slave_SAE_ID", true), size.asInt(), ids, createdMillis);
     }
 
     static Reply readReply(byte[] message) throws IllegalArgumentException {

@@ -137,6 +137,7 @@ public class Etsi014DriverTest {
         Map<UUID, byte[]> atA = s[0].blocks();
         Map<UUID, byte[]> atB = s[1].blocks();
         assertEquals(atA.keySet(), atB.keySet());
+        assertEquals("one creation time per key at both ends", s[0].created(), s[1].created());
         for (Map.Entry<UUID, byte[]> e : atA.entrySet()) {
             byte[] vendorBytes = vendor.handedToMaster(e.getKey().toString());
             assertNotNull("block ID " + e.getKey() + " is a vendor key ID", vendorBytes);

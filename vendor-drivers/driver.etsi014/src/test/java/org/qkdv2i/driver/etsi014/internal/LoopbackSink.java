@@ -32,6 +32,7 @@ final class LoopbackSink implements KeyBlockSink {
         return t;
     });
     private final Map<UUID, byte[]> blocks = new LinkedHashMap<>();
+    private final Map<UUID, java.time.Instant> created = new LinkedHashMap<>();
     private final List<LinkStatus> statuses = new ArrayList<>();
     private volatile PeerMessageHandler handler;
     private volatile LoopbackSink peer;
@@ -53,6 +54,7 @@ final class LoopbackSink implements KeyBlockSink {
             synchronized (this) {
                 byte[] k = block.key();
                 blocks.put(block.id(), k);
+                created.put(block.id(), block.created());
                 block.destroy();
             }
         } finally {
@@ -113,6 +115,10 @@ final class LoopbackSink implements KeyBlockSink {
 
     synchronized Map<UUID, byte[]> blocks() {
         return new LinkedHashMap<>(blocks);
+    }
+
+    synchronized Map<UUID, java.time.Instant> created() {
+        return new LinkedHashMap<>(created);
     }
 
     synchronized List<LinkStatus> statuses() {

@@ -21,7 +21,7 @@ public class PeerMessagesTest {
     @Test
     public void fetchRoundTrips() {
         List<String> ids = List.of(UUID.randomUUID().toString(), "vendor-7");
-        Request r = new Request(Type.FETCH, "A-B", "batch-1", "sae-m", "sae-s", 256, ids);
+        Request r = new Request(Type.FETCH, "A-B", "batch-1", "sae-m", "sae-s", 256, ids, 1_700_000_000_123L);
         byte[] wire = PeerMessages.write(r);
         assertEquals(r, PeerMessages.readRequest(wire));
         String text = new String(wire, StandardCharsets.UTF_8);
@@ -64,6 +64,8 @@ public class PeerMessagesTest {
         refused("{\"v\":1,\"type\":\"hello\",\"batch_id\":\"b\",\"master_SAE_ID\":\"m\","
                 + "\"slave_SAE_ID\":\"s\",\"size\":256}", "link_id is missing");
         refused("{\"type\":\"hello\"}", "version");
+        refused("{\"v\":1,\"type\":\"hello\",\"link_id\":\"L\",\"batch_id\":\"b\",\"master_SAE_ID\":\"m\","
+                + "\"slave_SAE_ID\":\"s\",\"size\":256,\"created\":\"yesterday\"}", "created");
         StringBuilder many = new StringBuilder("{\"v\":1,\"type\":\"fetch\",\"link_id\":\"L\",\"batch_id\":\"b\","
                 + "\"master_SAE_ID\":\"m\",\"slave_SAE_ID\":\"s\",\"size\":256,\"key_IDs\":[");
         for (int i = 0; i <= PeerMessages.MAX_IDS; i++) {
