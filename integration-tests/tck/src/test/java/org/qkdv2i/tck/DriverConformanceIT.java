@@ -316,6 +316,7 @@ public class DriverConformanceIT {
         awaitCommon(p.blocks, 0, 0, "blocks before the change");
         Set<Thread> driverThreads = Leaks.driverThreads(baseThreads);
         int socketsBefore = Leaks.socketsAfterGc();
+        Set<Long> servicesBefore = serviceIds();
         configs.update(p.changeA, p.changeB);
         if (!p.expectServiceProps.isEmpty()) {
             Await.until("service properties after the change " + p.expectServiceProps, timeout,
@@ -341,6 +342,16 @@ public class DriverConformanceIT {
             Await.until("the newest " + p.blocks + " blocks at both ends to carry QBER " + p.expectBlockQber, timeout,
                     () -> newest(kmm.a, p.blocks).stream().allMatch(b -> Math.abs(b.qber - p.expectBlockQber) < 1e-9)
                             && newest(kmm.b, p.blocks).stream().allMatch(b -> Math.abs(b.qber - p.expectBlockQber) < 1e-9));
+        }
+        if (p.expectSameServices != null) {
+            if (p.expectSameServices) {
+                assertEquals("the driver documents that this change keeps its services", servicesBefore, serviceIds());
+                assertTrue("the driver documents that this change keeps its services, but a new sink was attached",
+                        List.of(nodeA, nodeB).stream().allMatch(n -> kmm.end(n).sink.generation <= 2));
+            } else {
+                assertTrue("the driver documents that this change replaces its services: " + servicesBefore + " → "
+                        + serviceIds(), Collections.disjoint(servicesBefore, serviceIds()));
+            }
         }
         assertIdentical();
         assertNoDuplicates();
@@ -502,8 +513,29 @@ public class DriverConformanceIT {
                 + TimeUnit.NANOSECONDS.toMillis(worst) + " ms", worst < TimeUnit.MILLISECONDS.toNanos(200));
     }
 
-    private List<LinkState> states(String node) {
-        return kmm.recorder(node).statuses().stream().map(LinkStatus::state).collect(Collectors.toList());
+    /** The states the sink saw, runs folded ("STARTING, DOWN x30"), and the latest reason. */
+    private String states(String node) {
+        List<LinkStatus> all = kmm.recorder(node).statuses();
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < all.size();) {
+            int j = i;
+            while (j < all.size() && all.get(j).state() == all.get(i).state()) {
+                j++;
+            }
+            sb.append(sb.length() > 1 ? ", " : "").append(all.get(i).state()).append(j - i > 1 ? " x" + (j - i) : "");
+            i = j;
+        }
+        sb.append("]");
+        KitKmm.Attached at = kmm.end(node);
+        if (at != null) {
+            try {
+                LinkStatus now = at.driver.status();
+                sb.append(" now ").append(now.state()).append(now.reason().isEmpty() ? "" : " (" + now.reason() + ")");
+            } catch (RuntimeException e) {
+                sb.append(" status() threw ").append(e);
+            }
+        }
+        return sb.toString();
     }
 
     private static List<EndRecorder.Block> newest(EndRecorder r, int n) {

@@ -36,7 +36,7 @@ public final class Profile {
 
     public static final String PREFIX = "tck.";
     private static final String FILE_MARK = "\u0000config.";
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(port|tmp|fixture|sys)(?::([^}]+))?\\}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(port|tmp|fixture|sys|hex)(?::([^}]+))?\\}");
 
     public final String source;
     public final String driver;         // file path of the driver bundle
@@ -61,6 +61,8 @@ public final class Profile {
     /** After the change: expected QBER of the blocks / of the status (NaN = no expectation). */
     public final double expectBlockQber;
     public final double expectStatusQber;
+    /** After the change: whether the driver keeps its services (true), replaces them (false), or either (null). */
+    public final Boolean expectSameServices;
     /** After the change: expected service properties (both ends). */
     public final Map<String, String> expectServiceProps;
 
@@ -97,6 +99,8 @@ public final class Profile {
         this.changeB.putAll(prefixed(p, "change.b."));
         this.expectBlockQber = Double.parseDouble(p.getProperty("change.expect.blockQber", "NaN").trim());
         this.expectStatusQber = Double.parseDouble(p.getProperty("change.expect.statusQber", "NaN").trim());
+        String same = blankToNull(p.getProperty("change.expect.sameServices"));
+        this.expectSameServices = same == null ? null : Boolean.valueOf(same);
         Map<String, String> sp = new LinkedHashMap<>();
         prefixed(p, "change.expect.service.").forEach((k, v) -> sp.put(k, String.valueOf(v)));
         this.expectServiceProps = Collections.unmodifiableMap(sp);
@@ -156,7 +160,7 @@ public final class Profile {
             for (String name : System.getProperties().stringPropertyNames()) {
                 if (name.startsWith(PREFIX) && !name.startsWith(PREFIX + "jar.")) {
                     String key = name.substring(PREFIX.length());
-                    if (key.startsWith("port.") || key.startsWith("fixture.") || key.equals("profile")
+                    if (key.startsWith("port.") || key.startsWith("fixture.") || key.startsWith("hex.") || key.equals("profile")
                             || key.equals("work") || key.equals("tmp")) {
                         continue;
                     }
@@ -249,6 +253,17 @@ public final class Profile {
                 case "port":
                     rep = sharedValue(PREFIX + "port." + require(name, kind), Profile::freePort);
                     break;
+                case "hex": {
+                    // ${hex:NAME:BYTES}: random bytes as hex, the same for the same NAME (a pre-shared test key)
+                    String[] nb = require(name, kind).split(":");
+                    int bytes = nb.length > 1 ? Integer.parseInt(nb[1].trim()) : 32;
+                    rep = sharedValue(PREFIX + "hex." + nb[0], () -> {
+                        byte[] r = new byte[bytes];
+                        new java.security.SecureRandom().nextBytes(r);
+                        return java.util.HexFormat.of().formatHex(r);
+                    });
+                    break;
+                }
                 case "tmp":
                     rep = sharedValue(PREFIX + "tmp", Profile::tempDir);
                     break;
