@@ -63,8 +63,18 @@ final class Etsi014Driver implements QkdDriver {
 
     /** What both ends are configured with (apart from who they are and where their KME is). */
     record Settings(String masterSaeId, String slaveSaeId, int keySizeBits, int keysPerRequest,
-            long pollIntervalMillis, long requestTimeoutMillis) {
+            long pollIntervalMillis, long requestTimeoutMillis, double maxKeysPerSecond) {
+
+        Settings(String masterSaeId, String slaveSaeId, int keySizeBits, int keysPerRequest, long pollIntervalMillis,
+                long requestTimeoutMillis) {
+            this(masterSaeId, slaveSaeId, keySizeBits, keysPerRequest, pollIntervalMillis, requestTimeoutMillis, 0);
+        }
+
         Settings {
+            if (!(maxKeysPerSecond >= 0) || Double.isInfinite(maxKeysPerSecond)) {
+                throw new IllegalArgumentException("maxKeysPerSecond must be 0 (no limit) or positive, got "
+                        + maxKeysPerSecond);
+            }
             if (masterSaeId == null || masterSaeId.isBlank() || slaveSaeId == null || slaveSaeId.isBlank()) {
                 throw new IllegalArgumentException("masterSaeId and slaveSaeId must be set");
             }
@@ -518,6 +528,7 @@ final class Etsi014Driver implements QkdDriver {
      * @return how long to wait before the next pull (0: the KME holds more key right now)
      */
     private long cycle() throws KmeException, PeerFailure {
+        long startMillis = clock.millis();
         int size = settings.keySizeBits();
         KmeStatus st = kme.status(settings.slaveSaeId());
         lastKmeStatus = st;
@@ -570,7 +581,13 @@ final class Etsi014Driver implements QkdDriver {
             LOG.debug("{}: batch {} delivered, {} keys: {}", who, batchId, ids.size(), ids);
             setStatus(LinkState.UP, String.format("%d keys pulled; vendor KME stored_key_count %d of %d",
                     keysDelivered.get(), Math.max(0, st.storedKeyCount() - keys.size()), st.maxKeyCount()));
-            return available < 0 || available - keys.size() <= 0 ? settings.pollIntervalMillis() : 0;
+            long wait = available < 0 || available - keys.size() <= 0 ? settings.pollIntervalMillis() : 0;
+            if (settings.maxKeysPerSecond() > 0) {
+                // pace the pull: an operator cap below the vendor's rate (e.g. to keep our pool from overflowing)
+                long due = startMillis + (long) Math.ceil(keys.size() * 1000.0 / settings.maxKeysPerSecond());
+                wait = Math.max(wait, due - clock.millis());
+            }
+            return wait;
         } finally {
             VendorKey.destroyAll(keys);
         }

@@ -58,7 +58,7 @@ public final class Etsi014LinkComponent {
             end = new LinkEnd(config.linkId(), config.localNode(), config.peerNode(), config.role());
             settings = new Etsi014Driver.Settings(trim(config.masterSaeId()), trim(config.slaveSaeId()),
                     config.keySizeBits(), config.keysPerRequest(), config.pollIntervalMillis(),
-                    config.requestTimeoutMillis());
+                    config.requestTimeoutMillis(), config.maxKeysPerSecond());
         } catch (RuntimeException e) {
             LOG.error("etsi014 link {} at node {}: bad configuration: {}", config.linkId(), config.localNode(),
                     e.getMessage());

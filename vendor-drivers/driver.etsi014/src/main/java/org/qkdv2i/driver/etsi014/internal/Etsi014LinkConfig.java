@@ -72,6 +72,11 @@ import org.qkdv2i.qkd.api.QkdRole;
             + "waits 2 x this + 1 s for the slave end")
     long requestTimeoutMillis() default 5000;
 
+    @AttributeDefinition(required = false, description = "Most keys per second the master end pulls "
+            + "(0: as fast as the vendor KME delivers); a cap keeps the vendor's key for other uses and our pool "
+            + "from overflowing")
+    double maxKeysPerSecond() default 0;
+
     @AttributeDefinition(required = false, description = "TLS key-exchange groups offered to the vendor KME, "
             + "preferred first (empty: X25519MLKEM768, x25519, secp256r1, secp384r1)")
     String[] namedGroups() default {};

@@ -320,6 +320,25 @@ public class Etsi014DriverTest {
     }
 
     @Test
+    public void maxKeysPerSecondPacesThePull() throws Exception {
+        vendor.addStock(10_000);
+        Etsi014Driver.Settings capped = new Etsi014Driver.Settings(MASTER, SLAVE, 256, 10, 50, 3000, 40);
+        Etsi014Driver a = master(capped);
+        Etsi014Driver b = slave(capped);
+        LoopbackSink[] s = linkedSinks();
+        b.attach(s[1]);
+        a.attach(s[0]);
+        assertTrue(await(() -> s[0].blocks().size() >= 10, 10_000));
+        long t0 = System.nanoTime();
+        int n0 = s[0].blocks().size();
+        assertTrue(await(() -> s[0].blocks().size() >= n0 + 40, 10_000));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        // 40 keys at 40 keys/s take about a second (at least 0.75 s: three batches of 10 must wait)
+        assertTrue("40 keys in " + seconds + " s at a cap of 40/s", seconds >= 0.7);
+        assertTrue("the vendor had 10,000 keys: uncapped it would have taken far more", vendor.stock() > 9_000);
+    }
+
+    @Test
     public void detachStopsThePullerAndNothingReachesTheOldSink() throws Exception {
         vendor.addStock(1000);
         Etsi014Driver a = master(settings(4));
