@@ -82,8 +82,8 @@ public final class Samplers {
         if (log1mP == 0) {
             return Long.MAX_VALUE; // p = 0
         }
-        double u = rng.nextDouble();
-        double g = Math.floor(Math.log1p(-u) / log1mP);
+        // Math.log is an intrinsic, log1p is not: 1 − U is in (0, 1], exact enough for the gap
+        double g = Math.floor(Math.log(1.0 - rng.nextDouble()) / log1mP);
         return g >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) g;
     }
 }

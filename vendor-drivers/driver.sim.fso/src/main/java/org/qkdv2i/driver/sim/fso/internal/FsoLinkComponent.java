@@ -1,0 +1,118 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import java.time.Clock;
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.QkdDriver;
+import org.qkdv2i.qkd.api.QkdDriverConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One simulated FSO link end per factory configuration {@value #PID}.
+ *
+ * <p>The QkdDriver service is registered by hand so that it carries the
+ * {@link QkdDriverConstants} properties and not the configuration (which holds the
+ * authentication key). A change of weather, daylight or Eve applies to the running link; any
+ * other change closes the link's thread and sockets and starts it again.
+ */
+@Component(configurationPid = FsoLinkComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = FsoLinkConfig.class, factory = true)
+public final class FsoLinkComponent {
+
+    public static final String PID = "org.qkdv2i.driver.sim.fso.Link";
+    static final String DRIVER_TYPE = "sim.fso";
+    private static final Logger LOG = LoggerFactory.getLogger(FsoLinkComponent.class);
+
+    private final BundleContext context;
+    private final Clock clock;
+    private LinkSettings settings;
+    private FsoLinkDriver driver;
+    private ServiceRegistration<QkdDriver> registration;
+
+    @Activate
+    public FsoLinkComponent(BundleContext context, FsoLinkConfig config) {
+        this(context, config, Clock.systemUTC());
+    }
+
+    FsoLinkComponent(BundleContext context, FsoLinkConfig config, Clock clock) {
+        this.context = context;
+        this.clock = clock;
+        start(parse(config));
+    }
+
+    private static LinkSettings parse(FsoLinkConfig config) {
+        try {
+            return LinkSettings.from(config);
+        } catch (RuntimeException e) {
+            LOG.error("FSO link {} at node {}: bad configuration: {}", config.linkId(), config.localNode(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private synchronized void start(LinkSettings s) {
+        settings = s;
+        driver = new FsoLinkDriver(s, clock);
+        driver.start();
+        LinkEnd end = s.end();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(QkdDriverConstants.LINK_ID, end.linkId());
+        props.put(QkdDriverConstants.LOCAL_NODE, end.localNodeId());
+        props.put(QkdDriverConstants.PEER_NODE, end.peerNodeId());
+        props.put(QkdDriverConstants.ROLE, end.role().name());
+        props.put(QkdDriverConstants.DRIVER_TYPE, DRIVER_TYPE);
+        props.put(Constants.SERVICE_DESCRIPTION, "Simulated FSO decoy-state BB84 link end");
+        if (context != null) {
+            registration = context.registerService(QkdDriver.class, driver, props);
+        }
+        LOG.info("FSO link {} at node {} started: {} m, {}, {}, role {}", end.linkId(), end.localNodeId(),
+                s.params().distanceM(), s.conditions().weather(), s.conditions().daylight() ? "day" : "night",
+                end.role());
+    }
+
+    private synchronized void stop() {
+        if (registration != null) {
+            try {
+                registration.unregister(); // the KMM detaches while the link still runs
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping: the framework unregistered it first
+            }
+            registration = null;
+        }
+        driver.close();
+        LOG.info("FSO link {} at node {} stopped", settings.end().linkId(), settings.end().localNodeId());
+    }
+
+    @Modified
+    synchronized void modified(FsoLinkConfig config) {
+        LinkSettings s = parse(config);
+        if (s.sameLinkAs(settings)) {
+            settings = s;
+            driver.updateConditions(s.conditions());
+            return;
+        }
+        stop();
+        start(s);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stop();
+    }
+
+    /** For tests. */
+    synchronized FsoLinkDriver driver() {
+        return driver;
+    }
+}

@@ -1,0 +1,422 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.qkdv2i.driver.sim.fso.internal.channel.AliceProtocol;
+import org.qkdv2i.driver.sim.fso.internal.channel.BobProtocol;
+import org.qkdv2i.driver.sim.fso.internal.channel.FramedChannel;
+import org.qkdv2i.driver.sim.fso.internal.channel.LibraryDistiller;
+import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult;
+import org.qkdv2i.driver.sim.fso.internal.channel.WegmanCarterAuthenticator;
+import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
+import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
+import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
+import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.KeyBlockSink;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.LinkState;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.qkd.api.QkdDriver;
+import org.qkdv2i.qkd.api.QkdRole;
+import org.qkdv2i.qkd.postprocessing.auth.WegmanCarter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One end of a simulated FSO link: one thread that connects (Alice) or accepts (Bob) the
+ * quantum and classical TCP channels and runs rounds until closed. Alice's end holds the
+ * channel emulation (source, atmosphere, Eve); Bob's end holds the detector.
+ */
+final class FsoLinkDriver implements QkdDriver {
+
+    /** Name prefix of the link threads, so tests can check none is left behind. */
+    static final String THREAD_PREFIX = "qkd-simfso-";
+    /** Composable security of a block: ε_cor + ε_PA of the distiller (finite-size terms not included). */
+    static final double EPSILON = 1e-10 + 1e-15;
+    private static final Logger LOG = LoggerFactory.getLogger(FsoLinkDriver.class);
+    private static final long RETRY_MILLIS = 1000;
+
+    private final LinkSettings settings;
+    private final Clock clock;
+    private final LinkEnd end;
+    private volatile LinkSettings.Conditions conditions;
+    private volatile AliceSource source;
+    private volatile LinkStatus status;
+    private volatile boolean closed;
+    private final ReentrantLock sinkLock = new ReentrantLock();
+    private KeyBlockSink sink;
+    private final Object wakeup = new Object();
+    private final List<Closeable> open = new CopyOnWriteArrayList<>();
+    private Thread thread;
+    private WegmanCarterAuthenticator auth;
+    private long spentAtRefill;
+    private volatile long blocks;
+    private volatile long deliveredBits;
+    private double simulatedSeconds;
+
+    FsoLinkDriver(LinkSettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.end = settings.end();
+        this.conditions = settings.conditions();
+        this.status = LinkStatus.of(LinkState.STARTING, "connecting", clock.instant());
+    }
+
+    @Override
+    public LinkEnd linkEnd() {
+        return end;
+    }
+
+    @Override
+    public LinkStatus status() {
+        return status;
+    }
+
+    long blocksDelivered() {
+        return blocks;
+    }
+
+    long bitsDelivered() {
+        return deliveredBits;
+    }
+
+    @Override
+    public void attach(KeyBlockSink newSink) {
+        Objects.requireNonNull(newSink, "sink");
+        sinkLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("FSO link " + end.linkId() + " at " + end.localNodeId() + " is stopped");
+            }
+            sink = newSink;
+            safeStatus(newSink, status);
+        } finally {
+            sinkLock.unlock();
+        }
+        LOG.info("FSO link {} at node {} attached", end.linkId(), end.localNodeId());
+    }
+
+    @Override
+    public void detach(KeyBlockSink oldSink) {
+        sinkLock.lock();
+        try {
+            if (sink != oldSink) {
+                return;
+            }
+            sink = null;
+        } finally {
+            sinkLock.unlock();
+        }
+        LOG.info("FSO link {} at node {} detached", end.linkId(), end.localNodeId());
+    }
+
+    /** Weather, daylight or Eve changed: applied from the next batch, without reconnecting. */
+    void updateConditions(LinkSettings.Conditions c) {
+        conditions = Objects.requireNonNull(c);
+        AliceSource s = source;
+        if (s != null) {
+            s.setModel(new ChannelModel(settings.params(), c.weather(), c.daylight()));
+            s.setEve(c.eve());
+        }
+        LOG.info("FSO link {} at node {}: conditions now {}, {}, eve {}", end.linkId(), end.localNodeId(), c.weather(),
+                c.daylight() ? "day" : "night", c.eve().active() ? c.eve() : "none");
+    }
+
+    void start() {
+        thread = new Thread(this::run, THREAD_PREFIX + end.linkId() + "-" + end.localNodeId());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops for good: closes sockets, ends the thread, wipes the authentication pads. */
+    void close() {
+        closed = true;
+        for (Closeable c : open) {
+            closeQuietly(c);
+        }
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+                if (t.isAlive()) {
+                    LOG.warn("FSO link thread {} did not stop within 10 s", t.getName());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sinkLock.lock();
+        try {
+            sink = null;
+        } finally {
+            sinkLock.unlock();
+        }
+        status = LinkStatus.of(LinkState.DOWN, "stopped", clock.instant());
+    }
+
+    private void run() {
+        long seed = settings.seed() != 0 ? settings.seed() : new SecureRandom().nextLong();
+        SplittableRandom root = new SplittableRandom(seed);
+        if (settings.authKey().length == 0) {
+            publish(LinkStatus.of(LinkState.DOWN, "no authKeyHex configured: the classical channel cannot be "
+                    + "authenticated, so no key is produced", clock.instant()));
+            LOG.warn("FSO link {} at node {}: no authKeyHex configured, link stays down", end.linkId(), end.localNodeId());
+            return;
+        }
+        boolean alice = end.role() == QkdRole.TRANSMITTER;
+        auth = new WegmanCarterAuthenticator(WegmanCarter.bootstrap(settings.authKey().clone(), alice));
+        try {
+            while (!closed) {
+                try {
+                    if (alice) {
+                        runAlice(root);
+                    } else {
+                        runBob(root);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    if (closed) {
+                        break;
+                    }
+                    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    publish(new LinkStatus(LinkState.DOWN, Double.NaN, 0, 0, status.channelLossDb(),
+                            "channel to " + end.peerNodeId() + " lost: " + why, clock.instant()));
+                    LOG.warn("FSO link {} at node {}: channel to {} lost: {}", end.linkId(), end.localNodeId(),
+                            end.peerNodeId(), why);
+                    closeAll();
+                    waitMillis(RETRY_MILLIS);
+                }
+            }
+        } finally {
+            closeAll();
+            auth.close();
+        }
+    }
+
+    private void runAlice(SplittableRandom root) throws IOException {
+        LinkSettings.Conditions c = conditions;
+        if (source == null) {
+            source = new AliceSource(new ChannelModel(settings.params(), c.weather(), c.daylight()), c.eve(),
+                    root.split(), 0);
+        }
+        Socket q = connect(settings.quantumHost(), settings.quantumPort());
+        Socket cs = connect(settings.classicalHost(), settings.classicalPort());
+        q.setTcpNoDelay(true);
+        FramedChannel ch = new FramedChannel(cs, auth, true);
+        AliceProtocol proto = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(),
+                1 << 16)), source, new Eavesdropper(root.split()), root.split(), settings.abortQber(),
+                new LibraryDistiller(new SecureRandom()));
+        LOG.info("FSO link {} at node {}: connected to {} (Alice)", end.linkId(), end.localNodeId(), end.peerNodeId());
+        long wallStart = clock.millis();
+        double simStart = simulatedSeconds;
+        for (long round = 0; !closed; round++) {
+            RoundResult r = proto.round(round, settings.roundPulses());
+            handle(r, source.model().channelLossDb());
+            pace(wallStart, simulatedSeconds - simStart);
+        }
+    }
+
+    private void runBob(SplittableRandom root) throws IOException {
+        ServerSocket qs = listen(settings.quantumHost(), settings.quantumPort());
+        ServerSocket cs = listen(settings.classicalHost(), settings.classicalPort());
+        Socket q = accept(qs);
+        Socket c = accept(cs);
+        closeQuietly(qs); // one Alice at a time; listen again after a loss
+        closeQuietly(cs);
+        FramedChannel ch = new FramedChannel(c, auth, false);
+        BobProtocol proto = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
+                new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),
+                new LibraryDistiller(new SecureRandom()));
+        LOG.info("FSO link {} at node {}: {} connected (Bob)", end.linkId(), end.localNodeId(), end.peerNodeId());
+        while (!closed) {
+            RoundResult r = proto.round(settings.params().sourceRateHz());
+            handle(r, proto.lastChannelLossDb());
+        }
+    }
+
+    /** Turns a round into a status and, with luck, a key block. */
+    private void handle(RoundResult r, double lossDb) {
+        simulatedSeconds += r.simulatedSeconds();
+        double t = r.simulatedSeconds();
+        double raw = r.detections() / t;
+        double siftedRate = r.sifted() / t;
+        byte[] key = r.key();
+        long bits = 0;
+        try {
+            if (r.outcome() == RoundResult.Outcome.KEY && key != null) {
+                // refill the authentication pads with what this round's messages spent (same at both ends)
+                long spent = auth.spentKeyBits();
+                int refill = (int) Math.min(key.length, ((spent - spentAtRefill + 7) / 8 + 1) & ~1L);
+                spentAtRefill = spent;
+                auth.refill(Arrays.copyOfRange(key, 0, refill));
+                if (key.length > refill) {
+                    byte[] rest = Arrays.copyOfRange(key, refill, key.length);
+                    KeyBlock block = new KeyBlock(r.blockId(), rest, clock.instant(), r.qber(), EPSILON);
+                    Arrays.fill(rest, (byte) 0);
+                    bits = block.bits();
+                    deliver(block);
+                }
+            }
+        } finally {
+            if (key != null) {
+                Arrays.fill(key, (byte) 0);
+            }
+        }
+        LinkState state;
+        switch (r.outcome()) {
+            case KEY:
+                state = r.qber() > 0.7 * settings.abortQber() || bits == 0 ? LinkState.DEGRADED : LinkState.UP;
+                break;
+            case ABORTED_EAVESDROPPING:
+                state = LinkState.ABORTED_EAVESDROPPING;
+                break;
+            case NO_SIGNAL:
+                state = LinkState.DOWN;
+                break;
+            default:
+                state = LinkState.DEGRADED;
+        }
+        String reason = String.format(Locale.ROOT, "%s; raw %.0f bit/s, sifted %.0f bit/s", r.reason(), raw, siftedRate);
+        LinkStatus previous = status;
+        publish(new LinkStatus(state, r.qber(), bits / t, raw, lossDb, reason, clock.instant()));
+        if (state == LinkState.ABORTED_EAVESDROPPING) {
+            LOG.warn("FSO link {} at node {}: round aborted, nothing enters the pool: {}", end.linkId(),
+                    end.localNodeId(), r.reason());
+        } else if (previous.state() != state) {
+            LOG.info("FSO link {} at node {}: {} ({})", end.linkId(), end.localNodeId(), state, r.reason());
+        }
+    }
+
+    private void deliver(KeyBlock block) {
+        sinkLock.lock();
+        try {
+            KeyBlockSink s = sink;
+            if (s == null || closed) {
+                block.destroy(); // generated with nobody to take it
+                return;
+            }
+            try {
+                s.keyBlock(block);
+                blocks++;
+                deliveredBits += block.bits();
+            } catch (RuntimeException e) {
+                block.destroy();
+                LOG.warn("FSO link {} at node {}: sink refused block {}: {}", end.linkId(), end.localNodeId(),
+                        block.id(), e.toString());
+            }
+        } finally {
+            sinkLock.unlock();
+        }
+    }
+
+    private void publish(LinkStatus st) {
+        status = st;
+        sinkLock.lock();
+        try {
+            if (sink != null) {
+                safeStatus(sink, st);
+            }
+        } finally {
+            sinkLock.unlock();
+        }
+    }
+
+    private void safeStatus(KeyBlockSink s, LinkStatus st) {
+        try {
+            s.status(st);
+        } catch (RuntimeException e) {
+            LOG.warn("FSO link {} at node {}: sink refused status: {}", end.linkId(), end.localNodeId(), e.toString());
+        }
+    }
+
+    /** Holds Alice back so that simulated time runs {@code speed} times wall time (0: no pacing). */
+    private void pace(long wallStart, double simElapsed) {
+        if (settings.speed() <= 0) {
+            return;
+        }
+        long due = wallStart + (long) (simElapsed / settings.speed() * 1000);
+        waitMillis(due - clock.millis());
+    }
+
+    private void waitMillis(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (wakeup) {
+            long left;
+            while (!closed && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    wakeup.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private Socket connect(String host, int port) throws IOException {
+        Socket s = new Socket();
+        open.add(s);
+        if (closed) {
+            throw new IOException("stopped");
+        }
+        s.connect(new InetSocketAddress(InetAddress.getByName(host), port), 5000);
+        return s;
+    }
+
+    private ServerSocket listen(String host, int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        open.add(s);
+        if (closed) {
+            throw new IOException("stopped");
+        }
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getByName(host), port), 1);
+        return s;
+    }
+
+    private Socket accept(ServerSocket ss) throws IOException {
+        Socket s = ss.accept();
+        open.add(s);
+        if (closed) {
+            s.close();
+            throw new IOException("stopped");
+        }
+        return s;
+    }
+
+    private void closeAll() {
+        for (Closeable c : open) {
+            closeQuietly(c);
+        }
+        open.clear();
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import java.util.HexFormat;
+import java.util.Objects;
+
+import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
+import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
+import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.QkdRole;
+
+/**
+ * A validated configuration. {@link #conditions()} (weather, daylight, Eve) may change on a
+ * running link; any other change restarts it.
+ */
+record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String classicalHost, int classicalPort,
+        byte[] authKey, LinkParameters params, double abortQber, double roundSeconds, double sampleFraction,
+        double speed, long seed, Conditions conditions) {
+
+    /** What may change while the link runs. */
+    record Conditions(Weather weather, boolean daylight, EveSettings eve) {
+    }
+
+    LinkSettings {
+        Objects.requireNonNull(end);
+        port(quantumPort, "quantumPort");
+        port(classicalPort, "classicalPort");
+        if (quantumPort == classicalPort && quantumHost.equals(classicalHost)) {
+            throw new IllegalArgumentException("quantum and classical channels need different ports");
+        }
+        if (!(abortQber > 0 && abortQber <= 0.5)) {
+            throw new IllegalArgumentException("abortQber must be in (0, 0.5], got " + abortQber);
+        }
+        if (!(sampleFraction > 0 && sampleFraction < 1)) {
+            throw new IllegalArgumentException("sampleFraction must be in (0, 1), got " + sampleFraction);
+        }
+        if (!(speed >= 0) || Double.isInfinite(speed)) {
+            throw new IllegalArgumentException("speed must be >= 0, got " + speed);
+        }
+        long pulses = (long) (roundSeconds * params.sourceRateHz());
+        if (!(roundSeconds > 0) || pulses < 1_000_000 || roundSeconds > 60) {
+            throw new IllegalArgumentException("roundSeconds must give at least 10^6 pulses and at most 60 s, got "
+                    + roundSeconds);
+        }
+        if (authKey.length != 0 && authKey.length < 48) {
+            throw new IllegalArgumentException("authKeyHex must hold at least 48 bytes");
+        }
+    }
+
+    static LinkSettings from(FsoLinkConfig c) {
+        QkdRole role = c.role() == FsoLinkConfig.Role.ALICE ? QkdRole.TRANSMITTER : QkdRole.RECEIVER;
+        LinkEnd end = new LinkEnd(c.linkId(), c.localNode(), c.peerNode(), role);
+        byte[] key;
+        try {
+            key = c.authKeyHex() == null ? new byte[0] : HexFormat.of().parseHex(c.authKeyHex().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("authKeyHex is not hexadecimal");
+        }
+        double pOmega = 1 - c.pMu() - c.pNu();
+        LinkParameters p = new LinkParameters(c.wavelengthNm(), c.distanceM(), c.txApertureM(), c.rxApertureM(),
+                c.divergenceRad(), c.pointingJitterRad(), c.rxFieldOfViewRad(), c.rxOpticsEfficiency(),
+                c.filterBandwidthNm(), c.skyRadianceDay(), c.nightSkyFactor(), c.detectorEfficiency(),
+                c.darkCountRateHz(), c.coincidenceWindowNs(), c.deadTimeNs(), c.misalignment(), c.sourceRateHz(),
+                c.mu(), c.nu(), 0, c.pMu(), c.pNu(), Math.max(0, pOmega), c.aliceZ(), c.bobZ(), c.coherenceTimeMs());
+        EveSettings eve = new EveSettings(c.eveInterceptFraction(), c.evePhotonNumberSplitting(), c.eveFloodCps(),
+                c.eveBlockFraction());
+        return new LinkSettings(end, c.quantumHost(), c.quantumPort(), c.classicalHost(), c.classicalPort(), key, p,
+                c.abortQber(), c.roundSeconds(), c.sampleFraction(), c.speed(), c.seed(),
+                new Conditions(c.weather(), c.daylight(), eve));
+    }
+
+    long roundPulses() {
+        return (long) (roundSeconds * params.sourceRateHz());
+    }
+
+    /** Same link apart from the runtime conditions? */
+    boolean sameLinkAs(LinkSettings o) {
+        return end.equals(o.end) && quantumHost.equals(o.quantumHost) && quantumPort == o.quantumPort
+                && classicalHost.equals(o.classicalHost) && classicalPort == o.classicalPort
+                && java.util.Arrays.equals(authKey, o.authKey) && params.equals(o.params) && abortQber == o.abortQber
+                && roundSeconds == o.roundSeconds && sampleFraction == o.sampleFraction && speed == o.speed
+                && seed == o.seed;
+    }
+
+    private static void port(int p, String name) {
+        if (p < 1 || p > 65535) {
+            throw new IllegalArgumentException(name + " must be 1..65535, got " + p);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LinkSettings[" + end + "]"; // never the key
+    }
+}

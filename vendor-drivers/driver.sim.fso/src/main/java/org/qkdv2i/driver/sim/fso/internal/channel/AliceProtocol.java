@@ -1,0 +1,226 @@
+package org.qkdv2i.driver.sim.fso.internal.channel;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult.Outcome;
+import org.qkdv2i.driver.sim.fso.internal.physics.DecoyTheory;
+import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
+import org.qkdv2i.driver.sim.fso.internal.sim.AliceLedger;
+import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
+import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
+import org.qkdv2i.driver.sim.fso.internal.sim.QubitBatch;
+
+/**
+ * Alice's end of a round: sends the qubits of {@code pulses} pulses down the quantum channel
+ * (through Eve, when configured), then runs sifting, decoy class announcement and parameter
+ * estimation with Bob over the classical channel, decides, and — when a distiller is wired —
+ * reconciles, verifies and amplifies.
+ */
+public final class AliceProtocol {
+
+    /** QBER assumed for the efficiency of reconciliation in the key-length estimate (Cascade, STANDARDS.md). */
+    public static final double F_EC = 1.16;
+    /** Fewer signal detections than this and the round has no signal to speak of. */
+    static final int MIN_SIGNAL_CLICKS = 50;
+
+    private final FramedChannel ch;
+    private final DataOutputStream quantumOut;
+    private final AliceSource source;
+    private final Eavesdropper eve;
+    private final SplittableRandom rng;
+    private final double qberThreshold;
+    private final KeyDistiller distiller;
+
+    public AliceProtocol(FramedChannel ch, DataOutputStream quantumOut, AliceSource source, Eavesdropper eve,
+            SplittableRandom rng, double qberThreshold, KeyDistiller distiller) {
+        this.ch = Objects.requireNonNull(ch);
+        this.quantumOut = Objects.requireNonNull(quantumOut);
+        this.source = Objects.requireNonNull(source);
+        this.eve = Objects.requireNonNull(eve);
+        this.rng = Objects.requireNonNull(rng);
+        this.qberThreshold = qberThreshold;
+        this.distiller = Objects.requireNonNull(distiller);
+    }
+
+    public RoundResult round(long roundNo, long pulses) throws IOException {
+        LinkParameters p = source.model().parameters();
+        AliceLedger ledger = new AliceLedger(p.aliceZ(), rng.split());
+        long first = source.nextPulse();
+        try (Wire.Buffer b = new Wire.Buffer()) {
+            Wire.writeVarLong(b, roundNo);
+            b.writeLong(first);
+            b.writeLong(pulses);
+            b.writeDouble(source.model().channelLossDb());
+            ch.send(MessageType.ROUND, b.bytes());
+        }
+        // the qubits, batch by batch (one turbulence coherence time each)
+        long batch = p.pulsesPerCoherenceTime();
+        for (long done = 0; done < pulses;) {
+            int n = (int) Math.min(Math.min(batch, pulses - done), 1 << 30);
+            QubitBatch q = source.emit(n, ledger);
+            eve.attack(q, source.eve());
+            quantumOut.writeByte(1);
+            q.writeTo(quantumOut);
+            done += n;
+        }
+        quantumOut.flush();
+
+        byte[] aBit = null;
+        try {
+            // sifting announcement from Bob: where he clicked and in which basis
+            DataInputStream in = Wire.reader(ch.receive(MessageType.CLICKS));
+            int n = Wire.checkedCount(in.readInt(), (int) Math.min(pulses, FramedChannel.MAX_PAYLOAD));
+            long[] idx = new long[n];
+            long prev = first;
+            for (int i = 0; i < n; i++) {
+                prev += Wire.readVarLong(in);
+                if (prev >= first + pulses) {
+                    throw new IOException("click outside the round");
+                }
+                idx[i] = prev;
+            }
+            byte[] bBasis = Wire.readBits(in, n);
+            byte[] cls = new byte[n], aBasis = new byte[n], photons = new byte[n];
+            aBit = new byte[n];
+            ledger.resolve(idx, n, cls, aBasis, aBit, photons);
+            try (Wire.Buffer b = new Wire.Buffer()) {
+                Wire.writeBits(b, aBasis, n);
+                Wire.writeCrumbs(b, cls, n);
+                ch.send(MessageType.SIFT, b.bytes());
+            }
+
+            // Bob's estimation sample
+            in = Wire.reader(ch.receive(MessageType.ESTIMATE));
+            long seed = in.readLong();
+            double fraction = in.readDouble();
+            long[] sent = { ledger.sent(0), ledger.sent(1), ledger.sent(2) };
+            long[] detected = new long[3], sifted = new long[3], errors = new long[3];
+            int nonSignal = 0, signalSifted = 0;
+            for (int i = 0; i < n; i++) {
+                detected[cls[i]]++;
+                if (aBasis[i] == bBasis[i]) {
+                    sifted[cls[i]]++;
+                    if (cls[i] == 0) {
+                        signalSifted++;
+                    } else {
+                        nonSignal++;
+                    }
+                }
+            }
+            int nn = Wire.checkedCount(in.readInt(), n);
+            if (nn != nonSignal) {
+                throw new IOException("Bob revealed " + nn + " decoy bits, expected " + nonSignal);
+            }
+            byte[] revealed = Wire.readBits(in, nn);
+            int ns = Wire.checkedCount(in.readInt(), n);
+            byte[] sample = Wire.readBits(in, ns);
+            SplittableRandom pick = new SplittableRandom(seed);
+            boolean[] inSample = new boolean[n];
+            int r = 0, s = 0, sampled0 = 0;
+            byte[] key = new byte[Math.max(0, signalSifted)];
+            int keyLen = 0;
+            for (int i = 0; i < n; i++) {
+                if (aBasis[i] != bBasis[i]) {
+                    continue;
+                }
+                if (cls[i] != 0) {
+                    if (revealed[r++] != aBit[i]) {
+                        errors[cls[i]]++;
+                    }
+                } else if (pick.nextDouble() < fraction) {
+                    inSample[i] = true;
+                    if (s >= ns) {
+                        throw new IOException("estimation sample shorter than announced");
+                    }
+                    if (sample[s++] != aBit[i]) {
+                        errors[0]++;
+                    }
+                    sampled0++;
+                } else {
+                    key[keyLen++] = aBit[i];
+                }
+            }
+            long totalSifted = sifted[0] + sifted[1] + sifted[2];
+            double simSeconds = pulses / p.sourceRateHz();
+            double[] gain = new double[3];
+            for (int c = 0; c < 3; c++) {
+                gain[c] = sent[c] == 0 ? 0 : (double) detected[c] / sent[c];
+            }
+            double qber = sampled0 == 0 ? Double.NaN : (double) errors[0] / sampled0;
+            double eNu = sifted[1] == 0 ? 0.5 : (double) errors[1] / sifted[1];
+            double y0 = p.omega() == 0 ? gain[2] : 0;
+            // entropy of the key part from the vacuum + weak decoy bounds (Ma et al. 2005 eq. 34, 37, 38):
+            // n_key·Δ1·(1 − H2(e1_U)) with Δ1 = Q1_L/Q_μ the single-photon share of the signal clicks
+            double y1L = DecoyTheory.y1Lower(p.mu(), p.nu(), gain[0], gain[1], y0);
+            double e1U = DecoyTheory.e1Upper(p.nu(), eNu * gain[1], y0, y1L);
+            double delta1 = gain[0] > 0 && y1L > 0 ? Math.min(1, y1L * p.mu() * Math.exp(-p.mu()) / gain[0]) : 0;
+            long privacyBits = (long) Math.floor(keyLen * delta1 * (1 - DecoyTheory.h2(e1U)));
+            double leak = keyLen * F_EC * DecoyTheory.h2(Double.isNaN(qber) ? 0.5 : qber);
+            long secretBits = Math.max(0, (long) Math.floor(privacyBits - leak));
+            Outcome outcome;
+            String reason;
+            if (detected[0] < MIN_SIGNAL_CLICKS || (y0 > 0 && gain[0] < 3 * y0)) {
+                outcome = Outcome.NO_SIGNAL;
+                reason = String.format(java.util.Locale.ROOT, "no signal: %d signal clicks in %.3f s (gain %.2e, Y0 %.2e)",
+                        detected[0], simSeconds, gain[0], y0);
+            } else if (!(qber <= qberThreshold)) {
+                outcome = Outcome.ABORTED_EAVESDROPPING;
+                reason = String.format(java.util.Locale.ROOT, "QBER %.2f%% above the %.2f%% threshold", 100 * qber,
+                        100 * qberThreshold);
+            } else if (y1L <= 0 || secretBits <= 0) {
+                outcome = Outcome.ABORTED_EAVESDROPPING;
+                reason = String.format(java.util.Locale.ROOT,
+                        "decoy bounds leave no secret key (Y1_L %.2e, Q_mu %.2e, Q_nu %.2e, QBER %.2f%%)", y1L, gain[0],
+                        gain[1], 100 * qber);
+            } else {
+                outcome = distiller.available() ? Outcome.KEY : Outcome.NO_DISTILLER;
+                reason = String.format(java.util.Locale.ROOT, "QBER %.2f%%, %d sifted, secret estimate %d bits", 100 * qber,
+                        totalSifted, secretBits);
+            }
+            UUID blockId = outcome == Outcome.KEY ? new UUID(rng.nextLong(), rng.nextLong()) : null;
+            try (Wire.Buffer b = new Wire.Buffer()) {
+                b.writeByte(outcome.ordinal());
+                b.writeUTF(reason);
+                b.writeDouble(qber);
+                b.writeLong(secretBits);
+                b.writeLong(privacyBits);
+                b.writeLong(n);
+                b.writeLong(totalSifted);
+                b.writeBoolean(blockId != null);
+                if (blockId != null) {
+                    b.writeLong(blockId.getMostSignificantBits());
+                    b.writeLong(blockId.getLeastSignificantBits());
+                }
+                ch.send(MessageType.DECISION, b.bytes());
+            }
+            byte[] finalKey = null;
+            if (outcome == Outcome.KEY) {
+                finalKey = distiller.alice(ch, key, keyLen, qber, privacyBits, blockId);
+                boolean bobOk = Wire.reader(ch.receive(MessageType.CONFIRM)).readBoolean();
+                if (finalKey == null || !bobOk) {
+                    if (finalKey != null) {
+                        Arrays.fill(finalKey, (byte) 0);
+                    }
+                    finalKey = null;
+                    outcome = Outcome.VERIFICATION_FAILED;
+                    reason = "verification failed: block discarded";
+                    blockId = null;
+                }
+            }
+            Arrays.fill(key, (byte) 0);
+            return new RoundResult(outcome, reason, pulses, simSeconds, n, totalSifted, qber, secretBits, finalKey,
+                    blockId);
+        } finally {
+            if (aBit != null) {
+                Arrays.fill(aBit, (byte) 0);
+            }
+            ledger.wipe();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.qkdv2i.driver.sim.fso.internal.channel;
+
+/**
+ * Messages of one round of the post-processing protocol, in the order they are exchanged
+ * (A = Alice, B = Bob).
+ */
+public enum MessageType {
+    /** B→A once per connection: Bob's link ID, so a miswired port is caught at once. */
+    HELLO(1),
+    /** A→B: a round starts (round number, first pulse, pulse count); the qubits follow on the quantum channel. */
+    ROUND(2),
+    /** B→A: sifting announcement — pulse index and basis of each of Bob's clicks (never his bits). */
+    CLICKS(3),
+    /** A→B: Alice's basis and intensity class of each click (decoy class announcement). */
+    SIFT(4),
+    /** B→A: parameter-estimation sample — Bob's bits of all decoy/vacuum sifted clicks and of a random sample of signal ones. */
+    ESTIMATE(5),
+    /** A→B: estimation result — go (with the statistics) or the reason the round is aborted. */
+    DECISION(6),
+    /**
+     * Either way: Cascade parity requests and answers (qkd.postprocessing). Hundreds per block:
+     * they carry no tag each but go into the round's transcript, which {@link #TRANSCRIPT}
+     * authenticates as a whole before anything depends on the result.
+     */
+    RECONCILE(7),
+    /** A→B: verification hash point and tag (qkd.postprocessing PolynomialHash). */
+    VERIFY(8),
+    /** A→B: privacy-amplification seed and output length, and the block ID both ends file the key under. */
+    AMPLIFY(9),
+    /** B→A: Bob confirms verification and block ID. */
+    CONFIRM(10),
+    /** Either way: the sender gives up the round (reason in UTF-8). */
+    ABORT(11),
+    /**
+     * Either way, after reconciliation: Wegman–Carter tag over the transcript of all RECONCILE
+     * frames. The payload is itself a one-time-padded tag, so the frame needs no other.
+     */
+    TRANSCRIPT(12);
+
+    public final int code;
+
+    MessageType(int code) {
+        this.code = code;
+    }
+
+    /** Whether frames of this type are authenticated through the transcript rather than one by one. */
+    boolean deferred() {
+        return this == RECONCILE;
+    }
+
+    /** Whether frames of this type carry no tag of their own (deferred ones, and the transcript tag itself). */
+    boolean untagged() {
+        return this == RECONCILE || this == TRANSCRIPT;
+    }
+
+    public static MessageType of(int code) throws java.io.IOException {
+        for (MessageType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new java.io.IOException("unknown classical message type " + code);
+    }
+}

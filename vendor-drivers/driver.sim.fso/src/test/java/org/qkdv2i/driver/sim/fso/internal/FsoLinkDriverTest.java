@@ -1,0 +1,217 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotSame;
+import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+import org.junit.After;
+import org.junit.Test;
+import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
+import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
+import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
+import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.KeyBlockSink;
+import org.qkdv2i.qkd.api.LinkState;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.qkd.api.QkdRole;
+
+public class FsoLinkDriverTest {
+
+    private final List<FsoLinkComponent> components = new ArrayList<>();
+
+    @After
+    public void stopAll() {
+        for (FsoLinkComponent c : components) {
+            c.deactivate();
+        }
+        assertTrue("link threads left behind", noLinkThreads());
+    }
+
+    static boolean noLinkThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith(FsoLinkDriver.THREAD_PREFIX));
+    }
+
+    static void await(String what, long millis, BooleanSupplier cond) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(20); // polling interval only, never as synchronisation
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A configuration as ConfigAdmin would give it: defaults of the OCD plus {@code values}. */
+    static FsoLinkConfig config(Map<String, Object> values) {
+        return (FsoLinkConfig) Proxy.newProxyInstance(FsoLinkConfig.class.getClassLoader(),
+                new Class<?>[] { FsoLinkConfig.class }, (proxy, m, args) -> {
+                    if (values.containsKey(m.getName())) {
+                        return values.get(m.getName());
+                    }
+                    if (m.getDefaultValue() != null) {
+                        return m.getDefaultValue();
+                    }
+                    if (m.getName().equals("annotationType")) {
+                        return FsoLinkConfig.class;
+                    }
+                    throw new IllegalStateException("no value for " + m.getName());
+                });
+    }
+
+    static final class Sink implements KeyBlockSink {
+        final List<KeyBlock> blocks = new ArrayList<>();
+        final List<LinkStatus> statuses = new ArrayList<>();
+
+        @Override
+        public synchronized void keyBlock(KeyBlock block) {
+            blocks.add(block);
+        }
+
+        @Override
+        public synchronized void status(LinkStatus status) {
+            statuses.add(status);
+        }
+
+        synchronized int blockCount() {
+            return blocks.size();
+        }
+
+        synchronized KeyBlock block(int i) {
+            return blocks.get(i);
+        }
+    }
+
+    private Map<String, Object> base(FsoLinkConfig.Role role, int qp, int cp) {
+        byte[] psk = new byte[16 + 2 * 16 * 2048];
+        new SplittableRandom(99).nextBytes(psk);
+        Map<String, Object> m = new HashMap<>();
+        m.put("linkId", "fso-1");
+        m.put("localNode", role == FsoLinkConfig.Role.ALICE ? "A" : "B");
+        m.put("peerNode", role == FsoLinkConfig.Role.ALICE ? "B" : "A");
+        m.put("role", role);
+        m.put("quantumPort", qp);
+        m.put("classicalPort", cp);
+        m.put("authKeyHex", HexFormat.of().formatHex(psk));
+        m.put("speed", 0.0);
+        m.put("roundSeconds", 0.3);
+        m.put("seed", role == FsoLinkConfig.Role.ALICE ? 11L : 12L);
+        return m;
+    }
+
+    @Test
+    public void bothEndsDeliverIdenticalBlocksAndAbortUnderInterceptResend() throws Exception {
+        int qp = freePort(), cp = freePort();
+        Map<String, Object> aliceCfg = base(FsoLinkConfig.Role.ALICE, qp, cp);
+        FsoLinkComponent bob = new FsoLinkComponent(null, config(base(FsoLinkConfig.Role.BOB, qp, cp)), Clock.systemUTC());
+        components.add(bob);
+        FsoLinkComponent alice = new FsoLinkComponent(null, config(aliceCfg), Clock.systemUTC());
+        components.add(alice);
+        Sink as = new Sink(), bs = new Sink();
+        alice.driver().attach(as);
+        bob.driver().attach(bs);
+        assertEquals(QkdRole.TRANSMITTER, alice.driver().linkEnd().role());
+        assertEquals(QkdRole.RECEIVER, bob.driver().linkEnd().role());
+
+        await("two blocks at both ends", 120_000, () -> as.blockCount() >= 2 && bs.blockCount() >= 2);
+        for (int i = 0; i < 2; i++) {
+            assertEquals(as.block(i).id(), bs.block(i).id());
+            assertArrayEquals(as.block(i).key(), bs.block(i).key());
+        }
+        LinkStatus st = alice.driver().status();
+        ChannelModel model = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        assertTrue(st.toString(), st.state() == LinkState.UP);
+        assertEquals(model.qber(0), st.qber(), 0.005);
+        assertEquals(model.channelLossDb(), st.channelLossDb(), 1e-9);
+        assertEquals(model.channelLossDb(), bob.driver().status().channelLossDb(), 1e-9);
+        assertTrue(st.secretKeyRate() > 1e4 && st.secretKeyRate() < st.rawKeyRate());
+
+        // Eve starts intercepting every pulse: configuration change at runtime, same driver
+        FsoLinkDriver before = alice.driver();
+        aliceCfg.put("eveInterceptFraction", 1.0);
+        alice.modified(config(aliceCfg));
+        assertSame(before, alice.driver());
+        await("abort at both ends", 60_000, () -> alice.driver().status().state() == LinkState.ABORTED_EAVESDROPPING
+                && bob.driver().status().state() == LinkState.ABORTED_EAVESDROPPING);
+        int aBlocks = as.blockCount(), bBlocks = bs.blockCount();
+        java.time.Instant abortSeen = bob.driver().status().timestamp();
+        await("two more aborted rounds", 60_000, () -> bob.driver().status().timestamp().isAfter(abortSeen.plusMillis(1))
+                && bob.driver().status().state() == LinkState.ABORTED_EAVESDROPPING);
+        assertEquals("nothing enters the pool while aborted", aBlocks, as.blockCount());
+        assertEquals(bBlocks, bs.blockCount());
+        assertTrue(bob.driver().status().reason(), bob.driver().status().reason().contains("QBER"));
+
+        // a structural change (port) restarts the link: old thread and sockets gone
+        Map<String, Object> moved = new HashMap<>(aliceCfg);
+        moved.put("quantumPort", freePort());
+        alice.modified(config(moved));
+        assertNotSame(before, alice.driver());
+        assertEquals(LinkState.DOWN, before.status().state());
+    }
+
+    @Test
+    public void withoutAnAuthenticationKeyTheLinkStaysDown() throws Exception {
+        Map<String, Object> cfg = base(FsoLinkConfig.Role.BOB, freePort(), freePort());
+        cfg.put("authKeyHex", "");
+        FsoLinkComponent c = new FsoLinkComponent(null, config(cfg), Clock.systemUTC());
+        components.add(c);
+        await("down", 10_000, () -> c.driver().status().state() == LinkState.DOWN);
+        assertTrue(c.driver().status().reason().contains("authKeyHex"));
+    }
+
+    @Test
+    public void badConfigurationIsRefusedWithAReadableMessage() {
+        Map<String, Object> cfg = base(FsoLinkConfig.Role.ALICE, 5000, 5000);
+        try {
+            new FsoLinkComponent(null, config(cfg), Clock.systemUTC());
+            fail("same port for both channels must be refused");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("different ports"));
+        }
+        cfg = base(FsoLinkConfig.Role.ALICE, 5000, 5001);
+        cfg.put("mu", 0.05);
+        try {
+            new FsoLinkComponent(null, config(cfg), Clock.systemUTC());
+            fail("mu below nu must be refused");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("mu > nu"));
+        }
+    }
+
+    @Test
+    public void eveSettingsValidate() {
+        try {
+            new EveSettings(1.5, false, 0, 0);
+            fail();
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage().contains("interceptFraction"));
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.qkdv2i.driver.sim.fso.internal.channel;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Test;
+import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult.Outcome;
+import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
+import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
+import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
+import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
+import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
+import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
+import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
+import org.qkdv2i.qkd.postprocessing.auth.WegmanCarter;
+
+/** Alice and Bob over real TCP sockets: one quantum stream, one Wegman–Carter authenticated classical channel. */
+public class RoundProtocolTest {
+
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @After
+    public void stop() {
+        pool.shutdownNow();
+    }
+
+    private static byte[] psk() {
+        byte[] k = new byte[16 + 2 * 16 * 4096];
+        new SplittableRandom(42).nextBytes(k);
+        return k;
+    }
+
+    /** Runs {@code rounds} rounds; returns Alice's and Bob's results of the last one. */
+    private RoundResult[] link(ChannelModel m, EveSettings eve, int rounds, long pulses) throws Exception {
+        try (ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Future<RoundResult> bob = pool.submit(() -> {
+                try (Socket q = qs.accept(); Socket c = cs.accept();
+                        FramedChannel ch = new FramedChannel(c,
+                                new WegmanCarterAuthenticator(WegmanCarter.bootstrap(psk(), false)), false)) {
+                    BobProtocol b = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
+                            new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
+                            new LibraryDistiller(new SecureRandom()));
+                    RoundResult r = null;
+                    for (int i = 0; i < rounds; i++) {
+                        r = b.round(m.parameters().sourceRateHz());
+                    }
+                    return r;
+                }
+            });
+            try (Socket q = new Socket(InetAddress.getLoopbackAddress(), qs.getLocalPort());
+                    Socket c = new Socket(InetAddress.getLoopbackAddress(), cs.getLocalPort());
+                    FramedChannel ch = new FramedChannel(c,
+                            new WegmanCarterAuthenticator(WegmanCarter.bootstrap(psk(), true)), true)) {
+                SplittableRandom rng = new SplittableRandom(5);
+                AliceProtocol a = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
+                        new AliceSource(m, eve, rng.split(), 0), new Eavesdropper(rng.split()), rng.split(), 0.1,
+                        new LibraryDistiller(new SecureRandom()));
+                RoundResult r = null;
+                for (int i = 0; i < rounds; i++) {
+                    r = a.round(i, pulses);
+                }
+                return new RoundResult[] { r, bob.get(60, TimeUnit.SECONDS) };
+            }
+        }
+    }
+
+    @Test
+    public void honestLinkDistilsIdenticalKeysUnderOneBlockId() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        long t0 = System.nanoTime();
+        RoundResult[] r = link(m, EveSettings.NONE, 3, 1_000_000_000L);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("TCP link with Cascade/verify/PA: 3 simulated s in %.2f s wall (%.1f sim s per wall s); "
+                + "QBER %.4f, %d sifted, %d key bits per round%n", wall, 3 / wall, r[0].qber(), r[0].sifted(),
+                r[0].key() == null ? 0 : r[0].key().length * 8);
+        assertEquals(r[0].reason(), Outcome.KEY, r[0].outcome());
+        assertEquals(Outcome.KEY, r[1].outcome());
+        assertNotNull(r[0].blockId());
+        assertEquals(r[0].blockId(), r[1].blockId());
+        assertArrayEquals(r[0].key(), r[1].key());
+        assertTrue(r[0].key().length > 1000);
+        assertEquals(m.qber(0), r[0].qber(), 0.004);
+        Arrays.fill(r[0].key(), (byte) 0);
+    }
+
+    @Test
+    public void interceptResendIsCaughtByTheQberThreshold() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        RoundResult[] r = link(m, new EveSettings(1.0, false, 0, 0), 1, 500_000_000L);
+        assertEquals(Outcome.ABORTED_EAVESDROPPING, r[0].outcome());
+        assertEquals(Outcome.ABORTED_EAVESDROPPING, r[1].outcome());
+        assertTrue(r[1].reason(), r[1].reason().contains("QBER"));
+        assertNull(r[0].key());
+        assertNull(r[1].key());
+    }
+
+    @Test
+    public void photonNumberSplittingIsCaughtByTheDecoyBounds() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        RoundResult[] r = link(m, new EveSettings(0, true, 0, 0), 1, 1_000_000_000L);
+        assertEquals(r[0].reason(), Outcome.ABORTED_EAVESDROPPING, r[0].outcome());
+        assertTrue(r[0].reason(), r[0].reason().contains("decoy"));
+        assertTrue("QBER stays low under PNS: " + r[0].qber(), r[0].qber() < 0.03);
+        assertNull(r[1].key());
+    }
+
+    @Test
+    public void denseFogDropsTheLink() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.DENSE_FOG, false);
+        RoundResult[] r = link(m, EveSettings.NONE, 1, 200_000_000L);
+        assertEquals(Outcome.NO_SIGNAL, r[0].outcome());
+        assertEquals(Outcome.NO_SIGNAL, r[1].outcome());
+    }
+}
