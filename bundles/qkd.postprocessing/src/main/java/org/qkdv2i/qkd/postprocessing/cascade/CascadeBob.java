@@ -28,10 +28,12 @@ public final class CascadeBob {
     private final long[] key;
     private final KeyViews views;
     private final boolean subBlockReuse;
-    private final long[][] known;
-    private final long[][] alice;
-    private final long[][] bob;
-    private final long[][] pending;
+    /**
+     * Per pass, 4 bits per tree node (node id g = block · treeSize + heap index): known, Alice's
+     * parity, Bob's parity, request pending; interleaved so one node is one memory access.
+     */
+    private final long[][] st;
+    private static final int KNOWN = 1, ALICE = 2, BOB = 4, PENDING = 8;
 
     private int currentPass = -1;
     private int awaitingTop = -1;
@@ -63,26 +65,40 @@ public final class CascadeBob {
         this.views = new KeyViews(plan, this.key);
         this.subBlockReuse = plan.variant() == CascadeVariant.OPTIMISED;
         int passes = plan.passes();
-        known = new long[passes][];
-        alice = new long[passes][];
-        bob = new long[passes][];
-        pending = new long[passes][];
+        st = new long[passes][];
     }
 
-    private static boolean get(long[] a, int i) {
-        return ((a[i >>> 6] >>> i) & 1L) != 0;
+    private static int node(long[] a, int g) {
+        return (int) (a[g >>> 4] >>> ((g & 15) << 2)) & 15;
     }
 
-    private static void put(long[] a, int i, boolean v) {
+    private static boolean has(long[] a, int g, int flag) {
+        return (node(a, g) & flag) != 0;
+    }
+
+    private static void setFlag(long[] a, int g, int flag, boolean v) {
+        long bit = (long) flag << ((g & 15) << 2);
         if (v) {
-            a[i >>> 6] |= 1L << i;
+            a[g >>> 4] |= bit;
         } else {
-            a[i >>> 6] &= ~(1L << i);
+            a[g >>> 4] &= ~bit;
         }
     }
 
+    /** Sets a node known with the given parities (pending cleared). */
+    private static void define(long[] a, int g, boolean alice, boolean bob) {
+        int sh = (g & 15) << 2;
+        long v = KNOWN | (alice ? ALICE : 0) | (bob ? BOB : 0);
+        a[g >>> 4] = (a[g >>> 4] & ~(15L << sh)) | (v << sh);
+    }
+
+    private static boolean mismatch(long[] a, int g) {
+        int v = node(a, g);
+        return (((v >>> 1) ^ (v >>> 2)) & 1) != 0;
+    }
+
     private boolean mismatch(int p, int g) {
-        return (((alice[p][g >>> 6] ^ bob[p][g >>> 6]) >>> g) & 1L) != 0;
+        return mismatch(st[p], g);
     }
 
     /** The next request to send to Alice, or null when Cascade has finished. */
@@ -111,11 +127,7 @@ public final class CascadeBob {
                 return null;
             }
             currentPass++;
-            int words = Bits.words(plan.blocks(currentPass) * plan.treeSize(currentPass));
-            known[currentPass] = new long[words];
-            alice[currentPass] = new long[words];
-            bob[currentPass] = new long[words];
-            pending[currentPass] = new long[words];
+            st[currentPass] = new long[(int) ((4L * plan.blocks(currentPass) * plan.treeSize(currentPass) + 63) >>> 6)];
             awaitingTop = currentPass;
             outstanding = true;
             return new ParityRequest(currentPass, new int[0], new int[0], new int[0]);
@@ -140,9 +152,7 @@ public final class CascadeBob {
             long[] mine = views.topParities(p);
             for (int b = 0; b < nb; b++) {
                 int g = b * ts + 1;
-                put(known[p], g, true);
-                put(alice[p], g, r.topParity(b) != 0);
-                put(bob[p], g, Bits.bit(mine, b) != 0);
+                define(st[p], g, r.topParity(b) != 0, Bits.bit(mine, b) != 0);
                 if (mismatch(p, g)) {
                     push(p, g, b * k, Math.min(n, b * k + k));
                 }
@@ -162,14 +172,10 @@ public final class CascadeBob {
             int gl = b * ts + 2 * node, gr = gl + 1;
             boolean a = r.parity(i) != 0;
             boolean bl = views.rangeParity(p, lo, mid) != 0;
-            long[] kn = known[p], al = alice[p], bo = bob[p];
-            put(kn, gl, true);
-            put(kn, gr, true);
-            put(al, gl, a);
-            put(al, gr, a ^ get(al, g));
-            put(bo, gl, bl);
-            put(bo, gr, bl ^ get(bo, g));
-            put(pending[p], gl, false);
+            long[] t = st[p];
+            int parent = node(t, g);
+            define(t, gl, a, bl);
+            define(t, gr, a ^ ((parent & ALICE) != 0), bl ^ ((parent & BOB) != 0));
             push(p, g, lo, hi);
         }
         reqSize = 0;
@@ -201,7 +207,9 @@ public final class CascadeBob {
             int node = g - b * ts;
             int mid = lo + ((hi - lo + 1) >>> 1);
             int gl = b * ts + 2 * node;
-            if (get(known[p], gl)) {
+            long[] t = st[p];
+            int left = node(t, gl);
+            if ((left & KNOWN) != 0) {
                 if (mismatch(p, gl)) {
                     push(p, gl, lo, mid);
                 } else {
@@ -209,7 +217,7 @@ public final class CascadeBob {
                 }
                 continue;
             }
-            if (get(pending[p], gl)) {
+            if ((left & PENDING) != 0) {
                 if (deferredSize + 4 > deferred.length) {
                     deferred = Arrays.copyOf(deferred, deferred.length * 2);
                 }
@@ -219,7 +227,7 @@ public final class CascadeBob {
                 deferred[deferredSize++] = hi;
                 continue;
             }
-            put(pending[p], gl, true);
+            setFlag(t, gl, PENDING, true);
             if (reqSize + 5 > req.length) {
                 req = Arrays.copyOf(req, req.length * 2);
             }
@@ -246,16 +254,19 @@ public final class CascadeBob {
             int b = posq / k;
             int lo = b * k, hi = Math.min(n, lo + k);
             int base = b * ts;
-            long[] kn = known[q], bo = bob[q];
+            long[] t = st[q];
             int node = 1;
             int dg = -1, dlo = 0, dhi = 0;
             while (true) {
                 int g = base + node;
-                if (!get(kn, g)) {
+                int sh = (g & 15) << 2;
+                long w = t[g >>> 4];
+                if ((w & ((long) KNOWN << sh)) == 0) {
                     break;
                 }
-                bo[g >>> 6] ^= 1L << g;
-                if (mismatch(q, g)) {
+                w ^= (long) BOB << sh;
+                t[g >>> 4] = w;
+                if ((((w >>> (sh + 1)) ^ (w >>> (sh + 2))) & 1) != 0) {
                     dg = g;
                     dlo = lo;
                     dhi = hi;
