@@ -69,6 +69,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
     public static final int ASSIGN_BATCH = 512;
     private static final int RECENTLY_DELIVERED = 65_536;
+    /**
+     * Assigner threads, and most assignments under way to one peer at once: a key delivered while
+     * a batch is on the wire leaves in the next one at once, mostly before its slave SAE asks.
+     */
+    private static final int ASSIGNERS = 4;
     /** No block of the link ingested yet (a watermark below every creation time). */
     private static final long NONE = Long.MIN_VALUE;
 
@@ -212,7 +217,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * Kept in the vault too, so this holds across a restart of this node (guarded by this).
      */
     private final LinkedHashMap<UUID, Boolean> recentlyDelivered = new LinkedHashMap<>();
-    private final Thread assigner;
+    private final List<Thread> assigners = new ArrayList<>();
     private boolean closed;
 
     /**
@@ -233,9 +238,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         this.events = events;
         this.vault = Vault.open(dataDir, new Sealer(kek, drbg));
         load();
-        this.assigner = new Thread(this::sendAssignments, "kmm-assign-" + nodeId);
-        assigner.setDaemon(true);
-        assigner.start();
+        for (int i = 1; i <= ASSIGNERS; i++) {
+            Thread t = new Thread(this::sendAssignments, "kmm-assign-" + nodeId + "-" + i);
+            t.setDaemon(true);
+            assigners.add(t);
+            t.start();
+        }
     }
 
     private synchronized void load() {
@@ -286,7 +294,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             // the channel came up: the next sync of every link lists everything (orphans at the peer)
             links.values().forEach(l -> l.fullSyncDue = true);
             outboxes.values().forEach(o -> o.retryAtNanos = System.nanoTime());
-            notifyAll(); // the assigner may have keys to record at the peer
+            notifyAll(); // the assigners may have keys to record at the peer
         }
     }
 
@@ -929,8 +937,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      */
     private static final class Outbox {
         final LinkedHashMap<UUID, Pending> keys = new LinkedHashMap<>();
-        /** An assignment to this peer is under way. */
-        boolean sending;
+        /** Keys in an assignment under way (still in {@link #keys} until the peer recorded them). */
+        final Set<UUID> sent = new HashSet<>();
+        int batchesInFlight;
         /** The last assignment failed: requests take the reservation path (and fail fast) until one succeeds. */
         boolean failing;
         long retryAtNanos = System.nanoTime();
@@ -944,7 +953,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /**
      * Under the monitor: when the next stored keys of this node's half are all confirmed (the peer
      * said it holds them, and nobody but this node may hand them out: direction split), delivers
-     * them at once and leaves the reservation to the assigner thread, which records it at the peer
+     * them at once and leaves the reservation to the assigner threads, which record it at the peer
      * (ETSI GS QKD 020 style: the key travels with the request, the acknowledgement comes later).
      * Returns null when the request must take the reservation path instead: a stored key is not
      * confirmed yet, the peer channel is down or failing, or too many keys wait to be recorded.
@@ -989,12 +998,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
         link.delivered += number;
         checkLevel(link);
-        notifyAll(); // wakes the assigner
+        notifyAll(); // wakes the assigners
         return new Delivery(out, changed());
     }
 
     /**
-     * The assigner thread: sends each peer the reservations of keys delivered here, in batches
+     * An assigner thread: sends each peer the reservations of keys delivered here, in batches
      * (concurrent requests share one round trip), and retries with backoff while the peer is down.
      */
     private void sendAssignments() {
@@ -1011,7 +1020,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     peer = null;
                     for (Map.Entry<String, Outbox> e : outboxes.entrySet()) {
                         Outbox b = e.getValue();
-                        if (b.keys.isEmpty() || b.sending) {
+                        // a failing peer gets one probe at a time
+                        if (b.keys.size() == b.sent.size() || b.batchesInFlight >= (b.failing ? 1 : ASSIGNERS)) {
                             continue;
                         }
                         if (b.retryAtNanos - now > 0) {
@@ -1031,13 +1041,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                 }
                 Outbox b = outboxes.get(peer);
-                b.sending = true;
-                batch = new ArrayList<>(Math.min(ASSIGN_BATCH, b.keys.size()));
+                b.batchesInFlight++;
+                batch = new ArrayList<>(Math.min(ASSIGN_BATCH, b.keys.size() - b.sent.size()));
                 for (Pending p : b.keys.values()) {
                     if (batch.size() == ASSIGN_BATCH) {
                         break;
                     }
-                    batch.add(p);
+                    if (b.sent.add(p.keyId())) {
+                        batch.add(p);
+                    }
                 }
             }
             PeerTransport t = transport;
@@ -1075,10 +1087,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /** The peer's answer to an assignment (or why it failed): settles the batch. */
     private synchronized void assigned(String peer, List<Pending> batch, AssignResult r, String error) {
         Outbox b = outboxes.get(peer);
-        b.sending = false;
+        b.batchesInFlight--;
+        batch.forEach(p -> b.sent.remove(p.keyId())); // those not settled below are sent again
         if (closed) {
             return;
         }
+        notifyAll(); // another assigner may take what is left
         if (r == null) {
             if (!b.failing) {
                 LOG.warn("node {}: recording {} delivered keys at peer KMM {} failed: {}; keys toward it are reserved "
@@ -1372,7 +1386,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * Outcome of one inventory sync of a link (for logs, diagnostics and tests).
      *
      * @param offered   stored key IDs of this node's half sent to the peer
-     * @param lacked    of those, how many the peer said it does not hold
+     * @param lacked    of those still in the pool here, how many the peer said it does not hold
      * @param destroyed of those, how many were still in the pool here and were destroyed
      * @param orphans   stored keys of this node's half the peer dropped because this node no longer holds them
      * @param error     why the sync stopped early, or null when it went through
@@ -1955,9 +1969,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             closed = true;
             notifyAll();
         }
-        assigner.interrupt();
+        assigners.forEach(Thread::interrupt);
         try {
-            assigner.join(TimeUnit.MILLISECONDS.toMillis(settings.peerTimeoutMillis()) + 1000);
+            for (Thread t : assigners) {
+                t.join(settings.peerTimeoutMillis() + 1000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
