@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import static org.qkdv2i.harness.NodeProcess.props;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,10 @@ public class Etsi014DriverIT {
 
     @BeforeClass
     public static void startVendorKmes() throws Exception {
-        vendor = TestNetwork.fromSystemProperties("etsi014-vendor")
+        Path base = Path.of(System.getProperty("work.dir", "target/nodes")).toAbsolutePath();
+        Files.createDirectories(base);
+        vendor = new TestNetwork(Files.createTempDirectory(base, "etsi014-vendor-"), stableNodeJar(base),
+                Path.of(System.getProperty("testdriver.jar")))
                 .node("VA").node("VB").sae(V_MASTER, "VA").sae(V_SLAVE, "VB").link("VA", "VB")
                 .keySupply(8192, 20)
                 .start();
@@ -240,6 +244,36 @@ public class Etsi014DriverIT {
                 "keyStorePassword", new String(PW),
                 "trustStore", vendor.pki().resolve("ca.pem").toString(),
                 "keySizeBits", 256, "keysPerRequest", 32, "pollIntervalMillis", 200L));
+    }
+
+    /**
+     * A private, verified copy of node.jar: other builds on this machine may rewrite
+     * distributions/node/target/node.jar while our nodes start from it.
+     */
+    private static Path stableNodeJar(Path base) throws Exception {
+        Path source = Path.of(System.getProperty("node.jar"));
+        Path copy = base.resolve("etsi014-it-node.jar");
+        Exception last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                Files.copy(source, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(copy.toFile())) {
+                    byte[] buf = new byte[65536];
+                    for (var e = zip.entries(); e.hasMoreElements();) {
+                        try (InputStream in = zip.getInputStream(e.nextElement())) {
+                            while (in.read(buf) >= 0) {
+                                // read every entry: a half-written jar fails here
+                            }
+                        }
+                    }
+                }
+                return copy;
+            } catch (IOException e) {
+                last = e;
+                LockSupport.parkNanos(3_000_000_000L); // a build is writing it: try again shortly
+            }
+        }
+        throw new IllegalStateException("node.jar at " + source + " is not a readable jar", last);
     }
 
     private static Path driverJar() throws IOException {
