@@ -11,6 +11,12 @@ import javax.net.ssl.TrustManager;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
@@ -18,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one Bouncy Castle provider object of this bundle's node TLS identities, built on a
- * background thread as soon as the bundle starts.
+ * background thread as soon as the bundle starts (start level 1 in node.jar, see
+ * cnf/runtime.bnd), followed by a warm-up of the TLS and Jetty classes a node's first HTTPS
+ * server needs.
  *
  * <p>Why: {@code new BouncyCastleProvider()} is the largest single cost of a node start (its
  * class initialisation builds the parameters of every named curve, ~1 s of CPU on a cold JVM),
@@ -55,10 +63,20 @@ public final class BcProviders {
     }
 
     /**
-     * Loads and initialises the classes the first TLS identity needs (PKCS#12 reader, BCJSSE
-     * context): class initialisation is JVM-wide, so the identity that follows finds them ready.
+     * Loads and initialises the classes the first TLS identity and the first HTTPS server need
+     * (PKCS#12 reader, BCJSSE context, Jetty's server and connector classes, whose static
+     * initialisers read MIME tables and the JDK's locale data): class initialisation is
+     * JVM-wide, so what follows finds them ready. Nothing is started, bound or kept.
      */
     private static void warmUp(BouncyCastleProvider bc) {
+        try {
+            Server server = new Server();
+            HttpConfiguration http = new HttpConfiguration();
+            http.addCustomizer(new SecureRequestCustomizer());
+            new ServerConnector(server, new SslContextFactory.Server(), new HttpConnectionFactory(http));
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Jetty warm-up skipped: {}", e.toString());
+        }
         try {
             KeyStore.getInstance("PKCS12", bc).load(null, null);
             SSLContext ctx = SSLContext.getInstance("TLS", new BouncyCastleJsseProvider(bc));
