@@ -79,13 +79,15 @@ public class DriverConformanceIT {
     ConfigurationAdmin cm;
     @Inject
     MetaTypeService metatype;
+    @org.junit.Rule
+    public final org.junit.rules.TestName name = new org.junit.rules.TestName();
 
     private Profile p;
     private String nodeA;
     private String nodeB;
     private long timeout;
     private Set<Thread> baseThreads;
-    private int baseSockets;
+    private Set<String> baseSockets;
     private KitKmm kmm;
     private LinkConfigs configs;
 
@@ -104,12 +106,14 @@ public class DriverConformanceIT {
         assertEquals("driver bundle " + d.getSymbolicName() + " is not ACTIVE", Bundle.ACTIVE, d.getState());
         warmUp();
         baseThreads = Leaks.threads();
-        baseSockets = Leaks.socketsAfterGc();
+        System.gc();
+        baseSockets = Leaks.sockets();
         kmm = new KitKmm(context, p);
         kmm.open();
         configs = new LinkConfigs(cm, p);
         configs.create();
         awaitAttached("after the configurations were created");
+        info("attached (" + name.getMethodName() + ")");
     }
 
     @After
@@ -236,13 +240,14 @@ public class DriverConformanceIT {
     public void t05_restartByConfigurationDeleteAndCreate() throws Exception {
         awaitCommon(p.blocks, 0, 0, "blocks before the restart");
         Set<Thread> driverThreads = Leaks.driverThreads(baseThreads);
-        info("restart: watching " + driverThreads.size() + " driver threads " + names(driverThreads) + ", socket baseline "
-                + baseSockets);
+        Set<String> driverSockets = Leaks.socketsSince(baseSockets);
+        info("restart: watching " + driverThreads.size() + " driver threads " + names(driverThreads) + ", "
+                + driverSockets.size() + " sockets");
         configs.delete();
         Await.until("driver services to go after their configurations were deleted", timeout,
                 () -> driverRefs().isEmpty() && kmm.end(nodeA) == null && kmm.end(nodeB) == null);
         awaitThreadsEnded("the stopped link ends' threads", driverThreads);
-        awaitSocketsAtMost("after the link ends stopped", baseSockets);
+        awaitSocketsClosed("the stopped link ends' sockets", driverSockets);
         Await.never("sink calls after the services went", observationWindow(), this::detachViolation);
 
         int markA = kmm.a.size();
@@ -272,8 +277,8 @@ public class DriverConformanceIT {
         updateAndCheck(driver, v2, "update to a second version");
         assertNotEquals("the driver's version after the update to " + v2, before, driver.getVersion());
 
-        // back to the original content, so the next test starts from the bundle under test
-        updateAndCheck(driver, new File(p.driver), "update back to the original");
+        // the next tests run on the second version's content: the same classes (or the vendor's v2); t07
+        // installs the original file again
         assertNoDuplicates();
         assertNoViolations();
     }
@@ -285,16 +290,15 @@ public class DriverConformanceIT {
         Bundle driver = driverBundle();
         Set<Thread> owned = new HashSet<>(Leaks.driverThreads(baseThreads));
         owned.addAll(Leaks.ownedBy(driver, p.threads));
-        // socket baseline: before this test's link ends started; the bundle may hold sockets of its own
-        // from its start, which it must release when uninstalled as well
-        int socketsBefore = baseSockets;
-        info("uninstall: watching " + owned.size() + " driver threads " + names(owned) + ", socket baseline "
-                + socketsBefore);
+        // every socket opened since this test's baseline (before its link ends started) must close
+        Set<String> driverSockets = Leaks.socketsSince(baseSockets);
+        info("uninstall: watching " + owned.size() + " driver threads " + names(owned) + ", " + driverSockets.size()
+                + " sockets");
         driver.uninstall();
         refresh(driver);
         Await.until("driver services to go after uninstall", timeout, () -> driverRefs().isEmpty());
         awaitThreadsEnded("the uninstalled driver's threads", owned);
-        awaitSocketsAtMost("after uninstall", socketsBefore);
+        awaitSocketsClosed("the uninstalled driver's sockets", driverSockets);
 
         int markA = kmm.a.size();
         int markB = kmm.b.size();
@@ -315,7 +319,7 @@ public class DriverConformanceIT {
     public void t08_configurationChangeAtRuntime() throws Exception {
         awaitCommon(p.blocks, 0, 0, "blocks before the change");
         Set<Thread> driverThreads = Leaks.driverThreads(baseThreads);
-        int socketsBefore = Leaks.socketsAfterGc();
+        Set<String> oldSockets = Leaks.socketsSince(baseSockets);
         Set<Long> servicesBefore = serviceIds();
         configs.update(p.changeA, p.changeB);
         if (!p.expectServiceProps.isEmpty()) {
@@ -358,8 +362,7 @@ public class DriverConformanceIT {
         // if the change restarted the link ends, the old instances' threads are gone and sockets not grown
         Set<Thread> old = new HashSet<>(driverThreads);
         old.retainAll(Leaks.threads());
-        awaitThreadsEndedOrStillServing(old);
-        awaitSocketsAtMost("after the change", Math.max(socketsBefore, baseSockets));
+        awaitEndedIfReplaced(old, oldSockets);
         assertNoViolations();
     }
 
@@ -369,8 +372,8 @@ public class DriverConformanceIT {
     private void updateAndCheck(Bundle driver, File from, String what) throws Exception {
         Set<Thread> old = new HashSet<>(Leaks.driverThreads(baseThreads));
         old.addAll(Leaks.ownedBy(driver, p.threads));
-        int socketsBefore = Leaks.socketsAfterGc();
-        info(what + ": watching " + old.size() + " driver threads " + names(old) + ", " + socketsBefore + " sockets");
+        Set<String> oldSockets = Leaks.socketsSince(baseSockets);
+        info(what + ": watching " + old.size() + " driver threads " + names(old) + ", " + oldSockets.size() + " sockets");
         Set<Long> serviceIds = serviceIds();
         int markA = kmm.a.size();
         int markB = kmm.b.size();
@@ -387,12 +390,14 @@ public class DriverConformanceIT {
                 () -> isAttached(nodeA) && isAttached(nodeB) && Collections.disjoint(serviceIds, serviceIds()));
         awaitCommon(p.blocks, markA, markB, what + ": blocks");
         awaitThreadsEnded(what + ": the old revision's threads", old);
-        awaitSocketsAtMost(what, socketsBefore);
+        awaitSocketsClosed(what + ": the old revision's sockets", oldSockets);
         assertIdentical();
     }
 
+    private static final long T0 = System.nanoTime();
+
     private static void info(String line) {
-        System.out.println("[tck] " + line);
+        System.out.println("[tck] +" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - T0) + " ms " + line);
     }
 
     private static List<String> names(Set<Thread> threads) {
@@ -411,6 +416,12 @@ public class DriverConformanceIT {
 
     /** Waits until {@code n} IDs delivered at A (from index markA) were also delivered at B (from markB). */
     private void awaitCommon(int n, int markA, int markB, String what) {
+        long t = System.nanoTime();
+        awaitCommonQuiet(n, markA, markB, what);
+        info(n + " common " + what + " after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t) + " ms");
+    }
+
+    private void awaitCommonQuiet(int n, int markA, int markB, String what) {
         Await.until(n + " common " + what + " at " + nodeA + " and " + nodeB, timeout,
                 () -> common(markA, markB).size() >= n,
                 () -> "A delivered " + (kmm.a.size() - markA) + ", B " + (kmm.b.size() - markB) + ", common "
@@ -548,27 +559,23 @@ public class DriverConformanceIT {
                 () -> "still alive: " + Leaks.describe(Leaks.alive(threads)));
     }
 
-    /** After a configuration change a driver may keep its instances (modified) or restart them. */
-    private void awaitThreadsEndedOrStillServing(Set<Thread> old) {
-        if (old.isEmpty()) {
-            return;
-        }
-        // threads of a restarted instance end; threads of a kept instance stay and keep serving
-        Set<Long> now = serviceIds();
+    /** After a configuration change a driver may keep its instances (modified) or replace them. */
+    private void awaitEndedIfReplaced(Set<Thread> old, Set<String> oldSockets) {
         // the first attach made sinks #1 and #2: a higher one means a new service was attached
-        boolean restarted = List.of(nodeA, nodeB).stream().map(kmm::end)
+        boolean replaced = List.of(nodeA, nodeB).stream().map(kmm::end)
                 .anyMatch(at -> at != null && at.sink != null && at.sink.generation > 2);
-        if (restarted) {
-            awaitThreadsEnded("the replaced link ends' threads (services now " + now + ")", old);
+        if (replaced) {
+            awaitThreadsEnded("the replaced link ends' threads", old);
+            awaitSocketsClosed("the replaced link ends' sockets", oldSockets);
         }
     }
 
-    private void awaitSocketsAtMost(String when, int limit) {
-        if (limit < 0) {
-            return; // no /proc: not Linux
+    private void awaitSocketsClosed(String what, Set<String> sockets) {
+        if (sockets.isEmpty()) {
+            return;
         }
-        Await.until("open sockets " + when + " at most " + limit, timeout, () -> Leaks.socketsAfterGc() <= limit,
-                () -> "now " + Leaks.sockets());
+        Await.until(what + " to close", timeout, () -> Leaks.stillOpen(sockets).isEmpty(),
+                () -> "still open: " + Leaks.stillOpen(sockets));
     }
 
     private Set<Long> serviceIds() {

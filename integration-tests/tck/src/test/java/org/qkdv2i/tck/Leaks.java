@@ -91,32 +91,52 @@ final class Leaks {
         }).collect(Collectors.joining("; ", "[", "]"));
     }
 
-    /** Open socket file descriptors of this process (Linux /proc), or -1 where that cannot be read. */
-    static int sockets() {
+    /**
+     * The open sockets of this process by identity ({@code socket:[inode]} of /proc/self/fd, Linux),
+     * or null where that cannot be read. Identities, not counts: a driver may open a different number
+     * of connections after a restart, but the sockets its old instance held must be closed.
+     */
+    static Set<String> sockets() {
         Path fd = Path.of("/proc/self/fd");
         if (!Files.isDirectory(fd)) {
-            return -1;
+            return null;
         }
-        int n = 0;
+        Set<String> out = new java.util.HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(fd)) {
             for (Path p : ds) {
                 try {
-                    if (Files.readSymbolicLink(p).toString().startsWith("socket:")) {
-                        n++;
+                    String target = Files.readSymbolicLink(p).toString();
+                    if (target.startsWith("socket:")) {
+                        out.add(target);
                     }
                 } catch (IOException | UnsupportedOperationException gone) {
                     // closed while we listed (or the stream's own fd)
                 }
             }
         } catch (IOException e) {
-            return -1;
+            return null;
         }
-        return n;
+        return out;
     }
 
-    /** Socket count after a GC (a socket whose owner was collected is closed by its cleaner). */
-    static int socketsAfterGc() {
+    /** Sockets open now that were not in {@code baseline} (empty where /proc cannot be read). */
+    static Set<String> socketsSince(Set<String> baseline) {
+        Set<String> now = sockets();
+        if (now == null || baseline == null) {
+            return Collections.emptySet();
+        }
+        now.removeAll(baseline);
+        return now;
+    }
+
+    /** Those of {@code sockets} still open, after a GC (a socket whose owner was collected is closed by its cleaner). */
+    static Set<String> stillOpen(Set<String> sockets) {
         System.gc();
-        return sockets();
+        Set<String> now = sockets();
+        if (now == null) {
+            return Collections.emptySet();
+        }
+        now.retainAll(sockets);
+        return now;
     }
 }
