@@ -272,6 +272,16 @@ public final class NodeComponent {
                 }
             }
         }, 5, 5, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(() -> {
+            KmmCore c = core;
+            if (c != null) {
+                try {
+                    c.sync();
+                } catch (RuntimeException e) {
+                    LOG.warn("node {}: syncing the key store to disk failed: {}", c.nodeId(), e.toString());
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private static SecureRandom drbg(String nodeId) {

@@ -1820,6 +1820,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
 
     // ------------------------------------------------------------------ lifetime
 
+    /**
+     * Forces committed changes to the disk. Commits alone survive a killed process (the
+     * operating system holds the writes); this bounds what a power failure can lose to the time
+     * since the last call. Run every second; never under the monitor (an fsync can take a while).
+     */
+    public void sync() {
+        vault.sync();
+    }
+
     /** Destroys stored and waiting keys older than the key lifetime. */
     public synchronized int sweep() {
         long lifetime = settings.keyLifetimeSeconds();
