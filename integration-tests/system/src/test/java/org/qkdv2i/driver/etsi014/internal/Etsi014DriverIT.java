@@ -54,8 +54,10 @@ import org.qkdv2i.tls.DevPki;
  * IDs, and the vendor KMEs no longer hold those keys.</li>
  * <li>{@link #saesAtTwoMoreNodesGetIdenticalKeysFromTheVendorLink()}: the driver bundle in the
  * deploy/ folders of two more node processes A and B, the ends talking over the KMMs' peer
- * channel; SAE-A at A and SAE-B at B get identical keys through our ETSI 014. Skipped (with the
- * reason) while the node's KMM offers no driver peer channel.</li>
+ * channel; SAE-A at A and SAE-B at B get identical keys through our ETSI 014, and every vendor
+ * key ID the master end delivered (DEBUG log) was delivered at B too. (The key IDs the SAEs see
+ * are assigned by our KMM at enc_keys, not the vendor's.) Skipped, with the reason, while the
+ * node's KMM offers no driver peer channel.</li>
  * </ol>
  *
  * (In the driver's package so that it can build link ends without OSGi.)
@@ -174,8 +176,19 @@ public class Etsi014DriverIT {
             configure(b, a, pki, QkdRole.RECEIVER, "VB", V_SLAVE);
             a.deployBundle(driverJar);
             b.deployBundle(driverJar);
-            a.start(vendor.nodeJar());
-            b.start(vendor.nodeJar());
+            // the driver logs each delivered batch's vendor key IDs at DEBUG: switch that on for A and B only
+            String before = System.getProperty("node.jvmArgs");
+            System.setProperty("node.jvmArgs", "-Dorg.slf4j.simpleLogger.log.org.qkdv2i.driver.etsi014=debug");
+            try {
+                a.start(vendor.nodeJar());
+                b.start(vendor.nodeJar());
+            } finally {
+                if (before == null) {
+                    System.clearProperty("node.jvmArgs");
+                } else {
+                    System.setProperty("node.jvmArgs", before);
+                }
+            }
 
             // the driver logs one line per state change; wait for UP at A, or learn why not
             String upA = "etsi014 link A-B at node A: UP";
@@ -200,6 +213,13 @@ public class Etsi014DriverIT {
             assertEquals(String.valueOf(dec.body()), 200, dec.status());
             assertEquals("SAE-B gets the bytes SAE-A got", enc.keys(), dec.keys());
             assertEquals(400, saeB.decKeys("SAE-A", ids.subList(0, 1)).status());
+
+            // both ends handed the same vendor keys to their KMMs: every batch A logged, B logged too (the
+            // keys SAEs see carry IDs our KMM assigns at enc_keys; the blocks carry the vendor's key IDs)
+            java.util.Set<String> vendorAtA = vendorIds(a);
+            assertTrue("A logged its delivered vendor key IDs", vendorAtA.size() >= 32);
+            assertTrue("every vendor key A took is at B too",
+                    await(() -> vendorIds(b).containsAll(vendorAtA), 10_000));
 
             // and the other direction
             EtsiClient.Response encB = saeB.encKeys("SAE-A", 4, 256);
@@ -288,6 +308,23 @@ public class Etsi014DriverIT {
                     && !p.getFileName().toString().contains("sources")).findFirst()
                     .orElseThrow(() -> new IOException("no driver jar in " + target + ": build vendor-drivers/driver.etsi014"));
         }
+    }
+
+    private static final java.util.regex.Pattern BATCH_LINE = java.util.regex.Pattern
+            .compile("batch \\S+ delivered, \\d+ keys: \\[([^\\]]*)\\]");
+
+    /** The vendor key IDs the driver at {@code n} logged (at DEBUG) as handed to its KMM. */
+    private static java.util.Set<String> vendorIds(NodeProcess n) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        java.util.regex.Matcher m = BATCH_LINE.matcher(log(n));
+        while (m.find()) {
+            for (String id : m.group(1).split(",\\s*")) {
+                if (!id.isBlank()) {
+                    out.add(id);
+                }
+            }
+        }
+        return out;
     }
 
     private static long stored(EtsiClient client, String slave) {
