@@ -118,14 +118,21 @@ final class Etsi014Driver implements QkdDriver {
     static final class PeerFailure extends Exception {
         private static final long serialVersionUID = 1L;
         final boolean configError;
+        /** Vendor keys were taken and destroyed: back off as after a KME failure, not as after a hello. */
+        final boolean keysLost;
 
         PeerFailure(String message) {
-            this(message, false);
+            this(message, false, false);
         }
 
         PeerFailure(String message, boolean configError) {
+            this(message, configError, false);
+        }
+
+        PeerFailure(String message, boolean configError, boolean keysLost) {
             super(message);
             this.configError = configError;
+            this.keysLost = keysLost;
         }
     }
 
@@ -489,8 +496,9 @@ final class Etsi014Driver implements QkdDriver {
                     peerReady = false;
                     setStatus(e.configError ? LinkState.DOWN
                             : lastSuccessMillis == 0 ? LinkState.STARTING : LinkState.DEGRADED, e.getMessage());
-                    // a hello costs no vendor key: look for the peer end again soon
-                    wait = backoff = nextBackoff(backoff, settings.peerBackoffMillis());
+                    // a hello costs no vendor key: look for the peer end again soon; a lost batch did cost keys
+                    wait = backoff = nextBackoff(backoff,
+                            e.keysLost ? settings.maxBackoffMillis() : settings.peerBackoffMillis());
                 } catch (RuntimeException e) {
                     LOG.warn("{}: pull cycle failed: {}", who, e.toString());
                     wait = backoff = nextBackoff(backoff, settings.maxBackoffMillis());
@@ -567,12 +575,12 @@ final class Etsi014Driver implements QkdDriver {
                         size, ids, created.toEpochMilli()));
             } catch (PeerFailure e) {
                 destroyBatch(keys, batchId, e.getMessage());
-                throw e;
+                throw new PeerFailure(e.getMessage(), e.configError, true);
             }
             if (!r.ok()) {
                 destroyBatch(keys, batchId, "slave end at node " + end.peerNodeId() + ": " + r.reason());
                 throw new PeerFailure("slave end at node " + end.peerNodeId() + " could not take batch " + batchId
-                        + ": " + r.reason(), r.configError());
+                        + ": " + r.reason(), r.configError(), true);
             }
             if (!emit(keys, batchId, created)) {
                 destroyBatch(keys, batchId, "detached from the KMM mid-batch");
