@@ -96,6 +96,13 @@ public record LinkParameters(
                 mu, nu, omega, pMu, pNu, pOmega, aliceZ, bobZ, coherenceTimeMs);
     }
 
+    public LinkParameters withReceiverOptics(double efficiency) {
+        return new LinkParameters(wavelengthNm, distanceM, txApertureM, rxApertureM, divergenceRad, pointingJitterRad,
+                rxFieldOfViewRad, efficiency, filterBandwidthNm, skyRadianceDay, nightSkyFactor,
+                detectorEfficiency, darkCountRateHz, coincidenceWindowNs, deadTimeNs, misalignment, sourceRateHz,
+                mu, nu, omega, pMu, pNu, pOmega, aliceZ, bobZ, coherenceTimeMs);
+    }
+
     public LinkParameters withSource(double rateHz, double mu, double nu, double omega, double pMu, double pNu,
             double pOmega) {
         return new LinkParameters(wavelengthNm, distanceM, txApertureM, rxApertureM, divergenceRad, pointingJitterRad,

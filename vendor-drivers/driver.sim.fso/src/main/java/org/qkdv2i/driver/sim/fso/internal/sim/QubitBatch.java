@@ -102,23 +102,31 @@ public final class QubitBatch {
         return q;
     }
 
-    /** Wire form: header, then per arrival a varint index gap and one packed byte. */
+    /**
+     * Wire form: header, byte count, then per arrival a varint index gap and one packed byte
+     * (class | basis &lt;&lt; 2 | bit &lt;&lt; 3 | photons &lt;&lt; 4), encoded in one array so the stream
+     * sees one write per batch.
+     */
     public void writeTo(DataOutputStream out) throws IOException {
-        out.writeLong(firstPulse);
-        out.writeInt(pulses);
-        out.writeDouble(lightCps);
-        out.writeInt(size);
+        byte[] buf = new byte[size * 11];
+        int k = 0;
         long prev = firstPulse;
         for (int i = 0; i < size; i++) {
             long gap = index[i] - prev;
             prev = index[i];
             while ((gap & ~0x7FL) != 0) {
-                out.write((int) ((gap & 0x7F) | 0x80));
+                buf[k++] = (byte) ((gap & 0x7F) | 0x80);
                 gap >>>= 7;
             }
-            out.write((int) gap);
-            out.write(cls[i] | basis[i] << 2 | bit[i] << 3 | photons[i] << 4);
+            buf[k++] = (byte) gap;
+            buf[k++] = (byte) (cls[i] | basis[i] << 2 | bit[i] << 3 | photons[i] << 4);
         }
+        out.writeLong(firstPulse);
+        out.writeInt(pulses);
+        out.writeDouble(lightCps);
+        out.writeInt(size);
+        out.writeInt(k);
+        out.write(buf, 0, k);
     }
 
     public static QubitBatch readFrom(DataInputStream in) throws IOException {
@@ -126,23 +134,34 @@ public final class QubitBatch {
         int pulses = in.readInt();
         double light = in.readDouble();
         int n = in.readInt();
-        if (pulses < 0 || n < 0 || n > pulses || !(light >= 0)) {
+        int bytes = in.readInt();
+        if (pulses < 0 || n < 0 || n > pulses || !(light >= 0) || bytes < 2L * n || bytes > 11L * n) {
             throw new IOException("malformed qubit batch header");
         }
+        byte[] buf = new byte[bytes];
+        in.readFully(buf);
         QubitBatch q = new QubitBatch(first, pulses, light, n);
         long prev = first;
-        for (int i = 0; i < n; i++) {
-            long gap = 0;
-            int shift = 0;
-            int b;
-            do {
-                b = in.readUnsignedByte();
-                gap |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while ((b & 0x80) != 0 && shift < 63);
-            prev += gap;
-            int packed = in.readUnsignedByte();
-            q.add(prev, packed & 3, packed >> 2 & 1, packed >> 3 & 1, packed >> 4);
+        int k = 0;
+        try {
+            for (int i = 0; i < n; i++) {
+                long gap = 0;
+                int shift = 0;
+                int b;
+                do {
+                    b = buf[k++] & 0xFF;
+                    gap |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while ((b & 0x80) != 0 && shift < 63);
+                prev += gap;
+                if (prev >= first + pulses) {
+                    throw new IOException("qubit outside its batch");
+                }
+                int packed = buf[k++] & 0xFF;
+                q.add(prev, packed & 3, packed >> 2 & 1, packed >> 3 & 1, packed >> 4);
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IOException("truncated qubit batch");
         }
         return q;
     }

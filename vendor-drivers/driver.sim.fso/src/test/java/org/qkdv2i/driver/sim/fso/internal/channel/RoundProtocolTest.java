@@ -51,6 +51,11 @@ public class RoundProtocolTest {
 
     /** Runs {@code rounds} rounds; returns Alice's and Bob's results of the last one. */
     private RoundResult[] link(ChannelModel m, EveSettings eve, int rounds, long pulses) throws Exception {
+        return link(m, eve, rounds, pulses, new LibraryDistiller(new SecureRandom()), new LibraryDistiller(new SecureRandom()));
+    }
+
+    private RoundResult[] link(ChannelModel m, EveSettings eve, int rounds, long pulses, KeyDistiller aliceDistiller,
+            KeyDistiller bobDistiller) throws Exception {
         try (ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Future<RoundResult> bob = pool.submit(() -> {
@@ -59,7 +64,7 @@ public class RoundProtocolTest {
                                 new WegmanCarterAuthenticator(WegmanCarter.bootstrap(psk(), false)), false)) {
                     BobProtocol b = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
                             new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
-                            new LibraryDistiller(new SecureRandom()));
+                            bobDistiller);
                     RoundResult r = null;
                     for (int i = 0; i < rounds; i++) {
                         r = b.round(m.parameters().sourceRateHz());
@@ -74,7 +79,7 @@ public class RoundProtocolTest {
                 SplittableRandom rng = new SplittableRandom(5);
                 AliceProtocol a = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
                         new AliceSource(m, eve, rng.split(), 0), new Eavesdropper(rng.split()), rng.split(), 0.1,
-                        new LibraryDistiller(new SecureRandom()));
+                        aliceDistiller);
                 RoundResult r = null;
                 for (int i = 0; i < rounds; i++) {
                     r = a.round(i, pulses);
@@ -101,6 +106,25 @@ public class RoundProtocolTest {
         assertTrue(r[0].key().length > 1000);
         assertEquals(m.qber(0), r[0].qber(), 0.004);
         Arrays.fill(r[0].key(), (byte) 0);
+    }
+
+    /**
+     * Speed of the quantum layer alone over TCP (source, channel, detector, sifting, decoy
+     * estimation; no reconciliation or amplification): issue 3 asks ≥ 10 simulated s per wall s
+     * for the whole link at 300 m, clear night, 1 GHz. Printed for the record (README); not
+     * asserted, because the build machine is shared and its load swings the figure tenfold.
+     */
+    @Test
+    public void quantumLayerOverTcpSpeedIsMeasured() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        link(m, EveSettings.NONE, 1, 1_000_000_000L, KeyDistiller.PENDING, KeyDistiller.PENDING); // warm-up
+        long t0 = System.nanoTime();
+        RoundResult[] r = link(m, EveSettings.NONE, 5, 1_000_000_000L, KeyDistiller.PENDING, KeyDistiller.PENDING);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("TCP quantum layer without distillation: 5 simulated s in %.2f s wall (%.1f sim s per wall s)%n",
+                wall, 5 / wall);
+        assertEquals(Outcome.NO_DISTILLER, r[0].outcome());
+        assertEquals(Outcome.NO_DISTILLER, r[1].outcome());
     }
 
     @Test
