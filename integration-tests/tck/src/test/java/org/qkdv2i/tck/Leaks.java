@@ -22,7 +22,7 @@ final class Leaks {
     private static final List<String> NOT_DRIVER = Arrays.asList("tck-", "Felix", "FelixDispatchQueue", "SCR ",
             "CM ", "Common-Cleaner", "ForkJoinPool.commonPool", "process reaper", "Attach Listener",
             "Signal Dispatcher", "Reference Handler", "Finalizer", "Notification Thread", "surefire",
-            "PaxExam", "Timer-", "RMI ");
+            "PaxExam", "Timer-", "RMI ", "CompletableFutureDelayScheduler");
 
     private Leaks() {
     }
@@ -87,8 +87,17 @@ final class Leaks {
         return threads.stream().map(t -> {
             StackTraceElement[] st = t.getStackTrace();
             String top = Arrays.stream(st).limit(4).map(StackTraceElement::toString).collect(Collectors.joining(" < "));
-            return "'" + t.getName() + "' (" + t.getState() + (top.isEmpty() ? "" : " at " + top) + ")";
+            return "'" + t.getName() + "' (" + t.getState() + ", context class loader " + loader(t.getContextClassLoader())
+                    + (top.isEmpty() ? "" : ", at " + top) + ")";
         }).collect(Collectors.joining("; ", "[", "]"));
+    }
+
+    private static String loader(ClassLoader cl) {
+        if (cl instanceof org.osgi.framework.BundleReference) {
+            org.osgi.framework.Bundle b = ((org.osgi.framework.BundleReference) cl).getBundle();
+            return "of bundle " + (b == null ? "?" : b.getSymbolicName());
+        }
+        return cl == null ? "none" : cl.getClass().getSimpleName();
     }
 
     /**
