@@ -29,6 +29,9 @@ public final class AliceProtocol {
     /** Fewer signal detections than this and the round has no signal to speak of. */
     static final int MIN_SIGNAL_CLICKS = 50;
 
+    /** Standard deviations of the statistical fluctuation bounds (Ma et al. 2005 §VI use 5–10). */
+    static final double U_ALPHA = 10;
+
     private final FramedChannel ch;
     private final DataOutputStream quantumOut;
     private final AliceSource source;
@@ -46,6 +49,19 @@ public final class AliceProtocol {
         this.rng = Objects.requireNonNull(rng);
         this.qberThreshold = qberThreshold;
         this.distiller = Objects.requireNonNull(distiller);
+    }
+
+    /** Upper bound of a rate measured as {@code count} events: rate·(1 + u/√count); u²/trials when none. */
+    static double upper(double rate, long count, long trials) {
+        if (count <= 0) {
+            return trials <= 0 ? 1 : U_ALPHA * U_ALPHA / trials;
+        }
+        return rate * (1 + U_ALPHA / Math.sqrt(count));
+    }
+
+    /** Lower bound of a rate measured as {@code count} events: rate·(1 − u/√count), at least 0. */
+    static double lower(double rate, long count) {
+        return count <= 0 ? 0 : Math.max(0, rate * (1 - U_ALPHA / Math.sqrt(count)));
     }
 
     public RoundResult round(long roundNo, long pulses) throws IOException {
@@ -156,16 +172,26 @@ public final class AliceProtocol {
             double eNu = sifted[1] == 0 ? 0.5 : (double) errors[1] / sifted[1];
             double y0 = p.omega() == 0 ? gain[2] : 0;
             // entropy of the key part from the vacuum + weak decoy bounds (Ma et al. 2005 eq. 34, 37, 38):
-            // n_key·Δ1·(1 − H2(e1_U)) with Δ1 = Q1_L/Q_μ the single-photon share of the signal clicks
-            double y1L = DecoyTheory.y1Lower(p.mu(), p.nu(), gain[0], gain[1], y0);
-            double e1U = DecoyTheory.e1Upper(p.nu(), eNu * gain[1], y0, y1L);
-            double delta1 = gain[0] > 0 && y1L > 0 ? Math.min(1, y1L * p.mu() * Math.exp(-p.mu()) / gain[0]) : 0;
+            // n_key·Δ1·(1 − H2(e1_U)) with Δ1 = Q1_L/Q_μ the single-photon share of the signal clicks.
+            // Finite statistics as in Ma et al. 2005 §VI: every measured gain and error gain is moved
+            // U_ALPHA standard deviations (binomial counts) in the direction that lowers Y1_L and raises
+            // e1_U. The full finite-key analysis of Lim et al. 2014 is not applied.
+            double qMuU = upper(gain[0], detected[0], sent[0]);
+            double qNuL = lower(gain[1], detected[1]);
+            double y0U = p.omega() == 0 ? upper(y0, detected[2], sent[2]) : 0;
+            double y0L = p.omega() == 0 ? lower(y0, detected[2]) : 0;
+            double eNuQNuU = upper(eNu * gain[1], errors[1], sent[1]);
+            double y1L = DecoyTheory.y1Lower(p.mu(), p.nu(), qMuU, qNuL, y0U);
+            double e1U = DecoyTheory.e1Upper(p.nu(), eNuQNuU, y0L, y1L);
+            double delta1 = gain[0] > 0 && y1L > 0 ? Math.min(1, y1L * p.mu() * Math.exp(-p.mu()) / qMuU) : 0;
             long privacyBits = (long) Math.floor(keyLen * delta1 * (1 - DecoyTheory.h2(e1U)));
             double leak = keyLen * F_EC * DecoyTheory.h2(Double.isNaN(qber) ? 0.5 : qber);
             long secretBits = Math.max(0, (long) Math.floor(privacyBits - leak));
             Outcome outcome;
             String reason;
-            if (detected[0] < MIN_SIGNAL_CLICKS || (y0 > 0 && gain[0] < 3 * y0)) {
+            // no signal: the signal clicks do not stand out of the noise clicks (noise taken at its upper bound)
+            double excess = (gain[0] - y0U) * sent[0];
+            if (detected[0] < MIN_SIGNAL_CLICKS || excess < Math.max(MIN_SIGNAL_CLICKS, 5 * Math.sqrt(y0U * sent[0]))) {
                 outcome = Outcome.NO_SIGNAL;
                 reason = String.format(java.util.Locale.ROOT, "no signal: %d signal clicks in %.3f s (gain %.2e, Y0 %.2e)",
                         detected[0], simSeconds, gain[0], y0);

@@ -149,6 +149,25 @@ public class RoundProtocolTest {
     }
 
     @Test
+    public void floodingIsAbortedAndBlockingDropsTheLink() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        RoundResult[] flood = link(m, new EveSettings(0, false, 5e6, 0), 1, 300_000_000L);
+        assertEquals(flood[0].reason(), Outcome.ABORTED_EAVESDROPPING, flood[0].outcome());
+        assertEquals(Outcome.ABORTED_EAVESDROPPING, flood[1].outcome());
+        RoundResult[] blocked = link(m, new EveSettings(0, false, 0, 1), 1, 300_000_000L);
+        assertEquals(blocked[0].reason(), Outcome.NO_SIGNAL, blocked[0].outcome());
+        assertNull(blocked[1].key());
+    }
+
+    @Test
+    public void statisticalBoundsWidenWithFewCounts() {
+        assertEquals(0.011, AliceProtocol.upper(0.01, 10_000, 1_000_000), 1e-12);
+        assertEquals(0.009, AliceProtocol.lower(0.01, 10_000), 1e-12);
+        assertEquals(0, AliceProtocol.lower(0.01, 50), 0);
+        assertEquals(1e-4, AliceProtocol.upper(0, 0, 1_000_000), 1e-15);
+    }
+
+    @Test
     public void denseFogDropsTheLink() throws Exception {
         ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.DENSE_FOG, false);
         RoundResult[] r = link(m, EveSettings.NONE, 1, 200_000_000L);

@@ -72,6 +72,19 @@ public class LinkSimulatorTest {
     }
 
     @Test
+    public void weatherSwitchedAtRuntimeTakesEffectFromTheNextBatch() {
+        LinkSimulator sim = new LinkSimulator(new ChannelModel(NO_DEAD, Weather.CLEAR, false), EveSettings.NONE, 12);
+        RoundTally clear = sim.run(200_000_000L);
+        sim.alice().setModel(new ChannelModel(NO_DEAD, Weather.DENSE_FOG, false));
+        RoundTally fog = sim.run(200_000_000L);
+        assertTrue(clear.gain(0) > 1e-3);
+        assertTrue("fog gain " + fog.gain(0), fog.gain(0) < 1e-5);
+        sim.alice().setModel(new ChannelModel(NO_DEAD, Weather.CLEAR, true));
+        RoundTally day = sim.run(200_000_000L);
+        assertTrue(day.gain(2) > 10 * Math.max(clear.gain(2), 1e-8)); // daylight background raises Y0
+    }
+
+    @Test
     public void deadTimeLimitsTheCountRateAsANonParalysableDetector() {
         LinkParameters p = LinkParameters.defaults().withDistance(100).withDetector(0.25, 500, 10_000, 0.01);
         ChannelModel m = new ChannelModel(p, Weather.CLEAR, false);
