@@ -85,10 +85,15 @@ public class Etsi014DriverTest {
 
     private Etsi014Driver driver(String local, String peer, QkdRole role, String url, Path saeStore, Path trustPem,
             Etsi014Driver.Settings s) throws Exception {
+        return driver(local, peer, role, url, saeStore, trustPem, s, Clock.systemUTC());
+    }
+
+    private Etsi014Driver driver(String local, String peer, QkdRole role, String url, Path saeStore, Path trustPem,
+            Etsi014Driver.Settings s, Clock clock) throws Exception {
         BcNodeTls tls = BcNodeTls.load(local, saeStore, PW, trustPem, null, null);
         KmeClient kme = new JettyKmeClient(url, tls, s.requestTimeoutMillis(),
                 Etsi014Driver.THREAD_PREFIX + "http-test-" + local);
-        Etsi014Driver d = new Etsi014Driver(new LinkEnd("A-B", local, peer, role), s, kme, null, Clock.systemUTC());
+        Etsi014Driver d = new Etsi014Driver(new LinkEnd("A-B", local, peer, role), s, kme, null, clock);
         drivers.add(d);
         return d;
     }
@@ -317,6 +322,50 @@ public class Etsi014DriverTest {
         for (UUID id : s[0].blocks().keySet()) {
             assertEquals(3, id.version()); // name-based
         }
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    public void slaveReportsDegradedWhenTheMasterFallsSilent() throws Exception {
+        vendor.addStock(4);
+        ManualClock clock = new ManualClock();
+        Etsi014Driver a = master(settings(4));
+        Etsi014Driver b = driver("B", "A", QkdRole.RECEIVER, vendor.urlB(), pki.resolve("sae-" + SLAVE + ".p12"),
+                pki.resolve("ca.pem"), settings(4), clock);
+        LoopbackSink[] s = linkedSinks();
+        b.attach(s[1]);
+        a.attach(s[0]);
+        assertTrue(await(() -> s[1].blocks().size() == 4 && b.status().state() == LinkState.UP, 10_000));
+        // the vendor has no more key: the master stops sending; 10 s + the peer timeout later the slave says so
+        clock.advance(java.time.Duration.ofSeconds(9));
+        assertEquals(LinkState.UP, b.status().state());
+        clock.advance(java.time.Duration.ofSeconds(9));
+        LinkStatus st = b.status();
+        assertEquals(LinkState.DEGRADED, st.state());
+        assertTrue(st.reason(), st.reason().contains("no key IDs from the master end at node A for 18 s"));
     }
 
     @Test
