@@ -92,15 +92,7 @@ public final class AliceProtocol {
             // sifting announcement from Bob: where he clicked and in which basis
             DataInputStream in = Wire.reader(ch.receive(MessageType.CLICKS));
             int n = Wire.checkedCount(in.readInt(), (int) Math.min(pulses, FramedChannel.MAX_PAYLOAD));
-            long[] idx = new long[n];
-            long prev = first;
-            for (int i = 0; i < n; i++) {
-                prev += Wire.readVarLong(in);
-                if (prev >= first + pulses) {
-                    throw new IOException("click outside the round");
-                }
-                idx[i] = prev;
-            }
+            long[] idx = Wire.readGaps(in, n, first, first + pulses);
             byte[] bBasis = Wire.readBits(in, n);
             byte[] cls = new byte[n], aBasis = new byte[n], photons = new byte[n];
             aBit = new byte[n];

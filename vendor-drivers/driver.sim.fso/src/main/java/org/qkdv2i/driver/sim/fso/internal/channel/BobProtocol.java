@@ -88,11 +88,7 @@ public final class BobProtocol {
             // sifting announcement: positions and bases, never bits
             try (Wire.Buffer b = new Wire.Buffer()) {
                 b.writeInt(n);
-                long prev = first;
-                for (int i = 0; i < n; i++) {
-                    Wire.writeVarLong(b, idx[i] - prev);
-                    prev = idx[i];
-                }
+                Wire.writeGaps(b, idx, n, first);
                 Wire.writeBits(b, basis, n);
                 ch.send(MessageType.CLICKS, b.bytes());
             }

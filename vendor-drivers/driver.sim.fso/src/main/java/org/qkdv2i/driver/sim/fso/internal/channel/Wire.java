@@ -34,54 +34,92 @@ final class Wire {
         return v;
     }
 
-    /** Values 0/1 packed 8 per byte. */
+    /** Values 0/1 packed 8 per byte, written in one call. */
     static void writeBits(DataOutputStream out, byte[] v, int n) throws IOException {
-        for (int i = 0; i < n; i += 8) {
-            int b = 0;
-            for (int k = 0; k < 8 && i + k < n; k++) {
-                b |= (v[i + k] & 1) << k;
-            }
-            out.write(b);
+        byte[] buf = new byte[(n + 7) >>> 3];
+        for (int i = 0; i < n; i++) {
+            buf[i >>> 3] |= (byte) ((v[i] & 1) << (i & 7));
         }
+        out.write(buf);
     }
 
     static byte[] readBits(DataInputStream in, int n) throws IOException {
+        byte[] buf = new byte[(n + 7) >>> 3];
+        in.readFully(buf);
         byte[] v = new byte[n];
-        for (int i = 0; i < n; i += 8) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException();
-            }
-            for (int k = 0; k < 8 && i + k < n; k++) {
-                v[i + k] = (byte) (b >> k & 1);
-            }
+        for (int i = 0; i < n; i++) {
+            v[i] = (byte) (buf[i >>> 3] >> (i & 7) & 1);
         }
         return v;
     }
 
-    /** Values 0..3 packed 4 per byte. */
+    /** Values 0..3 packed 4 per byte, written in one call. */
     static void writeCrumbs(DataOutputStream out, byte[] v, int n) throws IOException {
-        for (int i = 0; i < n; i += 4) {
-            int b = 0;
-            for (int k = 0; k < 4 && i + k < n; k++) {
-                b |= (v[i + k] & 3) << (2 * k);
-            }
-            out.write(b);
+        byte[] buf = new byte[(n + 3) >>> 2];
+        for (int i = 0; i < n; i++) {
+            buf[i >>> 2] |= (byte) ((v[i] & 3) << (2 * (i & 3)));
         }
+        out.write(buf);
     }
 
     static byte[] readCrumbs(DataInputStream in, int n) throws IOException {
+        byte[] buf = new byte[(n + 3) >>> 2];
+        in.readFully(buf);
         byte[] v = new byte[n];
-        for (int i = 0; i < n; i += 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException();
-            }
-            for (int k = 0; k < 4 && i + k < n; k++) {
-                v[i + k] = (byte) (b >> (2 * k) & 3);
-            }
+        for (int i = 0; i < n; i++) {
+            v[i] = (byte) (buf[i >>> 2] >> (2 * (i & 3)) & 3);
         }
         return v;
+    }
+
+    /** Ascending positions as varint gaps from {@code first}: byte count, then the gaps, in one call. */
+    static void writeGaps(DataOutputStream out, long[] idx, int n, long first) throws IOException {
+        byte[] buf = new byte[n * 10];
+        int k = 0;
+        long prev = first;
+        for (int i = 0; i < n; i++) {
+            long gap = idx[i] - prev;
+            prev = idx[i];
+            while ((gap & ~0x7FL) != 0) {
+                buf[k++] = (byte) ((gap & 0x7F) | 0x80);
+                gap >>>= 7;
+            }
+            buf[k++] = (byte) gap;
+        }
+        out.writeInt(k);
+        out.write(buf, 0, k);
+    }
+
+    /** Reads what {@link #writeGaps} wrote; every position must be below {@code end}. */
+    static long[] readGaps(DataInputStream in, int n, long first, long end) throws IOException {
+        int bytes = in.readInt();
+        if (bytes < n || bytes > 10L * n) {
+            throw new IOException("malformed position list");
+        }
+        byte[] buf = new byte[bytes];
+        in.readFully(buf);
+        long[] idx = new long[n];
+        long prev = first;
+        int k = 0;
+        try {
+            for (int i = 0; i < n; i++) {
+                long gap = 0;
+                int shift = 0, b;
+                do {
+                    b = buf[k++] & 0xFF;
+                    gap |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while ((b & 0x80) != 0 && shift < 63);
+                prev += gap;
+                if (prev >= end || prev < first) {
+                    throw new IOException("position outside the round");
+                }
+                idx[i] = prev;
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            throw new IOException("truncated position list");
+        }
+        return idx;
     }
 
     static int checkedCount(int n, int max) throws IOException {
