@@ -19,7 +19,7 @@ import org.qkdv2i.qkd.api.LinkStatus;
  * restarts and bundle updates: block IDs with the SHA-256 of their bytes (the bytes themselves
  * are zeroised at once and never kept or printed), statuses, and contract violations.
  */
-final class EndRecorder {
+class EndRecorder {
 
     /** One delivered block, without its key. */
     static final class Block {
