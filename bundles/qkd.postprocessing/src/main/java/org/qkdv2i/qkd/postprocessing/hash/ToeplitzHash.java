@@ -14,8 +14,8 @@ import org.qkdv2i.qkd.postprocessing.internal.Ntt;
  * O(L log L) with L = 2^⌈log2(n + m − 1)⌉. A cyclic convolution of length L ≥ n + m − 1 does not
  * alias into indices n − 1 .. n + m − 2, which are the ones read.
  *
- * <p>An instance keeps its transform tables and buffers for one (n, m): not thread-safe; use one
- * per thread. The static methods allocate.
+ * <p>An instance keeps its buffers for one (n, m): not thread-safe; use one per thread. Transform
+ * tables are shared per size (immutable, softly cached). The static methods allocate buffers.
  */
 public final class ToeplitzHash {
     private final int n;
@@ -34,7 +34,7 @@ public final class ToeplitzHash {
         this.n = n;
         this.m = m;
         int size = Integer.highestOneBit(Math.max(2, n + m - 1) - 1) << 1;
-        this.ntt = new Ntt(size);
+        this.ntt = Ntt.of(size);
         this.bufSeed = new int[size];
         this.bufKey = new int[size];
     }

@@ -22,6 +22,23 @@ public final class Ntt {
     private static final long R2 = (1L << 62) % P * 4 % P; // 2^64 mod P
     private final int scale; // Montgomery form of (R^2 / size): mont(x, scale) = x / size
 
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, java.lang.ref.SoftReference<Ntt>> TABLES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Shared immutable tables for a size (softly cached: twiddle tables cost tens of ms at 2^21
+     * and are the same for every block of that size; the GC may drop them under memory pressure).
+     */
+    public static Ntt of(int size) {
+        java.lang.ref.SoftReference<Ntt> ref = TABLES.get(size);
+        Ntt t = ref == null ? null : ref.get();
+        if (t == null) {
+            t = new Ntt(size);
+            TABLES.put(size, new java.lang.ref.SoftReference<>(t));
+        }
+        return t;
+    }
+
     public Ntt(int size) {
         if (Integer.bitCount(size) != 1 || size < 2 || size > (1 << 27)) {
             throw new IllegalArgumentException("size must be a power of two in [2, 2^27]");
