@@ -102,6 +102,12 @@ public class DriverConformanceIT {
         nodeA = p.nodeA;
         nodeB = p.nodeB;
         timeout = p.timeoutMillis;
+        if (context.getBundle(p.driverLocation()) == null) {
+            // an earlier test failed between uninstall and reinstall: start this one from the bundle again
+            try (InputStream in = new FileInputStream(p.driver)) {
+                context.installBundle(p.driverLocation(), in).start();
+            }
+        }
         Bundle d = driverBundle();
         assertEquals("driver bundle " + d.getSymbolicName() + " is not ACTIVE", Bundle.ACTIVE, d.getState());
         warmUp();
