@@ -43,8 +43,6 @@ public final class CascadeBob {
     // work stack of nodes to examine: (pass, node id, lo, hi)
     private int[] work = new int[256];
     private int workSize;
-    private int[] deferred = new int[64];
-    private int deferredSize;
     // outstanding range requests: (pass, node id, lo, mid, hi)
     private int[] req = new int[320];
     private int reqSize;
@@ -218,13 +216,7 @@ public final class CascadeBob {
                 continue;
             }
             if ((left & PENDING) != 0) {
-                if (deferredSize + 4 > deferred.length) {
-                    deferred = Arrays.copyOf(deferred, deferred.length * 2);
-                }
-                deferred[deferredSize++] = p;
-                deferred[deferredSize++] = g;
-                deferred[deferredSize++] = lo;
-                deferred[deferredSize++] = hi;
+                // g's bisection is already asked for in this round; accept() re-queues g itself
                 continue;
             }
             setFlag(t, gl, PENDING, true);
@@ -237,10 +229,6 @@ public final class CascadeBob {
             req[reqSize++] = mid;
             req[reqSize++] = hi;
         }
-        for (int i = 0; i < deferredSize; i += 4) {
-            push(deferred[i], deferred[i + 1], deferred[i + 2], deferred[i + 3]);
-        }
-        deferredSize = 0;
     }
 
     /** Flips the bit at position pos of pass p and re-opens the blocks it touches in every pass so far. */
