@@ -22,7 +22,7 @@ final class Leaks {
     private static final List<String> NOT_DRIVER = Arrays.asList("tck-", "Felix", "FelixDispatchQueue", "SCR ",
             "CM ", "Common-Cleaner", "ForkJoinPool.commonPool", "process reaper", "Attach Listener",
             "Signal Dispatcher", "Reference Handler", "Finalizer", "Notification Thread", "surefire",
-            "PaxExam", "Timer-", "RMI ", "CompletableFutureDelayScheduler");
+            "CompletableFutureDelayScheduler");
 
     private Leaks() {
     }
