@@ -102,13 +102,16 @@ public final class FsoLinkComponent {
             driver.updateConditions(s.conditions());
             return;
         }
+        LinkSettings old = settings;
         stop();
+        java.util.Arrays.fill(old.authKey(), (byte) 0);
         start(s);
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         stop();
+        java.util.Arrays.fill(settings.authKey(), (byte) 0); // the driver thread worked on its own copy
     }
 
     /** For tests. */

@@ -51,10 +51,20 @@ public final class LibraryDistiller implements KeyDistiller {
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE - 7, m) / 8 * 8);
     }
 
+    /** Packs the first n raw bits; the temporary copy is zeroised. */
+    private static long[] pack(byte[] raw, int n) {
+        byte[] copy = Arrays.copyOf(raw, n);
+        try {
+            return Bits.pack(copy);
+        } finally {
+            Arrays.fill(copy, (byte) 0);
+        }
+    }
+
     @Override
     public byte[] alice(FramedChannel ch, byte[] raw, int n, double qber, long privacyBits, UUID blockId)
             throws IOException {
-        long[] key = Bits.pack(Arrays.copyOf(raw, n));
+        long[] key = pack(raw, n);
         CascadeAlice cascade = new CascadeAlice(plan(n, qber, blockId), key);
         try {
             while (true) {
@@ -101,7 +111,7 @@ public final class LibraryDistiller implements KeyDistiller {
     @Override
     public byte[] bob(FramedChannel ch, byte[] raw, int n, double qber, long privacyBits, UUID blockId)
             throws IOException {
-        long[] key = Bits.pack(Arrays.copyOf(raw, n));
+        long[] key = pack(raw, n);
         CascadeBob cascade = new CascadeBob(plan(n, qber, blockId), key);
         Bits.wipe(key);
         CascadeResult result = null;
