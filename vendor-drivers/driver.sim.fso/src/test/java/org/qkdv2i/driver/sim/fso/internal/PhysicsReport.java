@@ -90,7 +90,7 @@ public final class PhysicsReport {
             md.append('\n');
         }
         plot(img.resolve("skr-vs-distance.png"), "Secret key rate vs distance (asymptotic, 1 GHz)", "distance (m)",
-                "bit/s", series, true, 1, 1e8);
+                "bit/s", series, true, 100, 1e7);
         md.append("![SKR vs distance](physics/skr-vs-distance.png)\n\n");
 
         // 2. rate vs loss with the decoy formula, the simulation and PLOB
@@ -198,7 +198,7 @@ public final class PhysicsReport {
     }
 
     private static final Color[] COLORS = { new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f) };
+            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf) };
 
     static void plot(Path file, String title, String xLabel, String yLabel, List<Series> series, boolean logY,
             double yMin, double yMax) throws IOException {
@@ -274,9 +274,9 @@ public final class PhysicsReport {
                 }
                 prev = new int[] { px, py };
             }
-            g.setStroke(new BasicStroke(2f));
             int ly = t + 15 + 18 * k;
             g.drawLine(w - r + 15, ly - 4, w - r + 40, ly - 4);
+            g.setStroke(new BasicStroke(2f));
             g.setColor(Color.BLACK);
             g.drawString(s.name, w - r + 45, ly);
             k++;
