@@ -51,8 +51,15 @@ class EndRecorder {
     private final List<LinkStatus> statuses = new ArrayList<>();
     private final Map<Integer, Integer> callsAfterDetach = new HashMap<>();
 
+    /** Told each delivered block's ID and bytes before they are zeroised (the kit's peer-message check). */
+    private volatile java.util.function.BiConsumer<UUID, byte[]> keyWatcher = (id, key) -> { };
+
     EndRecorder(String end) {
         this.end = end;
+    }
+
+    void watchKeys(java.util.function.BiConsumer<UUID, byte[]> watcher) {
+        this.keyWatcher = watcher;
     }
 
     synchronized void block(KeyBlock b, int generation) {
@@ -68,6 +75,7 @@ class EndRecorder {
         String digest;
         try {
             digest = hex(MessageDigest.getInstance("SHA-256").digest(key));
+            keyWatcher.accept(b.id(), key);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {

@@ -72,6 +72,8 @@ final class KitKmm implements AutoCloseable {
         this.profile = profile;
         this.a = new EndRecorder(profile.nodeA);
         this.b = new EndRecorder(profile.nodeB);
+        a.watchKeys((id, key) -> checkNotInMessages(a, id, key));
+        b.watchKeys((id, key) -> checkNotInMessages(b, id, key));
         AtomicInteger n = new AtomicInteger();
         this.peerExecutor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "tck-peer-" + n.incrementAndGet());
@@ -192,6 +194,59 @@ final class KitKmm implements AutoCloseable {
         }
     }
 
+    /** The latest peer messages (both directions), to check that no key material travels in them. */
+    private final java.util.Deque<byte[]> recentMessages = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int RECENT_MESSAGES = 512;
+
+    private void remember(byte[] message) {
+        recentMessages.addLast(message);
+        while (recentMessages.size() > RECENT_MESSAGES) {
+            recentMessages.pollFirst();
+        }
+    }
+
+    /**
+     * PeerChannel: "never put key material in a message". Looks for the block's first bytes raw, as
+     * hex and as Base64 in the recent messages (a block of fewer than 8 bytes is not checked).
+     */
+    void checkNotInMessages(EndRecorder rec, java.util.UUID id, byte[] key) {
+        if (key.length < 8 || recentMessages.isEmpty()) {
+            return;
+        }
+        byte[] prefix = java.util.Arrays.copyOf(key, Math.min(16, key.length));
+        String hex = java.util.HexFormat.of().formatHex(prefix);
+        byte[][] needles = {prefix, hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            hex.toUpperCase().getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(key, Math.min(15, key.length) / 3 * 3))
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)};
+        try {
+            for (byte[] m : recentMessages) {
+                for (byte[] n : needles) {
+                    if (n.length >= 8 && indexOf(m, n) >= 0) {
+                        rec.violation("a peer channel message carried key material of block " + id
+                                + " (PeerChannel: never put key material in a message)");
+                        return;
+                    }
+                }
+            }
+        } finally {
+            java.util.Arrays.fill(prefix, (byte) 0);
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private String peerOf(String node) {
         return node.equals(profile.nodeA) ? profile.nodeB : profile.nodeA;
     }
@@ -276,6 +331,7 @@ final class KitKmm implements AutoCloseable {
                 return failed(f, "no driver attached for link " + profile.linkId + " at node " + peerOf(node));
             }
             byte[] copy = message.clone();
+            remember(message.clone());
             PeerMessageHandler h = peer.handler;
             try {
                 peerExecutor.execute(() -> {
@@ -287,6 +343,7 @@ final class KitKmm implements AutoCloseable {
                         if (reply.length > PeerChannel.MAX_MESSAGE_BYTES) {
                             throw new PeerChannelException("reply of " + reply.length + " bytes over the limit");
                         }
+                        remember(reply.clone());
                         f.complete(reply.clone());
                     } catch (PeerChannelException e) {
                         peerFailures.incrementAndGet();

@@ -145,6 +145,32 @@ public class KitSelfTest {
         assertFails(fromA, "x".getBytes(StandardCharsets.UTF_8), "detached");
     }
 
+    @Test
+    public void keyMaterialInAPeerMessageIsAViolation() throws Exception {
+        kmm = kit();
+        KitKmm.Sink a = kmm.new Sink("A", 1, kmm.a);
+        KitKmm.Sink b = kmm.new Sink("B", 2, kmm.b);
+        b.peerChannel(m -> new byte[0]);
+        PeerChannel fromA = a.peerChannel(m -> new byte[0]);
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        // an honest message: IDs only
+        UUID honest = UUID.randomUUID();
+        fromA.request(("{\"fetch\":[\"" + honest + "\"]}").getBytes(StandardCharsets.UTF_8)).toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
+        kmm.b.block(block(honest, key.clone(), 0, 0), 2);
+        assertTrue(kmm.b.violations().toString(), kmm.b.violations().isEmpty());
+        // a message that carries the key, Base64-encoded
+        UUID leaked = UUID.randomUUID();
+        byte[] key2 = new byte[32];
+        new java.security.SecureRandom().nextBytes(key2);
+        fromA.request(("{\"k\":\"" + java.util.Base64.getEncoder().encodeToString(key2) + "\"}")
+                .getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        kmm.b.block(block(leaked, key2.clone(), 0, 0), 2);
+        assertTrue(kmm.b.violations().toString(),
+                kmm.b.violations().stream().anyMatch(v -> v.contains("key material of block " + leaked)));
+    }
+
     private static void assertFails(PeerChannel ch, byte[] msg, String why) throws Exception {
         try {
             ch.request(msg).toCompletableFuture().get(5, TimeUnit.SECONDS);
