@@ -51,6 +51,17 @@ public final class AliceProtocol {
         this.distiller = Objects.requireNonNull(distiller);
     }
 
+    /** Key length the central (measured) values give, without statistical margins. */
+    static double centralKeyBits(LinkParameters p, int keyLen, double[] gain, double eNu, double y0, double qber) {
+        double y1 = DecoyTheory.y1Lower(p.mu(), p.nu(), gain[0], gain[1], y0);
+        if (!(y1 > 0) || !(gain[0] > 0)) {
+            return 0;
+        }
+        double e1 = DecoyTheory.e1Upper(p.nu(), eNu * gain[1], y0, y1);
+        double d1 = Math.min(1, y1 * p.mu() * Math.exp(-p.mu()) / gain[0]);
+        return keyLen * (d1 * (1 - DecoyTheory.h2(e1)) - F_EC * DecoyTheory.h2(Double.isNaN(qber) ? 0.5 : qber));
+    }
+
     /** Upper bound of a rate measured as {@code count} events: rate·(1 + u/√count); u²/trials when none. */
     static double upper(double rate, long count, long trials) {
         if (count <= 0) {
@@ -191,6 +202,12 @@ public final class AliceProtocol {
                 outcome = Outcome.ABORTED_EAVESDROPPING;
                 reason = String.format(java.util.Locale.ROOT, "QBER %.2f%% above the %.2f%% threshold", 100 * qber,
                         100 * qberThreshold);
+            } else if ((y1L <= 0 || secretBits <= 0) && centralKeyBits(p, keyLen, gain, eNu, y0, qber) > 0) {
+                // the measured values promise key; only the statistical margins take it away
+                outcome = Outcome.TOO_FEW_COUNTS;
+                reason = String.format(java.util.Locale.ROOT,
+                        "round too short: the statistical margins leave no key (%d signal clicks); raise roundSeconds",
+                        detected[0]);
             } else if (y1L <= 0 || secretBits <= 0) {
                 outcome = Outcome.ABORTED_EAVESDROPPING;
                 reason = String.format(java.util.Locale.ROOT,

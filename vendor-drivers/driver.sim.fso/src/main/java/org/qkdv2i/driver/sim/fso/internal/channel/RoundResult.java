@@ -24,6 +24,8 @@ public record RoundResult(Outcome outcome, String reason, long pulses, double si
         NO_DISTILLER,
         /** QBER above threshold or decoy bounds leave no key: possible eavesdropping. */
         ABORTED_EAVESDROPPING,
+        /** The measured values promise key but the round is too short for the statistical margins. */
+        TOO_FEW_COUNTS,
         /** No usable signal (fog, blocked beam): nothing to estimate. */
         NO_SIGNAL,
         /** Verification failed after reconciliation: block discarded. */

@@ -160,6 +160,16 @@ public class RoundProtocolTest {
     }
 
     @Test
+    public void aRoundTooShortForTheMarginsIsNotCalledEavesdropping() throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        RoundResult[] r = link(m, EveSettings.NONE, 1, 20_000_000L);
+        assertEquals(r[0].reason(), Outcome.TOO_FEW_COUNTS, r[0].outcome());
+        assertEquals(Outcome.TOO_FEW_COUNTS, r[1].outcome());
+        assertTrue(r[1].reason(), r[1].reason().contains("roundSeconds"));
+        assertNull(r[1].key());
+    }
+
+    @Test
     public void statisticalBoundsWidenWithFewCounts() {
         assertEquals(0.011, AliceProtocol.upper(0.01, 10_000, 1_000_000), 1e-12);
         assertEquals(0.009, AliceProtocol.lower(0.01, 10_000), 1e-12);
