@@ -24,8 +24,8 @@ public interface KeyDistiller {
     byte[] bob(FramedChannel ch, byte[] key, int n, double qber, long privacyBits, UUID blockId) throws IOException;
 
     /**
-     * TODO(qkd.postprocessing): until Cascade, PolynomialHash and ToeplitzHash are committed,
-     * rounds end after parameter estimation and no key block is produced.
+     * No distillation: rounds end after parameter estimation (outcome NO_DISTILLER). The driver
+     * always uses {@link LibraryDistiller}; this one measures the quantum layer alone.
      */
     KeyDistiller PENDING = new KeyDistiller() {
         @Override

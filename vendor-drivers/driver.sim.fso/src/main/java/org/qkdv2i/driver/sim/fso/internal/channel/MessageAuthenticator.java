@@ -3,9 +3,9 @@ package org.qkdv2i.driver.sim.fso.internal.channel;
 import java.io.IOException;
 
 /**
- * Tags and checks every frame of the classical channel. The intended implementation is
- * Wegman–Carter (polynomial hash over GF(2^128) XOR a one-time pad from generated key) from
- * bundles/qkd.postprocessing; see {@link #NOT_AUTHENTICATED} for what runs until it is wired.
+ * Tags and checks every frame of the classical channel. The driver always uses
+ * {@link WegmanCarterAuthenticator} (qkd.postprocessing); {@link #NOT_AUTHENTICATED} exists for
+ * speed measurements of the protocol alone.
  */
 public interface MessageAuthenticator {
 
@@ -21,10 +21,7 @@ public interface MessageAuthenticator {
     /** Key bits spent on authentication so far (subtracted from the reported secret rate). */
     long spentKeyBits();
 
-    /**
-     * Placeholder until the post-processing library's Wegman–Carter lands: carries no tag and
-     * checks nothing. TODO(qkd.postprocessing auth): replace with WegmanCarter.bootstrap(psk).
-     */
+    /** Carries no tag and checks nothing: never used by the driver, only by measurements. */
     MessageAuthenticator NOT_AUTHENTICATED = new MessageAuthenticator() {
         @Override
         public int tagBytes() {
