@@ -40,6 +40,9 @@ public final class PolynomialHash {
         if (tagBits < 1 || tagBits > 128) {
             throw new IllegalArgumentException("tag length must be 1..128 bits");
         }
+        if (n < 0 || key.length < Bits.words(n)) {
+            throw new IllegalArgumentException("key shorter than " + n + " bits");
+        }
         Ghash g = new Ghash(point16);
         int words = Bits.words(n);
         for (int w = 0; w < words; w += 2) {

@@ -56,6 +56,9 @@ public final class ToeplitzHash {
     public long[] apply(long[] key, long[] seed) {
         int[] a = bufSeed, b = bufKey;
         int seedLen = n + m - 1;
+        if (key.length < Bits.words(n) || seed.length < Bits.words(seedLen)) {
+            throw new IllegalArgumentException("key needs " + n + " bits and seed " + seedLen + " bits");
+        }
         unpack(seed, seedLen, a);
         unpack(key, n, b);
         ntt.forward(a);

@@ -64,4 +64,9 @@ public class ToeplitzHashTest {
         assertArrayEquals(ha, t.apply(a, s));
         assertArrayEquals(new long[Bits.words(m)], t.apply(new long[Bits.words(n)], s));
     }
+
+    @Test(expected = IllegalArgumentException.class)
+    public void rejectsAShortSeed() {
+        new ToeplitzHash(1000, 500).apply(new long[16], new long[10]);
+    }
 }
