@@ -23,14 +23,17 @@ public final class WegmanCarter implements AutoCloseable {
     public static final int TAG_BYTES = 16;
 
     private final Ghash ghash;
+    private final byte[] hashKey;
     private final AuthKeyStore send;
     private final AuthKeyStore receive;
     private final boolean alice;
     private long sendSeq;
     private long receiveSeq;
+    private boolean closed;
 
     private WegmanCarter(byte[] hashKey, AuthKeyStore send, AuthKeyStore receive, boolean alice) {
         this.ghash = new Ghash(hashKey);
+        this.hashKey = hashKey.clone();
         this.send = send;
         this.receive = receive;
         this.alice = alice;
@@ -142,5 +145,85 @@ public final class WegmanCarter implements AutoCloseable {
         send.wipe();
         receive.wipe();
         ghash.wipe();
+        Arrays.fill(hashKey, (byte) 0);
+        closed = true;
+    }
+
+    /**
+     * Starts a transcript: both ends add every message of an exchange (e.g. all Cascade requests
+     * and responses of one block) in the same order, then one end sends {@link Transcript#tag()}
+     * and the other checks it with {@link Transcript#verify(byte[])}. One 128-bit pad per
+     * transcript instead of one per message — Cascade needs hundreds of round trips per block,
+     * which at 2 × 128 bits each can exceed the key the block yields. This is delayed
+     * authentication: nothing derived from the exchange (the reconciled key) may be used, and the
+     * block must be discarded, unless the transcript tag verifies.
+     */
+    public synchronized Transcript transcript() {
+        if (closed) {
+            throw new IllegalStateException("authenticator closed");
+        }
+        return new Transcript(new Ghash(hashKey));
+    }
+
+    /** Running GHASH over a sequence of messages, each framed by its index and length. Not thread-safe. */
+    public final class Transcript {
+        private final Ghash g;
+        private long count;
+        private boolean finished;
+
+        private Transcript(Ghash g) {
+            this.g = g;
+        }
+
+        /** Adds the next message of the exchange (both ends, same order). */
+        public void add(byte[] message) {
+            if (finished) {
+                throw new IllegalStateException("transcript already tagged or verified");
+            }
+            g.update(message, 0, message.length);
+            g.updateLengths(count++, 8L * message.length);
+        }
+
+        /** The tag of the transcript with the next send pad (ends the transcript). */
+        public byte[] tag() throws AuthenticationException {
+            synchronized (WegmanCarter.this) {
+                byte[] pad = send.take(TAG_BYTES);
+                byte[] t = finish(sendSeq++);
+                xor(t, pad);
+                Arrays.fill(pad, (byte) 0);
+                return t;
+            }
+        }
+
+        /** Checks the peer's transcript tag with the next receive pad (ends the transcript). */
+        public void verify(byte[] tag) throws AuthenticationException {
+            if (tag == null || tag.length != TAG_BYTES) {
+                throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "tag must be 16 bytes");
+            }
+            synchronized (WegmanCarter.this) {
+                byte[] pad = receive.take(TAG_BYTES);
+                byte[] expect = finish(receiveSeq++);
+                xor(expect, pad);
+                Arrays.fill(pad, (byte) 0);
+                boolean ok = org.bouncycastle.util.Arrays.constantTimeAreEqual(expect, tag);
+                Arrays.fill(expect, (byte) 0);
+                if (!ok) {
+                    throw new AuthenticationException(AuthenticationException.Reason.TAG_MISMATCH,
+                            "transcript authentication failed");
+                }
+            }
+        }
+
+        private byte[] finish(long seq) {
+            if (finished) {
+                throw new IllegalStateException("transcript already tagged or verified");
+            }
+            finished = true;
+            // a final block binds the direction's sequence number and the message count
+            g.updateLengths(seq, ~count);
+            byte[] d = g.digest();
+            g.wipe();
+            return d;
+        }
     }
 }

@@ -134,4 +134,46 @@ public class WegmanCarterTest {
         byte[] m = {4, 5};
         assertEquals(AuthenticationException.Reason.TAG_MISMATCH, failure(b, m, a.tag(m)));
     }
+
+    @Test
+    public void transcriptCostsOnePadAndCatchesAnyChange() throws Exception {
+        WegmanCarter[] p = pair(16 + 32 * 10);
+        WegmanCarter alice = p[0], bob = p[1];
+        byte[][] msgs = {{1, 2, 3}, new byte[40], {9}, {}};
+        WegmanCarter.Transcript ta = alice.transcript(), tb = bob.transcript();
+        for (byte[] m : msgs) {
+            ta.add(m);
+            tb.add(m);
+        }
+        tb.verify(ta.tag());
+        assertEquals(128, alice.spentKeyBits());
+
+        // a changed byte, a dropped message or a reordering each fail
+        byte[][][] forged = {
+            {{1, 2, 4}, new byte[40], {9}, {}},
+            {{1, 2, 3}, new byte[40], {9}},
+            {new byte[40], {1, 2, 3}, {9}, {}},
+            {{1, 2, 3, 0}, new byte[40], {9}, {}},
+        };
+        for (byte[][] f : forged) {
+            WegmanCarter.Transcript a2 = alice.transcript(), b2 = bob.transcript();
+            for (byte[] m : msgs) {
+                a2.add(m);
+            }
+            for (byte[] m : f) {
+                b2.add(m);
+            }
+            assertEquals(AuthenticationException.Reason.TAG_MISMATCH, transcriptFailure(b2, a2.tag()));
+        }
+    }
+
+    private static AuthenticationException.Reason transcriptFailure(WegmanCarter.Transcript t, byte[] tag) {
+        try {
+            t.verify(tag);
+            fail("verification should fail");
+            return null;
+        } catch (AuthenticationException e) {
+            return e.reason();
+        }
+    }
 }
