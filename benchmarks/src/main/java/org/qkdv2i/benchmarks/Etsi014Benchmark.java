@@ -1,10 +1,6 @@
 package org.qkdv2i.benchmarks;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.qkdv2i.harness.EtsiClient;
 import org.qkdv2i.harness.NodeProcess;
@@ -25,8 +22,9 @@ import org.qkdv2i.harness.TestNetwork;
  * <p>Starts nodes A and B (test-driver link, pools pre-filled), and a {@link BareTlsServer},
  * each as its own JVM. For 1, 16 and 64 concurrent SAE clients (one HTTP/1.1 connection
  * each, the JDK HTTP client) one iteration is {@code enc_keys} (one 256-bit key) at KME A
- * followed by {@code dec_keys} of that key at KME B; against the bare endpoint it is two
- * POSTs of the same sizes. Also reports node start-up time and heap with 100,000 stored keys.
+ * followed by {@code dec_keys} of that key at KME B; against the bare endpoint the same client
+ * code makes the same two POSTs. Also reports the mean time of each call, node start-up time and
+ * heap with 100,000 stored keys.
  *
  * <p>Run: see docs/benchmarks.md.
  */
@@ -58,19 +56,24 @@ public final class Etsi014Benchmark {
 
             int barePort = freePort();
             Process bare = startBare(net.pki(), barePort);
+            List<String> phaseLines = new ArrayList<>();
             try {
                 System.out.println();
                 System.out.println("| clients | KME iter/s | KME p50 ms | KME p99 ms | bare iter/s | bare p50 ms | bare p99 ms | ratio |");
                 System.out.println("|---|---|---|---|---|---|---|---|");
                 for (int c : CLIENTS) {
-                    Result kme = load(c, warmup, run, i -> kmeIteration(net, i));
-                    Result ref = load(c, warmup, run, i -> bareIteration(net, barePort, i));
+                    Result kme = load(c, warmup, run, i -> kmeIteration(net, i), KME_PHASES);
+                    Result ref = load(c, warmup, run, i -> bareIteration(net, barePort, i), BARE_PHASES);
                     System.out.printf("| %d | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f |%n", c, kme.rate, kme.p50,
                             kme.p99, ref.rate, ref.p50, ref.p99, kme.rate / ref.rate);
+                    phaseLines.add(String.format("%d clients: KME %s; bare %s", c, KME_PHASES.summary(),
+                            BARE_PHASES.summary()));
                     if (kme.errors > 0 || ref.errors > 0) {
                         System.out.printf("  (errors: KME %d, bare %d)%n", kme.errors, ref.errors);
                     }
                 }
+                System.out.println();
+                phaseLines.forEach(System.out::println);
             } finally {
                 bare.destroy();
                 bare.waitFor(10, TimeUnit.SECONDS);
@@ -91,43 +94,61 @@ public final class Etsi014Benchmark {
     }
 
     private static Iteration kmeIteration(TestNetwork net, int i) throws Exception {
-        EtsiClient master = net.client("SAE-A" + i);
-        EtsiClient slave = net.client("SAE-B" + i);
+        return iteration(net.client("SAE-A" + i), net.client("SAE-B" + i), i, KME_PHASES);
+    }
+
+    /** The same client code as the KME iteration (same JSON parsing), against the bare endpoint. */
+    private static Iteration bareIteration(TestNetwork net, int port, int i) throws Exception {
+        char[] pw = "qkdv2i-dev".toCharArray();
+        Path ca = net.pki().resolve("ca.pem");
+        return iteration(new EtsiClient(net.pki().resolve("sae-SAE-A" + i + ".p12"), pw, ca, port),
+                new EtsiClient(net.pki().resolve("sae-SAE-B" + i + ".p12"), pw, ca, port), i, BARE_PHASES);
+    }
+
+    /** Time spent in enc_keys and in dec_keys while measuring, to tell where an iteration waits. */
+    static final class Phases {
+        final LongAdder enc = new LongAdder();
+        final LongAdder dec = new LongAdder();
+        final LongAdder n = new LongAdder();
+        volatile boolean on;
+
+        void reset(boolean measuring) {
+            enc.reset();
+            dec.reset();
+            n.reset();
+            on = measuring;
+        }
+
+        String summary() {
+            long k = Math.max(1, n.sum());
+            return String.format("enc_keys %.2f ms, dec_keys %.2f ms (mean)", enc.sum() / 1e6 / k, dec.sum() / 1e6 / k);
+        }
+    }
+
+    static final Phases KME_PHASES = new Phases();
+    static final Phases BARE_PHASES = new Phases();
+
+    private static Iteration iteration(EtsiClient master, EtsiClient slave, int i, Phases phases) {
         return () -> {
+            long t0 = System.nanoTime();
             EtsiClient.Response enc = master.encKeys("SAE-B" + i, 1, 256);
             if (enc.status() != 200) {
                 throw new IOException("enc_keys " + enc.status() + " " + enc.body());
             }
+            long t1 = System.nanoTime();
             EtsiClient.Response dec = slave.decKeys("SAE-A" + i, List.of(enc.keys().get(0).id()));
             if (dec.status() != 200) {
                 throw new IOException("dec_keys " + dec.status() + " " + dec.body());
             }
-        };
-    }
-
-    private static Iteration bareIteration(TestNetwork net, int port, int i) throws Exception {
-        HttpClient http = EtsiClient.httpClient(net.pki().resolve("sae-SAE-A" + i + ".p12"),
-                "qkdv2i-dev".toCharArray(), net.pki().resolve("ca.pem"));
-        URI enc = URI.create("https://localhost:" + port + "/api/v1/keys/SAE-B/enc_keys");
-        URI dec = URI.create("https://localhost:" + port + "/api/v1/keys/SAE-A/dec_keys");
-        String encBody = "{\"number\":1,\"size\":256}";
-        String decBody = "{\"key_IDs\":[{\"key_ID\":\"00000000-0000-0000-0000-000000000000\"}]}";
-        return () -> {
-            for (HttpRequest r : new HttpRequest[] {post(enc, encBody), post(dec, decBody)}) {
-                HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
-                if (resp.statusCode() != 200) {
-                    throw new IOException("bare " + resp.statusCode());
-                }
+            if (phases.on) {
+                phases.enc.add(t1 - t0);
+                phases.dec.add(System.nanoTime() - t1);
+                phases.n.increment();
             }
         };
     }
 
-    private static HttpRequest post(URI uri, String body) {
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static Result load(int clients, Duration warmup, Duration run, IterationFactory factory)
+    private static Result load(int clients, Duration warmup, Duration run, IterationFactory factory, Phases phases)
             throws Exception {
         List<Iteration> iterations = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -178,9 +199,11 @@ public final class Etsi014Benchmark {
         }
         TimeUnit.MILLISECONDS.sleep(warmup.toMillis()); // warm-up period of the load, not synchronisation
         measuring.set(true);
+        phases.reset(true);
         long start = System.nanoTime();
         TimeUnit.MILLISECONDS.sleep(run.toMillis());
         measuring.set(false);
+        phases.on = false;
         long elapsed = System.nanoTime() - start;
         stop.set(true);
         done.await(60, TimeUnit.SECONDS);
