@@ -282,10 +282,7 @@ final class Etsi014Driver implements QkdDriver {
             if (sink != oldSink || sink == null) {
                 return;
             }
-            sink = null;
-            channel = null;
-            w = worker;
-            worker = null;
+            w = unbindLocked();
         } finally {
             lock.unlock();
         }
@@ -295,16 +292,22 @@ final class Etsi014Driver implements QkdDriver {
         LOG.info("{} detached", who);
     }
 
+    /** With the lock held: forgets the sink and the peer channel; the puller to stop, outside the lock, or null. */
+    private Worker unbindLocked() {
+        sink = null;
+        channel = null;
+        Worker w = worker;
+        worker = null;
+        return w;
+    }
+
     /** Stops for good: detaches, ends the puller thread, closes the KME client. */
     void close() {
         Worker w;
         lock.lock();
         try {
             closed = true;
-            sink = null;
-            channel = null;
-            w = worker;
-            worker = null;
+            w = unbindLocked();
         } finally {
             lock.unlock();
         }

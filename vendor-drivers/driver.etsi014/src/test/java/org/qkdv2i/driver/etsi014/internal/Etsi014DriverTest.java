@@ -117,6 +117,14 @@ public class Etsi014DriverTest {
         return new LoopbackSink[] {a, b};
     }
 
+    /** Linked sinks, the slave end attached first, then the master: {sink of master, sink of slave}. */
+    private LoopbackSink[] attachedPair(Etsi014Driver master, Etsi014Driver slave) {
+        LoopbackSink[] s = linkedSinks();
+        slave.attach(s[1]);
+        master.attach(s[0]);
+        return s;
+    }
+
     private static boolean await(BooleanSupplier condition, long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (System.nanoTime() < deadline) {
@@ -133,9 +141,7 @@ public class Etsi014DriverTest {
         vendor.addStock(100);
         Etsi014Driver a = master(settings(16));
         Etsi014Driver b = slave(settings(16));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
 
         assertTrue("the stock of 100 keys reaches both KMMs",
                 await(() -> s[0].blocks().size() == 100 && s[1].blocks().size() == 100, 20_000));
@@ -170,9 +176,7 @@ public class Etsi014DriverTest {
     public void noKeyAtTheVendorMeansStartingThenUpWhenKeyArrives() throws Exception {
         Etsi014Driver a = master(settings(8));
         Etsi014Driver b = slave(settings(8));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> a.status().reason().contains("no key"), 10_000));
         assertEquals(LinkState.STARTING, a.status().state());
         assertTrue(s[0].blocks().isEmpty());
@@ -191,9 +195,7 @@ public class Etsi014DriverTest {
         vendor.dropOnDec.set(1);
         Etsi014Driver a = master(settings(8));
         Etsi014Driver b = slave(settings(8));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> a.keysDestroyed() == 8 && b.keysDestroyed() == 7, 10_000));
         assertTrue("no block of a failed batch reaches either KMM", s[0].blocks().isEmpty() && s[1].blocks().isEmpty());
         assertEquals(1, a.batchesFailed());
@@ -246,9 +248,7 @@ public class Etsi014DriverTest {
         Etsi014Driver a = driver("A", "B", QkdRole.TRANSMITTER, vendor.urlA(), pki.resolve("sae-sae-x.p12"),
                 pki.resolve("ca.pem"), settings(4));
         Etsi014Driver b = slave(settings(4));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> a.status().state() == LinkState.DOWN, 10_000));
         LinkStatus st = a.status();
         assertTrue(st.reason(), st.reason().contains("401") && st.reason().contains(MASTER));
@@ -260,9 +260,7 @@ public class Etsi014DriverTest {
         Etsi014Driver a = driver("A", "B", QkdRole.TRANSMITTER, vendor.urlA(), foreign.resolve("sae-" + MASTER + ".p12"),
                 foreign.resolve("ca.pem"), settings(4));
         Etsi014Driver b = slave(settings(4));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> a.status().state() == LinkState.DOWN, 10_000));
         assertTrue(a.status().reason(), a.status().reason().contains("TLS"));
     }
@@ -273,9 +271,7 @@ public class Etsi014DriverTest {
         Etsi014Driver.Settings big = new Etsi014Driver.Settings(MASTER, SLAVE, 2048, 4, 50, 3000);
         Etsi014Driver a = master(big);
         Etsi014Driver b = slave(big);
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> a.status().state() == LinkState.DOWN, 10_000));
         assertTrue(a.status().reason(), a.status().reason().contains("outside the vendor KME's range [64, 1024]"));
         assertEquals(0, vendor.encCalls.get());
@@ -286,9 +282,7 @@ public class Etsi014DriverTest {
         vendor.addStock(4);
         Etsi014Driver a = master(settings(4));
         Etsi014Driver b = slave(new Etsi014Driver.Settings(MASTER, SLAVE, 128, 4, 50, 3000));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> a.status().reason().contains("keySizeBits 256 there, 128 here")
                 && a.status().state() == LinkState.DOWN, 10_000));
         assertEquals(LinkState.DOWN, b.status().state());
@@ -300,9 +294,7 @@ public class Etsi014DriverTest {
         Etsi014Driver a = master(settings(4));
         Etsi014Driver other = driver("B", "A", QkdRole.TRANSMITTER, vendor.urlB(), pki.resolve("sae-" + SLAVE + ".p12"),
                 pki.resolve("ca.pem"), settings(4));
-        LoopbackSink[] s = linkedSinks();
-        other.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, other);
         assertTrue(await(() -> a.status().state() == LinkState.DOWN && a.status().reason().contains("master end too")
                 && other.status().state() == LinkState.DOWN
                 && other.status().reason().contains("configure one end TRANSMITTER"), 10_000));
@@ -314,9 +306,7 @@ public class Etsi014DriverTest {
         vendor.addStock(4);
         Etsi014Driver a = master(settings(4));
         Etsi014Driver b = slave(settings(4));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> s[0].blocks().size() == 4 && s[1].blocks().size() == 4, 10_000));
         assertEquals(s[0].blocks().keySet(), s[1].blocks().keySet());
         for (UUID id : s[0].blocks().keySet()) {
@@ -355,9 +345,7 @@ public class Etsi014DriverTest {
         Etsi014Driver a = master(settings(4));
         Etsi014Driver b = driver("B", "A", QkdRole.RECEIVER, vendor.urlB(), pki.resolve("sae-" + SLAVE + ".p12"),
                 pki.resolve("ca.pem"), settings(4), clock);
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> s[1].blocks().size() == 4 && b.status().state() == LinkState.UP, 10_000));
         // the vendor has no more key: the master stops sending; 10 s + the peer timeout later the slave says so
         clock.advance(java.time.Duration.ofSeconds(9));
@@ -374,9 +362,7 @@ public class Etsi014DriverTest {
         Etsi014Driver.Settings capped = new Etsi014Driver.Settings(MASTER, SLAVE, 256, 10, 50, 3000, 40);
         Etsi014Driver a = master(capped);
         Etsi014Driver b = slave(capped);
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> s[0].blocks().size() >= 10, 10_000));
         long t0 = System.nanoTime();
         int n0 = s[0].blocks().size();
@@ -392,9 +378,7 @@ public class Etsi014DriverTest {
         vendor.addStock(1000);
         Etsi014Driver a = master(settings(4));
         Etsi014Driver b = slave(settings(4));
-        LoopbackSink[] s = linkedSinks();
-        b.attach(s[1]);
-        a.attach(s[0]);
+        LoopbackSink[] s = attachedPair(a, b);
         assertTrue(await(() -> s[0].blocks().size() >= 8, 10_000));
         a.detach(s[0]);
         assertFalse("puller thread gone after detach",
