@@ -209,6 +209,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private final Object commitLock = new Object();
     private long localDelivered;
     private long localExpired;
+    /** Local (DRBG) keys waiting for their slaves, kept as a count: status and requests must not scan (guarded by this). */
+    private long localWaiting;
     /** Per peer node: keys delivered here whose reservation the peer has not recorded yet (guarded by this). */
     private final Map<String, Outbox> outboxes = new HashMap<>();
     /**
@@ -269,7 +271,10 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             pending.put(p.keyId(), p);
             p.parts().forEach(part -> reservedParts.put(part, p.keyId()));
         });
-        vault.forEachLocal(p -> pending.put(p.keyId(), p));
+        vault.forEachLocal(p -> {
+            pending.put(p.keyId(), p);
+            localWaiting++;
+        });
         vault.deliveredOldestFirst().forEach(id -> recentlyDelivered.put(id, Boolean.TRUE));
         vault.forEachOutbox(p -> {
             Link link = links.get(p.linkId());
@@ -592,7 +597,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /** Both SAEs here: keys from the node DRBG, stored sealed until the slave(s) fetch them. */
     private synchronized List<Key> localKeys(String master, List<String> slaves, int number, int size)
             throws KeyManagerException {
-        long waiting = pending.values().stream().filter(p -> p.parts().isEmpty()).count();
+        long waiting = localWaiting;
         if (waiting + number > settings.maxKeysPerLink()) {
             throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " holds " + waiting
                     + " undelivered local keys (capacity " + settings.maxKeysPerLink()
@@ -606,6 +611,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             Pending p = new Pending(randomUuid(), "local", master, List.copyOf(slaves), List.copyOf(slaves), size, now,
                     List.of());
             vault.putLocal(p, key);
+            localWaiting++;
             pending.put(p.keyId(), p);
             out.add(new Key(p.keyId(), key));
         }
@@ -844,6 +850,10 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private synchronized Delivery deliverOwn(Link link, List<ReservedKey> keys, List<Part> taken,
             Long peerWatermark) {
         link.peerReported(peerWatermark);
+        Outbox box = outboxes.get(link.peerNodeId);
+        if (box != null) {
+            box.failing = false; // the peer answered; an empty outbox has no assignment to prove it
+        }
         List<Key> out = new ArrayList<>(keys.size());
         for (ReservedKey rk : keys) {
             out.add(new Key(rk.keyId(), assemble(rk.parts(), rk.bits())));
@@ -1805,6 +1815,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         pending.remove(p.keyId());
         if (p.parts().isEmpty()) {
             vault.removeLocal(p.keyId());
+            localWaiting--;
             return;
         }
         vault.removePending(p.keyId());
@@ -1890,6 +1901,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             if (p.parts().isEmpty() && p.createdAt() <= limit) {
                 it.remove();
                 vault.removeLocal(p.keyId());
+                localWaiting--;
                 local++;
             }
         }
@@ -1916,7 +1928,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         long max;
         synchronized (this) {
             if (slaveNode.equals(nodeId)) {
-                long waiting = pending.values().stream().filter(p -> p.parts().isEmpty()).count();
+                long waiting = localWaiting;
                 max = s.maxKeysPerLink();
                 stored = Math.max(0, max - waiting);
             } else {
