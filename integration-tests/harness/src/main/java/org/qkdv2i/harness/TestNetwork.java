@@ -120,13 +120,17 @@ public final class TestNetwork implements AutoCloseable {
                 "keyStore", pki().resolve("node-" + id + ".p12").toString(),
                 "keyStorePassword", new String(password),
                 "trustStore", pki().resolve("ca.pem").toString()));
-        n.config("org.qkdv2i.kmm.Node", id, props(
+        Map<String, Object> kmm = props(
                 "nodeId", id,
                 "dataDir", n.home.resolve("data").toString(),
                 "kekFile", n.home.resolve("keys/" + id + ".kek").toString(),
                 "maxKeysPerLink", maxKeysPerLink,
                 "peerPort", n.peerPort,
-                "peers", peers));
+                "peers", peers);
+        // further KMM options for every node from system properties kmm.<option>=<value> (benchmark tuning)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("kmm."))
+                .forEach(k -> kmm.put(k.substring(4), System.getProperty(k)));
+        n.config("org.qkdv2i.kmm.Node", id, kmm);
         for (Map.Entry<String, String> s : saes.entrySet()) {
             n.config("org.qkdv2i.kmm.Sae", s.getKey(), props("saeId", s.getKey(), "nodeId", s.getValue()));
         }
