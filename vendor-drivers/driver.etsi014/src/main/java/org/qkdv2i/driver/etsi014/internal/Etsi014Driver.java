@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
 import org.qkdv2i.driver.etsi014.internal.KmeException.Kind;
@@ -147,6 +148,11 @@ final class Etsi014Driver implements QkdDriver {
 
     /** Guards sink, channel and worker; held while calling the sink. */
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held shared while a peer message uses the vendor KME client (on a KMM thread), exclusively by
+     * {@link #close()} before it stops the client.
+     */
+    private final ReentrantReadWriteLock kmeInUse = new ReentrantReadWriteLock();
     private KeyBlockSink sink;
     private PeerChannel channel;
     private Worker worker;
@@ -315,7 +321,21 @@ final class Etsi014Driver implements QkdDriver {
             w.stop();
         }
         if (kme != null) {
-            kme.close();
+            // a peer message may be using the client on a KMM thread: stop it only after that call, or a
+            // connection opened meanwhile would outlive the driver
+            boolean idle = false;
+            try {
+                idle = kmeInUse.writeLock().tryLock(settings.requestTimeoutMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                kme.close();
+            } finally {
+                if (idle) {
+                    kmeInUse.writeLock().unlock();
+                }
+            }
         }
         status = LinkStatus.of(LinkState.DOWN, "driver stopped", clock.instant());
     }
@@ -722,7 +742,16 @@ final class Etsi014Driver implements QkdDriver {
             }
             return PeerMessages.write(Reply.ok(r.batchId()));
         }
-        return PeerMessages.write(fetch(r));
+        kmeInUse.readLock().lock();
+        try {
+            if (closed) {
+                return PeerMessages.write(Reply.failed(r.batchId(), "node " + end.localNodeId()
+                        + ": driver stopped", List.of()));
+            }
+            return PeerMessages.write(fetch(r));
+        } finally {
+            kmeInUse.readLock().unlock();
+        }
     }
 
     private String mismatch(Request r) {
