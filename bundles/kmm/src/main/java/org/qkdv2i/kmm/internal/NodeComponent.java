@@ -48,15 +48,6 @@ import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.Kek;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.KmmSettings;
-import org.qkdv2i.kmm.internal.core.PeerTransport.AssignRequest;
-import org.qkdv2i.kmm.internal.core.PeerTransport.AssignResult;
-import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
-import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimResult;
-import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
-import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
-import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
-import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
-import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
 import org.qkdv2i.kmm.internal.core.Qos;
 import org.qkdv2i.kmm.internal.peer.HttpsPeerTransport;
 import org.qkdv2i.kmm.internal.peer.PeerServer;
@@ -594,34 +585,7 @@ public final class NodeComponent {
             KmmCore target = core;
             DriverChannels driverChannels = channels;
             PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),
-                    new PeerServer.Endpoint() {
-                        @Override
-                        public ReserveResult reserve(String caller, ReserveRequest request) throws PeerException {
-                            return target.reserve(caller, request);
-                        }
-
-                        @Override
-                        public InventoryResult inventory(String caller, InventoryRequest request)
-                                throws PeerException {
-                            return target.inventory(caller, request);
-                        }
-
-                        @Override
-                        public AssignResult assign(String caller, AssignRequest request) throws PeerException {
-                            return target.assign(caller, request);
-                        }
-
-                        @Override
-                        public ClaimResult claim(String caller, ClaimRequest request) throws PeerException {
-                            return target.claim(caller, request);
-                        }
-
-                        @Override
-                        public byte[] driverMessage(String caller, String linkId, byte[] message)
-                                throws PeerException {
-                            return driverChannels.deliver(caller, linkId, message);
-                        }
-                    });
+                    PeerServer.Endpoint.of(target, driverChannels::deliver));
             try {
                 server.start();
                 peerServer = server;

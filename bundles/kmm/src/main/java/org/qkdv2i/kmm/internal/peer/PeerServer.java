@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.PeerTransport.AssignRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.AssignResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
@@ -55,6 +56,42 @@ public final class PeerServer implements AutoCloseable {
 
         /** A message for the driver of {@code linkId} here; the answer goes back to the caller's driver. */
         byte[] driverMessage(String callerNodeId, String linkId, byte[] message) throws PeerException;
+
+        /** The peer side of {@code core}, with driver messages handed to {@code drivers}. */
+        static Endpoint of(KmmCore core, DriverMessages drivers) {
+            return new Endpoint() {
+                @Override
+                public ReserveResult reserve(String caller, ReserveRequest request) throws PeerException {
+                    return core.reserve(caller, request);
+                }
+
+                @Override
+                public InventoryResult inventory(String caller, InventoryRequest request) throws PeerException {
+                    return core.inventory(caller, request);
+                }
+
+                @Override
+                public AssignResult assign(String caller, AssignRequest request) throws PeerException {
+                    return core.assign(caller, request);
+                }
+
+                @Override
+                public ClaimResult claim(String caller, ClaimRequest request) throws PeerException {
+                    return core.claim(caller, request);
+                }
+
+                @Override
+                public byte[] driverMessage(String caller, String linkId, byte[] message) throws PeerException {
+                    return drivers.deliver(caller, linkId, message);
+                }
+            };
+        }
+    }
+
+    /** Where the endpoint hands driver messages ({@code POST /peer/v1/driver}). */
+    @FunctionalInterface
+    public interface DriverMessages {
+        byte[] deliver(String callerNodeId, String linkId, byte[] message) throws PeerException;
     }
 
     /** One resource: its name in log lines, its body type, the check of a parsed body, the call. */

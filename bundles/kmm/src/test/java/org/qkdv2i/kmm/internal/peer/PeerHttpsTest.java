@@ -254,41 +254,13 @@ public class PeerHttpsTest {
     }
 
     static PeerServer.Endpoint endpoint(KmmCore core) {
-        return new PeerServer.Endpoint() {
-            @Override
-            public PeerTransport.ReserveResult reserve(String caller, PeerTransport.ReserveRequest request)
-                    throws PeerTransport.PeerException {
-                return core.reserve(caller, request);
+        // the one driver here is an echo on link "echo"
+        return PeerServer.Endpoint.of(core, (caller, linkId, message) -> {
+            if (!"echo".equals(linkId)) {
+                throw new PeerTransport.PeerException("no driver of link " + linkId, true);
             }
-
-            @Override
-            public PeerTransport.InventoryResult inventory(String caller, PeerTransport.InventoryRequest request)
-                    throws PeerTransport.PeerException {
-                return core.inventory(caller, request);
-            }
-
-            @Override
-            public PeerTransport.AssignResult assign(String caller, PeerTransport.AssignRequest request)
-                    throws PeerTransport.PeerException {
-                return core.assign(caller, request);
-            }
-
-            @Override
-            public PeerTransport.ClaimResult claim(String caller, PeerTransport.ClaimRequest request)
-                    throws PeerTransport.PeerException {
-                return core.claim(caller, request);
-            }
-
-            @Override
-            public byte[] driverMessage(String caller, String linkId, byte[] message)
-                    throws PeerTransport.PeerException {
-                if (!"echo".equals(linkId)) {
-                    throw new PeerTransport.PeerException("no driver of link " + linkId, true);
-                }
-                return ("echo:" + new String(message, java.nio.charset.StandardCharsets.UTF_8))
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            }
-        };
+            return ("echo:" + new String(message, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+        });
     }
 
     private NodeTls clientTls() {
