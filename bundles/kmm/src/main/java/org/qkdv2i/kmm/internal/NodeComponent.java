@@ -105,8 +105,8 @@ public final class NodeComponent {
         @AttributeDefinition(description = "Most keys in one request (ETSI 014 max_key_per_request)")
         int maxKeysPerRequest() default 128;
 
-        @AttributeDefinition(description = "Capacity of one link pool in stored keys (both halves); "
-                + "stored keys arriving when it is full are dropped and counted")
+        @AttributeDefinition(description = "Capacity of one link pool in stored keys, half for each direction "
+                + "(this node's half and the peer's); stored keys arriving for a full half are dropped and counted")
         long maxKeysPerLink() default 100000;
 
         @AttributeDefinition(description = "POOL_LOW when this node's half of a link holds fewer stored keys")

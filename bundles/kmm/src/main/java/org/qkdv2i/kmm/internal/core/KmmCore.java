@@ -177,6 +177,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             return own.size() + deferred.size();
         }
 
+        /** This node's half as it counts against its capacity: also the stored keys in flight. */
+        long ownHeldAll() {
+            return own.size() + deferred.size() + inFlight.size();
+        }
+
         /** Records the watermark the peer reported (null = no block of this link ingested there). */
         void peerReported(Long watermarkMillis) {
             peerWatermark = watermarkMillis == null ? NONE : watermarkMillis;
@@ -415,11 +420,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             // only what the pool has room for is sealed: a full pool drops a block almost for free
             boolean[] wanted = new boolean[n];
             synchronized (this) {
-                long room = settings.maxKeysPerLink() - link(end).total();
-                for (int i = 0; i < n && room > 0; i++) {
-                    if (!vault.hasPart(ids[i])) {
+                Link l = link(end);
+                long ownRoom = halfCapacity() - l.ownHeldAll();
+                long peerRoom = halfCapacity() - l.peer.size();
+                for (int i = 0; i < n; i++) {
+                    if (!vault.hasPart(ids[i]) && (own[i] ? ownRoom-- > 0 : peerRoom-- > 0)) {
                         wanted[i] = true;
-                        room--;
                     }
                 }
             }
@@ -443,7 +449,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                         dup++;
                         continue;
                     }
-                    if (!wanted[i] || link.total() >= settings.maxKeysPerLink()) {
+                    if (!wanted[i] || (own[i] ? link.ownHeldAll() : link.peer.size()) >= halfCapacity()) {
                         dropped++;
                         continue;
                     }
@@ -476,6 +482,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
         LOG.debug("node {} link {}: block {} gave {} stored keys ({} duplicates ignored, {} dropped)", nodeId,
                 end.linkId(), block.id(), stored, dup, dropped);
+    }
+
+    /**
+     * Capacity of each half of a link pool: half of {@code maxKeysPerLink}. A shared limit let the
+     * half nobody consumes (keys for the other direction) crowd out the half in use once the pool
+     * was full, until the latter ran dry while the link kept delivering.
+     */
+    private long halfCapacity() {
+        return Math.max(1, settings.maxKeysPerLink() / 2);
     }
 
     /** Minimum time between two "pool full" log lines of a link. */

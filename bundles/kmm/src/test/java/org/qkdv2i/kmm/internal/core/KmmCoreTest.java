@@ -216,11 +216,29 @@ public class KmmCoreTest extends TwoNodesTestBase {
 
     @Test
     public void fullPoolsDropNewStoredKeys() throws Exception {
-        net.a.updateSettings(net.settingsA.withCapacity(10, 2));
+        net.a.updateSettings(net.settingsA.withCapacity(10, 2)); // five stored keys per half
         net.block(32 * 25);
         assertEquals(10, net.a.storedOnLink(TwoNodes.LINK));
+        assertEquals(5, own(net.a));
         assertEquals(15, net.a.dropped(TwoNodes.LINK));
         assertEquals(25, net.b.storedOnLink(TwoNodes.LINK));
+    }
+
+    @Test
+    public void theHalfInUseRefillsWhenTheOtherHalfIsFull() throws Exception {
+        // only A's masters ask: B's half of A's pool is never consumed
+        net.settingsA = net.settingsA.withCapacity(200, 2);
+        net.settingsB = net.settingsB.withCapacity(200, 2);
+        net.a.updateSettings(net.settingsA);
+        net.b.updateSettings(net.settingsB);
+        for (int round = 0; round < 20; round++) {
+            net.block(32 * 64);
+            assertTrue(net.a.sync(TwoNodes.LINK).complete());
+            List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 20, 256));
+            assertEquals(20, net.b.keysById("sb", "sa", ids(enc)).size());
+        }
+        // with one limit for both halves the unused half had filled the pool and A's half ran dry
+        assertTrue("A's half: " + own(net.a), own(net.a) > 20);
     }
 
     @Test
