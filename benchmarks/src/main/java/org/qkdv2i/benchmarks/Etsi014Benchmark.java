@@ -38,7 +38,7 @@ public final class Etsi014Benchmark {
 
     public static void main(String[] args) throws Exception {
         Duration run = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
-        Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 20));
+        Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 60));
         try (TestNetwork net = TestNetwork.fromSystemProperties("bench")) {
             net.node("A").node("B").sae("SAE-A", "A").sae("SAE-B", "B").link("A", "B")
                     .keySupply(65536, Integer.getInteger("bench.blocksPerSecond", 20))
