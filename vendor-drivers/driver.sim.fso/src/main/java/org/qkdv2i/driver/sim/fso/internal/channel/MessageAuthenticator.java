@@ -4,8 +4,7 @@ import java.io.IOException;
 
 /**
  * Tags and checks every frame of the classical channel. The driver always uses
- * {@link WegmanCarterAuthenticator} (qkd.postprocessing); {@link #NOT_AUTHENTICATED} exists for
- * speed measurements of the protocol alone.
+ * {@link WegmanCarterAuthenticator} (qkd.postprocessing).
  */
 public interface MessageAuthenticator {
 
@@ -20,27 +19,4 @@ public interface MessageAuthenticator {
 
     /** Key bits spent on authentication so far (subtracted from the reported secret rate). */
     long spentKeyBits();
-
-    /** Carries no tag and checks nothing: never used by the driver, only by measurements. */
-    MessageAuthenticator NOT_AUTHENTICATED = new MessageAuthenticator() {
-        @Override
-        public int tagBytes() {
-            return 0;
-        }
-
-        @Override
-        public byte[] tag(byte[] data) {
-            return new byte[0];
-        }
-
-        @Override
-        public void verify(byte[] data, byte[] tag) {
-            // nothing to check: see the TODO above
-        }
-
-        @Override
-        public long spentKeyBits() {
-            return 0;
-        }
-    };
 }
