@@ -6,6 +6,8 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 
+import org.qkdv2i.driver.sim.fso.internal.sim.VarLongs;
+
 /** Compact encodings of the round messages: varints and bit/2-bit packing. */
 final class Wire {
 
@@ -78,13 +80,8 @@ final class Wire {
         int k = 0;
         long prev = first;
         for (int i = 0; i < n; i++) {
-            long gap = idx[i] - prev;
+            k = VarLongs.put(buf, k, idx[i] - prev);
             prev = idx[i];
-            while ((gap & ~0x7FL) != 0) {
-                buf[k++] = (byte) ((gap & 0x7F) | 0x80);
-                gap >>>= 7;
-            }
-            buf[k++] = (byte) gap;
         }
         out.writeInt(k);
         out.write(buf, 0, k);
@@ -100,17 +97,10 @@ final class Wire {
         in.readFully(buf);
         long[] idx = new long[n];
         long prev = first;
-        int k = 0;
+        int[] pos = {0};
         try {
             for (int i = 0; i < n; i++) {
-                long gap = 0;
-                int shift = 0, b;
-                do {
-                    b = buf[k++] & 0xFF;
-                    gap |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while ((b & 0x80) != 0 && shift < 63);
-                prev += gap;
+                prev += VarLongs.get(buf, pos);
                 if (prev >= end || prev < first) {
                     throw new IOException("position outside the round");
                 }

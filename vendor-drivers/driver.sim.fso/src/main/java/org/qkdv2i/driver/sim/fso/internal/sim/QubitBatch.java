@@ -112,13 +112,8 @@ public final class QubitBatch {
         int k = 0;
         long prev = firstPulse;
         for (int i = 0; i < size; i++) {
-            long gap = index[i] - prev;
+            k = VarLongs.put(buf, k, index[i] - prev);
             prev = index[i];
-            while ((gap & ~0x7FL) != 0) {
-                buf[k++] = (byte) ((gap & 0x7F) | 0x80);
-                gap >>>= 7;
-            }
-            buf[k++] = (byte) gap;
             buf[k++] = (byte) (cls[i] | basis[i] << 2 | bit[i] << 3 | photons[i] << 4);
         }
         out.writeLong(firstPulse);
@@ -142,22 +137,14 @@ public final class QubitBatch {
         in.readFully(buf);
         QubitBatch q = new QubitBatch(first, pulses, light, n);
         long prev = first;
-        int k = 0;
+        int[] pos = {0};
         try {
             for (int i = 0; i < n; i++) {
-                long gap = 0;
-                int shift = 0;
-                int b;
-                do {
-                    b = buf[k++] & 0xFF;
-                    gap |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while ((b & 0x80) != 0 && shift < 63);
-                prev += gap;
+                prev += VarLongs.get(buf, pos);
                 if (prev >= first + pulses) {
                     throw new IOException("qubit outside its batch");
                 }
-                int packed = buf[k++] & 0xFF;
+                int packed = buf[pos[0]++] & 0xFF;
                 q.add(prev, packed & 3, packed >> 2 & 1, packed >> 3 & 1, packed >> 4);
             }
         } catch (ArrayIndexOutOfBoundsException e) {
