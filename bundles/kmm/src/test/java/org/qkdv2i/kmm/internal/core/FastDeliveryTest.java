@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import org.junit.Test;
+import org.qkdv2i.kmm.internal.Await;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyManagerException;
 import org.qkdv2i.kmm.api.KeyManagerException.Reason;
@@ -28,16 +28,6 @@ public class FastDeliveryTest extends TwoNodesTestBase {
 
     private static List<UUID> ids(List<Key> keys) {
         return keys.stream().map(Key::id).collect(Collectors.toList());
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail(what + " within 10 s");
-            }
-            Thread.sleep(5); // polling a condition with a deadline
-        }
     }
 
     /** Keys on the link, all of them confirmed by a sync. */
@@ -59,7 +49,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         confirmedKeys();
         List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 3, 512));
         assertEquals("no reservation round trip", 0, net.transport.reserveCalls.get());
-        await("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
+        Await.until("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
         assertEquals(3, net.b.waitingKeys());
         assertEquals(0, net.transport.claimCalls.get());
         assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
@@ -87,7 +77,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         assertEquals(1, net.transport.claimCalls.get());
         release.countDown();
         // the late assignment finds the keys delivered: recorded, nothing lost
-        await("assignment answered", () -> net.a.unrecordedKeys("B") == 0);
+        Await.until("assignment answered", () -> net.a.unrecordedKeys("B") == 0);
         assertEquals(0, net.a.discardedUnmatched(LINK));
         assertEquals(0, net.b.waitingKeys());
     }
@@ -128,8 +118,8 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         confirmedKeys();
         net.transport.down = true;
         List<Key> first = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)); // A cannot know yet
-        await("the assignment failed", () -> net.transport.assignCalls.get() >= 1);
-        await("fast delivery paused", () -> {
+        Await.until("the assignment failed", () -> net.transport.assignCalls.get() >= 1);
+        Await.until("fast delivery paused", () -> {
             try {
                 net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).forEach(Key::destroy);
                 return false;
@@ -138,7 +128,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
             }
         });
         net.transport.down = false;
-        await("recorded after the peer came back", () -> net.a.unrecordedKeys("B") == 0);
+        Await.until("recorded after the peer came back", () -> net.a.unrecordedKeys("B") == 0);
         assertSameKeys(first, net.b.keysById("sb", "sa", ids(first)));
     }
 
@@ -149,7 +139,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 4, 256));
         net.reopen();
         net.transport.down = false;
-        await("recorded after the restart", () -> net.a.unrecordedKeys("B") == 0);
+        Await.until("recorded after the restart", () -> net.a.unrecordedKeys("B") == 0);
         assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
         assertEquals(0, net.a.discardedUnmatched(LINK));
     }
@@ -165,7 +155,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         assertEquals(2, net.a.unrecordedKeys("B"));
         net.transport.beforeAssign = null;
         net.reopen(); // the outbox is replayed to a B that already delivered both keys
-        await("replay answered", () -> net.a.unrecordedKeys("B") == 0);
+        Await.until("replay answered", () -> net.a.unrecordedKeys("B") == 0);
         assertEquals(0, net.a.discardedUnmatched(LINK));
     }
 }

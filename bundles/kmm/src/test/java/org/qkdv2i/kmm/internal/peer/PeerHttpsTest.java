@@ -29,6 +29,7 @@ import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyManagerException;
 import org.qkdv2i.kmm.api.KeyRequest;
+import org.qkdv2i.kmm.internal.Await;
 import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.KmmSettings;
@@ -213,7 +214,7 @@ public class PeerHttpsTest {
             for (int i = 0; i < 4; i++) {
                 assertArrayEquals(enc.get(i).bytes(), dec.get(i).bytes());
             }
-            await(() -> a.unrecordedKeys("B") == 0);
+            Await.until("recorded at B", () -> a.unrecordedKeys("B") == 0);
             assertEquals(0, a.discardedUnmatched("L"));
         } finally {
             clientB.close();
@@ -239,18 +240,8 @@ public class PeerHttpsTest {
         assertEquals(b.pools().get(0).peerKeys(), a.pools().get(0).ownKeys());
         List<Key> enc = a.newKeys(new KeyRequest("sa", "sb", 5, 256));
         // confirmed by the sync: delivered at once, recorded at B by A's assigner (B has no channel back to A here)
-        await(() -> a.unrecordedKeys("B") == 0);
+        Await.until("recorded at B", () -> a.unrecordedKeys("B") == 0);
         assertEquals(5, b.keysById("sb", "sa", enc.stream().map(Key::id).collect(Collectors.toList())).size());
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(10); // polling a condition with a deadline
-        }
     }
 
     static PeerServer.Endpoint endpoint(KmmCore core) {
