@@ -1023,7 +1023,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
         link.delivered += number;
         checkLevel(link);
-        notifyAll(); // wakes the assigners
+        notify(); // one assigner is enough: only assigners wait on this monitor, and each takes a whole batch
         return new Delivery(out, changed());
     }
 
