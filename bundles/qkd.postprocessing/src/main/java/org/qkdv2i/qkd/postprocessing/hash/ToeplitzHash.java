@@ -1,42 +1,59 @@
 package org.qkdv2i.qkd.postprocessing.hash;
 
-import java.util.Arrays;
-
 import org.qkdv2i.qkd.postprocessing.Bits;
-import org.qkdv2i.qkd.postprocessing.internal.Ntt;
+import org.qkdv2i.qkd.postprocessing.internal.MiddleProduct;
 
 /**
  * Privacy amplification by Toeplitz hashing: y = T·x over GF(2), T the m×n Toeplitz matrix with
  * T[i][j] = s[i − j + n − 1] for a public random seed s of n + m − 1 bits (a 2-universal family;
  * leftover hash lemma). Row i of the product is the GF(2) reduction of the integer convolution
- * (s ∗ x)[i + n − 1] — the "middle product" of the two 0/1 sequences — computed here by one NTT
- * modulo 2013265921 (= 15·2^27 + 1, exact because every convolution sum is ≤ n &lt; p), in
- * O(L log L) with L = 2^⌈log2(n + m − 1)⌉. A cyclic convolution of length L ≥ n + m − 1 does not
- * alias into indices n − 1 .. n + m − 2, which are the ones read.
+ * (s ∗ x)[i + n − 1] — the "middle product" of the two 0/1 sequences — computed exactly by NTT
+ * modulo 469762049 (= 7·2^26 + 1; every convolution sum is ≤ n &lt; p) in O(n log n): the key is cut
+ * into q column parts so that one cyclic convolution of length L ≥ n/q + m − 1 per part has no
+ * wrap-around in the rows read, and the parts' products are summed before one inverse transform.
  *
- * <p>An instance keeps its buffers for one (n, m): not thread-safe; use one per thread. Transform
- * tables are shared per size (immutable, softly cached). The static methods allocate buffers.
+ * <p>An instance owns its twiddle tables and buffers for one (n, m): reuse it for blocks of the same
+ * size; not thread-safe, use one per thread. {@link #prepare} transforms a seed once for several
+ * keys. With {@code threads} &gt; 1 the large transform stages and sub-transforms are split between
+ * the calling thread and the common ForkJoin pool. The static {@link #hash} builds an instance per
+ * call.
  */
 public final class ToeplitzHash {
+    /** Rows per NTT product: an output longer than this is computed in row slices (each a Toeplitz hash). */
+    static final int MAX_ROWS = 1 << 25;
+
     private final int n;
     private final int m;
-    private final Ntt ntt;
-    private final int[] bufSeed;
-    private final int[] bufKey;
+    private final int rowsPerSlice;
+    private final MiddleProduct mp;
 
     public ToeplitzHash(int n, int m) {
+        this(n, m, 1);
+    }
+
+    /**
+     * @param threads threads working on one hash (1: the calling thread only; more: the calling
+     *        thread plus tasks on {@link java.util.concurrent.ForkJoinPool#commonPool()})
+     * @since 1.1
+     */
+    public ToeplitzHash(int n, int m, int threads) {
+        this(n, m, threads, MAX_ROWS);
+    }
+
+    ToeplitzHash(int n, int m, int threads, int maxRows) {
         if (n < 1 || m < 1 || m > n) {
             throw new IllegalArgumentException("need 1 <= m <= n");
         }
         if ((long) n + m - 1 > (1 << 27)) {
-            throw new IllegalArgumentException("n + m - 1 exceeds 2^27 (NTT modulus limit)");
+            throw new IllegalArgumentException("n + m - 1 exceeds 2^27");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
         }
         this.n = n;
         this.m = m;
-        int size = Integer.highestOneBit(Math.max(2, n + m - 1) - 1) << 1;
-        this.ntt = Ntt.of(size);
-        this.bufSeed = new int[size];
-        this.bufKey = new int[size];
+        this.rowsPerSlice = Math.min(m, maxRows);
+        this.mp = MiddleProduct.plan(n, rowsPerSlice, false, threads);
     }
 
     /** Seed length in bits for an n-bit input and m-bit output: n + m − 1. */
@@ -54,40 +71,66 @@ public final class ToeplitzHash {
 
     /** y = T(seed)·key; {@code key} holds n bits, {@code seed} n + m − 1 bits; returns m bits. */
     public long[] apply(long[] key, long[] seed) {
-        int[] a = bufSeed, b = bufKey;
-        int seedLen = n + m - 1;
-        if (key.length < Bits.words(n) || seed.length < Bits.words(seedLen)) {
-            throw new IllegalArgumentException("key needs " + n + " bits and seed " + seedLen + " bits");
-        }
-        unpack(seed, seedLen, a);
-        unpack(key, n, b);
-        ntt.forward(a);
-        ntt.forward(b);
-        ntt.multiplyPointwise(a, b);
-        ntt.inverse(a);
+        checkKey(key);
+        checkSeed(seed);
         long[] out = new long[Bits.words(m)];
-        for (int i = 0; i < m; i++) {
-            out[i >>> 6] |= (long) (a[i + n - 1] & 1) << i;
+        for (int r0 = 0; r0 < m; r0 += rowsPerSlice) {
+            mp.apply(key, seed, null, r0, Math.min(rowsPerSlice, m - r0), out);
         }
-        // the key's image in the buffers is key material
-        Arrays.fill(b, 0);
-        Arrays.fill(a, 0);
         return out;
     }
 
-    private static void unpack(long[] bits, int len, int[] dst) {
-        int full = len >>> 6;
-        for (int w = 0; w < full; w++) {
-            long x = bits[w];
-            int base = w << 6;
-            for (int k = 0; k < 64; k++) {
-                dst[base + k] = (int) (x >>> k) & 1;
+    /**
+     * The seed's transforms, computed once, for hashing several keys with the same seed: two NTTs
+     * per key instead of three. The result uses this instance's buffers (same threading rules).
+     *
+     * @since 1.1
+     */
+    public Prepared prepare(long[] seed) {
+        checkSeed(seed);
+        int slices = (m + rowsPerSlice - 1) / rowsPerSlice;
+        int[][][] t = new int[slices][][];
+        for (int k = 0; k < slices; k++) {
+            int r0 = k * rowsPerSlice;
+            t[k] = mp.transformSeed(seed, r0, Math.min(rowsPerSlice, m - r0));
+        }
+        return new Prepared(t);
+    }
+
+    /**
+     * A seed transformed by {@link ToeplitzHash#prepare}: {@link #apply} hashes a key with it.
+     *
+     * @since 1.1
+     */
+    public final class Prepared {
+        private final int[][][] seedTransforms;
+
+        private Prepared(int[][][] seedTransforms) {
+            this.seedTransforms = seedTransforms;
+        }
+
+        /** y = T(seed)·key for the prepared seed; {@code key} holds n bits; returns m bits. */
+        public long[] apply(long[] key) {
+            checkKey(key);
+            long[] out = new long[Bits.words(m)];
+            for (int k = 0; k < seedTransforms.length; k++) {
+                int r0 = k * rowsPerSlice;
+                mp.apply(key, null, seedTransforms[k], r0, Math.min(rowsPerSlice, m - r0), out);
             }
+            return out;
         }
-        for (int i = full << 6; i < len; i++) {
-            dst[i] = Bits.bit(bits, i);
+    }
+
+    private void checkKey(long[] key) {
+        if (key.length < Bits.words(n)) {
+            throw new IllegalArgumentException("key needs " + n + " bits");
         }
-        Arrays.fill(dst, len, dst.length, 0);
+    }
+
+    private void checkSeed(long[] seed) {
+        if (seed.length < Bits.words(n + m - 1)) {
+            throw new IllegalArgumentException("seed needs " + (n + m - 1) + " bits");
+        }
     }
 
     /** One-shot NTT Toeplitz hash (allocates tables; prefer an instance for repeated use). */

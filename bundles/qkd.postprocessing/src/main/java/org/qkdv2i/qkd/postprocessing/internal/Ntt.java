@@ -1,77 +1,68 @@
 package org.qkdv2i.qkd.postprocessing.internal;
 
 /**
- * Number-theoretic transform modulo P = 2013265921 = 15·2^27 + 1 (primitive root 31), sizes up
- * to 2^27. Forward is decimation in frequency (natural order in, bit-reversed out), inverse is
- * decimation in time (bit-reversed in, natural out), so no bit-reversal pass is needed for a
- * convolution. Twiddle multiplications use Shoup's precomputed quotients; the recursion works
- * depth-first so that sub-transforms run in cache once they fit.
+ * Number-theoretic transform modulo P = 469762049 = 7·2^26 + 1 (primitive root 3), sizes 2^2 to
+ * 2^26, built for exact convolution of 0/1 sequences (every sum ≤ 2^27 &lt; P).
+ *
+ * <p>Layout (as in the Kyber/Dilithium reference NTTs): the forward transform is Cooley–Tukey with
+ * natural-order input and bit-reversed output, the inverse Gentleman–Sande with bit-reversed input
+ * and natural output, so a convolution needs no reordering. Stage s splits each of its 2^s blocks
+ * with one twiddle, {@code tw[2^s + k]}, constant along the block: the twiddle tables are read once
+ * per block, not once per butterfly, and the table for size L is a prefix of the one for 2L.
+ *
+ * <p>Arithmetic (Harvey, "Faster arithmetic for number-theoretic transforms", JSC 60, 2014): P &lt;
+ * 2^29, so values live lazily in [0, 4P) &lt; 2^31 (forward) or [0, 2P) (inverse) and a butterfly
+ * needs one conditional subtraction and one Shoup multiplication (one 64-bit and two 32-bit
+ * multiplies, no division). Two stages are fused per pass over memory (radix 4).
  */
 public final class Ntt {
-    public static final int P = 2013265921;
-    private static final int G = 31;
-    private static final int LEAF = 1 << 11;
-
-    private final int size;
-    private final int[] roots;      // roots[len + j] = w_{2len}^j, 1 <= len < size
-    private final int[] rootsShoup; // floor(roots * 2^32 / P), unsigned
-    private final int[] iroots;
-    private final int[] irootsShoup;
-    /** Montgomery constants for R = 2^32. */
+    public static final int P = 469762049;
+    public static final int MAX_LOG = 26;
+    private static final int G = 3;
+    private static final int P2 = 2 * P;
+    /** −P^(−1) mod 2^32, for Montgomery reduction of the pointwise products. */
     private static final int PINV_NEG = computePinvNeg();
-    private static final long R2 = (1L << 62) % P * 4 % P; // 2^64 mod P
-    private final int scale; // Montgomery form of (R^2 / size): mont(x, scale) = x / size
 
-    private static final java.util.concurrent.ConcurrentHashMap<Integer, java.lang.ref.SoftReference<Ntt>> TABLES =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    final int log;
+    final int size;
+    /** (shoup &lt;&lt; 32) | w with shoup = ⌊w·2^31/P⌋; index 2^s + k for block k of stage s. */
+    private final long[] fw;
+    private final long[] iw;
 
-    /**
-     * Shared immutable tables for a size (softly cached: twiddle tables cost tens of ms at 2^21
-     * and are the same for every block of that size; the GC may drop them under memory pressure).
-     */
-    public static Ntt of(int size) {
-        java.lang.ref.SoftReference<Ntt> ref = TABLES.get(size);
-        Ntt t = ref == null ? null : ref.get();
-        if (t == null) {
-            t = new Ntt(size);
-            TABLES.put(size, new java.lang.ref.SoftReference<>(t));
+    public Ntt(int log) {
+        if (log < 2 || log > MAX_LOG) {
+            throw new IllegalArgumentException("NTT size 2^" + log + " outside [2^2, 2^" + MAX_LOG + "]");
         }
-        return t;
-    }
-
-    public Ntt(int size) {
-        if (Integer.bitCount(size) != 1 || size < 2 || size > (1 << 27)) {
-            throw new IllegalArgumentException("size must be a power of two in [2, 2^27]");
-        }
-        this.size = size;
-        roots = new int[size];
-        rootsShoup = new int[size];
-        iroots = new int[size];
-        irootsShoup = new int[size];
-        for (int len = 1; len < size; len <<= 1) {
-            long w = pow(G, (P - 1L) / (2L * len));
+        this.log = log;
+        this.size = 1 << log;
+        fw = new long[size];
+        iw = new long[size];
+        for (int s = 0; s < log; s++) {
+            int blocks = 1 << s;
+            long w = pow(G, (P - 1L) >>> (s + 1)); // primitive 2^(s+1)-th root of unity
             long wi = pow(w, P - 2L);
+            long ws = shoup(w), wis = shoup(wi);
             long c = 1, ci = 1;
-            for (int j = 0; j < len; j++) {
-                roots[len + j] = (int) c;
-                rootsShoup[len + j] = (int) ((c << 32) / P);
-                iroots[len + j] = (int) ci;
-                irootsShoup[len + j] = (int) ((ci << 32) / P);
-                c = c * w % P;
-                ci = ci * wi % P;
+            for (int j = 0; j < blocks; j++) {
+                int k = s == 0 ? 0 : Integer.reverse(j) >>> (32 - s);
+                fw[blocks + k] = pack(c);
+                iw[blocks + k] = pack(ci);
+                c = reduce(mulLazy((int) c, (int) w, ws));
+                ci = reduce(mulLazy((int) ci, (int) wi, wis));
             }
         }
-        long invSize = pow(size, P - 2L);
-        // mont(x, s) = x * s / R ; want x / size => s = R / size (mod P) in plain form
-        scale = (int) (invSize * ((1L << 32) % P) % P);
     }
 
     public int size() {
         return size;
     }
 
+    public int log() {
+        return log;
+    }
+
     private static int computePinvNeg() {
-        int inv = P; // Newton iteration for P^{-1} mod 2^32
+        int inv = P; // Newton iteration for P^(−1) mod 2^32
         for (int i = 0; i < 5; i++) {
             inv *= 2 - P * inv;
         }
@@ -91,97 +82,167 @@ public final class Ntt {
         return r;
     }
 
-    /** Montgomery product a·b·2^(−32) mod P, inputs in [0, P). */
-    static int mont(int a, int b) {
-        long t = (long) a * b;
+    static long shoup(long w) {
+        return (w << 31) / P;
+    }
+
+    static long pack(long w) {
+        return (shoup(w) << 32) | w;
+    }
+
+    /** x·w mod P in [0, 2P) for 0 ≤ x &lt; 2^31, ws = ⌊w·2^31/P⌋ (Shoup; the int products wrap exactly). */
+    static int mulLazy(int x, int w, long ws) {
+        int q = (int) ((x * ws) >>> 31);
+        return x * w - q * P;
+    }
+
+    /** [0, 2P) to [0, P). */
+    static int reduce(int x) {
+        int y = x - P;
+        return y + ((y >> 31) & P);
+    }
+
+    /** x·y·2^(−32) mod P in [0, 2P), for x, y in [0, 4P). */
+    public static int mont(int x, int y) {
+        long t = (long) x * y;
         int m = (int) t * PINV_NEG;
-        long u = ((t + (m & 0xffffffffL) * P) >>> 32) - P;
-        return (int) (u + ((u >> 63) & P));
+        int u = (int) ((t + (m & 0xffffffffL) * P) >>> 32); // < 2.75·P
+        u -= P2;
+        return u + ((u >> 31) & P2);
     }
 
-    /** Shoup multiplication x·w mod P with ws = floor(w·2^32/P). */
-    private static int mulShoup(int x, int w, int ws) {
-        long q = ((x & 0xffffffffL) * (ws & 0xffffffffL)) >>> 32;
-        long r = (long) x * w - q * P - P; // in [-P, P): branch-free correction (random data mispredicts)
-        return (int) (r + ((r >> 63) & P));
+    /** (x mod P) for x in [0, 2P), after multiplying by the constant c (packed by {@link #constant}). */
+    public static int mulReduce(int x, long c) {
+        return reduce(mulLazy(x, (int) c, c >>> 32));
     }
 
-    /** In-place forward transform (natural order in, bit-reversed order out). */
-    public void forward(int[] a) {
-        dif(a, 0, size);
+    /** 2^32 / L mod P, packed for {@link #mulReduce}: undoes the inverse's factor L and Montgomery's 2^(−32). */
+    public long outputScale() {
+        long invL = pow(size, P - 2L);
+        return pack(invL * ((1L << 32) % P) % P);
     }
 
-    private void dif(int[] a, int off, int n) {
-        if (n <= LEAF) {
-            for (int len = n >> 1; len >= 1; len >>= 1) {
-                for (int s = off; s < off + n; s += 2 * len) {
-                    difStage(a, s, len);
-                }
-            }
-            return;
+    /** Forward stages s and s+1 on the block of 4h elements at off (block index k at stage s), j in [jlo, jhi). */
+    public void forward4(int[] a, int off, int h, int s, int jlo, int jhi) {
+        int k = off >>> (log - s);
+        long z1 = fw[(1 << s) + k], z2 = fw[(2 << s) + 2 * k], z3 = fw[(2 << s) + 2 * k + 1];
+        ct4(a, off, h, z1, z2, z3, jlo, jhi);
+    }
+
+    /** Inverse stages s+1 and s on the block of 4h elements at off, j in [jlo, jhi). */
+    public void inverse4(int[] a, int off, int h, int s, int jlo, int jhi) {
+        int k = off >>> (log - s);
+        long z1 = iw[(1 << s) + k], z2 = iw[(2 << s) + 2 * k], z3 = iw[(2 << s) + 2 * k + 1];
+        gs4(a, off, h, z1, z2, z3, jlo, jhi);
+    }
+
+    private static void ct4(int[] a, int off, int h, long z1, long z2, long z3, int jlo, int jhi) {
+        final int w1 = (int) z1, w2 = (int) z2, w3 = (int) z3;
+        final long s1 = z1 >>> 32, s2 = z2 >>> 32, s3 = z3 >>> 32;
+        final int h2 = 2 * h, h3 = 3 * h;
+        for (int j = off + jlo, e = off + jhi; j < e; j++) {
+            int a0 = a[j], a1 = a[j + h], a2 = a[j + h2], a3 = a[j + h3];
+            // stage s: (a0, a2) and (a1, a3), twiddle z1
+            int t = a2 * w1 - (int) ((a2 * s1) >>> 31) * P;
+            a0 -= P2;
+            a0 += (a0 >> 31) & P2;
+            int b0 = a0 + t, b2 = a0 - t + P2;
+            t = a3 * w1 - (int) ((a3 * s1) >>> 31) * P;
+            a1 -= P2;
+            a1 += (a1 >> 31) & P2;
+            int b1 = a1 + t, b3 = a1 - t + P2;
+            // stage s+1: (b0, b1) twiddle z2, (b2, b3) twiddle z3
+            t = b1 * w2 - (int) ((b1 * s2) >>> 31) * P;
+            b0 -= P2;
+            b0 += (b0 >> 31) & P2;
+            a[j] = b0 + t;
+            a[j + h] = b0 - t + P2;
+            t = b3 * w3 - (int) ((b3 * s3) >>> 31) * P;
+            b2 -= P2;
+            b2 += (b2 >> 31) & P2;
+            a[j + h2] = b2 + t;
+            a[j + h3] = b2 - t + P2;
         }
-        int len = n >> 1;
-        difStage(a, off, len);
-        dif(a, off, len);
-        dif(a, off + len, len);
     }
 
-    private void difStage(int[] a, int s, int len) {
-        final int[] r = roots, rs = rootsShoup;
-        for (int j = 0; j < len; j++) {
-            int u = a[s + j], v = a[s + j + len];
-            int sum = (u - P) + v;
-            a[s + j] = sum + ((sum >> 31) & P);
-            int d = u - v;
-            d += (d >> 31) & P;
-            a[s + j + len] = mulShoup(d, r[len + j], rs[len + j]);
-        }
-    }
-
-    /** In-place inverse transform (bit-reversed order in, natural order out), including 1/size. */
-    public void inverse(int[] a) {
-        dit(a, 0, size);
-        final int sc = scale;
-        for (int i = 0; i < size; i++) {
-            a[i] = mont(a[i], sc);
-        }
-    }
-
-    private void dit(int[] a, int off, int n) {
-        if (n <= LEAF) {
-            for (int len = 1; len < n; len <<= 1) {
-                for (int s = off; s < off + n; s += 2 * len) {
-                    ditStage(a, s, len);
-                }
-            }
-            return;
-        }
-        int len = n >> 1;
-        dit(a, off, len);
-        dit(a, off + len, len);
-        ditStage(a, off, len);
-    }
-
-    private void ditStage(int[] a, int s, int len) {
-        final int[] r = iroots, rs = irootsShoup;
-        for (int j = 0; j < len; j++) {
-            int u = a[s + j];
-            int v = mulShoup(a[s + j + len], r[len + j], rs[len + j]);
-            int sum = (u - P) + v;
-            a[s + j] = sum + ((sum >> 31) & P);
-            int d = u - v;
-            a[s + j + len] = d + ((d >> 31) & P);
+    private static void gs4(int[] a, int off, int h, long z1, long z2, long z3, int jlo, int jhi) {
+        final int w1 = (int) z1, w2 = (int) z2, w3 = (int) z3;
+        final long s1 = z1 >>> 32, s2 = z2 >>> 32, s3 = z3 >>> 32;
+        final int h2 = 2 * h, h3 = 3 * h;
+        for (int j = off + jlo, e = off + jhi; j < e; j++) {
+            int a0 = a[j], a1 = a[j + h], a2 = a[j + h2], a3 = a[j + h3];
+            // stage s+1: (a0, a1) twiddle z2, (a2, a3) twiddle z3
+            int b0 = a0 + a1 - P2;
+            b0 += (b0 >> 31) & P2;
+            int d = a0 - a1 + P2;
+            int b1 = d * w2 - (int) ((d * s2) >>> 31) * P;
+            int b2 = a2 + a3 - P2;
+            b2 += (b2 >> 31) & P2;
+            d = a2 - a3 + P2;
+            int b3 = d * w3 - (int) ((d * s3) >>> 31) * P;
+            // stage s: (b0, b2) and (b1, b3), twiddle z1
+            int c = b0 + b2 - P2;
+            a[j] = c + ((c >> 31) & P2);
+            d = b0 - b2 + P2;
+            a[j + h2] = d * w1 - (int) ((d * s1) >>> 31) * P;
+            c = b1 + b3 - P2;
+            a[j + h] = c + ((c >> 31) & P2);
+            d = b1 - b3 + P2;
+            a[j + h3] = d * w1 - (int) ((d * s1) >>> 31) * P;
         }
     }
 
     /**
-     * a[i] = a[i]·b[i] (pointwise, both in transform domain) times 2^32 so that the Montgomery
-     * factor cancels: result = plain product.
+     * Forward stages s .. log−1 on the block [off, off + (size &gt;&gt; s)): natural order in, values
+     * in [0, 4P) out (bit-reversed within the block). Inputs in [0, 4P).
      */
-    public void multiplyPointwise(int[] a, int[] b) {
-        final int r2 = (int) R2; // 2^64 mod P: mont(mont(x,y), R2) = x*y
-        for (int i = 0; i < size; i++) {
-            a[i] = mont(mont(a[i], b[i]), r2);
+    public void forwardBlock(int[] a, int off, int s) {
+        int n = size >>> s;
+        int t = s;
+        for (; t + 1 < log; t += 2) {
+            int blk = size >>> t, h = blk >>> 2;
+            int k = off >>> (log - t);
+            int base1 = 1 << t, base2 = 2 << t;
+            for (int o = off, e = off + n; o < e; o += blk, k++) {
+                ct4(a, o, h, fw[base1 + k], fw[base2 + 2 * k], fw[base2 + 2 * k + 1], 0, h);
+            }
+        }
+        if (t < log) { // one radix-2 stage left: blocks of 2
+            int base = 1 << t;
+            for (int o = off, e = off + n, k = off >>> 1; o < e; o += 2, k++) {
+                long z = fw[base + k];
+                int u = a[o], v = a[o + 1];
+                int tt = mulLazy(v, (int) z, z >>> 32);
+                u -= P2;
+                u += (u >> 31) & P2;
+                a[o] = u + tt;
+                a[o + 1] = u - tt + P2;
+            }
+        }
+    }
+
+    /** Inverse stages log−1 .. s on the block [off, off + (size &gt;&gt; s)); inputs in [0, 2P), outputs in [0, 2P), unscaled (times the block length). */
+    public void inverseBlock(int[] a, int off, int s) {
+        int n = size >>> s;
+        int t = log;
+        if (((log - s) & 1) != 0) {
+            t = log - 1;
+            int base = 1 << t;
+            for (int o = off, e = off + n, k = off >>> 1; o < e; o += 2, k++) {
+                long z = iw[base + k];
+                int u = a[o], v = a[o + 1];
+                int c = u + v - P2;
+                a[o] = c + ((c >> 31) & P2);
+                a[o + 1] = mulLazy(u - v + P2, (int) z, z >>> 32);
+            }
+        }
+        for (t -= 2; t >= s; t -= 2) {
+            int blk = size >>> t, h = blk >>> 2;
+            int k = off >>> (log - t);
+            int base1 = 1 << t, base2 = 2 << t;
+            for (int o = off, e = off + n; o < e; o += blk, k++) {
+                gs4(a, o, h, iw[base1 + k], iw[base2 + 2 * k], iw[base2 + 2 * k + 1], 0, h);
+            }
         }
     }
 }

@@ -65,6 +65,30 @@ public class ToeplitzHashTest {
         assertArrayEquals(new long[Bits.words(m)], t.apply(new long[Bits.words(n)], s));
     }
 
+    @Test
+    public void preparedSeedThreadsAndRowSlicesGiveTheNaiveProduct() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int[][] sizes = {{1, 1}, {3, 3}, {4097, 3001}, {100_000, 40_000}, {150_000, 150_000}};
+        for (int[] nm : sizes) {
+            int n = nm[0], m = nm[1];
+            long[] key = Bits.random(n, rnd), key2 = Bits.random(n, rnd);
+            long[] s = Bits.random(ToeplitzHash.seedBits(n, m), rnd);
+            long[] expect = ToeplitzHash.hashNaive(key, n, s, m), expect2 = ToeplitzHash.hashNaive(key2, n, s, m);
+            for (int threads = 1; threads <= 3; threads++) {
+                ToeplitzHash t = new ToeplitzHash(n, m, threads);
+                assertArrayEquals("n=" + n + " threads=" + threads, expect, t.apply(key, s));
+                ToeplitzHash.Prepared p = t.prepare(s);
+                assertArrayEquals("prepared n=" + n, expect, p.apply(key));
+                assertArrayEquals("prepared, second key n=" + n, expect2, p.apply(key2));
+            }
+            // outputs longer than one product's rows are computed in row slices
+            int slice = Math.max(1, m / 3);
+            ToeplitzHash sliced = new ToeplitzHash(n, m, 1, slice);
+            assertArrayEquals("slices n=" + n, expect, sliced.apply(key, s));
+            assertArrayEquals("slices prepared n=" + n, expect2, sliced.prepare(s).apply(key2));
+        }
+    }
+
     @Test(expected = IllegalArgumentException.class)
     public void rejectsAShortSeed() {
         new ToeplitzHash(1000, 500).apply(new long[16], new long[10]);
