@@ -1849,9 +1849,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /**
      * Forces committed changes to the disk. Commits alone survive a killed process (the
      * operating system holds the writes); this bounds what a power failure can lose to the time
-     * since the last call. Run every second; never under the monitor (an fsync can take a while).
+     * since the last call. Also the vault's checkpoint (see {@link Journal}). Run every second;
+     * never under the monitor (an fsync can take a while).
      */
     public void sync() {
+        synchronized (this) {
+            vault.checkpoint(); // under the monitor: it commits a state between two mutations
+        }
         vault.sync();
     }
 

@@ -33,14 +33,25 @@ public final class RequestPathBenchmark {
         Path tmp = Files.createTempDirectory("kmm-req-bench");
         TwoNodes net = new TwoNodes(tmp);
         try {
-            net.settingsA = net.settingsA.withCapacity(400_000, 100);
-            net.settingsB = net.settingsB.withCapacity(400_000, 100);
+            net.settingsA = net.settingsA.withCapacity(1_000_000, 100);
+            net.settingsB = net.settingsB.withCapacity(1_000_000, 100);
             net.a.updateSettings(net.settingsA);
             net.b.updateSettings(net.settingsB);
-            for (int i = 0; i < 400; i++) {
+            for (int i = 0; i < 1600; i++) {
                 net.block(65536 / 8); // 256 stored keys each, about half of them A's
             }
             net.a.sync(TwoNodes.LINK); // confirmed: the fast path
+            // as NodeComponent does: fsync and compact the stores every second
+            java.util.concurrent.ScheduledExecutorService syncer = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "store-sync");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            syncer.scheduleWithFixedDelay(() -> {
+                net.a.sync();
+                net.b.sync();
+            }, 1, 1, TimeUnit.SECONDS);
             for (int phase = 0; phase < 2; phase++) {
                 boolean warmup = phase == 0;
                 AtomicBoolean stop = new AtomicBoolean();
