@@ -51,9 +51,16 @@ public final class FsoLinkComponent {
         start(parse(config));
     }
 
-    private static LinkSettings parse(FsoLinkConfig config) {
+    private LinkSettings parse(FsoLinkConfig config) {
         try {
-            return LinkSettings.from(config);
+            LinkSettings s = LinkSettings.from(config);
+            if (s.stateDir().isEmpty() && context != null) {
+                java.io.File data = context.getDataFile("pads"); // null without file system support
+                if (data != null) {
+                    s = s.withStateDir(data.getAbsolutePath());
+                }
+            }
+            return s;
         } catch (RuntimeException e) {
             LOG.error("FSO link {} at node {}: bad configuration: {}", config.linkId(), config.localNode(),
                     e.getMessage());

@@ -48,6 +48,10 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
             + "at least 48 bytes (16-byte hash key + pads); the same at both ends. Empty: no key is produced")
     String authKeyHex() default "";
 
+    @AttributeDefinition(description = "Directory of this end's authentication pad store (encrypted; positions survive "
+            + "restarts so no one-time pad is used twice). Empty: the bundle's data area")
+    String stateDir() default "";
+
     // --- optics
     @AttributeDefinition(description = "Wavelength, nm")
     double wavelengthNm() default 1550;

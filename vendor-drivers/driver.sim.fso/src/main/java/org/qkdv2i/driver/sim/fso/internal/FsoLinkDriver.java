@@ -24,8 +24,10 @@ import org.qkdv2i.driver.sim.fso.internal.channel.AliceProtocol;
 import org.qkdv2i.driver.sim.fso.internal.channel.BobProtocol;
 import org.qkdv2i.driver.sim.fso.internal.channel.FramedChannel;
 import org.qkdv2i.driver.sim.fso.internal.channel.LibraryDistiller;
+import org.qkdv2i.driver.sim.fso.internal.channel.PadAuthenticator;
+import org.qkdv2i.driver.sim.fso.internal.channel.PadStore;
+import org.qkdv2i.driver.sim.fso.internal.channel.PadStoreException;
 import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult;
-import org.qkdv2i.driver.sim.fso.internal.channel.WegmanCarterAuthenticator;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
 import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
@@ -37,7 +39,6 @@ import org.qkdv2i.qkd.api.LinkState;
 import org.qkdv2i.qkd.api.LinkStatus;
 import org.qkdv2i.qkd.api.QkdDriver;
 import org.qkdv2i.qkd.api.QkdRole;
-import org.qkdv2i.qkd.postprocessing.auth.WegmanCarter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +68,8 @@ final class FsoLinkDriver implements QkdDriver {
     private final Object wakeup = new Object();
     private final List<Closeable> open = new CopyOnWriteArrayList<>();
     private Thread thread;
-    private WegmanCarterAuthenticator auth;
-    private long spentAtRefill;
+    private volatile PadAuthenticator auth;
+    private String lastError;
     private volatile long blocks;
     private volatile long deliveredBits;
     private double simulatedSeconds;
@@ -97,6 +98,12 @@ final class FsoLinkDriver implements QkdDriver {
 
     long bitsDelivered() {
         return deliveredBits;
+    }
+
+    /** The pad store while the link runs (null before it opened or when it could not): for tests. */
+    PadStore padStore() {
+        PadAuthenticator a = auth;
+        return a == null ? null : a.store();
     }
 
     @Override
@@ -186,7 +193,28 @@ final class FsoLinkDriver implements QkdDriver {
             return;
         }
         boolean alice = end.role() == QkdRole.TRANSMITTER;
-        auth = new WegmanCarterAuthenticator(WegmanCarter.bootstrap(settings.authKey().clone(), alice));
+        if (settings.stateDir().isEmpty()) {
+            publish(LinkStatus.of(LinkState.DOWN, "no stateDir for the authentication pad store (and no bundle data "
+                    + "area): without it a restart would reuse one-time pads", clock.instant()));
+            LOG.error("FSO link {} at node {}: no stateDir configured, link stays down", end.linkId(), end.localNodeId());
+            return;
+        }
+        while (auth == null && !closed) {
+            try {
+                auth = new PadAuthenticator(PadStore.open(java.nio.file.Path.of(settings.stateDir()), end.linkId(),
+                        end.localNodeId(), alice, settings.authKey()), alice);
+            } catch (PadStoreException e) {
+                publish(LinkStatus.of(LinkState.DOWN, e.getMessage(), clock.instant()));
+                LOG.error("FSO link {} at node {}: {}", end.linkId(), end.localNodeId(), e.getMessage());
+                if (e.terminal()) {
+                    return; // a tampered store is never replaced by a fresh bootstrap
+                }
+                waitMillis(RETRY_MILLIS);
+            }
+        }
+        if (auth == null) {
+            return;
+        }
         try {
             while (!closed) {
                 try {
@@ -200,10 +228,21 @@ final class FsoLinkDriver implements QkdDriver {
                         break;
                     }
                     String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    publish(new LinkStatus(LinkState.DOWN, Double.NaN, 0, 0, status.channelLossDb(),
-                            "channel to " + end.peerNodeId() + " lost: " + why, clock.instant()));
-                    LOG.warn("FSO link {} at node {}: channel to {} lost: {}", end.linkId(), end.localNodeId(),
-                            end.peerNodeId(), why);
+                    boolean padsGone = e instanceof PadStoreException p && p.terminal();
+                    // exhausted or disagreeing pads: DOWN with the reason; the next handshake spends no pad
+                    // before finding the same, so retrying is harmless and lets the peer learn it too
+                    String reason = padsGone ? why : "channel to " + end.peerNodeId() + " lost: " + why;
+                    publish(new LinkStatus(LinkState.DOWN, Double.NaN, 0, 0, status.channelLossDb(), reason,
+                            clock.instant()));
+                    if (!reason.equals(lastError) || !padsGone) {
+                        if (padsGone) {
+                            LOG.error("FSO link {} at node {}: {}", end.linkId(), end.localNodeId(), why);
+                        } else {
+                            LOG.warn("FSO link {} at node {}: channel to {} lost: {}", end.linkId(),
+                                    end.localNodeId(), end.peerNodeId(), why);
+                        }
+                    }
+                    lastError = reason;
                     closeAll();
                     waitMillis(RETRY_MILLIS);
                 }
@@ -224,6 +263,8 @@ final class FsoLinkDriver implements QkdDriver {
         Socket cs = connect(settings.classicalHost(), settings.classicalPort());
         q.setTcpNoDelay(true);
         FramedChannel ch = new FramedChannel(cs, auth, true);
+        auth.handshake(ch, end.linkId());
+        lastError = null;
         AliceProtocol proto = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(),
                 1 << 16)), source, new Eavesdropper(root.split()), root.split(), settings.abortQber(),
                 new LibraryDistiller(new SecureRandom()));
@@ -245,6 +286,8 @@ final class FsoLinkDriver implements QkdDriver {
         closeQuietly(qs); // one Alice at a time; listen again after a loss
         closeQuietly(cs);
         FramedChannel ch = new FramedChannel(c, auth, false);
+        auth.handshake(ch, end.linkId());
+        lastError = null;
         BobProtocol proto = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
                 new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),
                 new LibraryDistiller(new SecureRandom()));
@@ -256,7 +299,7 @@ final class FsoLinkDriver implements QkdDriver {
     }
 
     /** Turns a round into a status and, with luck, a key block. */
-    private void handle(RoundResult r, double lossDb) {
+    private void handle(RoundResult r, double lossDb) throws IOException {
         simulatedSeconds += r.simulatedSeconds();
         double t = r.simulatedSeconds();
         double raw = r.detections() / t;
@@ -265,11 +308,9 @@ final class FsoLinkDriver implements QkdDriver {
         long bits = 0;
         try {
             if (r.outcome() == RoundResult.Outcome.KEY && key != null) {
-                // refill the authentication pads with what this round's messages spent (same at both ends)
-                long spent = auth.spentKeyBits();
-                int refill = (int) Math.min(key.length, ((spent - spentAtRefill + 7) / 8 + 1) & ~1L);
-                spentAtRefill = spent;
-                auth.refill(Arrays.copyOfRange(key, 0, refill));
+                // the pads spent since the last refill (used, or skipped at a resynchronisation) come back out of
+                // this block first, the same bytes at both ends; only the rest is delivered and counted in the rate
+                int refill = auth.store().refill(key, r.blockId());
                 if (key.length > refill) {
                     byte[] rest = Arrays.copyOfRange(key, refill, key.length);
                     KeyBlock block = new KeyBlock(r.blockId(), rest, clock.instant(), r.qber(), EPSILON);

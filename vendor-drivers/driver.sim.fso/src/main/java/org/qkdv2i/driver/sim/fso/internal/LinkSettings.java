@@ -14,8 +14,8 @@ import org.qkdv2i.qkd.api.QkdRole;
  * running link; any other change restarts it.
  */
 record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String classicalHost, int classicalPort,
-        byte[] authKey, LinkParameters params, double abortQber, double roundSeconds, double sampleFraction,
-        double speed, long seed, Conditions conditions) {
+        byte[] authKey, String stateDir, LinkParameters params, double abortQber, double roundSeconds,
+        double sampleFraction, double speed, long seed, Conditions conditions) {
 
     /** What may change while the link runs. */
     record Conditions(Weather weather, boolean daylight, EveSettings eve) {
@@ -64,9 +64,16 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
                 c.mu(), c.nu(), 0, c.pMu(), c.pNu(), Math.max(0, pOmega), c.aliceZ(), c.bobZ(), c.coherenceTimeMs());
         EveSettings eve = new EveSettings(c.eveInterceptFraction(), c.evePhotonNumberSplitting(), c.eveFloodCps(),
                 c.eveBlockFraction());
-        return new LinkSettings(end, c.quantumHost(), c.quantumPort(), c.classicalHost(), c.classicalPort(), key, p,
-                c.abortQber(), c.roundSeconds(), c.sampleFraction(), c.speed(), c.seed(),
+        String stateDir = c.stateDir() == null ? "" : c.stateDir().strip();
+        return new LinkSettings(end, c.quantumHost(), c.quantumPort(), c.classicalHost(), c.classicalPort(), key,
+                stateDir, p, c.abortQber(), c.roundSeconds(), c.sampleFraction(), c.speed(), c.seed(),
                 new Conditions(c.weather(), c.daylight(), eve));
+    }
+
+    /** The same settings with the pad store in {@code dir} (the bundle's data area when none is configured). */
+    LinkSettings withStateDir(String dir) {
+        return new LinkSettings(end, quantumHost, quantumPort, classicalHost, classicalPort, authKey, dir, params,
+                abortQber, roundSeconds, sampleFraction, speed, seed, conditions);
     }
 
     long roundPulses() {
@@ -77,7 +84,8 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
     boolean sameLinkAs(LinkSettings o) {
         return end.equals(o.end) && quantumHost.equals(o.quantumHost) && quantumPort == o.quantumPort
                 && classicalHost.equals(o.classicalHost) && classicalPort == o.classicalPort
-                && java.util.Arrays.equals(authKey, o.authKey) && params.equals(o.params) && abortQber == o.abortQber
+                && java.util.Arrays.equals(authKey, o.authKey) && stateDir.equals(o.stateDir) && params.equals(o.params)
+                && abortQber == o.abortQber
                 && roundSeconds == o.roundSeconds && sampleFraction == o.sampleFraction && speed == o.speed
                 && seed == o.seed;
     }

@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
 import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
 import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
@@ -33,6 +35,8 @@ import org.qkdv2i.qkd.api.QkdRole;
 
 public class FsoLinkDriverTest {
 
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
     private final List<FsoLinkComponent> components = new ArrayList<>();
 
     @After
@@ -110,6 +114,11 @@ public class FsoLinkDriverTest {
     }
 
     private Map<String, Object> base(FsoLinkConfig.Role role, int qp, int cp) {
+        return linkConfig(role, qp, cp, tmp.getRoot().toPath());
+    }
+
+    /** A fast test link end; its pad store in {@code stateRoot/A} or {@code stateRoot/B}. */
+    static Map<String, Object> linkConfig(FsoLinkConfig.Role role, int qp, int cp, java.nio.file.Path stateRoot) {
         byte[] psk = new byte[16 + 2 * 16 * 2048];
         new SplittableRandom(99).nextBytes(psk);
         Map<String, Object> m = new HashMap<>();
@@ -123,6 +132,7 @@ public class FsoLinkDriverTest {
         m.put("speed", 0.0);
         m.put("roundSeconds", 0.3);
         m.put("seed", role == FsoLinkConfig.Role.ALICE ? 11L : 12L);
+        m.put("stateDir", stateRoot.resolve(role == FsoLinkConfig.Role.ALICE ? "A" : "B").toString());
         return m;
     }
 

@@ -25,7 +25,7 @@ public final class FramedChannel implements Closeable {
     private final DataOutputStream out;
     private final MessageAuthenticator auth;
     private final boolean alice;
-    private java.io.ByteArrayOutputStream transcript = new java.io.ByteArrayOutputStream();
+    private MessageAuthenticator.Transcript transcript;
 
     /** @param alice whether this end is Alice (orders the transcript authentication) */
     public FramedChannel(Socket socket, MessageAuthenticator auth, boolean alice) throws IOException {
@@ -35,6 +35,7 @@ public final class FramedChannel implements Closeable {
         socket.setTcpNoDelay(true);
         this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+        this.transcript = auth.transcript();
     }
 
     public void send(MessageType type, byte[] payload) throws IOException {
@@ -86,24 +87,26 @@ public final class FramedChannel implements Closeable {
     }
 
     private void record(boolean fromAlice, byte[] header, byte[] payload) {
-        transcript.write(fromAlice ? 'A' : 'B');
-        transcript.write(header, 0, header.length);
-        transcript.write(payload, 0, payload.length);
+        if (header[0] == MessageType.ROUND.code) {
+            // a round starts a transcript of its own: an unfinished round's frames are dropped unauthenticated
+            transcript = auth.transcript();
+        }
+        transcript.add(fromAlice, header, payload);
     }
 
     /**
-     * Authenticates every untagged frame since the last call: Alice sends a Wegman–Carter tag over
-     * the transcript, Bob checks it and answers with his own; either end stops at a mismatch.
+     * Authenticates every deferred frame since the round began: Alice sends a Wegman–Carter tag
+     * over the transcript, Bob checks it and answers with his own; either end stops at a mismatch.
      */
     public void authenticateTranscript() throws IOException {
-        byte[] t = transcript.toByteArray();
-        transcript = new java.io.ByteArrayOutputStream();
+        MessageAuthenticator.Transcript t = transcript;
+        transcript = auth.transcript();
         if (alice) {
-            send(MessageType.TRANSCRIPT, auth.tag(t));
-            auth.verify(t, receive(MessageType.TRANSCRIPT));
+            send(MessageType.TRANSCRIPT, t.tag());
+            t.verify(receive(MessageType.TRANSCRIPT));
         } else {
-            auth.verify(t, receive(MessageType.TRANSCRIPT));
-            send(MessageType.TRANSCRIPT, auth.tag(t));
+            t.verify(receive(MessageType.TRANSCRIPT));
+            send(MessageType.TRANSCRIPT, t.tag());
         }
     }
 

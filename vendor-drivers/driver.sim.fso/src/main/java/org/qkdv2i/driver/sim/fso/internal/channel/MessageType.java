@@ -5,7 +5,10 @@ package org.qkdv2i.driver.sim.fso.internal.channel;
  * (A = Alice, B = Bob).
  */
 public enum MessageType {
-    /** B→A once per connection: Bob's link ID, so a miswired port is caught at once. */
+    /**
+     * Either way, once per connection after {@link #SYNC}: link ID and the agreed pad positions,
+     * tagged — proves the peer holds the key and agrees where the pads stand.
+     */
     HELLO(1),
     /** A→B: a round starts (round number, first pulse, pulse count); the qubits follow on the quantum channel. */
     ROUND(2),
@@ -35,7 +38,12 @@ public enum MessageType {
      * Either way, after reconciliation: Wegman–Carter tag over the transcript of all RECONCILE
      * frames. The payload is itself a one-time-padded tag, so the frame needs no other.
      */
-    TRANSCRIPT(12);
+    TRANSCRIPT(12),
+    /**
+     * Either way, first frame of a connection, untagged: link ID, role and pad positions
+     * ({@link PadAuthenticator#handshake}); confirmed by the tagged {@link #HELLO}.
+     */
+    SYNC(13);
 
     public final int code;
 
@@ -43,14 +51,20 @@ public enum MessageType {
         this.code = code;
     }
 
-    /** Whether frames of this type are authenticated through the transcript rather than one by one. */
+    /**
+     * Whether frames of this type are authenticated through the round's transcript rather than one
+     * by one: everything up to the end of reconciliation. Nothing depends on them before the
+     * transcript tags are checked (the key is discarded otherwise), and a round that ends early —
+     * aborted, no signal — spends no pad at all, so aborted rounds cannot drain the pads.
+     */
     boolean deferred() {
-        return this == RECONCILE;
+        return this == ROUND || this == CLICKS || this == SIFT || this == ESTIMATE || this == DECISION
+                || this == RECONCILE;
     }
 
-    /** Whether frames of this type carry no tag of their own (deferred ones, and the transcript tag itself). */
-    boolean untagged() {
-        return this == RECONCILE || this == TRANSCRIPT;
+    /** Whether frames of this type carry no tag of their own (deferred ones, the transcript tag itself, SYNC). */
+    public boolean untagged() {
+        return deferred() || this == TRANSCRIPT || this == SYNC;
     }
 
     public static MessageType of(int code) throws java.io.IOException {

@@ -14,17 +14,19 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.SplittableRandom;
 
 import org.junit.After;
 import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.driver.sim.fso.internal.sim.QubitBatchCodecAccess;
-import org.qkdv2i.qkd.postprocessing.auth.WegmanCarter;
 
 /** The classical channel refuses forged, replayed and reordered frames, one by one or through the transcript. */
 public class FramedChannelTest {
 
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
     private ServerSocket server;
     private Socket aliceSocket, bobSocket;
 
@@ -42,10 +44,8 @@ public class FramedChannelTest {
         server.close();
     }
 
-    private static WegmanCarterAuthenticator wc(boolean alice) {
-        byte[] psk = new byte[16 + 2 * 16 * 64];
-        new SplittableRandom(7).nextBytes(psk);
-        return new WegmanCarterAuthenticator(WegmanCarter.bootstrap(psk, alice));
+    private PadAuthenticator wc(boolean alice) throws IOException {
+        return PadFixtures.end(tmp, PadFixtures.psk(64, 7), alice);
     }
 
     /** A frame as FramedChannel writes it, tagged by {@code auth}. */
@@ -64,18 +64,18 @@ public class FramedChannelTest {
 
     @Test
     public void authenticFramesPassForgedAndReplayedOnesDoNot() throws Exception {
-        WegmanCarterAuthenticator aliceAuth = wc(true);
+        PadAuthenticator aliceAuth = wc(true);
         FramedChannel bob = new FramedChannel(bobSocket, wc(false), false);
         OutputStream raw = aliceSocket.getOutputStream();
-        byte[] good = frame(MessageType.ROUND, new byte[] { 1, 2, 3 }, aliceAuth);
+        byte[] good = frame(MessageType.VERIFY, new byte[] { 1, 2, 3 }, aliceAuth);
         raw.write(good);
         raw.flush();
-        assertArrayEquals(new byte[] { 1, 2, 3 }, bob.receive(MessageType.ROUND));
-        // replay of the same bytes: the sequence number bound into the tag has moved on
+        assertArrayEquals(new byte[] { 1, 2, 3 }, bob.receive(MessageType.VERIFY));
+        // replay of the same bytes: the pad index bound into the tag has moved on
         raw.write(good);
         raw.flush();
         try {
-            bob.receive(MessageType.ROUND);
+            bob.receive(MessageType.VERIFY);
             fail("replayed frame accepted");
         } catch (IOException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("Wegman-Carter"));
@@ -84,13 +84,13 @@ public class FramedChannelTest {
 
     @Test
     public void aFlippedPayloadBitIsRefused() throws Exception {
-        WegmanCarterAuthenticator aliceAuth = wc(true);
+        PadAuthenticator aliceAuth = wc(true);
         FramedChannel bob = new FramedChannel(bobSocket, wc(false), false);
-        byte[] f = frame(MessageType.DECISION, new byte[] { 0, 1, 2, 3, 4 }, aliceAuth);
+        byte[] f = frame(MessageType.AMPLIFY, new byte[] { 0, 1, 2, 3, 4 }, aliceAuth);
         f[6] ^= 1; // inside the payload
         aliceSocket.getOutputStream().write(f);
         try {
-            bob.receive(MessageType.DECISION);
+            bob.receive(MessageType.AMPLIFY);
             fail("forged frame accepted");
         } catch (IOException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("authentication"));

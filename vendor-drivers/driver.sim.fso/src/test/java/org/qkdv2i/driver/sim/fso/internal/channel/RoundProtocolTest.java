@@ -22,7 +22,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.After;
+import org.junit.Rule;
 import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult.Outcome;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
@@ -31,12 +33,15 @@ import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
 import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
 import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
 import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
-import org.qkdv2i.qkd.postprocessing.auth.WegmanCarter;
 
 /** Alice and Bob over real TCP sockets: one quantum stream, one Wegman–Carter authenticated classical channel. */
 public class RoundProtocolTest {
 
     private final ExecutorService pool = Executors.newCachedThreadPool();
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+    /** The two ends' authenticators of the last {@link #link} call (pad stores in {@link #tmp}). */
+    private PadAuthenticator aliceAuth, bobAuth;
 
     @After
     public void stop() {
@@ -44,9 +49,7 @@ public class RoundProtocolTest {
     }
 
     private static byte[] psk() {
-        byte[] k = new byte[16 + 2 * 16 * 4096];
-        new SplittableRandom(42).nextBytes(k);
-        return k;
+        return PadFixtures.psk(4096, 42);
     }
 
     /** Runs {@code rounds} rounds; returns Alice's and Bob's results of the last one. */
@@ -56,12 +59,13 @@ public class RoundProtocolTest {
 
     private RoundResult[] link(ChannelModel m, EveSettings eve, int rounds, long pulses, KeyDistiller aliceDistiller,
             KeyDistiller bobDistiller) throws Exception {
+        aliceAuth = PadFixtures.end(tmp, psk(), true);
+        bobAuth = PadFixtures.end(tmp, psk(), false);
         try (ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Future<RoundResult> bob = pool.submit(() -> {
                 try (Socket q = qs.accept(); Socket c = cs.accept();
-                        FramedChannel ch = new FramedChannel(c,
-                                new WegmanCarterAuthenticator(WegmanCarter.bootstrap(psk(), false)), false)) {
+                        FramedChannel ch = new FramedChannel(c, bobAuth, false)) {
                     BobProtocol b = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
                             new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
                             bobDistiller);
@@ -74,8 +78,7 @@ public class RoundProtocolTest {
             });
             try (Socket q = new Socket(InetAddress.getLoopbackAddress(), qs.getLocalPort());
                     Socket c = new Socket(InetAddress.getLoopbackAddress(), cs.getLocalPort());
-                    FramedChannel ch = new FramedChannel(c,
-                            new WegmanCarterAuthenticator(WegmanCarter.bootstrap(psk(), true)), true)) {
+                    FramedChannel ch = new FramedChannel(c, aliceAuth, true)) {
                 SplittableRandom rng = new SplittableRandom(5);
                 AliceProtocol a = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
                         new AliceSource(m, eve, rng.split(), 0), new Eavesdropper(rng.split()), rng.split(), 0.1,
@@ -104,6 +107,11 @@ public class RoundProtocolTest {
         assertEquals(r[0].blockId(), r[1].blockId());
         assertArrayEquals(r[0].key(), r[1].key());
         assertTrue(r[0].key().length > 1000);
+        // per key round: transcript tag, VERIFY, AMPLIFY from Alice; transcript tag, CONFIRM from Bob
+        assertEquals(3 * 3, aliceAuth.store().next(0));
+        assertEquals(3 * 2, aliceAuth.store().next(1));
+        assertEquals(aliceAuth.store().next(0), bobAuth.store().next(0));
+        assertEquals(aliceAuth.store().next(1), bobAuth.store().next(1));
         assertEquals(m.qber(0), r[0].qber(), 0.004);
         Arrays.fill(r[0].key(), (byte) 0);
     }
@@ -133,6 +141,9 @@ public class RoundProtocolTest {
         RoundResult[] r = link(m, new EveSettings(1.0, false, 0, 0), 1, 500_000_000L);
         assertEquals(Outcome.ABORTED_EAVESDROPPING, r[0].outcome());
         assertEquals(Outcome.ABORTED_EAVESDROPPING, r[1].outcome());
+        // an aborted round's frames were never authenticated one by one: no pad spent, nothing to starve
+        assertEquals(0, aliceAuth.store().next(0) + aliceAuth.store().next(1));
+        assertEquals(0, bobAuth.store().next(0) + bobAuth.store().next(1));
         assertTrue(r[1].reason(), r[1].reason().contains("QBER"));
         assertNull(r[0].key());
         assertNull(r[1].key());

@@ -1,0 +1,274 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.await;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.config;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.freePort;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.linkConfig;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.Sink;
+import org.qkdv2i.driver.sim.fso.internal.channel.MessageType;
+import org.qkdv2i.driver.sim.fso.internal.channel.PadStore;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.LinkState;
+
+/**
+ * Whole link ends over TCP with their pad stores in real files: a restarted end never uses a pad
+ * index again, a tampered store keeps the end DOWN, a connection cut in mid-round resynchronises,
+ * and a bootstrap key too small for a round says so.
+ */
+public class PadPersistenceTest {
+
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+    private final List<FsoLinkComponent> components = new ArrayList<>();
+    private final List<Socket> relaySockets = new CopyOnWriteArrayList<>();
+    private ServerSocket relay;
+
+    @After
+    public void stopAll() throws IOException {
+        for (FsoLinkComponent c : components) {
+            c.deactivate();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        for (Socket s : relaySockets) {
+            s.close();
+        }
+        assertTrue("link threads left behind", FsoLinkDriverTest.noLinkThreads());
+    }
+
+    private FsoLinkComponent start(Map<String, Object> cfg, Sink sink) {
+        FsoLinkComponent c = new FsoLinkComponent(null, config(cfg), Clock.systemUTC());
+        components.add(c);
+        c.driver().attach(sink);
+        return c;
+    }
+
+    private void stop(FsoLinkComponent c) {
+        components.remove(c);
+        c.deactivate();
+    }
+
+    /** Every block Alice delivered from {@code from} on is at Bob under the same ID with the same key. */
+    private static void assertSameBlocks(Sink alice, Sink bob, int from) {
+        for (int i = from; i < alice.blockCount(); i++) {
+            KeyBlock a = alice.block(i);
+            KeyBlock b = null;
+            for (int j = 0; j < bob.blockCount(); j++) {
+                if (bob.block(j).id().equals(a.id())) {
+                    b = bob.block(j);
+                }
+            }
+            assertTrue("block " + a.id() + " only at Alice", b != null);
+            assertArrayEquals(a.key(), b.key());
+        }
+    }
+
+    @Test
+    public void aRestartedEndUsesOnlyPadIndicesBeyondAllItUsedBefore() throws Exception {
+        int qp = freePort(), cp = freePort();
+        Map<String, Object> aliceCfg = linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        Sink as = new Sink(), bs = new Sink();
+        FsoLinkComponent bob = start(linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath()), bs);
+        FsoLinkComponent alice = start(aliceCfg, as);
+        await("a block at both ends", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+        PadStore old = alice.driver().padStore();
+        stop(alice); // mid-round, most likely: Bob sees the channel drop
+        long[] usedAB = old.taken(0), usedBA = old.taken(1);
+        assertTrue(usedAB[1] >= 0 && usedBA[1] >= 0);
+
+        Sink as2 = new Sink();
+        FsoLinkComponent alice2 = start(aliceCfg, as2); // same stateDir, new component and driver
+        await("a block after the restart", 120_000, () -> as2.blockCount() >= 1);
+        PadStore now = alice2.driver().padStore();
+        assertTrue("Alice->Bob: first pad after restart " + now.taken(0)[0] + ", last before " + usedAB[1],
+                now.taken(0)[0] > usedAB[1]);
+        assertTrue("Bob->Alice: first pad after restart " + now.taken(1)[0] + ", last before " + usedBA[1],
+                now.taken(1)[0] > usedBA[1]);
+        await("Bob's copy of the block", 30_000, () -> {
+            for (int j = 0; j < bs.blockCount(); j++) {
+                if (bs.block(j).id().equals(as2.block(0).id())) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertSameBlocks(as2, bs, 0);
+        LinkState st = bob.driver().status().state();
+        assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
+    }
+
+    @Test
+    public void aTamperedPadStoreKeepsTheEndDownInsteadOfBootstrappingAgain() throws Exception {
+        int qp = freePort(), cp = freePort();
+        Map<String, Object> aliceCfg = linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        Sink as = new Sink(), bs = new Sink();
+        start(linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath()), bs);
+        FsoLinkComponent alice = start(aliceCfg, as);
+        await("a block at both ends", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+        Path file = alice.driver().padStore().file();
+        stop(alice);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 100] ^= 1;
+        Files.write(file, bytes);
+
+        Sink as2 = new Sink();
+        FsoLinkComponent alice2 = start(aliceCfg, as2);
+        await("down", 30_000, () -> alice2.driver().status().state() == LinkState.DOWN
+                && alice2.driver().status().reason().contains("tampered"));
+        assertTrue(alice2.driver().status().reason(), alice2.driver().status().reason().contains(file.getFileName().toString()));
+        assertNull("no pads from a fresh bootstrap", alice2.driver().padStore());
+        assertEquals(0, as2.blockCount());
+        assertArrayEquals("the refused file is kept as it was", bytes, Files.readAllBytes(file));
+    }
+
+    @Test
+    public void aConnectionCutInMidRoundResynchronisesAndKeysFlowAgain() throws Exception {
+        int qp = freePort(), cp = freePort();
+        relay = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicInteger cuts = new AtomicInteger(), connections = new AtomicInteger();
+        Thread acceptor = new Thread(() -> relayLoop(cp, armed, cuts, connections), "test-relay");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        Map<String, Object> aliceCfg = linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        aliceCfg.put("classicalPort", relay.getLocalPort()); // Alice's classical frames go through the relay
+        Sink as = new Sink(), bs = new Sink();
+        FsoLinkComponent bob = start(linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath()), bs);
+        FsoLinkComponent alice = start(aliceCfg, as);
+        await("a block at both ends", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+
+        // the relay swallows Alice's next VERIFY and hangs up: Alice has spent a pad Bob never saw
+        armed.set(true);
+        await("the cut", 120_000, () -> cuts.get() == 1);
+        int aBefore = as.blockCount();
+        long aliceNext = alice.driver().padStore().next(0);
+        await("two blocks after the cut", 120_000, () -> as.blockCount() >= aBefore + 2);
+        assertTrue("reconnected", connections.get() >= 2);
+        assertTrue(bob.driver().padStore().taken(0)[1] >= aliceNext); // Bob jumped over the pads Alice spent alone
+        await("Bob has them too", 30_000, () -> bs.blockCount() >= aBefore + 2);
+        assertSameBlocks(as, bs, 0);
+        LinkState st = alice.driver().status().state();
+        assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
+    }
+
+    private void relayLoop(int bobPort, AtomicBoolean armed, AtomicInteger cuts, AtomicInteger connections) {
+        try {
+            while (true) {
+                Socket a = relay.accept();
+                Socket b = new Socket(InetAddress.getLoopbackAddress(), bobPort);
+                a.setTcpNoDelay(true); // one write per frame, no Nagle stall on Cascade's round trips
+                b.setTcpNoDelay(true);
+                relaySockets.add(a);
+                relaySockets.add(b);
+                connections.incrementAndGet();
+                Thread up = new Thread(() -> pumpFrames(a, b, armed, cuts), "test-relay-up");
+                Thread down = new Thread(() -> {
+                    try {
+                        b.getInputStream().transferTo(a.getOutputStream());
+                    } catch (IOException ignored) {
+                        // cut or closed
+                    }
+                    closeBoth(a, b);
+                }, "test-relay-down");
+                up.setDaemon(true);
+                down.setDaemon(true);
+                up.start();
+                down.start();
+            }
+        } catch (IOException closed) {
+            // test over
+        }
+    }
+
+    /** Forwards Alice's frames one by one; when armed, drops the first VERIFY and closes both sides. */
+    private static void pumpFrames(Socket a, Socket b, AtomicBoolean armed, AtomicInteger cuts) {
+        try {
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(a.getInputStream(), 1 << 16));
+            OutputStream out = b.getOutputStream();
+            while (true) {
+                int code = in.readUnsignedByte();
+                int len = in.readInt();
+                MessageType type = MessageType.of(code);
+                byte[] rest = new byte[len + (type.untagged() ? 0 : 24)];
+                in.readFully(rest);
+                if (type == MessageType.VERIFY && armed.compareAndSet(true, false)) {
+                    closeBoth(a, b);
+                    cuts.incrementAndGet();
+                    return;
+                }
+                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(5 + rest.length);
+                DataOutputStream d = new DataOutputStream(frame);
+                d.writeByte(code);
+                d.writeInt(len);
+                d.write(rest);
+                out.write(frame.toByteArray());
+                out.flush();
+            }
+        } catch (IOException ignored) {
+            // closed
+        }
+        closeBoth(a, b);
+    }
+
+    private static void closeBoth(Socket a, Socket b) {
+        try {
+            a.close();
+            b.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Test
+    public void aBootstrapKeyTooSmallForARoundIsReportedAsExhausted() throws Exception {
+        int qp = freePort(), cp = freePort();
+        byte[] psk = new byte[16 + 2 * 16 * 3];
+        new SplittableRandom(5).nextBytes(psk);
+        Map<String, Object> aliceCfg = linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        Map<String, Object> bobCfg = linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath());
+        aliceCfg.put("authKeyHex", HexFormat.of().formatHex(psk));
+        bobCfg.put("authKeyHex", HexFormat.of().formatHex(psk));
+        Sink as = new Sink(), bs = new Sink();
+        FsoLinkComponent bob = start(bobCfg, bs);
+        FsoLinkComponent alice = start(aliceCfg, as);
+        await("both down, exhausted", 30_000,
+                () -> alice.driver().status().reason().startsWith(PadStore.EXHAUSTED)
+                        && bob.driver().status().reason().startsWith(PadStore.EXHAUSTED));
+        assertEquals(LinkState.DOWN, alice.driver().status().state());
+        assertEquals(LinkState.DOWN, bob.driver().status().state());
+        assertEquals(0, as.blockCount() + bs.blockCount());
+        try (Stream<Path> files = Files.list(tmp.getRoot().toPath().resolve("A"))) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".bin")).count());
+        }
+    }
+}
