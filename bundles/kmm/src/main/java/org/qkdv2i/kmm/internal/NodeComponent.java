@@ -155,6 +155,10 @@ public final class NodeComponent {
                 + "and recorded at the peer right after (in batches); a slave SAE asking before the record arrives "
                 + "makes its KME fetch it. Either way no key goes to two SAE pairs (direction split).")
         boolean reserveBeforeDelivery() default false;
+
+        @AttributeDefinition(description = "How long dec_keys waits for the record of a key the peer KMM delivered "
+                + "(it is usually on the wire) before fetching it from the peer, milliseconds; 0 = fetch at once")
+        long recordWaitMillis() default KmmSettings.DEFAULT_RECORD_WAIT_MILLIS;
     }
 
     private final BundleContext context;
@@ -286,7 +290,7 @@ public final class NodeComponent {
         return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
                 c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
                 c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis(), c.lostKeyMarginMillis(),
-                c.peerFullSyncSeconds(), c.reserveBeforeDelivery());
+                c.peerFullSyncSeconds(), c.reserveBeforeDelivery(), c.recordWaitMillis());
     }
 
     private static boolean blank(String s) {

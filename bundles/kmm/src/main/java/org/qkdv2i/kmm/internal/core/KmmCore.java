@@ -837,7 +837,10 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         String young = held > mature && link.own.size() > mature
                 ? " (" + (link.own.size() - mature) + " of them younger than " + settings.freshKeyGraceMillis()
                         + " ms)" : "";
-        return new KeyManagerException(UNAVAILABLE, head + young);
+        String aside = link.deferred.isEmpty() ? ""
+                : " (" + link.deferred.size() + " of them set aside until peer " + link.peerNodeId
+                        + " is known to have passed their blocks)";
+        return new KeyManagerException(UNAVAILABLE, head + young + aside);
     }
 
     /** Deferred stored keys the peer's watermark has passed by the margin go back to the front of the pool. */
@@ -1193,6 +1196,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         long[] change = {0};
         AssignResult r = assignLocked(callerNodeId, req.reservations(), change);
         if (change[0] > 0) {
+            synchronized (recorded) {
+                recorded.notifyAll(); // dec_keys waiting for these records (their own commit covers this one)
+            }
             durable(change[0]); // recorded durably before the owner forgets them
         }
         return r;
@@ -1273,12 +1279,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * may still be on the way) and records them. A failure leaves the keys unknown.
      */
     private void claimUnknown(String masterNode, List<UUID> keyIds) {
-        List<UUID> unknown;
-        synchronized (this) {
-            unknown = keyIds.stream().filter(id -> id != null && !pending.containsKey(id)).toList();
-        }
+        List<UUID> unknown = unknown(keyIds);
         PeerTransport t = transport;
         if (unknown.isEmpty() || t == null || masterNode.equals(nodeId) || unknown.size() > ASSIGN_BATCH) {
+            return;
+        }
+        unknown = awaitRecords(unknown, settings.recordWaitMillis());
+        if (unknown.isEmpty()) {
             return;
         }
         try {
@@ -1290,6 +1297,39 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             LOG.info("node {}: could not ask peer {} about keys {}: {}", nodeId, masterNode, unknown, e.getMessage());
         }
     }
+
+    private synchronized List<UUID> unknown(List<UUID> keyIds) {
+        return keyIds.stream().filter(id -> id != null && !pending.containsKey(id)).toList();
+    }
+
+    /**
+     * Waits up to {@code millis} for assignments to record {@code keyIds}: the owner sends them
+     * right after delivering, so they usually arrive within a millisecond or two of the slave's
+     * request, and waiting costs no CPU while asking costs a round trip on both nodes.
+     * @return the IDs still unknown
+     */
+    private List<UUID> awaitRecords(List<UUID> keyIds, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        List<UUID> unknown = keyIds;
+        synchronized (recorded) {
+            while (true) {
+                unknown = unknown(unknown); // under the lock the assigner signals with: no missed signal
+                long left = deadline - System.nanoTime();
+                if (unknown.isEmpty() || left <= 0) {
+                    return unknown;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(recorded, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return unknown;
+                }
+            }
+        }
+    }
+
+    /** Signalled after an assignment has recorded keys (see {@link #awaitRecords}). */
+    private final Object recorded = new Object();
 
     // ------------------------------------------------------------------ peer side
 

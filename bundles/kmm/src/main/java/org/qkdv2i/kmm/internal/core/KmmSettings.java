@@ -7,16 +7,19 @@ package org.qkdv2i.kmm.internal.core;
  * @param reserveFirst every key is reserved at the peer KMM before it is delivered (one round
  *                     trip per request); otherwise keys cut from stored keys the peer has
  *                     confirmed are delivered at once and recorded at the peer afterwards
+ * @param recordWaitMillis how long dec_keys waits for the record of a key the peer delivered
+ *                     (its assignment is usually on the wire) before asking the peer for it
  */
 public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits,
         int maxKeysPerRequest, long maxKeysPerLink, long lowWaterKeys, long keyLifetimeSeconds,
         int maxSaeIdCount, long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis,
-        long peerFullSyncSeconds, boolean reserveFirst) {
+        long peerFullSyncSeconds, boolean reserveFirst, long recordWaitMillis) {
 
     public static final long DEFAULT_PEER_TIMEOUT_MILLIS = 5000;
     public static final long DEFAULT_FRESH_KEY_GRACE_MILLIS = 1000;
     public static final long DEFAULT_LOST_KEY_MARGIN_MILLIS = 2000;
     public static final long DEFAULT_PEER_FULL_SYNC_SECONDS = 300;
+    public static final long DEFAULT_RECORD_WAIT_MILLIS = 10;
 
     /** With the default full sync period. */
     public KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int maxKeyBits, int maxKeysPerRequest,
@@ -24,7 +27,7 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
             long peerTimeoutMillis, long freshKeyGraceMillis, long lostKeyMarginMillis) {
         this(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink, lowWaterKeys,
                 keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
-                DEFAULT_PEER_FULL_SYNC_SECONDS, false);
+                DEFAULT_PEER_FULL_SYNC_SECONDS, false, DEFAULT_RECORD_WAIT_MILLIS);
     }
 
     public KmmSettings {
@@ -40,10 +43,10 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
         }
         if (maxKeysPerRequest < 1 || maxKeysPerLink < 1 || lowWaterKeys < 0 || keyLifetimeSeconds < 0
                 || maxSaeIdCount < 0 || peerTimeoutMillis < 1 || freshKeyGraceMillis < 0 || lostKeyMarginMillis < 0
-                || peerFullSyncSeconds < 0) {
+                || peerFullSyncSeconds < 0 || recordWaitMillis < 0) {
             throw new IllegalArgumentException("maxKeysPerRequest, maxKeysPerLink and peerTimeoutMillis must be >= 1; "
                     + "lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, freshKeyGraceMillis, lostKeyMarginMillis and "
-                    + "peerFullSyncSeconds >= 0");
+                    + "peerFullSyncSeconds, recordWaitMillis >= 0");
         }
     }
 
@@ -56,36 +59,42 @@ public record KmmSettings(String nodeId, int storedKeyBits, int minKeyBits, int 
     public KmmSettings withLifetime(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, seconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
-                peerFullSyncSeconds, reserveFirst);
+                peerFullSyncSeconds, reserveFirst, recordWaitMillis);
     }
 
     public KmmSettings withCapacity(long keys, long lowWater) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, keys,
                 lowWater, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, lostKeyMarginMillis,
-                peerFullSyncSeconds, reserveFirst);
+                peerFullSyncSeconds, reserveFirst, recordWaitMillis);
     }
 
     public KmmSettings withPeer(long timeoutMillis, long graceMillis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, timeoutMillis, graceMillis, lostKeyMarginMillis,
-                peerFullSyncSeconds, reserveFirst);
+                peerFullSyncSeconds, reserveFirst, recordWaitMillis);
     }
 
     public KmmSettings withLostKeyMargin(long millis) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis, millis,
-                peerFullSyncSeconds, reserveFirst);
+                peerFullSyncSeconds, reserveFirst, recordWaitMillis);
     }
 
     public KmmSettings withReserveFirst(boolean reserve) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis,
-                lostKeyMarginMillis, peerFullSyncSeconds, reserve);
+                lostKeyMarginMillis, peerFullSyncSeconds, reserve, recordWaitMillis);
     }
 
     public KmmSettings withFullSync(long seconds) {
         return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
                 lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis,
-                lostKeyMarginMillis, seconds, reserveFirst);
+                lostKeyMarginMillis, seconds, reserveFirst, recordWaitMillis);
+    }
+
+    public KmmSettings withRecordWait(long millis) {
+        return new KmmSettings(nodeId, storedKeyBits, minKeyBits, maxKeyBits, maxKeysPerRequest, maxKeysPerLink,
+                lowWaterKeys, keyLifetimeSeconds, maxSaeIdCount, peerTimeoutMillis, freshKeyGraceMillis,
+                lostKeyMarginMillis, peerFullSyncSeconds, reserveFirst, millis);
     }
 }

@@ -107,6 +107,9 @@ public class ConcurrencyTest {
             // block arrive at both ends.
             net.clock.advanceSeconds(10);
             net.block(32);
+            // A learns B's watermark from B: through a reservation, or the periodic sync as here (a
+            // request served from confirmed keys alone does not ask B)
+            assertTrue(net.a.sync(TwoNodes.LINK).complete());
             long droppedBefore = net.a.dropped(TwoNodes.LINK);
             while (TwoNodes.own(net.a) > 0) {
                 int n = (int) Math.min(128, TwoNodes.own(net.a));

@@ -8,6 +8,7 @@ import static org.qkdv2i.kmm.internal.core.TwoNodes.LINK;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -80,6 +81,35 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         Await.until("assignment answered", () -> net.a.unrecordedKeys("B") == 0);
         assertEquals(0, net.a.discardedUnmatched(LINK));
         assertEquals(0, net.b.waitingKeys());
+    }
+
+    @Test
+    public void aSlaveAskingWhileTheRecordIsOnTheWayWaitsForItInsteadOfAsking() throws Exception {
+        confirmedKeys();
+        net.settingsB = net.settingsB.withRecordWait(TimeUnit.SECONDS.toMillis(30));
+        net.b.updateSettings(net.settingsB);
+        CountDownLatch release = new CountDownLatch(1);
+        net.transport.beforeAssign = () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
+        CompletableFuture<List<Key>> dec = new CompletableFuture<>();
+        Thread slave = new Thread(() -> {
+            try {
+                dec.complete(net.b.keysById("sb", "sa", ids(enc)));
+            } catch (Throwable e) {
+                dec.completeExceptionally(e);
+            }
+        });
+        slave.start();
+        Await.until("dec_keys waiting for the record", () -> slave.getState() == Thread.State.TIMED_WAITING);
+        release.countDown(); // the assignment arrives
+        assertSameKeys(enc, dec.get(30, TimeUnit.SECONDS));
+        assertEquals("no claim", 0, net.transport.claimCalls.get());
     }
 
     @Test
