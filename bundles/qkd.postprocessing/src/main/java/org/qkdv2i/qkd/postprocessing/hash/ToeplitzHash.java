@@ -89,7 +89,7 @@ public final class ToeplitzHash {
     public Prepared prepare(long[] seed) {
         checkSeed(seed);
         int slices = (m + rowsPerSlice - 1) / rowsPerSlice;
-        int[][][] t = new int[slices][][];
+        MiddleProduct.SeedTransform[] t = new MiddleProduct.SeedTransform[slices];
         for (int k = 0; k < slices; k++) {
             int r0 = k * rowsPerSlice;
             t[k] = mp.transformSeed(seed, r0, Math.min(rowsPerSlice, m - r0));
@@ -103,9 +103,9 @@ public final class ToeplitzHash {
      * @since 1.1
      */
     public final class Prepared {
-        private final int[][][] seedTransforms;
+        private final MiddleProduct.SeedTransform[] seedTransforms;
 
-        private Prepared(int[][][] seedTransforms) {
+        private Prepared(MiddleProduct.SeedTransform[] seedTransforms) {
             this.seedTransforms = seedTransforms;
         }
 

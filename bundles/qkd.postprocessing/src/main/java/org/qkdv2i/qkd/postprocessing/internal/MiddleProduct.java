@@ -13,14 +13,10 @@ import java.util.concurrent.ForkJoinTask;
  * transform serves all parts: 2q + 1 transforms of size L (q + 1 with a reused seed transform)
  * instead of 3 of size 2^⌈log2(n + m − 1)⌉. {@link #plan} picks L and q by operation count.
  *
- * <p>Forward transforms, pointwise products and the inverse run in one depth-first recursion, so
- * a block of 2^LEAF_LOG elements is transformed, multiplied and inverse-transformed while in
- * cache; only the radix-4 stages above the leaves stream over memory. Not thread-safe.
+ * <p>The second half of the forward transforms, the pointwise products and the first half of the
+ * inverse run chunk by chunk while the chunk is in cache. Not thread-safe.
  */
 public final class MiddleProduct {
-    private static final int LEAF_LOG = 12;
-    private static final int P2 = 2 * Ntt.P;
-
     public final int n;
     public final int m;
     /** Columns per part, parts, transform length. */
@@ -28,10 +24,12 @@ public final class MiddleProduct {
     public final int q;
     public final int size;
     private final Ntt ntt;
-    private final long scale;
     private final int threads;
-    private final int[][] keyBuf;
-    private final int[][] seedBuf;
+    private final int[][] rowBuf;
+    private final int[][] keyT;
+    private final int[][] seedT;
+    private final int[][] seedQ;
+    private final int[][] acc;
 
     private MiddleProduct(int n, int m, int log, int q, int threads) {
         this.n = n;
@@ -40,10 +38,12 @@ public final class MiddleProduct {
         this.c = (n + q - 1) / q;
         this.ntt = new Ntt(log);
         this.size = ntt.size();
-        this.scale = ntt.outputScale();
         this.threads = threads;
-        keyBuf = new int[q][size];
-        seedBuf = new int[q][size];
+        rowBuf = new int[ntt.rows][ntt.cols];
+        keyT = new int[ntt.cols][ntt.rows];
+        seedT = new int[ntt.cols][ntt.rows];
+        seedQ = new int[ntt.cols][ntt.rows];
+        acc = q > 1 ? new int[ntt.cols][ntt.rows] : keyT;
     }
 
     /**
@@ -64,7 +64,7 @@ public final class MiddleProduct {
             if (q > 64) {
                 continue;
             }
-            double cost = (q * (seedReused ? 1 : 2) + 1) * (len / 2.0) * log + q * len * 1.5;
+            double cost = (q * (seedReused ? 1 : 2) + 1) * (len / 2.0) * log + q * len * 3.0;
             if (cost < best) {
                 best = cost;
                 bestLog = log;
@@ -86,92 +86,84 @@ public final class MiddleProduct {
         return new MiddleProduct(n, m, log, (int) ((n + cmax - 1) / cmax), threads);
     }
 
-    /** Forward transforms of the seed parts for rows [r0, r0 + rows), into fresh arrays. */
-    public int[][] transformSeed(long[] seed, int r0, int rows) {
-        int[][] s = new int[q][size];
-        for (int p = 0; p < q; p++) {
-            unpack(seed, r0 + n - (p + 1) * c, c + rows - 1, s[p]);
-            forwardAll(s[p], 0, 0, threads);
+    /** A seed's transforms, one per key part: values below P and their Shoup quotients. */
+    public static final class SeedTransform {
+        final int[][][] values;
+        final int[][][] quotients;
+
+        SeedTransform(int[][][] values, int[][][] quotients) {
+            this.values = values;
+            this.quotients = quotients;
         }
-        return s;
     }
 
-    private void forwardAll(int[] a, int off, int s, int t) {
-        int len = size >>> s;
-        if (len <= (1 << LEAF_LOG)) {
-            ntt.forwardBlock(a, off, s);
-            return;
+    /** Forward transforms of the seed parts for rows [r0, r0 + rows). */
+    public SeedTransform transformSeed(long[] seed, int r0, int rows) {
+        int[][][] v = new int[q][ntt.cols][ntt.rows], w = new int[q][ntt.cols][ntt.rows];
+        for (int p = 0; p < q; p++) {
+            int[][] sp = v[p], sq = w[p];
+            unpackRows(seed, r0 + n - (p + 1) * c, c + rows - 1, rowBuf);
+            chunks(ntt.cols, ntt.rowChunk(), (lo, hi) -> ntt.forwardRows(rowBuf, sp, lo, hi));
+            chunks(ntt.rows, ntt.colChunk(), (lo, hi) -> {
+                ntt.forwardCols(sp, lo, hi);
+                for (int k = 0; k < ntt.cols; k++) {
+                    Ntt.shoupQuotients(sp[k], sq[k], lo, hi);
+                }
+            });
         }
-        int h = len >>> 2;
-        range(t, 0, h, (lo, hi) -> ntt.forward4(a, off, h, s, lo, hi));
-        quarters(t, i -> forwardAll(a, off + i * h, s + 2, Math.max(1, t / 2)));
+        return new SeedTransform(v, w);
     }
 
     /**
      * ORs rows [r0, r0 + rows) of T(seed)·key into {@code out} at bit offset r0. {@code prepared}:
      * the seed's transforms from {@link #transformSeed} for the same r0 and rows, or null.
      */
-    public void apply(long[] key, long[] seed, int[][] prepared, int r0, int rows, long[] out) {
-        int[][] keys = keyBuf;
-        int[][] seeds = prepared != null ? prepared : seedBuf;
+    public void apply(long[] key, long[] seed, SeedTransform prepared, int r0, int rows, long[] out) {
         try {
             for (int p = 0; p < q; p++) {
-                unpack(key, p * c, Math.min(c, n - p * c), keys[p]);
+                boolean first = p == 0, last = p == q - 1;
+                unpackRows(key, p * c, Math.min(c, n - p * c), rowBuf);
+                chunks(ntt.cols, ntt.rowChunk(), (lo, hi) -> ntt.forwardRows(rowBuf, keyT, lo, hi));
+                int[][] sv, sq;
                 if (prepared == null) {
-                    unpack(seed, r0 + n - (p + 1) * c, c + rows - 1, seedBuf[p]);
+                    unpackRows(seed, r0 + n - (p + 1) * c, c + rows - 1, rowBuf);
+                    chunks(ntt.cols, ntt.rowChunk(), (lo, hi) -> ntt.forwardRows(rowBuf, seedT, lo, hi));
+                    sv = seedT;
+                    sq = seedQ;
+                } else {
+                    sv = prepared.values[p];
+                    sq = prepared.quotients[p];
                 }
+                chunks(ntt.rows, ntt.colChunk(), (lo, hi) -> {
+                    ntt.forwardCols(keyT, lo, hi);
+                    if (prepared == null) {
+                        ntt.forwardCols(seedT, lo, hi);
+                        for (int k = 0; k < ntt.cols; k++) {
+                            Ntt.shoupQuotients(seedT[k], seedQ[k], lo, hi);
+                        }
+                    }
+                    for (int k = 0; k < ntt.cols; k++) {
+                        Ntt.pointwise(acc[k], keyT[k], sv[k], sq[k], lo, hi, first);
+                    }
+                    if (last) {
+                        ntt.inverseCols(acc, rowBuf, lo, hi);
+                    }
+                });
             }
-            conv(keys, seeds, prepared == null, 0, 0, threads);
-            int[] y = keys[0];
+            chunks(ntt.cols, ntt.rowChunk(), (lo, hi) -> ntt.inverseRows(rowBuf, lo, hi));
+            int cols = ntt.cols, shift = Integer.numberOfTrailingZeros(cols);
             for (int i = 0; i < rows; i++) {
-                int bit = Ntt.mulReduce(y[i + c - 1], scale) & 1;
+                int k = i + c - 1;
+                int bit = ntt.finish(rowBuf[k >>> shift][k & (cols - 1)]) & 1;
                 int o = r0 + i;
                 out[o >>> 6] |= (long) bit << o;
             }
         } finally {
             // the key's image and its products are key material
-            for (int[] k : keys) {
-                Arrays.fill(k, 0);
-            }
-        }
-    }
-
-    private void conv(int[][] keys, int[][] seeds, boolean seedForward, int off, int s, int t) {
-        int len = size >>> s;
-        if (len <= (1 << LEAF_LOG)) {
-            for (int p = 0; p < q; p++) {
-                ntt.forwardBlock(keys[p], off, s);
-                if (seedForward) {
-                    ntt.forwardBlock(seeds[p], off, s);
+            for (int[][] buf : new int[][][] {rowBuf, keyT, acc}) {
+                for (int[] a : buf) {
+                    Arrays.fill(a, 0);
                 }
-            }
-            pointwise(keys, seeds, off, off + len);
-            ntt.inverseBlock(keys[0], off, s);
-            return;
-        }
-        int h = len >>> 2;
-        range(t, 0, h, (lo, hi) -> {
-            for (int p = 0; p < q; p++) {
-                ntt.forward4(keys[p], off, h, s, lo, hi);
-                if (seedForward) {
-                    ntt.forward4(seeds[p], off, h, s, lo, hi);
-                }
-            }
-        });
-        quarters(t, i -> conv(keys, seeds, seedForward, off + i * h, s + 2, Math.max(1, t / 2)));
-        range(t, 0, h, (lo, hi) -> ntt.inverse4(keys[0], off, h, s, lo, hi));
-    }
-
-    private void pointwise(int[][] keys, int[][] seeds, int from, int to) {
-        int[] y = keys[0], s0 = seeds[0];
-        for (int i = from; i < to; i++) {
-            y[i] = Ntt.mont(y[i], s0[i]);
-        }
-        for (int p = 1; p < q; p++) {
-            int[] k = keys[p], sp = seeds[p];
-            for (int i = from; i < to; i++) {
-                int acc = y[i] + Ntt.mont(k[i], sp[i]) - P2;
-                y[i] = acc + ((acc >> 31) & P2);
             }
         }
     }
@@ -180,34 +172,27 @@ public final class MiddleProduct {
         void run(int lo, int hi);
     }
 
-    private interface IndexBody {
-        void run(int i);
+    /** body over [0, len) in chunks of {@code width}, the chunks shared among the threads. */
+    private void chunks(int len, int width, RangeBody body) {
+        if (threads > 1) {
+            width = Math.max(16, Math.min(width, (len + threads - 1) / threads));
+        }
+        int w = width;
+        int count = (len + width - 1) / width;
+        split(threads, 0, count, (a, b) -> {
+            for (int k = a; k < b; k++) {
+                body.run(k * w, Math.min(len, (k + 1) * w));
+            }
+        });
     }
 
-    /** body over [lo, hi), cut in two halves on two threads (recursively for t &gt; 2). */
-    private static void range(int t, int lo, int hi, RangeBody body) {
-        if (t <= 1 || hi - lo < 2048) {
+    private static void split(int t, int lo, int hi, RangeBody body) {
+        if (t <= 1 || hi - lo < 2) {
             body.run(lo, hi);
             return;
         }
         int mid = (lo + hi) >>> 1;
-        fork(() -> range(t / 2, lo, mid, body), () -> range(t - t / 2, mid, hi, body));
-    }
-
-    private static void quarters(int t, IndexBody body) {
-        if (t <= 1) {
-            for (int i = 0; i < 4; i++) {
-                body.run(i);
-            }
-            return;
-        }
-        fork(() -> {
-            body.run(0);
-            body.run(1);
-        }, () -> {
-            body.run(2);
-            body.run(3);
-        });
+        fork(() -> split(t / 2, lo, mid, body), () -> split(t - t / 2, mid, hi, body));
     }
 
     /**
@@ -218,6 +203,15 @@ public final class MiddleProduct {
         ForkJoinTask<?> task = ForkJoinTask.adapt(b).fork();
         a.run();
         task.join();
+    }
+
+    /** Element i of the rows × cols matrix m (row-major) = bit (from + i) for i &lt; len, else 0. */
+    private static void unpackRows(long[] bits, int from, int len, int[][] m) {
+        int cols = m[0].length;
+        for (int r = 0; r < m.length; r++) {
+            int start = r * cols;
+            unpack(bits, from + start, Math.max(0, Math.min(cols, len - start)), m[r]);
+        }
     }
 
     /** dst[i] = bit (from + i) of bits for i &lt; len (0 where from + i &lt; 0), dst[len..] = 0. */

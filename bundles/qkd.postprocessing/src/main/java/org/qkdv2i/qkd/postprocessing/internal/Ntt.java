@@ -2,32 +2,42 @@ package org.qkdv2i.qkd.postprocessing.internal;
 
 /**
  * Number-theoretic transform modulo P = 469762049 = 7·2^26 + 1 (primitive root 3), sizes 2^2 to
- * 2^26, built for exact convolution of 0/1 sequences (every sum ≤ 2^27 &lt; P).
+ * 2^26, for exact convolution of 0/1 sequences (every sum ≤ 2^27 &lt; P), written so that the JIT
+ * vectorises it (C2's superword pass, AVX2/AVX-512) without the Vector API.
  *
- * <p>Layout (as in the Kyber/Dilithium reference NTTs): the forward transform is Cooley–Tukey with
- * natural-order input and bit-reversed output, the inverse Gentleman–Sande with bit-reversed input
- * and natural output, so a convolution needs no reordering. Stage s splits each of its 2^s blocks
- * with one twiddle, {@code tw[2^s + k]}, constant along the block: the twiddle tables are read once
- * per block, not once per butterfly, and the table for size L is a prefix of the one for 2L.
+ * <p>Layout: a length L = R·C sequence is held as R row arrays of C ints (element r·C + c in
+ * row r). The transform is Bailey's four-step algorithm: length-R transforms down the columns
+ * (each butterfly pairs two row arrays, the loop runs along them), a twiddle ω^(c·k), a transpose
+ * to C arrays of R, and length-C transforms down those. Every loop then reads and writes the same
+ * index of separate arrays, which is what C2 can vectorise (two offsets into one array it cannot).
+ * The sub-transforms are Cooley–Tukey with natural-order input, bit-reversed output and one twiddle
+ * per block (as in the Kyber/Dilithium reference NTTs); the inverse is Gentleman–Sande in mirror
+ * order, so a convolution needs no reordering. Work runs in column chunks that fit in L2, with the
+ * transpose fused, so each pass over memory does several stages.
  *
- * <p>Arithmetic (Harvey, "Faster arithmetic for number-theoretic transforms", JSC 60, 2014): P &lt;
- * 2^29, so values live lazily in [0, 4P) &lt; 2^31 (forward) or [0, 2P) (inverse) and a butterfly
- * needs one conditional subtraction and one Shoup multiplication (one 64-bit and two 32-bit
- * multiplies, no division). Two stages are fused per pass over memory (radix 4).
+ * <p>Arithmetic uses 32-bit operations only (a 64-bit multiply blocks vectorisation): Shoup
+ * multiplication by a constant with the quotient assembled from 16-bit halves (off by at most 2,
+ * corrected lazily), Montgomery multiplication for the pointwise products and twiddles with the
+ * high word assembled the same way; values stay lazily in [0, 4P) &lt; 2^31 (Harvey, "Faster
+ * arithmetic for number-theoretic transforms", J. Symb. Comput. 60, 2014).
  */
 public final class Ntt {
     public static final int P = 469762049;
     public static final int MAX_LOG = 26;
     private static final int G = 3;
     private static final int P2 = 2 * P;
-    /** −P^(−1) mod 2^32, for Montgomery reduction of the pointwise products. */
-    private static final int PINV_NEG = computePinvNeg();
 
     final int log;
     final int size;
-    /** (shoup &lt;&lt; 32) | w with shoup = ⌊w·2^31/P⌋; index 2^s + k for block k of stage s. */
-    private final long[] fw;
-    private final long[] iw;
+    /** log2 and length of the row transform (R) and the column transform (C). */
+    final int rl;
+    final int cl;
+    public final int rows;
+    public final int cols;
+    /** Per-block twiddles of the length-R and length-C transforms: w and ⌊w·2^32/P⌋, index 2^s + k. */
+    private final int[] rw, rs, riw, ris, cw, cs, ciw, cis;
+    /** Bailey twiddles ω_L^(c·brv(j)), rows j, columns c, with their Shoup quotients; and the inverses. */
+    private final int[][] tw, tws, itw, itws;
 
     public Ntt(int log) {
         if (log < 2 || log > MAX_LOG) {
@@ -35,21 +45,71 @@ public final class Ntt {
         }
         this.log = log;
         this.size = 1 << log;
-        fw = new long[size];
-        iw = new long[size];
-        for (int s = 0; s < log; s++) {
-            int blocks = 1 << s;
-            long w = pow(G, (P - 1L) >>> (s + 1)); // primitive 2^(s+1)-th root of unity
-            long wi = pow(w, P - 2L);
-            long ws = shoup(w), wis = shoup(wi);
+        this.rl = log / 2;
+        this.cl = log - rl;
+        this.rows = 1 << rl;
+        this.cols = 1 << cl;
+        rw = new int[rows];
+        rs = new int[rows];
+        riw = new int[rows];
+        ris = new int[rows];
+        blockTwiddles(rl, rw, rs, riw, ris);
+        cw = new int[cols];
+        cs = new int[cols];
+        ciw = new int[cols];
+        cis = new int[cols];
+        blockTwiddles(cl, cw, cs, ciw, cis);
+        outScale = pow(size, P - 2L);
+        outScaleShoup = shoup(outScale);
+        tw = new int[rows][cols];
+        tws = new int[rows][cols];
+        itw = new int[rows][cols];
+        itws = new int[rows][cols];
+        long wL = pow(G, (P - 1L) >>> log);
+        long wLi = pow(wL, P - 2L);
+        for (int j = 0; j < rows; j++) {
+            int k = rl == 0 ? 0 : Integer.reverse(j) >>> (32 - rl);
+            powers(pow(wL, k), tw[j], tws[j]);
+            powers(pow(wLi, k), itw[j], itws[j]);
+        }
+    }
+
+    /** Kyber-style table for a length-2^l transform: stage s, block k uses w_{2^(s+1)}^brv_s(k). */
+    private static void blockTwiddles(int l, int[] w, int[] s, int[] iw, int[] is) {
+        for (int st = 0; st < l; st++) {
+            int blocks = 1 << st;
+            long root = pow(G, (P - 1L) >>> (st + 1));
+            long iroot = pow(root, P - 2L);
             long c = 1, ci = 1;
             for (int j = 0; j < blocks; j++) {
-                int k = s == 0 ? 0 : Integer.reverse(j) >>> (32 - s);
-                fw[blocks + k] = pack(c);
-                iw[blocks + k] = pack(ci);
-                c = reduce(mulLazy((int) c, (int) w, ws));
-                ci = reduce(mulLazy((int) ci, (int) wi, wis));
+                int k = st == 0 ? 0 : Integer.reverse(j) >>> (32 - st);
+                w[blocks + k] = (int) c;
+                s[blocks + k] = (int) shoup(c);
+                iw[blocks + k] = (int) ci;
+                is[blocks + k] = (int) shoup(ci);
+                c = c * root % P;
+                ci = ci * iroot % P;
             }
+        }
+    }
+
+    /** out[c] = base^c mod P, by doubling with Shoup multiplications, and quo[c] its Shoup quotient. */
+    private static void powers(long base, int[] out, int[] quo) {
+        out[0] = 1;
+        long e = base;
+        for (int span = 1; span < out.length; span <<= 1) {
+            int w = (int) e;
+            long ws = shoup(e);
+            for (int i = 0; i < span; i++) {
+                int x = out[i];
+                long q = (x * ws) >>> 32;
+                long r = (long) x * w - q * P;
+                out[span + i] = (int) (r >= P ? r - P : r);
+            }
+            e = e * e % P;
+        }
+        for (int c = 0; c < out.length; c++) {
+            quo[c] = (int) shoup(out[c]);
         }
     }
 
@@ -61,13 +121,6 @@ public final class Ntt {
         return log;
     }
 
-    private static int computePinvNeg() {
-        int inv = P; // Newton iteration for P^(−1) mod 2^32
-        for (int i = 0; i < 5; i++) {
-            inv *= 2 - P * inv;
-        }
-        return -inv;
-    }
 
     static long pow(long b, long e) {
         long r = 1;
@@ -82,166 +135,201 @@ public final class Ntt {
         return r;
     }
 
+    /** ⌊w·2^32/P⌋ (fits 32 bits unsigned). */
     static long shoup(long w) {
-        return (w << 31) / P;
+        return (w << 32) / P;
     }
 
-    static long pack(long w) {
-        return (shoup(w) << 32) | w;
+    // ---- arithmetic in 32-bit operations (vectorisable) ----
+
+    /**
+     * x·w mod P in [0, 2P) for 0 ≤ x &lt; 2^31, given s1, s0 = the 16-bit halves of ⌊w·2^32/P⌋. The
+     * quotient drops the low partial product and two carries, so it is up to 2 short: the
+     * remainder is &lt; 3.5P and one conditional subtraction brings it below 2P.
+     */
+    static int mulShoup(int x, int w, int s1, int s0) {
+        int x1 = x >>> 16, x0 = x & 0xffff;
+        int q = x1 * s1 + ((x1 * s0) >>> 16) + ((x0 * s1) >>> 16);
+        int r = x * w - q * P - P2;
+        return r + ((r >> 31) & P2);
     }
 
-    /** x·w mod P in [0, 2P) for 0 ≤ x &lt; 2^31, ws = ⌊w·2^31/P⌋ (Shoup; the int products wrap exactly). */
-    static int mulLazy(int x, int w, long ws) {
-        int q = (int) ((x * ws) >>> 31);
-        return x * w - q * P;
+
+
+
+    /** x/L mod P for x in [0, 2P): the result of an unscaled inverse transform. */
+    public int finish(int x) {
+        return reduce(mulShoupScalar(x, outScale, outScaleShoup));
     }
 
-    /** [0, 2P) to [0, P). */
+    /** 1/L mod P and its Shoup quotient. */
+    private final long outScale;
+    private final long outScaleShoup;
+
+    private static int mulShoupScalar(int x, long w, long ws) {
+        long q = ((x & 0xffffffffL) * ws) >>> 32;
+        long r = (x & 0xffffffffL) * w - q * P;
+        return (int) r; // < 2P
+    }
+
     static int reduce(int x) {
         int y = x - P;
         return y + ((y >> 31) & P);
     }
 
-    /** x·y·2^(−32) mod P in [0, 2P), for x, y in [0, 4P). */
-    public static int mont(int x, int y) {
-        long t = (long) x * y;
-        int m = (int) t * PINV_NEG;
-        int u = (int) ((t + (m & 0xffffffffL) * P) >>> 32); // < 2.75·P
-        u -= P2;
-        return u + ((u >> 31) & P2);
-    }
+    // ---- kernels: one loop along separate arrays ----
 
-    /** (x mod P) for x in [0, 2P), after multiplying by the constant c (packed by {@link #constant}). */
-    public static int mulReduce(int x, long c) {
-        return reduce(mulLazy(x, (int) c, c >>> 32));
-    }
-
-    /** 2^32 / L mod P, packed for {@link #mulReduce}: undoes the inverse's factor L and Montgomery's 2^(−32). */
-    public long outputScale() {
-        long invL = pow(size, P - 2L);
-        return pack(invL * ((1L << 32) % P) % P);
-    }
-
-    /** Forward stages s and s+1 on the block of 4h elements at off (block index k at stage s), j in [jlo, jhi). */
-    public void forward4(int[] a, int off, int h, int s, int jlo, int jhi) {
-        int k = off >>> (log - s);
-        long z1 = fw[(1 << s) + k], z2 = fw[(2 << s) + 2 * k], z3 = fw[(2 << s) + 2 * k + 1];
-        ct4(a, off, h, z1, z2, z3, jlo, jhi);
-    }
-
-    /** Inverse stages s+1 and s on the block of 4h elements at off, j in [jlo, jhi). */
-    public void inverse4(int[] a, int off, int h, int s, int jlo, int jhi) {
-        int k = off >>> (log - s);
-        long z1 = iw[(1 << s) + k], z2 = iw[(2 << s) + 2 * k], z3 = iw[(2 << s) + 2 * k + 1];
-        gs4(a, off, h, z1, z2, z3, jlo, jhi);
-    }
-
-    private static void ct4(int[] a, int off, int h, long z1, long z2, long z3, int jlo, int jhi) {
-        final int w1 = (int) z1, w2 = (int) z2, w3 = (int) z3;
-        final long s1 = z1 >>> 32, s2 = z2 >>> 32, s3 = z3 >>> 32;
-        final int h2 = 2 * h, h3 = 3 * h;
-        for (int j = off + jlo, e = off + jhi; j < e; j++) {
-            int a0 = a[j], a1 = a[j + h], a2 = a[j + h2], a3 = a[j + h3];
-            // stage s: (a0, a2) and (a1, a3), twiddle z1
-            int t = a2 * w1 - (int) ((a2 * s1) >>> 31) * P;
-            a0 -= P2;
-            a0 += (a0 >> 31) & P2;
-            int b0 = a0 + t, b2 = a0 - t + P2;
-            t = a3 * w1 - (int) ((a3 * s1) >>> 31) * P;
-            a1 -= P2;
-            a1 += (a1 >> 31) & P2;
-            int b1 = a1 + t, b3 = a1 - t + P2;
-            // stage s+1: (b0, b1) twiddle z2, (b2, b3) twiddle z3
-            t = b1 * w2 - (int) ((b1 * s2) >>> 31) * P;
-            b0 -= P2;
-            b0 += (b0 >> 31) & P2;
-            a[j] = b0 + t;
-            a[j + h] = b0 - t + P2;
-            t = b3 * w3 - (int) ((b3 * s3) >>> 31) * P;
-            b2 -= P2;
-            b2 += (b2 >> 31) & P2;
-            a[j + h2] = b2 + t;
-            a[j + h3] = b2 - t + P2;
-        }
-    }
-
-    private static void gs4(int[] a, int off, int h, long z1, long z2, long z3, int jlo, int jhi) {
-        final int w1 = (int) z1, w2 = (int) z2, w3 = (int) z3;
-        final long s1 = z1 >>> 32, s2 = z2 >>> 32, s3 = z3 >>> 32;
-        final int h2 = 2 * h, h3 = 3 * h;
-        for (int j = off + jlo, e = off + jhi; j < e; j++) {
-            int a0 = a[j], a1 = a[j + h], a2 = a[j + h2], a3 = a[j + h3];
-            // stage s+1: (a0, a1) twiddle z2, (a2, a3) twiddle z3
-            int b0 = a0 + a1 - P2;
-            b0 += (b0 >> 31) & P2;
-            int d = a0 - a1 + P2;
-            int b1 = d * w2 - (int) ((d * s2) >>> 31) * P;
-            int b2 = a2 + a3 - P2;
-            b2 += (b2 >> 31) & P2;
-            d = a2 - a3 + P2;
-            int b3 = d * w3 - (int) ((d * s3) >>> 31) * P;
-            // stage s: (b0, b2) and (b1, b3), twiddle z1
-            int c = b0 + b2 - P2;
-            a[j] = c + ((c >> 31) & P2);
-            d = b0 - b2 + P2;
-            a[j + h2] = d * w1 - (int) ((d * s1) >>> 31) * P;
-            c = b1 + b3 - P2;
-            a[j + h] = c + ((c >> 31) & P2);
-            d = b1 - b3 + P2;
-            a[j + h3] = d * w1 - (int) ((d * s1) >>> 31) * P;
+    /** a[i] = a[i]·w[i] mod P: [0, 4P) in, [0, 2P) out; ws[i] the Shoup quotient of w[i]. */
+    private static void twiddle(int[] a, int[] w, int[] ws, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            int s = ws[i];
+            a[i] = mulShoup(a[i], w[i], s >>> 16, s & 0xffff);
         }
     }
 
     /**
-     * Forward stages s .. log−1 on the block [off, off + (size &gt;&gt; s)): natural order in, values
-     * in [0, 4P) out (bit-reversed within the block). Inputs in [0, 4P).
+     * acc[i] = x[i]·y[i] mod P (first part) or acc[i] + that, in [0, 2P); y reduced below P with
+     * Shoup quotients ys (see {@link #shoupQuotients}).
      */
-    public void forwardBlock(int[] a, int off, int s) {
-        int n = size >>> s;
-        int t = s;
-        for (; t + 1 < log; t += 2) {
-            int blk = size >>> t, h = blk >>> 2;
-            int k = off >>> (log - t);
-            int base1 = 1 << t, base2 = 2 << t;
-            for (int o = off, e = off + n; o < e; o += blk, k++) {
-                ct4(a, o, h, fw[base1 + k], fw[base2 + 2 * k], fw[base2 + 2 * k + 1], 0, h);
+    public static void pointwise(int[] acc, int[] x, int[] y, int[] ys, int lo, int hi, boolean first) {
+        if (first) {
+            for (int i = lo; i < hi; i++) {
+                int s = ys[i];
+                acc[i] = mulShoup(x[i], y[i], s >>> 16, s & 0xffff);
             }
-        }
-        if (t < log) { // one radix-2 stage left: blocks of 2
-            int base = 1 << t;
-            for (int o = off, e = off + n, k = off >>> 1; o < e; o += 2, k++) {
-                long z = fw[base + k];
-                int u = a[o], v = a[o + 1];
-                int tt = mulLazy(v, (int) z, z >>> 32);
-                u -= P2;
-                u += (u >> 31) & P2;
-                a[o] = u + tt;
-                a[o + 1] = u - tt + P2;
+        } else {
+            for (int i = lo; i < hi; i++) {
+                int s = ys[i];
+                int u = acc[i] + mulShoup(x[i], y[i], s >>> 16, s & 0xffff) - P2;
+                acc[i] = u + ((u >> 31) & P2);
             }
         }
     }
 
-    /** Inverse stages log−1 .. s on the block [off, off + (size &gt;&gt; s)); inputs in [0, 2P), outputs in [0, 2P), unscaled (times the block length). */
-    public void inverseBlock(int[] a, int off, int s) {
-        int n = size >>> s;
-        int t = log;
-        if (((log - s) & 1) != 0) {
-            t = log - 1;
-            int base = 1 << t;
-            for (int o = off, e = off + n, k = off >>> 1; o < e; o += 2, k++) {
-                long z = iw[base + k];
-                int u = a[o], v = a[o + 1];
-                int c = u + v - P2;
-                a[o] = c + ((c >> 31) & P2);
-                a[o + 1] = mulLazy(u - v + P2, (int) z, z >>> 32);
+    /** Reduces y[lo..hi) from [0, 4P) to [0, P) and stores their Shoup quotients in ys (scalar: a 64-bit divide by a constant). */
+    public static void shoupQuotients(int[] y, int[] ys, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            int v = y[i] % P;
+            y[i] = v;
+            ys[i] = (int) shoup(v);
+        }
+    }
+
+    private static void ct2(int[] a, int[] b, int lo, int hi, int w, int s1, int s0) {
+        for (int i = lo; i < hi; i++) {
+            int u = a[i], v = b[i];
+            int t = mulShoup(v, w, s1, s0);
+            u -= P2;
+            u += (u >> 31) & P2;
+            a[i] = u + t;
+            b[i] = u - t + P2;
+        }
+    }
+
+
+    private static void gs2(int[] a, int[] b, int lo, int hi, int w, int s1, int s0) {
+        for (int i = lo; i < hi; i++) {
+            int u = a[i], v = b[i];
+            int c = u + v - P2;
+            a[i] = c + ((c >> 31) & P2);
+            b[i] = mulShoup(u - v + P2, w, s1, s0);
+        }
+    }
+
+
+
+
+
+
+    /** Forward transform stages down the n = 2^l arrays a[0..n), along [lo, hi); inputs and outputs in [0, 4P). */
+    private static void forwardDown(int[][] a, int l, int[] w, int[] s, int lo, int hi) {
+        int n = 1 << l;
+        for (int st = 0; st < l; st++) {
+            int blk = n >>> st, h = blk >>> 1, b1 = 1 << st;
+            for (int base = 0, k = 0; base < n; base += blk, k++) {
+                int wk = w[b1 + k], x = s[b1 + k], x1 = x >>> 16, x0 = x & 0xffff;
+                for (int r = base; r < base + h; r++) {
+                    ct2(a[r], a[r + h], lo, hi, wk, x1, x0);
+                }
             }
         }
-        for (t -= 2; t >= s; t -= 2) {
-            int blk = size >>> t, h = blk >>> 2;
-            int k = off >>> (log - t);
-            int base1 = 1 << t, base2 = 2 << t;
-            for (int o = off, e = off + n; o < e; o += blk, k++) {
-                gs4(a, o, h, iw[base1 + k], iw[base2 + 2 * k], iw[base2 + 2 * k + 1], 0, h);
+    }
+
+    /** Inverse of {@link #forwardDown} up to the factor 2^l; inputs and outputs in [0, 2P). */
+    private static void inverseDown(int[][] a, int l, int[] w, int[] s, int lo, int hi) {
+        int n = 1 << l;
+        for (int st = l - 1; st >= 0; st--) {
+            int blk = n >>> st, h = blk >>> 1, b1 = 1 << st;
+            for (int base = 0, k = 0; base < n; base += blk, k++) {
+                int wk = w[b1 + k], x = s[b1 + k], x1 = x >>> 16, x0 = x & 0xffff;
+                for (int r = base; r < base + h; r++) {
+                    gs2(a[r], a[r + h], lo, hi, wk, x1, x0);
+                }
+            }
+        }
+    }
+
+    /**
+     * Column chunk width for a pass down n arrays: long loops matter more than L2 here (at 2^20,
+     * 64-wide chunks that fit L2 ran the stages at half the speed of full 1024-wide rows from L3),
+     * so chunks are cut only to keep a pass within about 16 MiB.
+     */
+    private static int chunk(int n, int len) {
+        return Math.max(256, Math.min(len, (1 << 22) / n));
+    }
+
+    public int rowChunk() {
+        return chunk(rows, cols);
+    }
+
+    public int colChunk() {
+        return chunk(cols, rows);
+    }
+
+    /**
+     * Forward, first half, on columns [lo, hi) of m (rows × cols): length-R transforms, Bailey
+     * twiddle, and transpose into n (cols × rows).
+     */
+    public void forwardRows(int[][] m, int[][] n, int lo, int hi) {
+        forwardDown(m, rl, rw, rs, lo, hi);
+        for (int j = 0; j < rows; j++) {
+            twiddle(m[j], tw[j], tws[j], lo, hi);
+        }
+        transpose(m, n, rows, lo, hi);
+    }
+
+    /** Forward, second half, on columns [lo, hi) of n (cols × rows): length-C transforms. */
+    public void forwardCols(int[][] n, int lo, int hi) {
+        forwardDown(n, cl, cw, cs, lo, hi);
+    }
+
+    /** Inverse, first half, on columns [lo, hi) of n (cols × rows), transposed into m (rows × cols). */
+    public void inverseCols(int[][] n, int[][] m, int lo, int hi) {
+        inverseDown(n, cl, ciw, cis, lo, hi);
+        transpose(n, m, cols, lo, hi);
+    }
+
+    /** Inverse, second half, on columns [lo, hi) of m: Bailey twiddle and length-R transforms; unscaled. */
+    public void inverseRows(int[][] m, int lo, int hi) {
+        for (int j = 0; j < rows; j++) {
+            twiddle(m[j], itw[j], itws[j], lo, hi);
+        }
+        inverseDown(m, rl, riw, ris, lo, hi);
+    }
+
+    /** dst[c][r] = src[r][c] for r &lt; nr, c in [lo, hi), in 16×16 tiles. */
+    private static void transpose(int[][] src, int[][] dst, int nr, int lo, int hi) {
+        final int t = 16;
+        for (int r0 = 0; r0 < nr; r0 += t) {
+            int r1 = Math.min(nr, r0 + t);
+            for (int c0 = lo; c0 < hi; c0 += t) {
+                int c1 = Math.min(hi, c0 + t);
+                for (int r = r0; r < r1; r++) {
+                    int[] s = src[r];
+                    for (int c = c0; c < c1; c++) {
+                        dst[c][r] = s[c];
+                    }
+                }
             }
         }
     }

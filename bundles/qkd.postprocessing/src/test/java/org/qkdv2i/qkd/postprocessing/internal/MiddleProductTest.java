@@ -38,23 +38,15 @@ public class MiddleProductTest {
     }
 
     @Test
-    public void transformRoundTripIsTheIdentityTimesLength() {
+    public void shoupMultiplicationInThirtyTwoBitsIsExact() {
         SplittableRandom rnd = new SplittableRandom(8);
-        for (int log = 2; log <= 15; log++) {
-            Ntt t = new Ntt(log);
-            int[] a = new int[t.size()], orig = new int[t.size()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = orig[i] = rnd.nextInt(Ntt.P);
-            }
-            t.forwardBlock(a, 0, 0);
-            for (int i = 0; i < a.length; i++) {
-                a[i] = Ntt.mont(a[i], 1); // [0, 4P) to [0, 2P), times 2^-32
-            }
-            t.inverseBlock(a, 0, 0);
-            long sc = t.outputScale(); // 2^32 / L
-            for (int i = 0; i < a.length; i++) {
-                assertEquals("log " + log + " i " + i, orig[i], Ntt.mulReduce(a[i], sc));
-            }
+        for (int i = 0; i < 2_000_000; i++) {
+            int a = rnd.nextInt(4 * Ntt.P);
+            long w = rnd.nextInt(Ntt.P);
+            long ws = Ntt.shoup(w);
+            int t = Ntt.mulShoup(a, (int) w, (int) (ws >>> 16), (int) (ws & 0xffff));
+            assertEquals(true, t >= 0 && t < 2 * Ntt.P);
+            assertEquals(a % Ntt.P * w % Ntt.P, t % Ntt.P);
         }
     }
 }
