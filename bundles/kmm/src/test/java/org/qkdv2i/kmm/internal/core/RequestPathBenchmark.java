@@ -51,7 +51,7 @@ public final class RequestPathBenchmark {
             syncer.scheduleWithFixedDelay(() -> {
                 net.a.sync();
                 net.b.sync();
-            }, 1, 1, TimeUnit.SECONDS);
+            }, 1, Long.getLong("bench.syncMillis", 1000), TimeUnit.MILLISECONDS);
             for (int phase = 0; phase < 2; phase++) {
                 boolean warmup = phase == 0;
                 AtomicBoolean stop = new AtomicBoolean();
