@@ -157,7 +157,7 @@ public class PadPersistenceTest {
         relay = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
         AtomicBoolean armed = new AtomicBoolean();
         AtomicInteger cuts = new AtomicInteger(), connections = new AtomicInteger();
-        Thread acceptor = new Thread(() -> relayLoop(cp, armed, cuts, connections), "test-relay");
+        Thread acceptor = new Thread(() -> relayLoop(cp, MessageType.VERIFY, armed, cuts, connections), "test-relay");
         acceptor.setDaemon(true);
         acceptor.start();
         Map<String, Object> aliceCfg = linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
@@ -181,7 +181,12 @@ public class PadPersistenceTest {
         assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
     }
 
-    private void relayLoop(int bobPort, AtomicBoolean armed, AtomicInteger cuts, AtomicInteger connections) {
+    /**
+     * Relays Alice's classical connections to Bob frame by frame; when armed, swallows the first
+     * frame of type {@code trap} (either direction) and hangs up both sides.
+     */
+    private void relayLoop(int bobPort, MessageType trap, AtomicBoolean armed, AtomicInteger cuts,
+            AtomicInteger connections) {
         try {
             while (true) {
                 Socket a = relay.accept();
@@ -191,15 +196,8 @@ public class PadPersistenceTest {
                 relaySockets.add(a);
                 relaySockets.add(b);
                 connections.incrementAndGet();
-                Thread up = new Thread(() -> pumpFrames(a, b, armed, cuts), "test-relay-up");
-                Thread down = new Thread(() -> {
-                    try {
-                        b.getInputStream().transferTo(a.getOutputStream());
-                    } catch (IOException ignored) {
-                        // cut or closed
-                    }
-                    closeBoth(a, b);
-                }, "test-relay-down");
+                Thread up = new Thread(() -> pumpFrames(a, b, trap, armed, cuts), "test-relay-up");
+                Thread down = new Thread(() -> pumpFrames(b, a, trap, armed, cuts), "test-relay-down");
                 up.setDaemon(true);
                 down.setDaemon(true);
                 up.start();
@@ -210,8 +208,8 @@ public class PadPersistenceTest {
         }
     }
 
-    /** Forwards Alice's frames one by one; when armed, drops the first VERIFY and closes both sides. */
-    private static void pumpFrames(Socket a, Socket b, AtomicBoolean armed, AtomicInteger cuts) {
+    /** Forwards frames from a to b one by one; when armed, drops the first {@code trap} and closes both sides. */
+    private static void pumpFrames(Socket a, Socket b, MessageType trap, AtomicBoolean armed, AtomicInteger cuts) {
         try {
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(a.getInputStream(), 1 << 16));
             OutputStream out = b.getOutputStream();
@@ -221,7 +219,7 @@ public class PadPersistenceTest {
                 MessageType type = MessageType.of(code);
                 byte[] rest = new byte[len + (type.untagged() ? 0 : 24)];
                 in.readFully(rest);
-                if (type == MessageType.VERIFY && armed.compareAndSet(true, false)) {
+                if (type == trap && armed.compareAndSet(true, false)) {
                     closeBoth(a, b);
                     cuts.incrementAndGet();
                     return;
@@ -247,6 +245,36 @@ public class PadPersistenceTest {
         } catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    @Test
+    public void aRefillOnlyBobMadeBeforeTheChannelDroppedIsRolledBackAndKeysFlowAgain() throws Exception {
+        int qp = freePort(), cp = freePort();
+        relay = new ServerSocket(0, 4, InetAddress.getLoopbackAddress());
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicInteger cuts = new AtomicInteger(), connections = new AtomicInteger();
+        Thread acceptor = new Thread(() -> relayLoop(cp, MessageType.CONFIRM, armed, cuts, connections), "test-relay");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        Map<String, Object> aliceCfg = linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        aliceCfg.put("classicalPort", relay.getLocalPort());
+        Sink as = new Sink(), bs = new Sink();
+        start(linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath()), bs);
+        FsoLinkComponent alice = start(aliceCfg, as);
+        await("a block at both ends", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+
+        // Bob's CONFIRM never reaches Alice: Bob refills his pads from the block and delivers it, Alice does neither
+        armed.set(true);
+        await("the cut", 120_000, () -> cuts.get() == 1);
+        int aBefore = as.blockCount();
+        await("Bob's lone block", 30_000, () -> bs.blockCount() == aBefore + 1);
+        // only if the reconnect rolls Bob's refill back do the two ends' pads line up again
+        await("two blocks after the cut", 120_000, () -> as.blockCount() >= aBefore + 2);
+        assertTrue("reconnected", connections.get() >= 2);
+        await("Bob has them too", 30_000, () -> bs.blockCount() >= aBefore + 3);
+        assertSameBlocks(as, bs, 0);
+        LinkState st = alice.driver().status().state();
+        assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
     }
 
     @Test
