@@ -86,6 +86,8 @@ public final class PadStore implements AutoCloseable {
     private final ArrayDeque<Refill> history = new ArrayDeque<>();
     private long refills;
     private final long[] firstTaken = { -1, -1 }, lastTaken = { -1, -1 };
+    private FileChannel lockChannel;
+    private java.nio.channels.FileLock lock;
     private boolean closed;
 
     private PadStore(Path file, byte[] fileKey, byte[] fileId, byte[] hashKey, SecureRandom random) {
@@ -115,6 +117,7 @@ public final class PadStore implements AutoCloseable {
         PadStore s = new PadStore(file, fileKey, fileId, Arrays.copyOfRange(authKey, 0, 16), new SecureRandom());
         try {
             createPrivateDirectories(dir);
+            s.lock();
             if (Files.exists(file)) {
                 s.load();
             } else {
@@ -128,6 +131,24 @@ public final class PadStore implements AutoCloseable {
         } catch (IOException e) {
             s.close();
             throw new PadStoreException("pad store " + file + " cannot be opened: " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * One user per store: a driver instance still shutting down, or a second node pointed at the same
+     * directory, would otherwise hand out the same reserved pads twice.
+     */
+    private void lock() throws IOException {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        lockChannel = FileChannel.open(lockFile, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                privateFile());
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new PadStoreException("pad store " + file + " is in use by another link instance", false);
         }
     }
 
@@ -511,5 +532,12 @@ public final class PadStore implements AutoCloseable {
         }
         Arrays.fill(fileKey, (byte) 0);
         Arrays.fill(hashKey, (byte) 0);
+        try {
+            if (lockChannel != null) {
+                lockChannel.close(); // releases the lock
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 }

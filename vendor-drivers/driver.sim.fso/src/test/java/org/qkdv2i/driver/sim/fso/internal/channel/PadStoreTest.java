@@ -132,6 +132,21 @@ public class PadStoreTest {
     }
 
     @Test
+    public void aStoreHasOneUserAtATime() throws Exception {
+        byte[] psk = PadFixtures.psk(20, 9);
+        PadStore first = open("a", psk, true);
+        try {
+            open("a", psk, true).close();
+            fail("two users of one pad store");
+        } catch (PadStoreException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("in use"));
+            assertFalse("retrying helps once the other instance is gone", e.terminal());
+        }
+        first.close();
+        open("a", psk, true).close();
+    }
+
+    @Test
     public void runningOutOfPadsSaysSo() throws Exception {
         PadStore s = open("a", PadFixtures.psk(5, 4), false);
         for (int i = 0; i < 5; i++) {
