@@ -15,49 +15,52 @@ public final class AliceLedger {
 
     private final double aliceZ;
     private final RandomGenerator rng;
-    private int size;
-    private long[] index = new long[1024];
-    private byte[] cls = new byte[1024];
-    private byte[] basis = new byte[1024];
-    private byte[] bit = new byte[1024];
-    private byte[] photons = new byte[1024];
+    private ChoiceBits choices;
+    private int arrivals;
     private final long[] sent = new long[3];
-    // per batch: first pulse and the cumulative class posterior of a pulse that delivered nothing
+    // per batch: its arrivals (the emitted batch's own arrays, not copies: an eavesdropper copies
+    // the state array before she changes it, see QubitBatch.ledgerOwnsState), its pulse range and the
+    // cumulative class posterior of a pulse that delivered nothing
     private int batches;
+    private long[][] batchIndex = new long[64][];
+    private byte[][] batchState = new byte[64][];
+    private int[] batchSize = new int[64];
     private long[] batchFirst = new long[64];
+    private long[] batchEnd = new long[64];
     private double[] batchCum0 = new double[64];
     private double[] batchCum1 = new double[64];
 
+    /**
+     * {@code rng} draws the intensity class of a pulse that delivered nothing (emulation); its basis
+     * and bit, which are key material, come from the source's {@link ChoiceBits}.
+     */
     public AliceLedger(double aliceZ, RandomGenerator rng) {
         this.aliceZ = aliceZ;
         this.rng = rng;
     }
 
-    void addBatch(QubitBatch q, long[] classCounts, double cum0, double cum1) {
+    void addBatch(QubitBatch q, long[] classCounts, double cum0, double cum1, ChoiceBits source) {
+        choices = source;
         if (batches == batchFirst.length) {
-            batchFirst = Arrays.copyOf(batchFirst, batches * 2);
-            batchCum0 = Arrays.copyOf(batchCum0, batches * 2);
-            batchCum1 = Arrays.copyOf(batchCum1, batches * 2);
+            int c = batches * 2;
+            batchIndex = Arrays.copyOf(batchIndex, c);
+            batchState = Arrays.copyOf(batchState, c);
+            batchSize = Arrays.copyOf(batchSize, c);
+            batchFirst = Arrays.copyOf(batchFirst, c);
+            batchEnd = Arrays.copyOf(batchEnd, c);
+            batchCum0 = Arrays.copyOf(batchCum0, c);
+            batchCum1 = Arrays.copyOf(batchCum1, c);
         }
+        batchIndex[batches] = q.index;
+        batchState[batches] = q.state;
+        q.ledgerOwnsState = true;
+        batchSize[batches] = q.size;
         batchFirst[batches] = q.firstPulse;
+        batchEnd[batches] = q.firstPulse + q.pulses;
         batchCum0[batches] = cum0;
         batchCum1[batches] = cum1;
         batches++;
-        int need = size + q.size;
-        if (need > index.length) {
-            int c = Math.max(need, index.length * 2);
-            index = Arrays.copyOf(index, c);
-            cls = Arrays.copyOf(cls, c);
-            basis = Arrays.copyOf(basis, c);
-            bit = Arrays.copyOf(bit, c);
-            photons = Arrays.copyOf(photons, c);
-        }
-        System.arraycopy(q.index, 0, index, size, q.size);
-        System.arraycopy(q.cls, 0, cls, size, q.size);
-        System.arraycopy(q.basis, 0, basis, size, q.size);
-        System.arraycopy(q.bit, 0, bit, size, q.size);
-        System.arraycopy(q.photons, 0, photons, size, q.size);
-        size = need;
+        arrivals += q.size;
         for (int c = 0; c < 3; c++) {
             sent[c] += classCounts[c];
         }
@@ -74,40 +77,58 @@ public final class AliceLedger {
 
     /** Arrivals recorded (pulses that delivered a photon to Bob's detector). */
     public int arrivals() {
-        return size;
+        return arrivals;
     }
 
     /**
      * Walks Bob's clicks in pulse order and fills Alice's class, basis, bit and photon number
-     * (0 when no photon arrived) for each; {@code clicks} must be ascending.
+     * (0 when no photon arrived) for each; {@code clicks} must be ascending and inside the
+     * batches recorded.
      */
     public void resolve(long[] clicks, int n, byte[] outCls, byte[] outBasis, byte[] outBit, byte[] outPhotons) {
-        if (n == 0) {
-            return;
+        int i = 0;
+        int b = Math.max(0, lowerBound(batchFirst, batches, n == 0 ? 0 : clicks[0] + 1) - 1);
+        while (i < n) {
+            if (b >= batches || clicks[i] < batchFirst[b]) {
+                throw new IllegalArgumentException("click at pulse " + clicks[i] + " outside the pulses sent");
+            }
+            long end = batchEnd[b];
+            long[] ix = batchIndex[b];
+            byte[] st = batchState[b];
+            int size = batchSize[b];
+            int j = lowerBound(ix, size, clicks[i]);
+            // merge of two ascending lists: Bob's clicks are a subset of the arrivals plus noise
+            // clicks. An arrival at or before the click is decoded into slot i, which the next
+            // arrival overwrites unless it was the click: no branch on how many arrivals lie between.
+            while (i < n) {
+                long c = clicks[i];
+                if (c >= end) {
+                    break;
+                }
+                if (j < size && ix[j] <= c) {
+                    long a = ix[j];
+                    int s = st[j++];
+                    outCls[i] = (byte) (s & 3);
+                    outBasis[i] = (byte) (s >> QubitBatch.BASIS_SHIFT & 1);
+                    outBit[i] = (byte) (s >> QubitBatch.BIT_SHIFT & 1);
+                    outPhotons[i] = (byte) ((s & 0xFF) >> QubitBatch.PHOTON_SHIFT);
+                    i += a == c ? 1 : 0;
+                } else {
+                    noiseClick(i, b, outCls, outBasis, outBit, outPhotons);
+                    i++;
+                }
+            }
+            b++;
         }
-        int j = lowerBound(index, size, clicks[0]);
-        int b = Math.max(0, lowerBound(batchFirst, batches, clicks[0] + 1) - 1);
-        for (int i = 0; i < n; i++) {
-            long idx = clicks[i];
-            while (j < size && index[j] < idx) {
-                j++;
-            }
-            if (j < size && index[j] == idx) {
-                outCls[i] = cls[j];
-                outBasis[i] = basis[j];
-                outBit[i] = bit[j];
-                outPhotons[i] = photons[j];
-                continue;
-            }
-            while (b + 1 < batches && batchFirst[b + 1] <= idx) {
-                b++;
-            }
-            double u = rng.nextDouble();
-            outCls[i] = (byte) (u < batchCum0[b] ? 0 : u < batchCum1[b] ? 1 : 2);
-            outBasis[i] = (byte) (rng.nextDouble() < aliceZ ? 0 : 1);
-            outBit[i] = (byte) (rng.nextBoolean() ? 1 : 0);
-            outPhotons[i] = 0;
-        }
+    }
+
+    /** A click where no photon arrived: Alice's never-used choices for that pulse, drawn now. */
+    private void noiseClick(int i, int b, byte[] outCls, byte[] outBasis, byte[] outBit, byte[] outPhotons) {
+        double u = rng.nextDouble();
+        outCls[i] = (byte) (u < batchCum0[b] ? 0 : u < batchCum1[b] ? 1 : 2);
+        outBasis[i] = (byte) (aliceZ == 0.5 ? choices.bits(1) : choices.nextDouble() < aliceZ ? 0 : 1);
+        outBit[i] = (byte) choices.bits(1);
+        outPhotons[i] = 0;
     }
 
     /** First position in a[0..n) whose value is ≥ key. */
@@ -126,9 +147,12 @@ public final class AliceLedger {
 
     /** Forgets the round (Alice's raw key is secret). */
     public void wipe() {
-        Arrays.fill(bit, (byte) 0);
-        Arrays.fill(basis, (byte) 0);
-        size = 0;
+        for (int b = 0; b < batches; b++) {
+            Arrays.fill(batchState[b], (byte) 0);
+            batchState[b] = null;
+            batchIndex[b] = null;
+        }
+        arrivals = 0;
         batches = 0;
         Arrays.fill(sent, 0);
     }

@@ -26,13 +26,25 @@ public final class AliceSource {
     private volatile ChannelModel model;
     private volatile EveSettings eve;
     private final RandomGenerator rng;
+    private final ChoiceBits choices;
     private long nextPulse;
     private double lastFading = 1;
 
+    /** Alice's bits and bases from a CTR_DRBG seeded by the platform ({@link ChoiceBits#fromSystemEntropy()}). */
     public AliceSource(ChannelModel model, EveSettings eve, RandomGenerator rng, long firstPulse) {
+        this(model, eve, rng, ChoiceBits.fromSystemEntropy(), firstPulse);
+    }
+
+    /**
+     * @param rng     the channel emulation's randomness (fading, arrival positions, class and photon
+     *                number posteriors): physics, not key
+     * @param choices Alice's bit and basis choices: key material
+     */
+    public AliceSource(ChannelModel model, EveSettings eve, RandomGenerator rng, ChoiceBits choices, long firstPulse) {
         this.model = Objects.requireNonNull(model, "model");
         this.eve = Objects.requireNonNull(eve, "eve");
         this.rng = Objects.requireNonNull(rng, "rng");
+        this.choices = Objects.requireNonNull(choices, "choices");
         this.nextPulse = firstPulse;
     }
 
@@ -84,7 +96,6 @@ public final class AliceSource {
         double[][] w = new double[3][N_MAX + 1];
         double[] pc = new double[3];
         double pArrive = 0;
-        double[] joint = new double[3];
         for (int c = 0; c < 3; c++) {
             double mu = p.intensity(c);
             double pn = Math.exp(-mu);
@@ -97,40 +108,67 @@ public final class AliceSource {
                 sum += w[c][n];
             }
             pc[c] = sum;
-            joint[c] = p.classProbability(c) * sum;
-            pArrive += joint[c];
+            pArrive += p.classProbability(c) * sum;
         }
         double light = m.backgroundCountsPerSecond() + e.floodCps();
         QubitBatch q = new QubitBatch(first, pulses, light, (int) Math.min(1 << 20, pArrive * pulses * 1.2 + 16));
         long[] arrivalsByClass = new long[3];
         if (pArrive > 0) {
-            double cum0 = joint[0] / pArrive, cum1 = (joint[0] + joint[1]) / pArrive;
-            double log1m = Math.log1p(-Math.min(pArrive, 1 - 1e-16));
+            Posterior post = new Posterior(p, w, pArrive);
+            long[] thr = post.thresholds;
+            byte[] st = post.states;
+            int[] guide = post.guide;
+            // geometric gaps (Samplers.geometricGap): exact, and no logarithm per arrival
+            double scale = Samplers.geometricScale(pArrive);
             long end = first + pulses;
-            long idx = first + Samplers.geometricGap(rng, log1m);
+            long gap0 = Samplers.geometricGap(rng, scale);
+            long idx = gap0 >= pulses ? end : first + gap0;
             boolean evenBases = p.aliceZ() == 0.5;
-            double aliceZ = p.aliceZ();
-            double[] w0 = w[0], w1 = w[1], w2 = w[2];
-            while (idx < end && idx >= first) {
-                // one 64-bit draw feeds the class (32 bits), photon number (24 bits), bit and basis
-                long x = rng.nextLong();
-                double u = (x >>> 32) * 0x1.0p-32;
-                int c = u < cum0 ? 0 : u < cum1 ? 1 : 2;
-                double[] wc = c == 0 ? w0 : c == 1 ? w1 : w2;
-                double r = ((x >>> 8) & 0xFFFFFF) * 0x1.0p-24 * pc[c];
-                int n = 1;
-                double acc = wc[1];
-                while (acc < r && n < N_MAX) {
-                    n++;
-                    acc += wc[n];
+            long zThreshold = (long) Math.ceil(p.aliceZ() * 0x1.0p32);
+            // the loop keeps the batch's arrays, its size and Alice's unused choice bits in locals
+            long[] qIndex = q.index;
+            byte[] qState = q.state;
+            int size = 0;
+            long choiceBits = 0;
+            int choiceLeft = 0;
+            long c0 = 0, c1 = 0;
+            while (idx < end) {
+                // class and photon number jointly from their posterior given an arrival: 32 bits of one draw
+                long u = rng.nextLong() >>> 32;
+                int k = guide[(int) (u >>> 24)];
+                while (u >= thr[k]) {
+                    k++;
                 }
-                int bit = (int) (x & 1);
-                int basis = evenBases ? (int) (x >>> 1 & 1) : (rng.nextDouble() < aliceZ ? 0 : 1);
-                q.add(idx, c, basis, bit, n);
-                arrivalsByClass[c]++;
-                long gap = Samplers.geometricGap(rng, log1m);
-                idx = gap >= end - idx ? end : idx + 1 + gap;
+                int s = st[k];
+                // bit and basis: key material, from the DRBG, two bits per arrival (one word per 32)
+                if (choiceLeft == 0) {
+                    choiceBits = choices.nextLong();
+                    choiceLeft = 32;
+                }
+                int bit = (int) choiceBits & 1;
+                int basis = evenBases ? (int) (choiceBits >>> 1) & 1
+                        : (choices.nextLong() >>> 32) < zThreshold ? 0 : 1;
+                choiceBits >>>= 2;
+                choiceLeft--;
+                if (size == qIndex.length) {
+                    q.size = size;
+                    q.grow();
+                    qIndex = q.index;
+                    qState = q.state;
+                }
+                qIndex[size] = idx;
+                qState[size] = (byte) (s | basis << QubitBatch.BASIS_SHIFT | bit << QubitBatch.BIT_SHIFT);
+                size++;
+                int c = s & 3;
+                c0 += c == 0 ? 1 : 0;
+                c1 += c == 1 ? 1 : 0;
+                long gap = Samplers.geometricGap(rng, scale);
+                idx = gap >= end - idx - 1 ? end : idx + 1 + gap;
             }
+            q.size = size;
+            arrivalsByClass[0] = c0;
+            arrivalsByClass[1] = c1;
+            arrivalsByClass[2] = size - c0 - c1;
         }
         // classes of the pulses that delivered nothing: multinomial with posterior ∝ p_c (1 − P_c)
         long rest = pulses - q.size;
@@ -147,8 +185,66 @@ public final class AliceSource {
         counts[0] += n0;
         counts[1] += n1;
         counts[2] += rest - n0 - n1;
-        ledger.addBatch(q, counts, none[0] / noneSum, (none[0] + none[1]) / noneSum);
+        ledger.addBatch(q, counts, none[0] / noneSum, (none[0] + none[1]) / noneSum, choices);
         return q;
+    }
+
+    /**
+     * The joint posterior of (class c, photon number n) given that a pulse delivered a photon,
+     * P(c, n | arrival) = p_c·P(n|μ_c)·t(n) / P_arrive, as cumulative thresholds on a 32-bit
+     * uniform (resolution 2^−32), most probable first, with a guide table on the top 8 bits
+     * (Chen &amp; Asau 1974) so that the search usually starts at the answer.
+     */
+    private static final class Posterior {
+        final long[] thresholds;
+        final byte[] states;
+        final int[] guide = new int[256];
+
+        Posterior(LinkParameters p, double[][] w, double pArrive) {
+            int[] order = new int[3 * N_MAX];
+            double[] prob = new double[3 * N_MAX];
+            int k = 0;
+            for (int c = 0; c < 3; c++) {
+                for (int n = 1; n <= N_MAX; n++) {
+                    double v = p.classProbability(c) * w[c][n] / pArrive;
+                    if (v > 0) {
+                        prob[k] = v;
+                        order[k] = c << 8 | n;
+                        k++;
+                    }
+                }
+            }
+            // selection sort of ≤ 48 entries by descending probability, once per batch
+            for (int i = 0; i < k; i++) {
+                int best = i;
+                for (int j = i + 1; j < k; j++) {
+                    if (prob[j] > prob[best]) {
+                        best = j;
+                    }
+                }
+                double tp = prob[i];
+                prob[i] = prob[best];
+                prob[best] = tp;
+                int to = order[i];
+                order[i] = order[best];
+                order[best] = to;
+            }
+            thresholds = new long[k];
+            states = new byte[k];
+            double cum = 0;
+            for (int i = 0; i < k; i++) {
+                cum += prob[i];
+                thresholds[i] = Math.min(1L << 32, Math.round(cum * 0x1.0p32));
+                states[i] = (byte) QubitBatch.pack(order[i] >> 8, 0, 0, order[i] & 0xFF);
+            }
+            thresholds[k - 1] = 1L << 32; // every 32-bit uniform lands somewhere
+            for (int g = 0, e = 0; g < 256; g++) {
+                while (thresholds[e] <= (long) g << 24) {
+                    e++;
+                }
+                guide[g] = e; // first entry whose interval reaches into cell g
+            }
+        }
     }
 
     /**

@@ -37,6 +37,22 @@ public final class BobDetections {
         size++;
     }
 
+    /**
+     * Writes a click at the end and keeps it when {@code keep} is 1 (0: the slot is reused), so
+     * the detector's loop needs no branch on whether a detector was dead.
+     */
+    void put(long idx, int b, int v, int keep) {
+        if (size == index.length) {
+            index = Arrays.copyOf(index, size * 2);
+            basis = Arrays.copyOf(basis, size * 2);
+            bit = Arrays.copyOf(bit, size * 2);
+        }
+        index[size] = idx;
+        basis[size] = (byte) b;
+        bit[size] = (byte) v;
+        size += keep;
+    }
+
     public int size() {
         return size;
     }

@@ -46,76 +46,113 @@ public final class BobDetector {
         LinkParameters p = params;
         double window = p.coincidenceWindowNs() * 1e-9;
         double noise = -Math.expm1(-(p.darkCountRateHz() + q.lightCps / 2) * window);
-        double log1m = Math.log1p(-Math.min(noise, 1 - 1e-16));
+        // noise clicks per detector: geometric gaps between them
+        double scale = Samplers.geometricScale(noise);
         long dead = p.deadTimePulses();
         double bobZ = p.bobZ();
         boolean evenBases = bobZ == 0.5;
-        double eDet = p.misalignment();
+        long zThreshold = (long) Math.ceil(bobZ * 0x1.0p24);
+        // e_det as a threshold on 29 random bits
+        long eThreshold = (long) Math.ceil(p.misalignment() * 0x1.0p29);
         long first = q.firstPulse, end = first + q.pulses;
         BobDetections out = new BobDetections(first, q.pulses, q.size + 16);
+        long[] qIndex = q.index;
+        byte[] qState = q.state;
+        int qSize = q.size;
+        long last0 = lastClick[0], last1 = lastClick[1];
+        long losses = 0;
 
-        long n0 = next(first, log1m, end);
-        long n1 = next(first, log1m, end);
+        long n0 = next(first, scale, end);
+        long n1 = next(first, scale, end);
+        long nextNoise = Math.min(n0, n1);
+        long[] last = { last0, last1 };
         int i = 0;
         while (true) {
-            long sig = i < q.size ? q.index[i] : end;
-            long cur = Math.min(sig, Math.min(n0, n1));
+            long sig = i < qSize ? qIndex[i] : end;
+            if (sig < nextNoise) {
+                // the common case: a photon and no noise click in its window. Written without branches
+                // on the random values (basis match, outcome, dead detector), which no predictor can guess.
+                long x = rng.nextLong();
+                int basis = evenBases ? (int) (x & 1) : ((x >>> 40) < zThreshold ? 0 : 1);
+                int s = qState[i++];
+                int match = ~(s >> QubitBatch.BASIS_SHIFT ^ basis) & 1;
+                int flip = ((x >>> 11) & 0x1FFFFFFFL) < eThreshold ? 1 : 0;
+                int outcome = (match & ((s >> QubitBatch.BIT_SHIFT) ^ flip) | (match ^ 1) & (int) (x >>> 1)) & 1;
+                long lastD = last[outcome];
+                int alive = sig - lastD > dead ? 1 : 0;
+                last[outcome] = alive != 0 ? sig : lastD;
+                losses += alive ^ 1;
+                out.put(sig, basis, outcome, alive);
+                continue;
+            }
+            last0 = last[0];
+            last1 = last[1];
+            long cur = Math.min(sig, nextNoise);
             if (cur >= end) {
                 break;
             }
-            // one 64-bit draw: basis (or a uniform for a biased choice), misalignment, random outcome
+            // one 64-bit draw: basis (or 24 bits for a biased choice), misalignment, random outcome
             long x = rng.nextLong();
-            int basis = evenBases ? (int) (x & 1) : (((x >>> 40) * 0x1.0p-24) < bobZ ? 0 : 1);
+            int basis = evenBases ? (int) (x & 1) : ((x >>> 40) < zThreshold ? 0 : 1);
             boolean fire0 = false, fire1 = false;
             if (sig == cur) {
+                int s = qState[i];
                 int out1;
-                if (q.basis[i] == basis) {
-                    out1 = q.bit[i] ^ (eDet > 0 && ((x >>> 11) & 0x1FFFFFFFL) * 0x1.0p-29 < eDet ? 1 : 0);
+                if ((s >> QubitBatch.BASIS_SHIFT & 1) == basis) {
+                    out1 = (s >> QubitBatch.BIT_SHIFT & 1) ^ (((x >>> 11) & 0x1FFFFFFFL) < eThreshold ? 1 : 0);
                 } else {
                     out1 = (int) (x >>> 1 & 1);
                 }
-                if (out1 == 0) {
-                    fire0 = true;
-                } else {
-                    fire1 = true;
-                }
+                fire0 = out1 == 0;
+                fire1 = out1 != 0;
                 i++;
             }
-            if (n0 == cur) {
-                fire0 = true;
-                n0 = next(cur + 1, log1m, end);
+            if (nextNoise == cur) {
+                if (n0 == cur) {
+                    fire0 = true;
+                    n0 = next(cur + 1, scale, end);
+                }
+                if (n1 == cur) {
+                    fire1 = true;
+                    n1 = next(cur + 1, scale, end);
+                }
+                nextNoise = Math.min(n0, n1);
             }
-            if (n1 == cur) {
-                fire1 = true;
-                n1 = next(cur + 1, log1m, end);
-            }
-            if (fire0 && cur - lastClick[0] <= dead) {
+            if (fire0 && cur - last0 <= dead) {
                 fire0 = false;
-                deadTimeLosses++;
+                losses++;
             }
-            if (fire1 && cur - lastClick[1] <= dead) {
+            if (fire1 && cur - last1 <= dead) {
                 fire1 = false;
-                deadTimeLosses++;
+                losses++;
             }
             if (!fire0 && !fire1) {
                 continue;
             }
             int bit;
             if (fire0 && fire1) {
-                bit = rng.nextBoolean() ? 1 : 0;
-                lastClick[0] = cur;
-                lastClick[1] = cur;
+                bit = (int) (x >>> 2 & 1); // double click: a random bit (x's bit 2 is used nowhere else)
+                last0 = cur;
+                last1 = cur;
+            } else if (fire0) {
+                bit = 0;
+                last0 = cur;
             } else {
-                bit = fire0 ? 0 : 1;
-                lastClick[bit] = cur;
+                bit = 1;
+                last1 = cur;
             }
             out.add(cur, basis, bit);
+            last[0] = last0;
+            last[1] = last1;
         }
+        lastClick[0] = last0;
+        lastClick[1] = last1;
+        deadTimeLosses += losses;
         return out;
     }
 
-    private long next(long from, double log1m, long end) {
-        long gap = Samplers.geometricGap(rng, log1m);
+    private long next(long from, double scale, long end) {
+        long gap = Samplers.geometricGap(rng, scale);
         return gap >= end - from ? end : from + gap;
     }
 }

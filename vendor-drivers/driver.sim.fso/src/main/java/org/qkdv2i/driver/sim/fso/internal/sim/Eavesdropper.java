@@ -31,7 +31,7 @@ public final class Eavesdropper {
                 continue;
             }
             int eveBasis = rng.nextBoolean() ? 1 : 0;
-            int result = eveBasis == q.basis[i] ? q.bit[i] : (rng.nextBoolean() ? 1 : 0);
+            int result = eveBasis == q.basis(i) ? q.bit(i) : (rng.nextBoolean() ? 1 : 0);
             q.setState(i, eveBasis, result);
             intercepted++;
         }

@@ -7,6 +7,7 @@ import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 /**
  * Alice, the channel, Eve and Bob in one process, batch by batch: for tests, the physics
  * report and the speed benchmark. The driver runs the same pieces split over a TCP stream.
+ * Alice's choices come from a DRBG seeded from {@code seed} (reproducible; these runs deliver no keys).
  */
 public final class LinkSimulator {
 
@@ -18,7 +19,7 @@ public final class LinkSimulator {
     public LinkSimulator(ChannelModel model, EveSettings eveSettings, long seed) {
         SplittableRandom root = new SplittableRandom(seed);
         this.aliceRng = root.split();
-        this.alice = new AliceSource(model, eveSettings, aliceRng, 0);
+        this.alice = new AliceSource(model, eveSettings, aliceRng, ChoiceBits.seeded(root.nextLong()), 0);
         this.eve = new Eavesdropper(root.split());
         this.bob = new BobDetector(model.parameters(), root.split());
     }

@@ -15,8 +15,15 @@ import java.util.Arrays;
  * <p>Channel-side type: Bob's protocol code never sees it; {@link BobDetector} turns it into
  * {@link BobDetections}. The class and photon number are emulation bookkeeping (statistics,
  * tests); neither Eve's attacks nor the detector model read the class.
+ *
+ * <p>Per arrival two arrays: the pulse index and one packed state byte
+ * {@code class | basis << 2 | bit << 3 | min(photons, 15) << 4}, which is also its wire form.
  */
 public final class QubitBatch {
+
+    static final int BASIS_SHIFT = 2;
+    static final int BIT_SHIFT = 3;
+    static final int PHOTON_SHIFT = 4;
 
     /** First pulse index of the batch. */
     public final long firstPulse;
@@ -26,10 +33,9 @@ public final class QubitBatch {
     public final double lightCps;
     int size;
     long[] index;
-    byte[] cls;
-    byte[] basis;
-    byte[] bit;
-    byte[] photons;
+    byte[] state;
+    /** Alice's ledger records this batch's state array itself: change a copy (copy on write). */
+    boolean ledgerOwnsState;
 
     public QubitBatch(long firstPulse, int pulses, double lightCps, int capacity) {
         this.firstPulse = firstPulse;
@@ -37,27 +43,29 @@ public final class QubitBatch {
         this.lightCps = lightCps;
         int c = Math.max(16, capacity);
         index = new long[c];
-        cls = new byte[c];
-        basis = new byte[c];
-        bit = new byte[c];
-        photons = new byte[c];
+        state = new byte[c];
+    }
+
+    static int pack(int c, int b, int v, int n) {
+        return c | b << BASIS_SHIFT | v << BIT_SHIFT | Math.min(n, 15) << PHOTON_SHIFT;
     }
 
     void add(long idx, int c, int b, int v, int n) {
+        add(idx, pack(c, b, v, n));
+    }
+
+    void add(long idx, int packed) {
         if (size == index.length) {
-            int c2 = size * 2;
-            index = Arrays.copyOf(index, c2);
-            cls = Arrays.copyOf(cls, c2);
-            basis = Arrays.copyOf(basis, c2);
-            bit = Arrays.copyOf(bit, c2);
-            photons = Arrays.copyOf(photons, c2);
+            grow();
         }
         index[size] = idx;
-        cls[size] = (byte) c;
-        basis[size] = (byte) b;
-        bit[size] = (byte) v;
-        photons[size] = (byte) Math.min(n, 15);
+        state[size] = (byte) packed;
         size++;
+    }
+
+    void grow() {
+        index = Arrays.copyOf(index, size * 2);
+        state = Arrays.copyOf(state, size * 2);
     }
 
     public int size() {
@@ -69,52 +77,53 @@ public final class QubitBatch {
     }
 
     public int intensityClass(int i) {
-        return cls[i];
+        return state[i] & 3;
     }
 
     public int basis(int i) {
-        return basis[i];
+        return state[i] >> BASIS_SHIFT & 1;
     }
 
     public int bit(int i) {
-        return bit[i];
+        return state[i] >> BIT_SHIFT & 1;
     }
 
     public int photons(int i) {
-        return photons[i];
+        return (state[i] & 0xFF) >> PHOTON_SHIFT;
     }
 
-    /** Replaces the state of arrival {@code i} (an eavesdropper resending). */
+    /** Replaces the polarisation of arrival {@code i} (an eavesdropper resending). */
     void setState(int i, int b, int v) {
-        basis[i] = (byte) b;
-        bit[i] = (byte) v;
-    }
-
-    /** A copy (Alice keeps the original, the channel carries the copy). */
-    QubitBatch copy() {
-        QubitBatch q = new QubitBatch(firstPulse, pulses, lightCps, size);
-        System.arraycopy(index, 0, q.index, 0, size);
-        System.arraycopy(cls, 0, q.cls, 0, size);
-        System.arraycopy(basis, 0, q.basis, 0, size);
-        System.arraycopy(bit, 0, q.bit, 0, size);
-        System.arraycopy(photons, 0, q.photons, 0, size);
-        q.size = size;
-        return q;
+        if (ledgerOwnsState) {
+            state = state.clone(); // Alice's record keeps what she sent
+            ledgerOwnsState = false;
+        }
+        state[i] = (byte) (state[i] & ~(1 << BASIS_SHIFT | 1 << BIT_SHIFT) | b << BASIS_SHIFT | v << BIT_SHIFT);
     }
 
     /**
-     * Wire form: header, byte count, then per arrival a varint index gap and one packed byte
-     * (class | basis &lt;&lt; 2 | bit &lt;&lt; 3 | photons &lt;&lt; 4), encoded in one array so the stream
-     * sees one write per batch.
+     * Wire form: header, byte count, then per arrival a varint index gap and the packed state
+     * byte, encoded in one array so the stream sees one write per batch.
      */
     public void writeTo(DataOutputStream out) throws IOException {
-        byte[] buf = new byte[size * 11];
+        byte[] buf = new byte[size * 6]; // gaps < 2^31 need at most 5 varint bytes
         int k = 0;
         long prev = firstPulse;
+        long[] ix = index;
+        byte[] st = state;
         for (int i = 0; i < size; i++) {
-            k = VarLongs.put(buf, k, index[i] - prev);
-            prev = index[i];
-            buf[k++] = (byte) (cls[i] | basis[i] << 2 | bit[i] << 3 | photons[i] << 4);
+            long g = ix[i] - prev;
+            prev = ix[i];
+            // gaps of a few hundred pulses: two bytes, written without the general loop
+            if (g < 0x80) {
+                buf[k++] = (byte) g;
+            } else if (g < 0x4000) {
+                buf[k++] = (byte) (g | 0x80);
+                buf[k++] = (byte) (g >>> 7);
+            } else {
+                k = VarLongs.put(buf, k, g);
+            }
+            buf[k++] = st[i];
         }
         out.writeLong(firstPulse);
         out.writeInt(pulses);
@@ -136,20 +145,40 @@ public final class QubitBatch {
         byte[] buf = new byte[bytes];
         in.readFully(buf);
         QubitBatch q = new QubitBatch(first, pulses, light, n);
-        long prev = first;
-        int[] pos = {0};
+        long[] ix = q.index;
+        byte[] st = q.state;
+        long prev = first, end = first + pulses;
+        int k = 0;
         try {
             for (int i = 0; i < n; i++) {
-                prev += VarLongs.get(buf, pos);
-                if (prev >= first + pulses) {
+                int b = buf[k++];
+                long g;
+                if (b >= 0) {
+                    g = b;
+                } else {
+                    int b2 = buf[k++];
+                    if (b2 >= 0) {
+                        g = (b & 0x7F) | (long) b2 << 7;
+                    } else {
+                        int[] pos = { k - 2 };
+                        g = VarLongs.get(buf, pos);
+                        k = pos[0];
+                    }
+                }
+                prev += g;
+                if (g < 0 || prev >= end) {
                     throw new IOException("qubit outside its batch");
                 }
-                int packed = buf[pos[0]++] & 0xFF;
-                q.add(prev, packed & 3, packed >> 2 & 1, packed >> 3 & 1, packed >> 4);
+                ix[i] = prev;
+                st[i] = buf[k++];
             }
         } catch (ArrayIndexOutOfBoundsException e) {
             throw new IOException("truncated qubit batch");
         }
+        if (k != bytes) {
+            throw new IOException("qubit batch length mismatch");
+        }
+        q.size = n;
         return q;
     }
 }

@@ -22,17 +22,14 @@ public final class RoundTally {
         int n = d.size;
         byte[] c = new byte[n], b = new byte[n], v = new byte[n], ph = new byte[n];
         ledger.resolve(d.index, n, c, b, v, ph);
+        byte[] bb = d.basis, bv = d.bit;
         for (int i = 0; i < n; i++) {
-            detected[c[i]]++;
-            if (b[i] == d.basis[i]) {
-                sifted[c[i]]++;
-                if (v[i] != d.bit[i]) {
-                    errors[c[i]]++;
-                }
-                if (ph[i] > 1) {
-                    multiPhotonSifted++;
-                }
-            }
+            int cls = c[i];
+            int sift = ~(b[i] ^ bb[i]) & 1;
+            detected[cls]++;
+            sifted[cls] += sift;
+            errors[cls] += sift & (v[i] ^ bv[i]);
+            multiPhotonSifted += sift & (ph[i] > 1 ? 1 : 0);
         }
     }
 

@@ -1,27 +1,140 @@
 package org.qkdv2i.driver.sim.fso.internal.sim;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 
 import org.junit.Test;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
 import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
 
-/** Simulated seconds per wall second of the in-process pipeline (issue 3 target: ≥ 10 for 300 m, clear night, 1 GHz). */
+/**
+ * Speed of the batch simulation for the issue's benchmark link (300 m, clear night, 1 GHz; target
+ * ≥ 10 simulated s per wall s for the whole link). Each end's share is measured as thread CPU time
+ * (ThreadMXBean), which the machine's load does not inflate the way it inflates wall time:
+ * <ul>
+ * <li>Alice: source + channel + Eve ({@code emit}, {@code attack}) and the qubit frames' encoding;</li>
+ * <li>Bob: decoding the frames and the detector ({@code measure});</li>
+ * <li>Alice's sifting look-up of Bob's clicks in her ledger ({@code resolve}).</li>
+ * </ul>
+ * Printed, never asserted: timing on the shared build machine is no test verdict (README "Speed").
+ * Run alone: {@code mvn -B -q -pl vendor-drivers/driver.sim.fso install -Dtest=SimSpeedTest
+ * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dsimspeed.seconds=N} measures N simulated seconds.
+ */
 public class SimSpeedTest {
 
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
     @Test
-    public void threeHundredMetreClearNightSpeedIsMeasured() {
+    public void threeHundredMetreClearNightSpeedIsMeasured() throws IOException {
         ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
-        LinkSimulator sim = new LinkSimulator(m, EveSettings.NONE, 11);
-        sim.run(1_000_000_000L); // warm-up: 1 simulated second
-        long t0 = System.nanoTime();
-        RoundTally t = sim.run(5_000_000_000L);
-        double wall = (System.nanoTime() - t0) / 1e9;
-        double speed = 5.0 / wall;
-        System.out.printf("sim speed (in-process): %.1f simulated s per wall s, %d detections, %.0f arrivals/s simulated%n",
-                speed, t.detectedTotal(), m.eta() * 0.45 * 1e9);
-        // printed, not asserted: the shared build machine's load swings it tenfold (README has figures)
-        assertTrue(t.detectedTotal() > 0);
+        int seconds = Integer.getInteger("simspeed.seconds", 5);
+        Pipeline pipe = new Pipeline(m, 11);
+        for (int s = 0; s < Integer.getInteger("simspeed.warmup", 3); s++) {
+            pipe.round(); // JIT and heap warm-up, one simulated second each
+        }
+        pipe.reset();
+        long wall0 = System.nanoTime();
+        for (int s = 0; s < seconds; s++) {
+            pipe.round();
+        }
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        double arrivalsPerS = (double) pipe.arrivals / seconds;
+        double clicksPerS = (double) pipe.clicks / seconds;
+        System.out.printf(java.util.Locale.ROOT,
+                "sim speed (in-process, 300 m clear night, 1 GHz, %d simulated s, load %.1f): %.1f simulated s per wall s%n"
+                        + "  arrivals %.3g/s, clicks %.3g/s, wire %.2f bytes/arrival; CPU per simulated s (mean | best round):%n"
+                        + "  Alice emit+Eve+encode  %5.1f ms | %5.1f ms  (%.1f ns/arrival)%n"
+                        + "  Bob decode+detect      %5.1f ms | %5.1f ms  (%.1f ns/arrival)%n"
+                        + "  Alice sifting look-up  %5.1f ms | %5.1f ms  (%.1f ns/click)%n"
+                        + "  all three              %5.1f ms | %5.1f ms  -> %.1f simulated s per CPU s%n",
+                seconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds / wall,
+                arrivalsPerS, clicksPerS, (double) pipe.wireBytes / pipe.arrivals,
+                pipe.aliceNs / 1e6 / seconds, pipe.bestAlice / 1e6, pipe.aliceNs / (double) pipe.arrivals,
+                pipe.bobNs / 1e6 / seconds, pipe.bestBob / 1e6, pipe.bobNs / (double) pipe.arrivals,
+                pipe.siftNs / 1e6 / seconds, pipe.bestSift / 1e6, pipe.siftNs / (double) pipe.clicks,
+                (pipe.aliceNs + pipe.bobNs + pipe.siftNs) / 1e6 / seconds, pipe.bestTotal / 1e6,
+                seconds * 1e9 / (pipe.aliceNs + pipe.bobNs + pipe.siftNs));
+        // sanity, not speed: the pipeline did simulate the link (arrivals ≈ η·Σ p_c μ_c per pulse)
+        LinkParameters p = m.parameters();
+        double expected = m.eta() * (p.pMu() * p.mu() + p.pNu() * p.nu()) * p.sourceRateHz();
+        assertEquals(expected, arrivalsPerS, 0.5 * expected);
+        assertTrue(clicksPerS > 0.3 * arrivalsPerS && clicksPerS < arrivalsPerS);
+    }
+
+    /** Alice → wire bytes → Bob → clicks → Alice's look-up, one simulated second at a time. */
+    private static final class Pipeline {
+        final AliceSource alice;
+        final Eavesdropper eve;
+        final BobDetector bob;
+        final SplittableRandom ledgerRng;
+        final long batchPulses;
+        final double aliceZ;
+        long aliceNs, bobNs, siftNs, arrivals, clicks, wireBytes;
+        long bestAlice, bestBob, bestSift, bestTotal;
+        final ByteArrayOutputStream wire = new ByteArrayOutputStream(1 << 23);
+
+        Pipeline(ChannelModel m, long seed) {
+            SplittableRandom root = new SplittableRandom(seed);
+            alice = new AliceSource(m, EveSettings.NONE, root.split(), ChoiceBits.fromSystemEntropy(), 0);
+            eve = new Eavesdropper(root.split());
+            bob = new BobDetector(m.parameters(), root.split());
+            ledgerRng = root.split();
+            batchPulses = m.parameters().pulsesPerCoherenceTime();
+            aliceZ = m.parameters().aliceZ();
+        }
+
+        void reset() {
+            aliceNs = bobNs = siftNs = arrivals = clicks = wireBytes = 0;
+            bestAlice = bestBob = bestSift = bestTotal = Long.MAX_VALUE;
+        }
+
+        void round() throws IOException {
+            long pulses = (long) alice.model().parameters().sourceRateHz();
+            AliceLedger ledger = new AliceLedger(aliceZ, ledgerRng.split());
+            wire.reset();
+            DataOutputStream out = new DataOutputStream(wire);
+            long t0 = CPU.getCurrentThreadCpuTime();
+            for (long done = 0; done < pulses; done += batchPulses) {
+                QubitBatch q = alice.emit((int) Math.min(batchPulses, pulses - done), ledger);
+                eve.attack(q, alice.eve());
+                q.writeTo(out);
+                arrivals += q.size();
+            }
+            long t1 = CPU.getCurrentThreadCpuTime();
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire.toByteArray()));
+            long t1b = CPU.getCurrentThreadCpuTime(); // the test's own copy of the stream is nobody's cost
+            List<BobDetections> ds = new ArrayList<>();
+            for (long done = 0; done < pulses; done += batchPulses) {
+                ds.add(bob.measure(QubitBatch.readFrom(in)));
+            }
+            long t2 = CPU.getCurrentThreadCpuTime();
+            RoundTally tally = new RoundTally();
+            for (BobDetections d : ds) {
+                tally.add(ledger, d);
+                clicks += d.size();
+            }
+            long t3 = CPU.getCurrentThreadCpuTime();
+            ledger.wipe();
+            aliceNs += t1 - t0;
+            bobNs += t2 - t1b;
+            siftNs += t3 - t2;
+            bestAlice = Math.min(bestAlice, t1 - t0);
+            bestBob = Math.min(bestBob, t2 - t1b);
+            bestSift = Math.min(bestSift, t3 - t2);
+            bestTotal = Math.min(bestTotal, t1 - t0 + t2 - t1b + t3 - t2);
+            wireBytes += wire.size();
+        }
     }
 }
