@@ -62,8 +62,13 @@ import org.slf4j.LoggerFactory;
 public final class KmmCore implements KeyManager, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KmmCore.class);
-    /** Most stored key IDs in one {@code POST /peer/v1/inventory}. */
+    /** Most stored key IDs in one {@code POST /peer/v1/inventory} this node accepts. */
     public static final int INVENTORY_CHUNK = 4096;
+    /**
+     * Stored key IDs per inventory request this node sends: each answer is applied under the
+     * monitor, and 4,096 held requests up for tens of milliseconds on a busy node.
+     */
+    static final int INVENTORY_SEND_CHUNK = 1024;
     /** Most delivered keys toward one peer not yet recorded there; beyond it requests take the reservation path. */
     public static final int MAX_OUTBOX = 4096;
     /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
@@ -1610,7 +1615,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         String after = null;
         int i = 0;
         do {
-            int end = Math.min(ids.size(), i + INVENTORY_CHUNK);
+            int end = Math.min(ids.size(), i + INVENTORY_SEND_CHUNK);
             List<UUID> chunk = ids.subList(i, end);
             String upTo = !full || end == ids.size() ? null : ids.get(end - 1).toString();
             long remaining = remainingMillis(deadlineNanos);
@@ -1893,11 +1898,18 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * never under the monitor (an fsync can take a while).
      */
     public void sync() {
+        long started = System.nanoTime();
         synchronized (this) {
             vault.checkpoint(); // under the monitor: it commits a state between two mutations
         }
+        long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (heldMillis >= SLOW_CHECKPOINT_MILLIS) {
+            LOG.info("node {}: key store checkpoint held requests for {} ms", nodeId, heldMillis);
+        }
         vault.sync();
     }
+
+    private static final long SLOW_CHECKPOINT_MILLIS = 50;
 
     /** Destroys stored and waiting keys older than the key lifetime. */
     public synchronized int sweep() {

@@ -85,12 +85,15 @@ public class SyncTest extends TwoNodesTestBase {
     public void syncsAreChunkedAndTheSecondFindsNothing() throws Exception {
         net.blockOnlyA(32 * 64); // lost on the way to B, well before B's newest block
         net.clock.advanceSeconds(10);
-        while (own(net.a) < KmmCore.INVENTORY_CHUNK + 500) {
+        while (own(net.a) < KmmCore.INVENTORY_SEND_CHUNK + 500) {
             net.block(32 * 256);
         }
         int before = net.transport.inventoryCalls.get();
         KmmCore.SyncResult first = net.a.sync(LINK);
-        assertEquals(2, net.transport.inventoryCalls.get() - before);
+        long chunks = (own(net.a) + first.lacked() + KmmCore.INVENTORY_SEND_CHUNK - 1) / KmmCore.INVENTORY_SEND_CHUNK;
+        assertTrue("chunked: " + (net.transport.inventoryCalls.get() - before),
+                net.transport.inventoryCalls.get() - before >= 2);
+        assertTrue(net.transport.inventoryCalls.get() - before <= chunks + 1);
         assertTrue(first.lacked() > 0);
         assertEquals(0, first.orphans());
         KmmCore.SyncResult second = net.a.sync(LINK);
