@@ -99,7 +99,17 @@ public class FramedChannelTest {
 
     @Test
     public void tamperedReconciliationIsCaughtByTheTranscriptTag() throws Exception {
-        // Alice's real channel writes into a relay that flips one bit of the first RECONCILE payload
+        tamperedFrameIsCaughtByTheTranscriptTag(MessageType.RECONCILE);
+    }
+
+    /** The round's messages before the decision carry no tag of their own: the transcript covers them. */
+    @Test
+    public void aTamperedDecisionIsCaughtByTheTranscriptTag() throws Exception {
+        tamperedFrameIsCaughtByTheTranscriptTag(MessageType.DECISION);
+    }
+
+    private void tamperedFrameIsCaughtByTheTranscriptTag(MessageType frame) throws Exception {
+        // Alice's real channel writes into a relay that flips one bit of the first frame's payload
         try (ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket toRelay = new Socket(InetAddress.getLoopbackAddress(), relay.getLocalPort());
                 Socket relayIn = relay.accept()) {
@@ -126,8 +136,8 @@ public class FramedChannelTest {
             });
             pump.setDaemon(true);
             pump.start();
-            alice.send(MessageType.RECONCILE, new byte[] { 8, 9 });
-            assertArrayEquals(new byte[] { 9, 9 }, bob.receive(MessageType.RECONCILE)); // untagged: arrives altered
+            alice.send(frame, new byte[] { 8, 9 });
+            assertArrayEquals(new byte[] { 9, 9 }, bob.receive(frame)); // untagged: arrives altered
             Thread aliceSide = new Thread(() -> {
                 try {
                     alice.authenticateTranscript();
