@@ -30,9 +30,13 @@ public final class CascadeBob {
     private final boolean subBlockReuse;
     /**
      * Per pass, 4 bits per tree node (node id g = block · treeSize + heap index): known, Alice's
-     * parity, Bob's parity, request pending; interleaved so one node is one memory access.
+     * parity, Bob's parity, request pending; interleaved so one node is one memory access. Stored
+     * in pages of 8192 nodes allocated on first write: the late passes' two trees of 2^20 nodes
+     * each are touched only along a few bisection paths, and zeroing them cost ~8% of a run.
      */
-    private final long[][] st;
+    private final long[][][] st;
+    private static final int PAGE_BITS = 9;
+    private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
     private static final int KNOWN = 1, ALICE = 2, BOB = 4, PENDING = 8;
 
     private int currentPass = -1;
@@ -63,34 +67,43 @@ public final class CascadeBob {
         this.views = new KeyViews(plan, this.key);
         this.subBlockReuse = plan.variant() == CascadeVariant.OPTIMISED;
         int passes = plan.passes();
-        st = new long[passes][];
+        st = new long[passes][][];
     }
 
-    private static int node(long[] a, int g) {
-        return (int) (a[g >>> 4] >>> ((g & 15) << 2)) & 15;
+    /** The word holding node g (0 if its page was never written). */
+    private static long word(long[][] a, int g) {
+        long[] page = a[g >>> (4 + PAGE_BITS)];
+        return page == null ? 0 : page[(g >>> 4) & PAGE_MASK];
     }
 
-    private static boolean has(long[] a, int g, int flag) {
-        return (node(a, g) & flag) != 0;
-    }
-
-    private static void setFlag(long[] a, int g, int flag, boolean v) {
-        long bit = (long) flag << ((g & 15) << 2);
-        if (v) {
-            a[g >>> 4] |= bit;
-        } else {
-            a[g >>> 4] &= ~bit;
+    private static long[] page(long[][] a, int g) {
+        int i = g >>> (4 + PAGE_BITS);
+        long[] page = a[i];
+        if (page == null) {
+            page = new long[1 << PAGE_BITS];
+            a[i] = page;
         }
+        return page;
+    }
+
+    private static int node(long[][] a, int g) {
+        return (int) (word(a, g) >>> ((g & 15) << 2)) & 15;
+    }
+
+    private static void setFlag(long[][] a, int g, int flag) {
+        page(a, g)[(g >>> 4) & PAGE_MASK] |= (long) flag << ((g & 15) << 2);
     }
 
     /** Sets a node known with the given parities (pending cleared). */
-    private static void define(long[] a, int g, boolean alice, boolean bob) {
+    private static void define(long[][] a, int g, boolean alice, boolean bob) {
         int sh = (g & 15) << 2;
         long v = KNOWN | (alice ? ALICE : 0) | (bob ? BOB : 0);
-        a[g >>> 4] = (a[g >>> 4] & ~(15L << sh)) | (v << sh);
+        long[] page = page(a, g);
+        int w = (g >>> 4) & PAGE_MASK;
+        page[w] = (page[w] & ~(15L << sh)) | (v << sh);
     }
 
-    private static boolean mismatch(long[] a, int g) {
+    private static boolean mismatch(long[][] a, int g) {
         int v = node(a, g);
         return (((v >>> 1) ^ (v >>> 2)) & 1) != 0;
     }
@@ -125,7 +138,8 @@ public final class CascadeBob {
                 return null;
             }
             currentPass++;
-            st[currentPass] = new long[(int) ((4L * plan.blocks(currentPass) * plan.treeSize(currentPass) + 63) >>> 6)];
+            long words = (4L * plan.blocks(currentPass) * plan.treeSize(currentPass) + 63) >>> 6;
+            st[currentPass] = new long[(int) ((words + PAGE_MASK) >>> PAGE_BITS)][];
             awaitingTop = currentPass;
             outstanding = true;
             return new ParityRequest(currentPass, new int[0], new int[0], new int[0]);
@@ -170,7 +184,7 @@ public final class CascadeBob {
             int gl = b * ts + 2 * node, gr = gl + 1;
             boolean a = r.parity(i) != 0;
             boolean bl = views.rangeParity(p, lo, mid) != 0;
-            long[] t = st[p];
+            long[][] t = st[p];
             int parent = node(t, g);
             define(t, gl, a, bl);
             define(t, gr, a ^ ((parent & ALICE) != 0), bl ^ ((parent & BOB) != 0));
@@ -205,7 +219,7 @@ public final class CascadeBob {
             int node = g - b * ts;
             int mid = lo + ((hi - lo + 1) >>> 1);
             int gl = b * ts + 2 * node;
-            long[] t = st[p];
+            long[][] t = st[p];
             int left = node(t, gl);
             if ((left & KNOWN) != 0) {
                 if (mismatch(p, gl)) {
@@ -219,7 +233,7 @@ public final class CascadeBob {
                 // g's bisection is already asked for in this round; accept() re-queues g itself
                 continue;
             }
-            setFlag(t, gl, PENDING, true);
+            setFlag(t, gl, PENDING);
             if (reqSize + 5 > req.length) {
                 req = Arrays.copyOf(req, req.length * 2);
             }
@@ -242,18 +256,23 @@ public final class CascadeBob {
             int b = posq / k;
             int lo = b * k, hi = Math.min(n, lo + k);
             int base = b * ts;
-            long[] t = st[q];
+            long[][] t = st[q];
             int node = 1;
             int dg = -1, dlo = 0, dhi = 0;
             while (true) {
                 int g = base + node;
                 int sh = (g & 15) << 2;
-                long w = t[g >>> 4];
+                long[] page = t[g >>> (4 + PAGE_BITS)];
+                if (page == null) {
+                    break;
+                }
+                int wi = (g >>> 4) & PAGE_MASK;
+                long w = page[wi];
                 if ((w & ((long) KNOWN << sh)) == 0) {
                     break;
                 }
                 w ^= (long) BOB << sh;
-                t[g >>> 4] = w;
+                page[wi] = w;
                 if ((((w >>> (sh + 1)) ^ (w >>> (sh + 2))) & 1) != 0) {
                     dg = g;
                     dlo = lo;
