@@ -53,6 +53,8 @@ final class FsoLinkDriver implements QkdDriver {
     static final String THREAD_PREFIX = "qkd-simfso-";
     /** Composable security of a block: ε_cor + ε_PA of the distiller (finite-size terms not included). */
     static final double EPSILON = 1e-10 + 1e-15;
+    /** With the finite-key bound: ε_sec (Lim et al. 2014) + ε_cor, and the distiller's ε_PA term on top. */
+    static final double EPSILON_FINITE_KEY = AliceProtocol.EPS_SEC + 1e-10 + 1e-15;
     private static final Logger LOG = LoggerFactory.getLogger(FsoLinkDriver.class);
     private static final long RETRY_MILLIS = 1000;
 
@@ -267,13 +269,14 @@ final class FsoLinkDriver implements QkdDriver {
         lastError = null;
         AliceProtocol proto = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(),
                 1 << 16)), source, new Eavesdropper(root.split()), root.split(), settings.abortQber(),
-                new LibraryDistiller(new SecureRandom()));
+                new LibraryDistiller(new SecureRandom()),
+                settings.finiteKey() ? AliceProtocol.Layout.FINITE_KEY : AliceProtocol.Layout.SAMPLED_SIGNAL);
         LOG.info("FSO link {} at node {}: connected to {} (Alice)", end.linkId(), end.localNodeId(), end.peerNodeId());
         long wallStart = clock.millis();
         double simStart = simulatedSeconds;
         for (long round = 0; !closed; round++) {
             RoundResult r = proto.round(round, settings.roundPulses());
-            handle(r, source.model().channelLossDb());
+            handle(r, source.model().channelLossDb(), settings.finiteKey());
             pace(wallStart, simulatedSeconds - simStart);
         }
     }
@@ -294,12 +297,12 @@ final class FsoLinkDriver implements QkdDriver {
         LOG.info("FSO link {} at node {}: {} connected (Bob)", end.linkId(), end.localNodeId(), end.peerNodeId());
         while (!closed) {
             RoundResult r = proto.round(settings.params().sourceRateHz());
-            handle(r, proto.lastChannelLossDb());
+            handle(r, proto.lastChannelLossDb(), proto.lastLayout() == AliceProtocol.Layout.FINITE_KEY);
         }
     }
 
     /** Turns a round into a status and, with luck, a key block. */
-    private void handle(RoundResult r, double lossDb) throws IOException {
+    private void handle(RoundResult r, double lossDb, boolean finiteKey) throws IOException {
         simulatedSeconds += r.simulatedSeconds();
         double t = r.simulatedSeconds();
         double raw = r.detections() / t;
@@ -313,7 +316,8 @@ final class FsoLinkDriver implements QkdDriver {
                 int refill = auth.store().refill(key, r.blockId());
                 if (key.length > refill) {
                     byte[] rest = Arrays.copyOfRange(key, refill, key.length);
-                    KeyBlock block = new KeyBlock(r.blockId(), rest, clock.instant(), r.qber(), EPSILON);
+                    KeyBlock block = new KeyBlock(r.blockId(), rest, clock.instant(), r.qber(),
+                            finiteKey ? EPSILON_FINITE_KEY : EPSILON);
                     Arrays.fill(rest, (byte) 0);
                     bits = block.bits();
                     deliver(block);

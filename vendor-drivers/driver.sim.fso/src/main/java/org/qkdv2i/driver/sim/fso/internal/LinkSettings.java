@@ -15,7 +15,7 @@ import org.qkdv2i.qkd.api.QkdRole;
  */
 record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String classicalHost, int classicalPort,
         byte[] authKey, String stateDir, LinkParameters params, double abortQber, double roundSeconds,
-        double sampleFraction, double speed, long seed, Conditions conditions) {
+        double sampleFraction, boolean finiteKey, double speed, long seed, Conditions conditions) {
 
     /** What may change while the link runs. */
     record Conditions(Weather weather, boolean daylight, EveSettings eve) {
@@ -42,6 +42,9 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
             throw new IllegalArgumentException("roundSeconds must give at least 10^6 pulses and at most 60 s, got "
                     + roundSeconds);
         }
+        if (finiteKey && !(params.pOmega() > 0)) {
+            throw new IllegalArgumentException("finiteKey needs vacuum pulses (pMu + pNu < 1) for the bounds of Lim et al.");
+        }
         if (authKey.length != 0 && authKey.length < 48) {
             throw new IllegalArgumentException("authKeyHex must hold at least 48 bytes");
         }
@@ -66,14 +69,14 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
                 c.eveBlockFraction());
         String stateDir = c.stateDir() == null ? "" : c.stateDir().strip();
         return new LinkSettings(end, c.quantumHost(), c.quantumPort(), c.classicalHost(), c.classicalPort(), key,
-                stateDir, p, c.abortQber(), c.roundSeconds(), c.sampleFraction(), c.speed(), c.seed(),
+                stateDir, p, c.abortQber(), c.roundSeconds(), c.sampleFraction(), c.finiteKey(), c.speed(), c.seed(),
                 new Conditions(c.weather(), c.daylight(), eve));
     }
 
     /** The same settings with the pad store in {@code dir} (the bundle's data area when none is configured). */
     LinkSettings withStateDir(String dir) {
         return new LinkSettings(end, quantumHost, quantumPort, classicalHost, classicalPort, authKey, dir, params,
-                abortQber, roundSeconds, sampleFraction, speed, seed, conditions);
+                abortQber, roundSeconds, sampleFraction, finiteKey, speed, seed, conditions);
     }
 
     long roundPulses() {
@@ -86,7 +89,8 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
                 && classicalHost.equals(o.classicalHost) && classicalPort == o.classicalPort
                 && java.util.Arrays.equals(authKey, o.authKey) && stateDir.equals(o.stateDir) && params.equals(o.params)
                 && abortQber == o.abortQber
-                && roundSeconds == o.roundSeconds && sampleFraction == o.sampleFraction && speed == o.speed
+                && roundSeconds == o.roundSeconds && sampleFraction == o.sampleFraction && finiteKey == o.finiteKey
+                && speed == o.speed
                 && seed == o.seed;
     }
 

@@ -15,6 +15,10 @@ import org.qkdv2i.driver.sim.fso.internal.sim.AliceLedger;
 import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
 import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
 import org.qkdv2i.driver.sim.fso.internal.sim.QubitBatch;
+import org.qkdv2i.qkd.postprocessing.estimation.FiniteKeyEstimator;
+import org.qkdv2i.qkd.postprocessing.estimation.FiniteKeyParameters;
+import org.qkdv2i.qkd.postprocessing.estimation.FiniteKeyResult;
+import org.qkdv2i.qkd.postprocessing.estimation.FiniteKeyStatistics;
 
 /**
  * Alice's end of a round: sends the qubits of {@code pulses} pulses down the quantum channel
@@ -31,6 +35,23 @@ public final class AliceProtocol {
 
     /** Standard deviations of the statistical fluctuation bounds (Ma et al. 2005 §VI use 5–10). */
     static final double U_ALPHA = 10;
+    /** ε_sec of the finite-key bound (Lim et al. 2014); ε_cor is the distiller's. */
+    public static final double EPS_SEC = 1e-9;
+
+    /** How a round's sifted bits are split between key and estimation; announced in ROUND. */
+    public enum Layout {
+        /**
+         * Key from the signal pulses of both bases minus a random sample; decoy/vacuum bits and the
+         * sample disclosed; Y1_L/e1_U from gains moved 10 σ to the pessimistic side (Ma et al. 2005 §VI).
+         */
+        SAMPLED_SIGNAL,
+        /**
+         * Lim, Curty, Walenta, Xu, Zbinden, PRA 89, 022307 (2014): key from the Z basis over all
+         * intensities, the X basis disclosed whole; output length from their finite-key bound
+         * (qkd.postprocessing {@link FiniteKeyEstimator}, ε_sec = {@value #EPS_SEC}).
+         */
+        FINITE_KEY
+    }
 
     private final FramedChannel ch;
     private final DataOutputStream quantumOut;
@@ -39,9 +60,16 @@ public final class AliceProtocol {
     private final SplittableRandom rng;
     private final double qberThreshold;
     private final KeyDistiller distiller;
+    private final Layout layout;
 
     public AliceProtocol(FramedChannel ch, DataOutputStream quantumOut, AliceSource source, Eavesdropper eve,
             SplittableRandom rng, double qberThreshold, KeyDistiller distiller) {
+        this(ch, quantumOut, source, eve, rng, qberThreshold, distiller, Layout.SAMPLED_SIGNAL);
+    }
+
+    public AliceProtocol(FramedChannel ch, DataOutputStream quantumOut, AliceSource source, Eavesdropper eve,
+            SplittableRandom rng, double qberThreshold, KeyDistiller distiller, Layout layout) {
+        this.layout = Objects.requireNonNull(layout);
         this.ch = Objects.requireNonNull(ch);
         this.quantumOut = Objects.requireNonNull(quantumOut);
         this.source = Objects.requireNonNull(source);
@@ -84,6 +112,7 @@ public final class AliceProtocol {
             b.writeLong(first);
             b.writeLong(pulses);
             b.writeDouble(source.model().channelLossDb());
+            b.writeByte(layout.ordinal());
             ch.send(MessageType.ROUND, b.bytes());
         }
         // the qubits, batch by batch (one turbulence coherence time each)
@@ -131,6 +160,9 @@ public final class AliceProtocol {
                         nonSignal++;
                     }
                 }
+            }
+            if (layout == Layout.FINITE_KEY) {
+                return finiteKeyRound(in, roundNo, p, pulses, n, cls, aBasis, bBasis, aBit, detected, sent);
             }
             int nn = Wire.checkedCount(in.readInt(), n);
             if (nn != nonSignal) {
@@ -218,6 +250,20 @@ public final class AliceProtocol {
                 reason = String.format(java.util.Locale.ROOT, "QBER %.2f%%, %d sifted, secret estimate %d bits", 100 * qber,
                         totalSifted, secretBits);
             }
+            return decide(outcome, reason, qber, secretBits, privacyBits, n, totalSifted, key, keyLen, pulses,
+                    simSeconds);
+        } finally {
+            if (aBit != null) {
+                Arrays.fill(aBit, (byte) 0);
+            }
+            ledger.wipe();
+        }
+    }
+
+    /** DECISION to Bob, then (for a key) reconciliation, verification and amplification; wipes {@code key}. */
+    private RoundResult decide(Outcome outcome, String reason, double qber, long secretBits, long privacyBits, int n,
+            long totalSifted, byte[] key, int keyLen, long pulses, double simSeconds) throws IOException {
+        try {
             UUID blockId = outcome == Outcome.KEY ? new UUID(rng.nextLong(), rng.nextLong()) : null;
             try (Wire.Buffer b = new Wire.Buffer()) {
                 b.writeByte(outcome.ordinal());
@@ -248,14 +294,86 @@ public final class AliceProtocol {
                     blockId = null;
                 }
             }
-            Arrays.fill(key, (byte) 0);
             return new RoundResult(outcome, reason, pulses, simSeconds, n, totalSifted, qber, secretBits, finalKey,
                     blockId);
         } finally {
-            if (aBit != null) {
-                Arrays.fill(aBit, (byte) 0);
-            }
-            ledger.wipe();
+            Arrays.fill(key, (byte) 0);
         }
+    }
+
+    /**
+     * Lim et al. 2014 layout: Bob has revealed his bits of every X-basis sifted click (all
+     * intensities); the Z-basis sifted clicks of all intensities are the raw key. The output
+     * length is their Eq. (1) with λ_EC left to the distiller (the disclosed parities it counts).
+     */
+    private RoundResult finiteKeyRound(DataInputStream in, long roundNo, LinkParameters p, long pulses, int n,
+            byte[] cls, byte[] aBasis, byte[] bBasis, byte[] aBit, long[] detected, long[] sent) throws IOException {
+        long[] keyCounts = new long[3], testCounts = new long[3], testErrors = new long[3];
+        int tests = 0;
+        for (int i = 0; i < n; i++) {
+            if (aBasis[i] == bBasis[i] && aBasis[i] == 1) {
+                tests++;
+            }
+        }
+        int nr = Wire.checkedCount(in.readInt(), n);
+        if (nr != tests) {
+            throw new IOException("Bob revealed " + nr + " X-basis bits, expected " + tests);
+        }
+        byte[] revealed = Wire.readBits(in, nr);
+        byte[] key = new byte[n - tests];
+        int keyLen = 0, r = 0;
+        for (int i = 0; i < n; i++) {
+            if (aBasis[i] != bBasis[i]) {
+                continue;
+            }
+            if (aBasis[i] == 1) {
+                testCounts[cls[i]]++;
+                if (revealed[r++] != aBit[i]) {
+                    testErrors[cls[i]]++;
+                }
+            } else {
+                keyCounts[cls[i]]++;
+                key[keyLen++] = aBit[i];
+            }
+        }
+        double simSeconds = pulses / p.sourceRateHz();
+        long totalSifted = keyLen + (long) tests;
+        double qber = testCounts[0] == 0 ? Double.NaN : (double) testErrors[0] / testCounts[0];
+        double gain0 = sent[0] == 0 ? 0 : (double) detected[0] / sent[0];
+        double y0 = sent[2] == 0 ? 0 : (double) detected[2] / sent[2];
+        double y0U = upper(y0, detected[2], sent[2]);
+        FiniteKeyParameters fp = new FiniteKeyParameters(p.mu(), p.nu(), p.omega(), p.pMu(), p.pNu(), p.pOmega(),
+                EPS_SEC, LibraryDistiller.EPS_COR);
+        FiniteKeyStatistics st = new FiniteKeyStatistics(keyCounts, testCounts, testErrors);
+        double leak = FiniteKeyEstimator.leakEstimate(keyLen, Double.isNaN(qber) ? 0.5 : qber, F_EC);
+        FiniteKeyResult entropy = FiniteKeyEstimator.estimate(fp, st, 0);
+        long privacyBits = entropy.secretLength();
+        long secretBits = FiniteKeyEstimator.estimate(fp, st, leak).secretLength();
+        long asymptotic = FiniteKeyEstimator.asymptotic(fp, st, leak).secretLength();
+        Outcome outcome;
+        String reason;
+        double excess = (gain0 - y0U) * sent[0];
+        if (detected[0] < MIN_SIGNAL_CLICKS || excess < Math.max(MIN_SIGNAL_CLICKS, 5 * Math.sqrt(y0U * sent[0]))) {
+            outcome = Outcome.NO_SIGNAL;
+            reason = String.format(java.util.Locale.ROOT, "no signal: %d signal clicks in %.3f s (gain %.2e, Y0 %.2e)",
+                    detected[0], simSeconds, gain0, y0);
+        } else if (!(qber <= qberThreshold)) {
+            outcome = Outcome.ABORTED_EAVESDROPPING;
+            reason = String.format(java.util.Locale.ROOT, "QBER %.2f%% above the %.2f%% threshold", 100 * qber,
+                    100 * qberThreshold);
+        } else if (secretBits <= 0 && asymptotic > 0) {
+            outcome = Outcome.TOO_FEW_COUNTS;
+            reason = String.format(java.util.Locale.ROOT, "round too short: the finite-key bound (Lim et al. 2014) "
+                    + "leaves no key from %d key-basis clicks; raise roundSeconds", keyLen);
+        } else if (secretBits <= 0) {
+            outcome = Outcome.ABORTED_EAVESDROPPING;
+            reason = String.format(java.util.Locale.ROOT, "decoy bounds leave no secret key (finite-key: s_X1 %.0f, "
+                    + "phase error %.3f, QBER %.2f%%)", entropy.s1Key(), entropy.phaseError(), 100 * qber);
+        } else {
+            outcome = distiller.available() ? Outcome.KEY : Outcome.NO_DISTILLER;
+            reason = String.format(java.util.Locale.ROOT, "QBER %.2f%%, %d sifted, finite-key estimate %d bits "
+                    + "(phase error %.3f)", 100 * qber, totalSifted, secretBits, entropy.phaseError());
+        }
+        return decide(outcome, reason, qber, secretBits, privacyBits, n, totalSifted, key, keyLen, pulses, simSeconds);
     }
 }

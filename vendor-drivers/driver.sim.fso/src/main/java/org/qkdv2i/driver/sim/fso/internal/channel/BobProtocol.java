@@ -26,6 +26,7 @@ public final class BobProtocol {
     private final double sampleFraction;
     private final KeyDistiller distiller;
     private volatile double lastChannelLossDb = Double.NaN;
+    private volatile AliceProtocol.Layout lastLayout = AliceProtocol.Layout.SAMPLED_SIGNAL;
 
     public BobProtocol(FramedChannel ch, DataInputStream quantumIn, BobDetector detector, SplittableRandom rng,
             double sampleFraction, KeyDistiller distiller) {
@@ -40,6 +41,11 @@ public final class BobProtocol {
         this.distiller = Objects.requireNonNull(distiller);
     }
 
+    /** How Alice split the last round's sifted bits (she announces it with the round). */
+    public AliceProtocol.Layout lastLayout() {
+        return lastLayout;
+    }
+
     /** Channel loss Alice's channel emulation announced with the last round, dB. */
     public double lastChannelLossDb() {
         return lastChannelLossDb;
@@ -51,6 +57,12 @@ public final class BobProtocol {
         long first = in.readLong();
         long pulses = in.readLong();
         lastChannelLossDb = in.readDouble();
+        int l = in.readUnsignedByte();
+        if (l >= AliceProtocol.Layout.values().length) {
+            throw new IOException("unknown round layout " + l);
+        }
+        AliceProtocol.Layout layout = AliceProtocol.Layout.values()[l];
+        lastLayout = layout;
         if (pulses <= 0) {
             throw new IOException("round of " + pulses + " pulses");
         }
@@ -96,7 +108,8 @@ public final class BobProtocol {
             byte[] aBasis = Wire.readBits(in, n);
             byte[] cls = Wire.readCrumbs(in, n);
 
-            // estimation sample: every decoy/vacuum sifted bit, and a random part of the signal ones
+            // estimation sample: every decoy/vacuum sifted bit, and a random part of the signal ones;
+            // in the finite-key layout every X-basis sifted bit, and the Z-basis ones are all key
             long seed = rng.nextLong();
             SplittableRandom pick = new SplittableRandom(seed);
             byte[] revealed = new byte[n], sample = new byte[n], key = new byte[n];
@@ -105,7 +118,13 @@ public final class BobProtocol {
                 if (aBasis[i] != basis[i]) {
                     continue;
                 }
-                if (cls[i] != 0) {
+                if (layout == AliceProtocol.Layout.FINITE_KEY) {
+                    if (basis[i] == 1) {
+                        revealed[nr++] = bit[i];
+                    } else {
+                        key[nk++] = bit[i];
+                    }
+                } else if (cls[i] != 0) {
                     revealed[nr++] = bit[i];
                 } else if (pick.nextDouble() < sampleFraction) {
                     sample[ns++] = bit[i];

@@ -20,7 +20,12 @@ final class PadFixtures {
 
     /** The authenticator of one end, its store in {@code tmp/alice} or {@code tmp/bob}. */
     static PadAuthenticator end(TemporaryFolder tmp, byte[] psk, boolean alice) throws IOException {
-        return new PadAuthenticator(PadStore.open(tmp.getRoot().toPath().resolve(alice ? "alice" : "bob"), "link-1",
+        return end(tmp.getRoot().toPath(), psk, alice);
+    }
+
+    /** The same under {@code root}. */
+    static PadAuthenticator end(java.nio.file.Path root, byte[] psk, boolean alice) throws IOException {
+        return new PadAuthenticator(PadStore.open(root.resolve(alice ? "alice" : "bob"), "link-1",
                 alice ? "A" : "B", alice, psk), alice);
     }
 }

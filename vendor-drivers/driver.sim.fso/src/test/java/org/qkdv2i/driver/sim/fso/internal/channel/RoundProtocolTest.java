@@ -46,6 +46,15 @@ public class RoundProtocolTest {
     @After
     public void stop() {
         pool.shutdownNow();
+        closeAuth();
+    }
+
+    /** Closes the last link's authenticators (their positions stay readable for the assertions). */
+    private void closeAuth() {
+        if (aliceAuth != null) {
+            aliceAuth.close();
+            bobAuth.close();
+        }
     }
 
     private static byte[] psk() {
@@ -59,8 +68,15 @@ public class RoundProtocolTest {
 
     private RoundResult[] link(ChannelModel m, EveSettings eve, int rounds, long pulses, KeyDistiller aliceDistiller,
             KeyDistiller bobDistiller) throws Exception {
-        aliceAuth = PadFixtures.end(tmp, psk(), true);
-        bobAuth = PadFixtures.end(tmp, psk(), false);
+        return link(m, eve, rounds, pulses, aliceDistiller, bobDistiller, AliceProtocol.Layout.SAMPLED_SIGNAL);
+    }
+
+    private RoundResult[] link(ChannelModel m, EveSettings eve, int rounds, long pulses, KeyDistiller aliceDistiller,
+            KeyDistiller bobDistiller, AliceProtocol.Layout layout) throws Exception {
+        closeAuth();
+        java.nio.file.Path stores = tmp.newFolder().toPath(); // a fresh link: fresh pad stores
+        aliceAuth = PadFixtures.end(stores, psk(), true);
+        bobAuth = PadFixtures.end(stores, psk(), false);
         try (ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Future<RoundResult> bob = pool.submit(() -> {
@@ -82,7 +98,7 @@ public class RoundProtocolTest {
                 SplittableRandom rng = new SplittableRandom(5);
                 AliceProtocol a = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
                         new AliceSource(m, eve, rng.split(), 0), new Eavesdropper(rng.split()), rng.split(), 0.1,
-                        aliceDistiller);
+                        aliceDistiller, layout);
                 RoundResult r = null;
                 for (int i = 0; i < rounds; i++) {
                     r = a.round(i, pulses);
@@ -178,6 +194,48 @@ public class RoundProtocolTest {
         assertEquals(Outcome.TOO_FEW_COUNTS, r[1].outcome());
         assertTrue(r[1].reason(), r[1].reason().contains("roundSeconds"));
         assertNull(r[1].key());
+    }
+
+    private RoundResult[] finiteKeyLink(EveSettings eve, long pulses) throws Exception {
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        return link(m, eve, 1, pulses, new LibraryDistiller(new SecureRandom()), new LibraryDistiller(new SecureRandom()),
+                AliceProtocol.Layout.FINITE_KEY);
+    }
+
+    /**
+     * Lim et al. 2014 layout (key from the Z basis of all intensities, X disclosed): a 10 s round at
+     * 300 m gives identical keys at both ends, no longer than the finite-key estimate (the actual
+     * Cascade leakage is close to f·h(Q)), far below PLOB.
+     */
+    @Test
+    public void finiteKeyLayoutDistilsIdenticalKeysWithinTheLimBound() throws Exception {
+        long pulses = 10_000_000_000L;
+        RoundResult[] r = finiteKeyLink(EveSettings.NONE, pulses);
+        assertEquals(r[0].reason(), Outcome.KEY, r[0].outcome());
+        assertEquals(Outcome.KEY, r[1].outcome());
+        assertEquals(r[0].blockId(), r[1].blockId());
+        assertArrayEquals(r[0].key(), r[1].key());
+        long bits = 8L * r[0].key().length;
+        System.out.printf("finite-key layout, 10 s at 300 m: %d secret bits (estimate %d), QBER %.4f%n", bits,
+                r[0].secretBitsEstimate(), r[0].qber());
+        assertTrue(bits + " vs estimate " + r[0].secretBitsEstimate(),
+                bits > 0.8 * r[0].secretBitsEstimate() && bits < 1.1 * r[0].secretBitsEstimate());
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        assertTrue(bits < m.plobPerPulse() * pulses);
+        Arrays.fill(r[0].key(), (byte) 0);
+        Arrays.fill(r[1].key(), (byte) 0);
+    }
+
+    @Test
+    public void finiteKeyLayoutCallsAShortRoundTooShortAndInterceptResendEavesdropping() throws Exception {
+        RoundResult[] shortRound = finiteKeyLink(EveSettings.NONE, 1_000_000_000L);
+        assertEquals(shortRound[0].reason(), Outcome.TOO_FEW_COUNTS, shortRound[0].outcome());
+        assertEquals(Outcome.TOO_FEW_COUNTS, shortRound[1].outcome());
+        assertTrue(shortRound[1].reason(), shortRound[1].reason().contains("Lim"));
+        RoundResult[] eve = finiteKeyLink(new EveSettings(1.0, false, 0, 0), 500_000_000L);
+        assertEquals(eve[0].reason(), Outcome.ABORTED_EAVESDROPPING, eve[0].outcome());
+        assertTrue(eve[1].reason(), eve[1].reason().contains("QBER"));
+        assertEquals("QBER from the disclosed X basis", 0.25, eve[0].qber(), 0.03);
     }
 
     @Test
