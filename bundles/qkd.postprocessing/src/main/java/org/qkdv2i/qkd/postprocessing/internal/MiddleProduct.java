@@ -66,10 +66,10 @@ public final class MiddleProduct {
             }
             // ns on this machine's scale: butterflies 0.25 (slower once the data outgrows the
             // caches), transpose + twiddle + unpack 1.5 per element and transform, pointwise 0.3
-            // per element and part, and 1.5 for the seed transform's Shoup quotients (scalar)
+            // per element and part, and 0.4 for the seed transform's Shoup quotients
             int transforms = (int) q * (seedReused ? 1 : 2) + 1;
             double bf = 0.25 * Math.pow(1.25, Math.max(0, log - 20));
-            double cost = transforms * (len / 2.0 * log * bf + 1.5 * len) + q * len * (seedReused ? 0.3 : 1.8);
+            double cost = transforms * (len / 2.0 * log * bf + 1.5 * len) + q * len * (seedReused ? 0.3 : 0.7);
             if (cost < best) {
                 best = cost;
                 bestLog = log;

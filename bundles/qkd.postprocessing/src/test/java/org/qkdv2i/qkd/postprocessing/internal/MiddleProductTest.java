@@ -49,4 +49,23 @@ public class MiddleProductTest {
             assertEquals(a % Ntt.P * w % Ntt.P, t % Ntt.P);
         }
     }
+
+    @Test
+    public void shoupQuotientsMatchTheDivision() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int n = 4096;
+        int[] y = new int[n], ys = new int[n];
+        for (int round = 0; round < 500; round++) {
+            int[] orig = new int[n];
+            for (int i = 0; i < n; i++) {
+                orig[i] = y[i] = i < 4 ? new int[] {0, Ntt.P - 1, Ntt.P, 4 * Ntt.P - 1}[i] : rnd.nextInt(4 * Ntt.P);
+            }
+            Ntt.shoupQuotients(y, ys, 0, n);
+            for (int i = 0; i < n; i++) {
+                int v = orig[i] % Ntt.P;
+                assertEquals(v, y[i]);
+                assertEquals((int) Ntt.shoup(v), ys[i]);
+            }
+        }
+    }
 }
