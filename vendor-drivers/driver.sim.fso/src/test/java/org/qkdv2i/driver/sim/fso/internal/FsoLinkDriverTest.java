@@ -213,6 +213,38 @@ public class FsoLinkDriverTest {
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("mu > nu"));
         }
+        cfg = base(FsoLinkConfig.Role.ALICE, 5000, 5001);
+        cfg.put("finiteKey", true);
+        cfg.put("pNu", 0.2); // with pMu 0.8: no vacuum pulses
+        try {
+            new FsoLinkComponent(null, config(cfg), Clock.systemUTC());
+            fail("finite-key bound without vacuum pulses must be refused");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("finiteKey"));
+        }
+    }
+
+    @Test
+    public void finiteKeyLinkDeliversIdenticalBlocksWithItsEpsilonAtBothEnds() throws Exception {
+        int qp = freePort(), cp = freePort();
+        Map<String, Object> aliceCfg = base(FsoLinkConfig.Role.ALICE, qp, cp);
+        aliceCfg.put("finiteKey", true); // Alice decides; Bob follows what ROUND announces
+        aliceCfg.put("roundSeconds", 10.0);
+        Map<String, Object> bobCfg = base(FsoLinkConfig.Role.BOB, qp, cp);
+        bobCfg.put("roundSeconds", 10.0);
+        FsoLinkComponent bob = new FsoLinkComponent(null, config(bobCfg), Clock.systemUTC());
+        components.add(bob);
+        FsoLinkComponent alice = new FsoLinkComponent(null, config(aliceCfg), Clock.systemUTC());
+        components.add(alice);
+        Sink as = new Sink(), bs = new Sink();
+        alice.driver().attach(as);
+        bob.driver().attach(bs);
+        await("a block at both ends", 180_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+        assertEquals(as.block(0).id(), bs.block(0).id());
+        assertArrayEquals(as.block(0).key(), bs.block(0).key());
+        assertEquals(FsoLinkDriver.EPSILON_FINITE_KEY, as.block(0).epsilon(), 0);
+        assertEquals(FsoLinkDriver.EPSILON_FINITE_KEY, bs.block(0).epsilon(), 0);
+        assertTrue(bob.driver().status().reason(), bob.driver().status().reason().contains("finite-key"));
     }
 
     @Test
