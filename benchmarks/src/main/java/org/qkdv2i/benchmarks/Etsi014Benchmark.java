@@ -39,7 +39,9 @@ public final class Etsi014Benchmark {
     public static void main(String[] args) throws Exception {
         Duration run = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
         Duration warmup = Duration.ofSeconds(Long.getLong("bench.warmup", 60));
+        Path work;
         try (TestNetwork net = TestNetwork.fromSystemProperties("bench")) {
+            work = net.work();
             net.node("A").node("B").sae("SAE-A", "A").sae("SAE-B", "B").link("A", "B")
                     .keySupply(65536, Integer.getInteger("bench.blocksPerSecond", 20))
                     .poolCapacity(110_000); // full while measuring: the link refills what is consumed
@@ -77,6 +79,11 @@ public final class Etsi014Benchmark {
             } finally {
                 bare.destroy();
                 bare.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        if (!Boolean.getBoolean("bench.keep")) { // the nodes' stores: hundreds of MB per run
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }

@@ -35,10 +35,14 @@ public final class PostprocessingCpuTime {
             }
         }
         System.out.println();
-        System.out.println("| Toeplitz n → m | wall ms/op | CPU ms/op | Mbit/s in (wall) | Mbit/s in (CPU) |");
-        System.out.println("|---|---|---|---|---|");
-        for (int n : new int[] {1_000_000, 10_000_000}) {
-            toeplitz(n, n / 2);
+        System.out.println("| Toeplitz n → m | mode | threads | wall ms/op | CPU ms/op | Mbit/s in (wall) | Mbit/s in (CPU) |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        int[][] sizes = {{400_000, 150_000}, {1_000_000, 500_000}, {10_000_000, 5_000_000}};
+        for (int[] nm : sizes) {
+            for (String mode : new String[] {"instance", "prepared seed", "static hash()"}) {
+                toeplitz(nm[0], nm[1], mode, 1);
+            }
+            toeplitz(nm[0], nm[1], "instance", 2);
         }
     }
 
@@ -67,19 +71,40 @@ public final class PostprocessingCpuTime {
                 n / wall, n / cpu, fSum / reps);
     }
 
-    private static void toeplitz(int n, int m) {
-        ToeplitzHash t = new ToeplitzHash(n, m);
+    /**
+     * One Toeplitz configuration. "instance": a reused {@link ToeplitzHash} (tables and buffers
+     * kept), fresh seed transform per call; "prepared seed": the seed transformed once
+     * ({@link ToeplitzHash#prepare}); "static hash()": {@link ToeplitzHash#hash} builds everything
+     * per call, as a driver with varying block sizes does. With 2 threads the CPU column is the
+     * whole process's CPU time (both threads, GC and JIT included).
+     */
+    private static void toeplitz(int n, int m, String mode, int threads) {
+        ToeplitzHash t = new ToeplitzHash(n, m, threads);
         SplittableRandom rnd = new SplittableRandom(n);
         long[] key = Bits.random(n, rnd), seed = Bits.random(ToeplitzHash.seedBits(n, m), rnd);
-        int reps = n >= 10_000_000 ? 3 : 10;
+        ToeplitzHash.Prepared prepared = mode.equals("prepared seed") ? t.prepare(seed) : null;
+        Runnable op = switch (mode) {
+            case "prepared seed" -> () -> prepared.apply(key);
+            case "static hash()" -> () -> ToeplitzHash.hash(key, n, seed, m);
+            default -> () -> t.apply(key, seed);
+        };
+        int reps = n >= 10_000_000 ? 4 : n >= 1_000_000 ? 30 : 60;
         for (int r = 0; r < reps; r++) {
-            t.apply(key, seed);
+            op.run();
         }
-        long c0 = MX.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+        long c0 = cpu(threads), t0 = System.nanoTime();
         for (int r = 0; r < reps; r++) {
-            t.apply(key, seed);
+            op.run();
         }
-        double wall = (System.nanoTime() - t0) / 1e6 / reps, cpu = (MX.getCurrentThreadCpuTime() - c0) / 1e6 / reps;
-        System.out.printf("| %d → %d | %.0f | %.0f | %.1f | %.1f |%n", n, m, wall, cpu, n / wall / 1e3, n / cpu / 1e3);
+        double wall = (System.nanoTime() - t0) / 1e6 / reps, cpu = (cpu(threads) - c0) / 1e6 / reps;
+        System.out.printf("| %d → %d | %s | %d | %.1f | %.1f | %.1f | %.1f |%n", n, m, mode, threads, wall, cpu,
+                n / wall / 1e3, n / cpu / 1e3);
+    }
+
+    private static long cpu(int threads) {
+        if (threads == 1) {
+            return MX.getCurrentThreadCpuTime();
+        }
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

@@ -81,6 +81,11 @@ public final class TestNetwork implements AutoCloseable {
         return nodes.get(nodeId);
     }
 
+    /** The folder of this network's node homes and PKI. */
+    public Path work() {
+        return work;
+    }
+
     public Path pki() {
         return work.resolve("pki");
     }

@@ -69,6 +69,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * monitor, and 4,096 held requests up for tens of milliseconds on a busy node.
      */
     static final int INVENTORY_SEND_CHUNK = 1024;
+    /**
+     * A node whose full pool dropped stored keys of its own half runs a full sync this soon after
+     * the last one: the peer may have stored its copies of them (its pool had room then) and
+     * would keep them until told, its pool full of keys nobody can use while it drops the new
+     * blocks this node keeps (seen when one node started 15 s before the other).
+     */
+    static final long FULL_SYNC_AFTER_DROP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** {@link #FULL_SYNC_AFTER_DROP_NANOS}; tests shorten it. */
+    volatile long fullSyncAfterDropNanos = FULL_SYNC_AFTER_DROP_NANOS;
     /** Most delivered keys toward one peer not yet recorded there; beyond it requests take the reservation path. */
     public static final int MAX_OUTBOX = 4096;
     /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
@@ -148,6 +157,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         volatile long lastFullSyncDoneNanos = lastSyncStartNanos;
         /** A full sync is wanted at the next periodic sync (new link, peer channel (re)started). */
         volatile boolean fullSyncDue = true;
+        /**
+         * This node dropped stored keys of its own half (pool full) since the last full sync
+         * started: the peer may hold copies it will keep, filling its pool, until a full sync
+         * tells it they are gone.
+         */
+        volatile boolean ownDroppedSinceFullSync;
         boolean syncFailing;
         boolean driverPresent;
         LinkStatus status;
@@ -456,6 +471,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                     if (!wanted[i] || (own[i] ? link.ownHeldAll() : link.peer.size()) >= halfCapacity()) {
                         dropped++;
+                        if (own[i]) {
+                            link.ownDroppedSinceFullSync = true;
+                        }
                         continue;
                     }
                     Part p = new Part(id, seq++, now, created);
@@ -1482,7 +1500,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         List<SyncResult> out = new ArrayList<>(all.size());
         for (Link link : all) {
             long now = System.nanoTime();
-            boolean full = link.fullSyncDue || (fullNanos > 0 && now - link.lastFullSyncDoneNanos >= fullNanos);
+            long sinceFull = now - link.lastFullSyncDoneNanos;
+            boolean full = link.fullSyncDue || (fullNanos > 0 && sinceFull >= fullNanos)
+                    || (link.ownDroppedSinceFullSync && sinceFull >= fullSyncAfterDropNanos);
             SyncResult r = syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now,
                     full);
             if (r != null) {
@@ -1534,6 +1554,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             link.lastSyncStartNanos = started;
             if (full) {
                 link.lastFullSyncStartNanos = started;
+                link.ownDroppedSinceFullSync = false; // drops from now on are for the next one
             }
             SyncResult r = syncLocked(link, deadlineNanos, full);
             if (full && r.complete()) {

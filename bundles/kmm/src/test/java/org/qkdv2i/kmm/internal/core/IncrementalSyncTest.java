@@ -127,6 +127,34 @@ public class IncrementalSyncTest extends TwoNodesTestBase {
     }
 
     @Test
+    public void aNodeWhoseFullPoolDroppedItsOwnKeysSyncsInFullSoThePeerDropsItsCopies() throws Exception {
+        net.settingsA = net.settingsA.withFullSync(3600);
+        net.a.updateSettings(net.settingsA);
+        net.block(32 * 100);
+        net.a.syncAll(); // the channel came up: full
+        net.a.fullSyncAfterDropNanos = 0;
+        // A's pool becomes full; B's has room: the next block's keys of A's half stay at B only
+        net.settingsA = net.settingsA.withCapacity(2 * Math.max(own(net.a), peer(net.a)), 0);
+        net.a.updateSettings(net.settingsA);
+        net.block(32 * 100);
+        assertTrue("B holds copies A dropped", peer(net.b) > own(net.a));
+        // B keeps keys of blocks A may not have ingested yet: let A's watermark move on
+        net.clock.advanceSeconds(10);
+        net.block(32);
+        int mark = net.transport.inventories.size();
+        net.a.syncAll();
+        assertTrue(net.transport.inventories.get(mark).full());
+        // gone, but for the newest block's one key if it is of A's half (within the margin)
+        assertTrue(peer(net.b) + " at B, " + own(net.a) + " at A", peer(net.b) - own(net.a) <= 1);
+        net.settingsA = net.settingsA.withCapacity(100_000, 0);
+        net.a.updateSettings(net.settingsA);
+        net.block(32);
+        mark = net.transport.inventories.size();
+        net.a.syncAll(); // nothing dropped since: back to incremental syncs
+        assertFalse(net.transport.inventories.get(mark).full());
+    }
+
+    @Test
     public void afterARestartEveryStoredKeyIsUnconfirmed() throws Exception {
         net.block(32 * 200);
         net.a.sync(LINK, true);
