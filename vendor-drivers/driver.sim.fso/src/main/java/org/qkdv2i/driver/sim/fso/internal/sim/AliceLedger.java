@@ -16,6 +16,7 @@ public final class AliceLedger {
     private final double aliceZ;
     private final RandomGenerator rng;
     private ChoiceBits choices;
+    private BatchArrays recycler;
     private int arrivals;
     private final long[] sent = new long[3];
     // per batch: its arrivals (the emitted batch's own arrays, not copies: an eavesdropper copies
@@ -39,8 +40,9 @@ public final class AliceLedger {
         this.rng = rng;
     }
 
-    void addBatch(QubitBatch q, long[] classCounts, double cum0, double cum1, ChoiceBits source) {
+    void addBatch(QubitBatch q, long[] classCounts, double cum0, double cum1, ChoiceBits source, BatchArrays arrays) {
         choices = source;
+        recycler = arrays;
         if (batches == batchFirst.length) {
             int c = batches * 2;
             batchIndex = Arrays.copyOf(batchIndex, c);
@@ -145,10 +147,16 @@ public final class AliceLedger {
         return lo;
     }
 
-    /** Forgets the round (Alice's raw key is secret). */
+    /**
+     * Forgets the round (Alice's raw key is secret) and hands the batches' arrays back to the
+     * source for the next round: call it only when nothing reads this round's batches any more.
+     */
     public void wipe() {
         for (int b = 0; b < batches; b++) {
             Arrays.fill(batchState[b], (byte) 0);
+            if (recycler != null) {
+                recycler.recycle(batchIndex[b], batchState[b]);
+            }
             batchState[b] = null;
             batchIndex[b] = null;
         }

@@ -27,6 +27,7 @@ public final class AliceSource {
     private volatile EveSettings eve;
     private final RandomGenerator rng;
     private final ChoiceBits choices;
+    private final BatchArrays arrays = new BatchArrays();
     private long nextPulse;
     private double lastFading = 1;
 
@@ -111,7 +112,8 @@ public final class AliceSource {
             pArrive += p.classProbability(c) * sum;
         }
         double light = m.backgroundCountsPerSecond() + e.floodCps();
-        QubitBatch q = new QubitBatch(first, pulses, light, (int) Math.min(1 << 20, pArrive * pulses * 1.2 + 16));
+        // capacity 1.2·mean + 64 covers a batch's fading nearly always (it grows otherwise)
+        QubitBatch q = arrays.batch(first, pulses, light, (int) Math.min(1 << 20, pArrive * pulses * 1.2 + 64));
         long[] arrivalsByClass = new long[3];
         if (pArrive > 0) {
             Posterior post = new Posterior(p, w, pArrive);
@@ -185,7 +187,7 @@ public final class AliceSource {
         counts[0] += n0;
         counts[1] += n1;
         counts[2] += rest - n0 - n1;
-        ledger.addBatch(q, counts, none[0] / noneSum, (none[0] + none[1]) / noneSum, choices);
+        ledger.addBatch(q, counts, none[0] / noneSum, (none[0] + none[1]) / noneSum, choices, arrays);
         return q;
     }
 

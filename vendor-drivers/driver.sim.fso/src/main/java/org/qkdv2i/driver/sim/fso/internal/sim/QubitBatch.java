@@ -46,6 +46,15 @@ public final class QubitBatch {
         state = new byte[c];
     }
 
+    /** A batch on recycled arrays ({@link BatchArrays}); {@code state} must be zeroed. */
+    QubitBatch(long firstPulse, int pulses, double lightCps, long[] index, byte[] state) {
+        this.firstPulse = firstPulse;
+        this.pulses = pulses;
+        this.lightCps = lightCps;
+        this.index = index;
+        this.state = state;
+    }
+
     static int pack(int c, int b, int v, int n) {
         return c | b << BASIS_SHIFT | v << BIT_SHIFT | Math.min(n, 15) << PHOTON_SHIFT;
     }

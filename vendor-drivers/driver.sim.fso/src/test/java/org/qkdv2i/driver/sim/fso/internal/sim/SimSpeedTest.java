@@ -58,14 +58,15 @@ public class SimSpeedTest {
                         + "  Alice emit+Eve+encode  %5.1f ms | %5.1f ms  (%.1f ns/arrival)%n"
                         + "  Bob decode+detect      %5.1f ms | %5.1f ms  (%.1f ns/arrival)%n"
                         + "  Alice sifting look-up  %5.1f ms | %5.1f ms  (%.1f ns/click)%n"
-                        + "  all three              %5.1f ms | %5.1f ms  -> %.1f simulated s per CPU s%n",
+                        + "  all three              %5.1f ms | %5.1f ms  -> %.1f simulated s per CPU s%n"
+                        + "  of which kernel time   %5.1f ms (page faults of a heap still growing; ≈ 0 when warm)%n",
                 seconds, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), seconds / wall,
                 arrivalsPerS, clicksPerS, (double) pipe.wireBytes / pipe.arrivals,
                 pipe.aliceNs / 1e6 / seconds, pipe.bestAlice / 1e6, pipe.aliceNs / (double) pipe.arrivals,
                 pipe.bobNs / 1e6 / seconds, pipe.bestBob / 1e6, pipe.bobNs / (double) pipe.arrivals,
                 pipe.siftNs / 1e6 / seconds, pipe.bestSift / 1e6, pipe.siftNs / (double) pipe.clicks,
                 (pipe.aliceNs + pipe.bobNs + pipe.siftNs) / 1e6 / seconds, pipe.bestTotal / 1e6,
-                seconds * 1e9 / (pipe.aliceNs + pipe.bobNs + pipe.siftNs));
+                seconds * 1e9 / (pipe.aliceNs + pipe.bobNs + pipe.siftNs), pipe.kernelNs / 1e6 / seconds);
         // sanity, not speed: the pipeline did simulate the link (arrivals ≈ η·Σ p_c μ_c per pulse)
         LinkParameters p = m.parameters();
         double expected = m.eta() * (p.pMu() * p.mu() + p.pNu() * p.nu()) * p.sourceRateHz();
@@ -82,7 +83,7 @@ public class SimSpeedTest {
         final long batchPulses;
         final double aliceZ;
         long aliceNs, bobNs, siftNs, arrivals, clicks, wireBytes;
-        long bestAlice, bestBob, bestSift, bestTotal;
+        long bestAlice, bestBob, bestSift, bestTotal, kernelNs;
         final ByteArrayOutputStream wire = new ByteArrayOutputStream(1 << 23);
 
         Pipeline(ChannelModel m, long seed) {
@@ -96,7 +97,7 @@ public class SimSpeedTest {
         }
 
         void reset() {
-            aliceNs = bobNs = siftNs = arrivals = clicks = wireBytes = 0;
+            aliceNs = bobNs = siftNs = arrivals = clicks = wireBytes = kernelNs = 0;
             bestAlice = bestBob = bestSift = bestTotal = Long.MAX_VALUE;
         }
 
@@ -105,6 +106,7 @@ public class SimSpeedTest {
             AliceLedger ledger = new AliceLedger(aliceZ, ledgerRng.split());
             wire.reset();
             DataOutputStream out = new DataOutputStream(wire);
+            long u0 = CPU.getCurrentThreadUserTime();
             long t0 = CPU.getCurrentThreadCpuTime();
             for (long done = 0; done < pulses; done += batchPulses) {
                 QubitBatch q = alice.emit((int) Math.min(batchPulses, pulses - done), ledger);
@@ -113,8 +115,10 @@ public class SimSpeedTest {
                 arrivals += q.size();
             }
             long t1 = CPU.getCurrentThreadCpuTime();
+            long u1 = CPU.getCurrentThreadUserTime();
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire.toByteArray()));
-            long t1b = CPU.getCurrentThreadCpuTime(); // the test's own copy of the stream is nobody's cost
+            long u1b = CPU.getCurrentThreadUserTime(); // the test's own copy of the stream is nobody's cost
+            long t1b = CPU.getCurrentThreadCpuTime();
             List<BobDetections> ds = new ArrayList<>();
             for (long done = 0; done < pulses; done += batchPulses) {
                 ds.add(bob.measure(QubitBatch.readFrom(in)));
@@ -126,10 +130,12 @@ public class SimSpeedTest {
                 clicks += d.size();
             }
             long t3 = CPU.getCurrentThreadCpuTime();
+            long u3 = CPU.getCurrentThreadUserTime();
             ledger.wipe();
             aliceNs += t1 - t0;
             bobNs += t2 - t1b;
             siftNs += t3 - t2;
+            kernelNs += (t1 - t0) - (u1 - u0) + (t3 - t1b) - (u3 - u1b);
             bestAlice = Math.min(bestAlice, t1 - t0);
             bestBob = Math.min(bestBob, t2 - t1b);
             bestSift = Math.min(bestSift, t3 - t2);
