@@ -57,6 +57,43 @@ public class AliceSourceTest {
         }
     }
 
+    @Test
+    public void biasedBasisChoicesAtBothEndsGiveTheirSharesAndTheSiftingFactor() {
+        LinkParameters d = LinkParameters.defaults();
+        LinkParameters p = new LinkParameters(d.wavelengthNm(), d.distanceM(), d.txApertureM(), d.rxApertureM(),
+                d.divergenceRad(), d.pointingJitterRad(), d.rxFieldOfViewRad(), d.rxOpticsEfficiency(),
+                d.filterBandwidthNm(), d.skyRadianceDay(), d.nightSkyFactor(), d.detectorEfficiency(),
+                d.darkCountRateHz(), d.coincidenceWindowNs(), d.deadTimeNs(), d.misalignment(), d.sourceRateHz(),
+                d.mu(), d.nu(), d.omega(), d.pMu(), d.pNu(), d.pOmega(), 0.8, 0.7, d.coherenceTimeMs());
+        ChannelModel m = new ChannelModel(p, Weather.CLEAR, false);
+        SplittableRandom rng = new SplittableRandom(23);
+        AliceSource a = new AliceSource(m, EveSettings.NONE, rng.split(), ChoiceBits.seeded(24), 0);
+        BobDetector bob = new BobDetector(p, rng.split());
+        AliceLedger ledger = new AliceLedger(p.aliceZ(), rng.split());
+        RoundTally tally = new RoundTally();
+        long aliceZ = 0, arrivals = 0, bobZ = 0, clicks = 0;
+        for (int b = 0; b < 300; b++) {
+            QubitBatch q = a.emit(1_000_000, ledger);
+            for (int i = 0; i < q.size(); i++) {
+                aliceZ += q.basis(i) == 0 ? 1 : 0;
+            }
+            arrivals += q.size();
+            BobDetections det = bob.measure(q);
+            for (int i = 0; i < det.size(); i++) {
+                bobZ += det.basis(i) == 0 ? 1 : 0;
+            }
+            clicks += det.size();
+            tally.add(ledger, det);
+        }
+        tally.close(ledger);
+        assertEquals(0.8, (double) aliceZ / arrivals, 5 * Math.sqrt(0.16 / arrivals));
+        assertEquals(0.7, (double) bobZ / clicks, 5 * Math.sqrt(0.21 / clicks));
+        double sift = p.siftingFactor(); // 0.8·0.7 + 0.2·0.3
+        long n = tally.detectedTotal();
+        assertEquals(sift, (double) tally.siftedTotal() / n, 5 * Math.sqrt(sift * (1 - sift) / n));
+        assertEquals(m.qber(0), tally.qber(0), 0.003);
+    }
+
     private static double factorial(int k) {
         double f = 1;
         for (int i = 2; i <= k; i++) {
