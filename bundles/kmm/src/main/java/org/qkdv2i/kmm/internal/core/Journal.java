@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -50,6 +51,13 @@ final class Journal implements AutoCloseable {
     private final Path dir;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(4096);
     private final DataOutputStream records = new DataOutputStream(pending);
+    /** Groups taken but not yet written, oldest first (guarded by itself). */
+    private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
+    /** Number of the last group taken; group numbers start at 1 (guarded by {@link #queued}). */
+    private long taken;
+    /** Number of the last group written (guarded by {@link #writeLock}). */
+    private long written;
+    private final Object writeLock = new Object();
     private long segment;
     private FileChannel out;
     private long segmentBytes;
@@ -110,29 +118,64 @@ final class Journal implements AutoCloseable {
 
     // durability --------------------------------------------------------------
 
-    /** Appends every record since the last flush as one group. */
-    void flush() {
-        if (pending.size() == 0) {
-            return;
-        }
-        byte[] body = pending.toByteArray();
-        pending.reset();
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        ByteBuffer frame = ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) crc.getValue())
-                .put(body).flip();
-        try {
-            while (frame.hasRemaining()) {
-                out.write(frame);
+    /**
+     * Closes the group of every record since the last one and queues it for writing; cheap, so
+     * the caller can hold the core lock (the group is then a state between two mutations).
+     * @return the group's number, to pass to {@link #write}; the last one taken if nothing changed
+     */
+    long take() {
+        synchronized (queued) {
+            if (pending.size() == 0) {
+                return taken;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing the key store journal " + segmentPath(segment) + " failed", e);
+            byte[] body = pending.toByteArray();
+            pending.reset();
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            queued.add(ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) crc.getValue())
+                    .put(body).array());
+            return ++taken;
         }
-        segmentBytes += frame.limit();
+    }
+
+    /**
+     * Writes the queued groups up to number {@code group}, in the order they were taken,
+     * whichever thread took them; need not hold the core lock (a slow disk then stalls only the
+     * callers waiting for durability, not every request).
+     */
+    void write(long group) {
+        synchronized (writeLock) {
+            while (written < group) {
+                byte[] frame;
+                synchronized (queued) {
+                    frame = queued.poll();
+                }
+                if (frame == null) {
+                    return; // written by an earlier rotate()
+                }
+                ByteBuffer b = ByteBuffer.wrap(frame);
+                try {
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("writing the key store journal " + segmentPath(segment) + " failed", e);
+                }
+                segmentBytes += frame.length;
+                written++;
+            }
+        }
+    }
+
+    /** Takes and writes everything so far. */
+    void flush() {
+        write(take());
     }
 
     long segmentBytes() {
-        return segmentBytes;
+        synchronized (writeLock) {
+            return segmentBytes;
+        }
     }
 
     /**
@@ -141,25 +184,32 @@ final class Journal implements AutoCloseable {
      * once that commit is on disk
      */
     long rotate() {
-        flush();
-        try {
-            out.close();
-            segment++;
-            out = openSegment(segment);
-            segmentBytes = 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException("rotating the key store journal failed", e);
+        synchronized (writeLock) {
+            flush();
+            try {
+                out.close();
+                segment++;
+                out = openSegment(segment);
+                segmentBytes = 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException("rotating the key store journal failed", e);
+            }
+            return segment;
         }
-        return segment;
     }
 
     /** Forces the current segment to the disk. */
     void force() {
         try {
-            FileChannel c = out;
+            FileChannel c;
+            synchronized (writeLock) {
+                c = out;
+            }
             if (c.isOpen()) {
                 c.force(false);
             }
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // rotated meanwhile: the checkpoint that rotated it covers its records
         } catch (IOException e) {
             throw new UncheckedIOException("syncing the key store journal failed", e);
         }
@@ -181,7 +231,9 @@ final class Journal implements AutoCloseable {
     @Override
     public void close() {
         try {
-            out.close();
+            synchronized (writeLock) {
+                out.close();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -229,9 +229,10 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private long seq;
     /** Mutations made under the monitor that must be durable before their effect shows (guarded by this). */
     private long changes;
-    /** The highest of {@link #changes} known to be committed (guarded by commitLock). */
-    private long committedChanges;
-    private final Object commitLock = new Object();
+    /** The highest of {@link #changes} in a journal group taken so far (guarded by the monitor). */
+    private long journaledChanges;
+    /** The number of that group (guarded by the monitor). */
+    private long lastGroup;
     private long localDelivered;
     private long localExpired;
     /** Local (DRBG) keys waiting for their slaves, kept as a count: status and requests must not scan (guarded by this). */
@@ -356,24 +357,24 @@ public final class KmmCore implements KeyManager, AutoCloseable {
 
     /**
      * Makes change {@code v} durable before the caller shows its effect (hands out keys, answers
-     * the peer). One MVStore commit covers every mutation made before it, so concurrent requests
-     * share commits: while one commits, the others queue here and most find their change already
-     * committed. The commit itself runs under the monitor, so it always persists a state between
-     * two mutations, never half of one (crash safety as with a commit per mutation). Never call it
-     * holding the monitor.
+     * the peer). Under the monitor the journal group of every mutation so far is closed (so it is
+     * a state between two mutations, never half of one), unless one already covers {@code v};
+     * outside it the groups are written in the order they were closed (see {@link Journal}), so
+     * a slow disk stalls only the threads waiting here, and concurrent requests share writes.
+     * Never call it holding the monitor.
      */
     private void durable(long v) {
-        synchronized (commitLock) {
-            if (committedChanges >= v) {
-                return;
+        long group;
+        synchronized (this) {
+            if (journaledChanges < v) {
+                group = vault.takeGroup();
+                journaledChanges = changes;
+                lastGroup = group;
+            } else {
+                group = lastGroup;
             }
-            long upTo;
-            synchronized (this) {
-                upTo = changes;
-                vault.commit();
-            }
-            committedChanges = upTo;
         }
+        vault.writeGroup(group);
     }
 
     // ------------------------------------------------------------------ drivers

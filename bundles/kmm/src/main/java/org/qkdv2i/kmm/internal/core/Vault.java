@@ -238,10 +238,23 @@ final class Vault implements AutoCloseable {
      * one group. Called under the core's monitor, so the group is a state between two mutations.
      */
     void commit() {
-        journal.flush();
+        writeGroup(takeGroup());
+    }
+
+    /**
+     * First half of {@link #commit}, under the core's monitor: closes the group of changes so far.
+     * @return its number for {@link #writeGroup}
+     */
+    long takeGroup() {
         if (journal.segmentBytes() > CHECKPOINT_SEGMENT_BYTES) {
             checkpoint(); // nobody called sync() for a while (tests, or a stalled scheduler)
         }
+        return journal.take();
+    }
+
+    /** Second half of {@link #commit}, outside the monitor: writes the groups up to {@code group}. */
+    void writeGroup(long group) {
+        journal.write(group);
     }
 
     /** A journal segment this big forces a checkpoint even between the core's regular ones. */

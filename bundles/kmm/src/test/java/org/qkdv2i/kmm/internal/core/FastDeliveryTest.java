@@ -37,6 +37,19 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         assertTrue(net.a.sync(LINK).complete());
     }
 
+    /** Assignments from A wait until the returned latch is released. */
+    private CountDownLatch holdAssignments() {
+        CountDownLatch release = new CountDownLatch(1);
+        net.transport.beforeAssign = () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        return release;
+    }
+
     private void assertSameKeys(List<Key> enc, List<Key> dec) {
         assertEquals(enc.size(), dec.size());
         for (int i = 0; i < enc.size(); i++) {
@@ -65,14 +78,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
     @Test
     public void aSlaveAskingBeforeTheRecordArrivesGetsTheKeyThroughAClaim() throws Exception {
         confirmedKeys();
-        CountDownLatch release = new CountDownLatch(1);
-        net.transport.beforeAssign = () -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        CountDownLatch release = holdAssignments();
         List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
         assertSameKeys(enc, net.b.keysById("sb", "sa", ids(enc)));
         assertEquals(1, net.transport.claimCalls.get());
@@ -88,14 +94,7 @@ public class FastDeliveryTest extends TwoNodesTestBase {
         confirmedKeys();
         net.settingsB = net.settingsB.withRecordWait(TimeUnit.SECONDS.toMillis(30));
         net.b.updateSettings(net.settingsB);
-        CountDownLatch release = new CountDownLatch(1);
-        net.transport.beforeAssign = () -> {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        CountDownLatch release = holdAssignments();
         List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 2, 256));
         CompletableFuture<List<Key>> dec = new CompletableFuture<>();
         Thread slave = new Thread(() -> {
