@@ -70,14 +70,16 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      */
     static final int INVENTORY_SEND_CHUNK = 1024;
     /**
-     * A node whose full pool dropped stored keys of its own half runs a full sync this soon after
-     * the last one: the peer may have stored its copies of them (its pool had room then) and
-     * would keep them until told, its pool full of keys nobody can use while it drops the new
-     * blocks this node keeps (seen when one node started 15 s before the other).
+     * The peer holding this many more stored keys of this node's half than this node (beyond
+     * the keys delivered here and not yet recorded there) makes the next sync a full one: they
+     * are orphans, keys this node dropped (its pool was full) while the peer's had room. Kept
+     * until told, they fill the peer's pool while it drops the new blocks this node keeps
+     * (which this node then destroys as lacking): seen when one node started 15 s before the
+     * other. Small differences are blocks one end has ingested and the other not yet.
      */
-    static final long FULL_SYNC_AFTER_DROP_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** {@link #FULL_SYNC_AFTER_DROP_NANOS}; tests shorten it. */
-    volatile long fullSyncAfterDropNanos = FULL_SYNC_AFTER_DROP_NANOS;
+    static final int ORPHAN_SLACK = 2048;
+    /** {@link #ORPHAN_SLACK}; tests lower it. */
+    volatile int orphanSlack = ORPHAN_SLACK;
     /** Most delivered keys toward one peer not yet recorded there; beyond it requests take the reservation path. */
     public static final int MAX_OUTBOX = 4096;
     /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
@@ -157,12 +159,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         volatile long lastFullSyncDoneNanos = lastSyncStartNanos;
         /** A full sync is wanted at the next periodic sync (new link, peer channel (re)started). */
         volatile boolean fullSyncDue = true;
-        /**
-         * This node dropped stored keys of its own half (pool full) since the last full sync
-         * started: the peer may hold copies it will keep, filling its pool, until a full sync
-         * tells it they are gone.
-         */
-        volatile boolean ownDroppedSinceFullSync;
+
         boolean syncFailing;
         boolean driverPresent;
         LinkStatus status;
@@ -222,7 +219,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
 
     private final Map<String, Link> links = new TreeMap<>();
     /** Keys waiting for slave SAEs: peer reservations (with parts) and local DRBG keys (without). */
-    private final Map<UUID, Pending> pending = new HashMap<>();
+    /**
+     * Keys waiting for their slave SAE(s). Changed under the monitor only; concurrent so that
+     * dec_keys waiting for a record can look without the monitor (see {@link #awaitRecords}).
+     */
+    private final Map<UUID, Pending> pending = new ConcurrentHashMap<>();
     /** Stored key (of a peer half) → the reservation holding it. */
     private final Map<UUID, UUID> reservedParts = new HashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
@@ -472,9 +473,6 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                     if (!wanted[i] || (own[i] ? link.ownHeldAll() : link.peer.size()) >= halfCapacity()) {
                         dropped++;
-                        if (own[i]) {
-                            link.ownDroppedSinceFullSync = true;
-                        }
                         continue;
                     }
                     Part p = new Part(id, seq++, now, created);
@@ -1322,7 +1320,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
     }
 
-    private synchronized List<UUID> unknown(List<UUID> keyIds) {
+    private List<UUID> unknown(List<UUID> keyIds) {
         return keyIds.stream().filter(id -> id != null && !pending.containsKey(id)).toList();
     }
 
@@ -1501,9 +1499,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         List<SyncResult> out = new ArrayList<>(all.size());
         for (Link link : all) {
             long now = System.nanoTime();
-            long sinceFull = now - link.lastFullSyncDoneNanos;
-            boolean full = link.fullSyncDue || (fullNanos > 0 && sinceFull >= fullNanos)
-                    || (link.ownDroppedSinceFullSync && sinceFull >= fullSyncAfterDropNanos);
+            boolean full = link.fullSyncDue || (fullNanos > 0 && now - link.lastFullSyncDoneNanos >= fullNanos);
             SyncResult r = syncLink(link, now + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()), now,
                     full);
             if (r != null) {
@@ -1555,7 +1551,6 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             link.lastSyncStartNanos = started;
             if (full) {
                 link.lastFullSyncStartNanos = started;
-                link.ownDroppedSinceFullSync = false; // drops from now on are for the next one
             }
             SyncResult r = syncLocked(link, deadlineNanos, full);
             if (full && r.complete()) {
@@ -1655,6 +1650,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             }
             Set<UUID> missing = r.missing() == null ? Set.of() : new HashSet<>(r.missing());
             int[] applied = applyInventory(link, chunk, byId, missing, r.watermarkMillis());
+            if (!full && r.heldOfCallersHalf() != null) {
+                orphansSuspected(link, r.heldOfCallersHalf());
+            }
             lacked += applied[0];
             destroyed += applied[1];
             orphans += Math.max(0, r.orphansDropped());
@@ -1664,6 +1662,18 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         SyncResult result = new SyncResult(link.linkId, link.peerNodeId, ids.size(), lacked, destroyed, orphans, error);
         logSync(link, result);
         return result;
+    }
+
+    private synchronized void orphansSuspected(Link link, long peerHolds) {
+        Outbox b = outboxes.get(link.peerNodeId);
+        long unrecorded = b == null ? 0 : b.keys.values().stream().mapToLong(p -> p.parts().size()).sum();
+        long excess = peerHolds - link.ownHeldAll() - unrecorded;
+        if (excess > orphanSlack && !link.fullSyncDue) {
+            link.fullSyncDue = true;
+            LOG.info("node {} link {}: peer {} holds {} stored keys of this node's half, {} more than this node: "
+                    + "the next sync lists all so it drops them", nodeId, link.linkId, link.peerNodeId, peerHolds,
+                    excess);
+        }
     }
 
     private void logSync(Link link, SyncResult r) {
@@ -1777,7 +1787,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 }
             }
             if (!req.full()) {
-                return new InventoryResult(missing, 0, watermarkOf(link));
+                return new InventoryResult(missing, 0, watermarkOf(link), (long) link.peer.size());
             }
             // an unlisted key of a block the owner ingested well before listing: it used or lost it
             long limit = minus(req.watermarkMillis() == null ? NONE : req.watermarkMillis(),
@@ -1803,7 +1813,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                 LOG.info("node {} link {}: inventory from {}: destroyed {} stored keys of its half it no longer holds",
                         nodeId, link.linkId, callerNodeId, dropped);
             }
-            return new InventoryResult(missing, dropped, watermarkOf(link));
+            return new InventoryResult(missing, dropped, watermarkOf(link), (long) link.peer.size());
         }
     }
 

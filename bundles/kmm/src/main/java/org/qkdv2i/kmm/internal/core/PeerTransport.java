@@ -101,9 +101,13 @@ public interface PeerTransport {
     /**
      * Answer: the listed stored keys the peer does not hold, how many stored keys of the
      * caller's half in the range the peer dropped because the caller no longer holds them,
-     * and the peer's ingestion watermark on the link (as in {@link ReserveResult}).
+     * and the peer's ingestion watermark on the link (as in {@link ReserveResult}); and how many
+     * stored keys of the caller's half the peer holds (null from a peer before this field).
      */
-    record InventoryResult(List<UUID> missing, int orphansDropped, Long watermarkMillis) {
+    record InventoryResult(List<UUID> missing, int orphansDropped, Long watermarkMillis, Long heldOfCallersHalf) {
+        public InventoryResult(List<UUID> missing, int orphansDropped, Long watermarkMillis) {
+            this(missing, orphansDropped, watermarkMillis, null);
+        }
     }
 
     /** The peer could not be reached, or refused the request ({@link #refused()}). */
