@@ -43,6 +43,7 @@ public final class PostprocessingCpuTime {
                 toeplitz(nm[0], nm[1], mode, 1);
             }
             toeplitz(nm[0], nm[1], "instance", 2);
+            toeplitz(nm[0], nm[1], "prepared seed", 2);
         }
     }
 
