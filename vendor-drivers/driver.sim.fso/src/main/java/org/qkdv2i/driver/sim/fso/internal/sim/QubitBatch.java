@@ -21,6 +21,9 @@ import java.util.Arrays;
  */
 public final class QubitBatch {
 
+    private static final java.lang.invoke.VarHandle INTS = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     static final int BASIS_SHIFT = 2;
     static final int BIT_SHIFT = 3;
     static final int PHOTON_SHIFT = 4;
@@ -115,7 +118,7 @@ public final class QubitBatch {
      * byte, encoded in one array so the stream sees one write per batch.
      */
     public void writeTo(DataOutputStream out) throws IOException {
-        byte[] buf = new byte[size * 6]; // gaps < 2^31 need at most 5 varint bytes
+        byte[] buf = new byte[size * 6 + 1]; // gaps < 2^31 need at most 5 varint bytes; 1 byte of slack
         int k = 0;
         long prev = firstPulse;
         long[] ix = index;
@@ -123,15 +126,13 @@ public final class QubitBatch {
         for (int i = 0; i < size; i++) {
             long g = ix[i] - prev;
             prev = ix[i];
-            // gaps of a few hundred pulses: two bytes, written without the general loop
-            if (g < 0x80) {
-                buf[k++] = (byte) g;
-            } else if (g < 0x4000) {
-                buf[k++] = (byte) (g | 0x80);
-                buf[k++] = (byte) (g >>> 7);
-            } else {
-                k = VarLongs.put(buf, k, g);
+            if (g >= 0x80 && g < 0x4000) {
+                // the usual gap of a few hundred pulses: two varint bytes and the state in one store
+                INTS.set(buf, k, (int) (g & 0x7F | 0x80 | (g >>> 7) << 8) | (st[i] & 0xFF) << 16);
+                k += 3;
+                continue;
             }
+            k = VarLongs.put(buf, k, g);
             buf[k++] = st[i];
         }
         out.writeLong(firstPulse);
