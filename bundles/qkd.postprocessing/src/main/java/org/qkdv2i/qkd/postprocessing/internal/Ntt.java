@@ -109,9 +109,7 @@ public final class Ntt {
             }
             e = e * e % P;
         }
-        for (int c = 0; c < out.length; c++) {
-            quo[c] = (int) shoup(out[c]);
-        }
+        shoupQuotients(out, quo, 0, out.length); // vectorised: the tables are rebuilt per static hash() call
     }
 
     public int size() {
