@@ -14,7 +14,10 @@ import java.util.concurrent.ForkJoinTask;
  * instead of 3 of size 2^⌈log2(n + m − 1)⌉. {@link #plan} picks L and q by operation count.
  *
  * <p>The second half of the forward transforms, the pointwise products and the first half of the
- * inverse run chunk by chunk while the chunk is in cache. Not thread-safe.
+ * inverse run one column chunk after the other (chunks of at most 16 MiB: see {@link Ntt}), so a
+ * chunk is multiplied and inverse-transformed while it is still in cache. With threads &gt; 1 the
+ * chunks of every pass are shared between the caller and the common ForkJoin pool. Not
+ * thread-safe.
  */
 public final class MiddleProduct {
     public final int n;

@@ -120,7 +120,6 @@ public final class Ntt {
         return log;
     }
 
-
     static long pow(long b, long e) {
         long r = 1;
         b %= P;
