@@ -35,6 +35,8 @@ public final class CascadeBob {
      * each are touched only along a few bisection paths, and zeroing them cost ~8% of a run.
      */
     private final long[][][] st;
+    /** log2 of each pass's block size, or −1 if it is not a power of two. */
+    private final int[] blockShift;
     private static final int PAGE_BITS = 9;
     private static final int PAGE_MASK = (1 << PAGE_BITS) - 1;
     private static final int KNOWN = 1, ALICE = 2, BOB = 4, PENDING = 8;
@@ -68,6 +70,11 @@ public final class CascadeBob {
         this.subBlockReuse = plan.variant() == CascadeVariant.OPTIMISED;
         int passes = plan.passes();
         st = new long[passes][][];
+        blockShift = new int[passes];
+        for (int q = 0; q < passes; q++) {
+            int k = plan.blockSize(q);
+            blockShift[q] = Integer.bitCount(k) == 1 ? Integer.numberOfTrailingZeros(k) : -1;
+        }
     }
 
     /** The word holding node g (0 if its page was never written). */
@@ -178,10 +185,9 @@ public final class CascadeBob {
         disclosed += c;
         for (int i = 0; i < c; i++) {
             int p = req[5 * i], g = req[5 * i + 1], lo = req[5 * i + 2], mid = req[5 * i + 3], hi = req[5 * i + 4];
-            int k = plan.blockSize(p), ts = plan.treeSize(p);
-            int b = lo / k;
-            int node = g - b * ts;
-            int gl = b * ts + 2 * node, gr = gl + 1;
+            // tree sizes are powers of two: the block's base id is g with the heap index masked off
+            int base = g & -plan.treeSize(p);
+            int gl = 2 * g - base, gr = gl + 1;
             boolean a = r.parity(i) != 0;
             boolean bl = views.rangeParity(p, lo, mid) != 0;
             long[][] t = st[p];
@@ -214,11 +220,8 @@ public final class CascadeBob {
                 flipAt(p, lo);
                 continue;
             }
-            int k = plan.blockSize(p), ts = plan.treeSize(p);
-            int b = lo / k;
-            int node = g - b * ts;
             int mid = lo + ((hi - lo + 1) >>> 1);
-            int gl = b * ts + 2 * node;
+            int gl = 2 * g - (g & -plan.treeSize(p));
             long[][] t = st[p];
             int left = node(t, gl);
             if ((left & KNOWN) != 0) {
@@ -253,7 +256,8 @@ public final class CascadeBob {
         for (int q = 0; q <= currentPass; q++) {
             int posq = q == 0 ? orig : plan.inv[q][orig];
             int k = plan.blockSize(q), ts = plan.treeSize(q);
-            int b = posq / k;
+            int bs = blockShift[q];
+            int b = bs >= 0 ? posq >>> bs : posq / k; // most block sizes are powers of two; a divide is ~10 cycles
             int lo = b * k, hi = Math.min(n, lo + k);
             int base = b * ts;
             long[][] t = st[q];
