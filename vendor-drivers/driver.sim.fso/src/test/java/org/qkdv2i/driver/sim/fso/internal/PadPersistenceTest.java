@@ -20,10 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,8 +81,13 @@ public class PadPersistenceTest {
         c.deactivate();
     }
 
-    /** Every block Alice delivered from {@code from} on is at Bob under the same ID with the same key. */
+    /**
+     * Every block Alice delivered from {@code from} on is at Bob exactly once, under the same ID
+     * with the same bytes, and no block ID was delivered twice at either end.
+     */
     private static void assertSameBlocks(Sink alice, Sink bob, int from) {
+        assertUniqueIds("Alice", alice);
+        assertUniqueIds("Bob", bob);
         for (int i = from; i < alice.blockCount(); i++) {
             KeyBlock a = alice.block(i);
             KeyBlock b = null;
@@ -89,7 +97,15 @@ public class PadPersistenceTest {
                 }
             }
             assertTrue("block " + a.id() + " only at Alice", b != null);
-            assertArrayEquals(a.key(), b.key());
+            assertEquals("bits of block " + a.id(), a.bits(), b.bits());
+            assertArrayEquals("bytes of block " + a.id(), a.key(), b.key());
+        }
+    }
+
+    private static void assertUniqueIds(String end, Sink s) {
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < s.blockCount(); i++) {
+            assertTrue(end + " delivered block ID " + s.block(i).id() + " twice", seen.add(s.block(i).id()));
         }
     }
 
@@ -103,6 +119,7 @@ public class PadPersistenceTest {
         await("a block at both ends", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
         PadStore old = alice.driver().padStore();
         stop(alice); // mid-round, most likely: Bob sees the channel drop
+        int bobBefore = bs.blockCount(); // Bob may still finish the round Alice left (his CONFIRM sent)
         long[] usedAB = old.taken(0), usedBA = old.taken(1);
         assertTrue(usedAB[1] >= 0 && usedBA[1] >= 0);
 
@@ -114,17 +131,30 @@ public class PadPersistenceTest {
                 now.taken(0)[0] > usedAB[1]);
         assertTrue("Bob->Alice: first pad after restart " + now.taken(1)[0] + ", last before " + usedBA[1],
                 now.taken(1)[0] > usedBA[1]);
+        // the restarted end's block IDs are new ones: one ID never names two different keys
+        Set<UUID> before = new HashSet<>();
+        for (int j = 0; j < as.blockCount(); j++) {
+            before.add(as.block(j).id());
+        }
+        for (int j = 0; j < bobBefore; j++) {
+            before.add(bs.block(j).id());
+        }
+        UUID first = as2.block(0).id();
+        assertTrue("the restarted Alice delivered block ID " + first + " again", !before.contains(first));
         await("Bob's copy of the block", 30_000, () -> {
-            for (int j = 0; j < bs.blockCount(); j++) {
-                if (bs.block(j).id().equals(as2.block(0).id())) {
+            for (int j = bobBefore; j < bs.blockCount(); j++) {
+                if (bs.block(j).id().equals(first)) {
                     return true;
                 }
             }
             return false;
         });
         assertSameBlocks(as2, bs, 0);
-        LinkState st = bob.driver().status().state();
-        assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
+        // the status of the round is published after its block is delivered: await it
+        await("Bob UP or DEGRADED", 30_000, () -> {
+            LinkState st = bob.driver().status().state();
+            return st == LinkState.UP || st == LinkState.DEGRADED;
+        });
     }
 
     @Test
@@ -177,8 +207,11 @@ public class PadPersistenceTest {
         assertTrue(bob.driver().padStore().taken(0)[1] >= aliceNext); // Bob jumped over the pads Alice spent alone
         await("Bob has them too", 30_000, () -> bs.blockCount() >= aBefore + 2);
         assertSameBlocks(as, bs, 0);
-        LinkState st = alice.driver().status().state();
-        assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
+        // the status of the round is published after its block is delivered: await it
+        await("Alice UP or DEGRADED", 30_000, () -> {
+            LinkState st = alice.driver().status().state();
+            return st == LinkState.UP || st == LinkState.DEGRADED;
+        });
     }
 
     /**
@@ -273,8 +306,11 @@ public class PadPersistenceTest {
         assertTrue("reconnected", connections.get() >= 2);
         await("Bob has them too", 30_000, () -> bs.blockCount() >= aBefore + 3);
         assertSameBlocks(as, bs, 0);
-        LinkState st = alice.driver().status().state();
-        assertTrue(st.toString(), st == LinkState.UP || st == LinkState.DEGRADED);
+        // the status of the round is published after its block is delivered: await it
+        await("Alice UP or DEGRADED", 30_000, () -> {
+            LinkState st = alice.driver().status().state();
+            return st == LinkState.UP || st == LinkState.DEGRADED;
+        });
     }
 
     @Test

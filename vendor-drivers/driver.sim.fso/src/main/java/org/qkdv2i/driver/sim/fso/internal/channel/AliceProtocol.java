@@ -264,7 +264,9 @@ public final class AliceProtocol {
     private RoundResult decide(Outcome outcome, String reason, double qber, long secretBits, long privacyBits, int n,
             long totalSifted, byte[] key, int keyLen, long pulses, double simSeconds) throws IOException {
         try {
-            UUID blockId = outcome == Outcome.KEY ? new UUID(rng.nextLong(), rng.nextLong()) : null;
+            // a fresh random ID, never drawn from the (configurable, reproducible) simulation seed: a restarted end
+            // replays that seed's sequence and would name a new, different key with an ID the link already delivered
+            UUID blockId = outcome == Outcome.KEY ? UUID.randomUUID() : null;
             try (Wire.Buffer b = new Wire.Buffer()) {
                 b.writeByte(outcome.ordinal());
                 b.writeUTF(reason);
