@@ -244,7 +244,9 @@ public class FsoLinkDriverTest {
         assertArrayEquals(as.block(0).key(), bs.block(0).key());
         assertEquals(FsoLinkDriver.EPSILON_FINITE_KEY, as.block(0).epsilon(), 0);
         assertEquals(FsoLinkDriver.EPSILON_FINITE_KEY, bs.block(0).epsilon(), 0);
-        assertTrue(bob.driver().status().reason(), bob.driver().status().reason().contains("finite-key"));
+        // the driver publishes the round's status after it delivered the block: wait for it, do not sample it
+        await("Bob's status naming the finite-key estimate", 30_000,
+                () -> bob.driver().status().reason().contains("finite-key"));
     }
 
     @Test
