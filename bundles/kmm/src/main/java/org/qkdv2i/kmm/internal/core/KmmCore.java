@@ -85,11 +85,15 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
     public static final int ASSIGN_BATCH = 512;
     private static final int RECENTLY_DELIVERED = 65_536;
-    /**
-     * Assigner threads, and most assignments under way to one peer at once: a key delivered while
-     * a batch is on the wire leaves in the next one at once, mostly before its slave SAE asks.
-     */
+    /** Assigner threads (one per peer is busy at a time, see {@link #ASSIGNS_IN_FLIGHT}). */
     private static final int ASSIGNERS = 4;
+    /**
+     * Most assignments under way to one peer at once. One: keys delivered while a batch is on
+     * the wire leave together in the next (batching grows with the load by itself, as with
+     * Nagle's algorithm), instead of a request of one or two keys per delivery, each costing
+     * TLS and HTTP work at both nodes.
+     */
+    private static final int ASSIGNS_IN_FLIGHT = 1;
     /** No block of the link ingested yet (a watermark below every creation time). */
     private static final long NONE = Long.MIN_VALUE;
 
@@ -1070,8 +1074,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     peer = null;
                     for (Map.Entry<String, Outbox> e : outboxes.entrySet()) {
                         Outbox b = e.getValue();
-                        // a failing peer gets one probe at a time
-                        if (b.keys.size() == b.sent.size() || b.batchesInFlight >= (b.failing ? 1 : ASSIGNERS)) {
+                        if (b.keys.size() == b.sent.size() || b.batchesInFlight >= ASSIGNS_IN_FLIGHT) {
                             continue;
                         }
                         if (b.retryAtNanos - now > 0) {
