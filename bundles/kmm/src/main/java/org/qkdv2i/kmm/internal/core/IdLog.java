@@ -3,7 +3,7 @@ package org.qkdv2i.kmm.internal.core;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +26,8 @@ final class IdLog {
 
     private final MVMap<Long, byte[]> map;
     private final Journal journal;
-    private final Map<UUID, Long> index = new HashMap<>();
+    /** ID → sequence number, in insertion order. */
+    private final LinkedHashMap<UUID, Long> index = new LinkedHashMap<>();
     private long next;
 
     IdLog(MVStore store, String name, Journal journal) {
@@ -73,6 +74,11 @@ final class IdLog {
 
     int size() {
         return index.size();
+    }
+
+    /** The ID stored longest ago, or null if empty. */
+    UUID oldest() {
+        return index.isEmpty() ? null : index.keySet().iterator().next();
     }
 
     /** Every record, oldest first. */

@@ -84,6 +84,11 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     public static final int MAX_OUTBOX = 4096;
     /** Most keys in one {@code POST /peer/v1/assign}, and most key IDs in one claim. */
     public static final int ASSIGN_BATCH = 512;
+    /**
+     * How many peer-reserved keys delivered here the vault remembers (durably, oldest dropped
+     * first): an owner that replays an assignment it already sent (it crashed before the
+     * acknowledgement) hears "recorded", not "missing".
+     */
     private static final int RECENTLY_DELIVERED = 65_536;
     /** Assigner threads (one per peer is busy at a time, see {@link #ASSIGNS_IN_FLIGHT}). */
     private static final int ASSIGNERS = 4;
@@ -244,12 +249,6 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private long localWaiting;
     /** Per peer node: keys delivered here whose reservation the peer has not recorded yet (guarded by this). */
     private final Map<String, Outbox> outboxes = new HashMap<>();
-    /**
-     * Peer-reserved keys this node delivered lately (bounded, in memory): an owner that replays an
-     * assignment it already sent (it crashed before the acknowledgement) hears "recorded", not "missing".
-     * Kept in the vault too, so this holds across a restart of this node (guarded by this).
-     */
-    private final LinkedHashMap<UUID, Boolean> recentlyDelivered = new LinkedHashMap<>();
     private final List<Thread> assigners = new ArrayList<>();
     private boolean closed;
 
@@ -306,7 +305,6 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             pending.put(p.keyId(), p);
             localWaiting++;
         });
-        vault.deliveredOldestFirst().forEach(id -> recentlyDelivered.put(id, Boolean.TRUE));
         vault.forEachOutbox(p -> {
             Link link = links.get(p.linkId());
             if (link != null) {
@@ -1188,12 +1186,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     }
 
     private void rememberDelivered(UUID keyId) {
-        recentlyDelivered.put(keyId, Boolean.TRUE);
         vault.putDelivered(keyId, clock.millis());
-        if (recentlyDelivered.size() > RECENTLY_DELIVERED) {
-            Iterator<UUID> oldest = recentlyDelivered.keySet().iterator();
-            vault.removeDelivered(oldest.next());
-            oldest.remove();
+        if (vault.deliveredCount() > RECENTLY_DELIVERED) {
+            vault.removeDelivered(vault.oldestDelivered());
         }
     }
 
@@ -1252,7 +1247,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             Link link = links.get(req.linkId());
             for (ReservedKey k : req.keys()) {
                 Pending existing = pending.get(k.keyId());
-                if (existing != null || recentlyDelivered.containsKey(k.keyId())) {
+                if (existing != null || vault.wasDelivered(k.keyId())) {
                     (existing == null || existing.parts().equals(k.parts()) ? recorded : refused).add(k.keyId());
                 } else if (!validKey(k) || !k.parts().stream().allMatch(new HashSet<>()::add)) {
                     refused.add(k.keyId());

@@ -389,7 +389,20 @@ final class Vault implements AutoCloseable {
         delivered.remove(keyId);
     }
 
-    /** Delivered key IDs, oldest first (the order they were delivered in). */
+    boolean wasDelivered(UUID keyId) {
+        return delivered.contains(keyId);
+    }
+
+    int deliveredCount() {
+        return delivered.size();
+    }
+
+    /** The key delivered longest ago of those remembered, or null. */
+    UUID oldestDelivered() {
+        return delivered.oldest();
+    }
+
+    /** Remembered delivered key IDs, oldest first. */
     List<UUID> deliveredOldestFirst() {
         return delivered.ids();
     }
