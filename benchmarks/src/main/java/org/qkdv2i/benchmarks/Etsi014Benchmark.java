@@ -43,8 +43,8 @@ public final class Etsi014Benchmark {
         try (TestNetwork net = TestNetwork.fromSystemProperties("bench")) {
             work = net.work();
             net.node("A").node("B").sae("SAE-A", "A").sae("SAE-B", "B").link("A", "B")
-                    .keySupply(65536, Integer.getInteger("bench.blocksPerSecond", 10))
-                    .poolCapacity(110_000); // full while measuring: the link refills what is consumed
+                    .keySupply(65536, Integer.getInteger("bench.blocksPerSecond", 20))
+                    .poolCapacity(200_000); // 100,000 per direction: a buffer if the KME serves faster than the link refills
             for (int c : CLIENTS) {
                 for (int i = 0; i < c; i++) {
                     net.sae("SAE-A" + i, "A").sae("SAE-B" + i, "B");
