@@ -26,15 +26,7 @@ public final class BobDetections {
     }
 
     void add(long idx, int b, int v) {
-        if (size == index.length) {
-            index = Arrays.copyOf(index, size * 2);
-            basis = Arrays.copyOf(basis, size * 2);
-            bit = Arrays.copyOf(bit, size * 2);
-        }
-        index[size] = idx;
-        basis[size] = (byte) b;
-        bit[size] = (byte) v;
-        size++;
+        put(idx, b, v, 1);
     }
 
     /**
