@@ -2,7 +2,6 @@ package org.qkdv2i.qkd.postprocessing.auth;
 
 import java.util.Arrays;
 
-import org.qkdv2i.qkd.postprocessing.internal.Ghash;
 
 /**
  * Wegman–Carter authentication of classical post-processing messages (Wegman, Carter, JCSS 22,

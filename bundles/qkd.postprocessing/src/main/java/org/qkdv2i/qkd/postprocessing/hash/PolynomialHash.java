@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 
 import org.bouncycastle.util.Arrays;
 import org.qkdv2i.qkd.postprocessing.Bits;
-import org.qkdv2i.qkd.postprocessing.internal.Ghash;
+import org.qkdv2i.qkd.postprocessing.auth.Ghash;
 
 /**
  * Key verification after error correction: Alice picks a fresh random evaluation point r (public),

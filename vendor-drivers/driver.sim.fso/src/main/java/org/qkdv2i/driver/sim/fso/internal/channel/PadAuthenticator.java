@@ -8,8 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
-import org.bouncycastle.crypto.modes.gcm.GCMMultiplier;
-import org.bouncycastle.crypto.modes.gcm.Tables4kGCMMultiplier;
+import org.qkdv2i.qkd.postprocessing.auth.Ghash;
 
 /**
  * Wegman–Carter authentication (Wegman, Carter, JCSS 22, 1981) with pads from a durable
@@ -31,13 +30,13 @@ public final class PadAuthenticator implements MessageAuthenticator, AutoCloseab
 
     private final PadStore store;
     private final boolean alice;
-    private final GCMMultiplier mul = new Tables4kGCMMultiplier();
+    private final Ghash key;
 
     public PadAuthenticator(PadStore store, boolean alice) {
         this.store = Objects.requireNonNull(store, "store");
         this.alice = alice;
         byte[] h = store.hashKey();
-        mul.init(h);
+        key = new Ghash(h);
         Arrays.fill(h, (byte) 0);
     }
 
@@ -171,45 +170,26 @@ public final class PadAuthenticator implements MessageAuthenticator, AutoCloseab
         return new PadStore.Positions(ab, ba, refills, recent);
     }
 
-    /** GHASH state: X_i = (X_{i−1} ⊕ B_i)·H. */
+    /** One message's (or one round transcript's) GHASH, ended by one tag or one verification. */
     private final class Poly {
-        private final byte[] x = new byte[16];
+        private final Ghash g = key.fresh();
 
         void block(byte[] b16) {
-            for (int i = 0; i < 16; i++) {
-                x[i] ^= b16[i];
-            }
-            mul.multiplyH(x);
+            g.update(b16, 0, 16);
         }
 
         void update(byte[] data) {
-            for (int off = 0; off < data.length; off += 16) {
-                int k = Math.min(16, data.length - off);
-                for (int i = 0; i < k; i++) {
-                    x[i] ^= data[off + i];
-                }
-                mul.multiplyH(x);
-            }
+            g.update(data, 0, data.length);
         }
 
         void lengths(long a, long b) {
-            for (int i = 0; i < 8; i++) {
-                x[7 - i] ^= (byte) (a >>> (8 * i));
-                x[15 - i] ^= (byte) (b >>> (8 * i));
-            }
-            mul.multiplyH(x);
+            g.updateLengths(a, b);
         }
 
         /** Final value for pad {@code index} of direction {@code d}: binds index, direction and {@code len}. */
         private byte[] finish(long index, int d, long len) {
-            byte[] y = x.clone();
-            for (int i = 0; i < 8; i++) {
-                y[7 - i] ^= (byte) (index >>> (8 * i));
-                y[15 - i] ^= (byte) (len >>> (8 * i));
-            }
-            y[0] ^= (byte) (d << 7); // indices stay far below 2^63
-            mul.multiplyH(y);
-            return y;
+            g.updateLengths(index | (long) d << 63, len); // indices stay far below 2^63
+            return g.digest();
         }
 
         byte[] tag(long len) throws IOException {
@@ -267,7 +247,7 @@ public final class PadAuthenticator implements MessageAuthenticator, AutoCloseab
     /** Zeroises the pads in memory (the store's file keeps the unused ones). */
     @Override
     public void close() {
-        mul.init(new byte[16]);
+        key.wipe();
         store.close();
     }
 }

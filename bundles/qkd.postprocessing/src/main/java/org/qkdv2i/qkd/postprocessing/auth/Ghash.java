@@ -1,4 +1,4 @@
-package org.qkdv2i.qkd.postprocessing.internal;
+package org.qkdv2i.qkd.postprocessing.auth;
 
 import java.util.Arrays;
 
@@ -9,17 +9,32 @@ import org.bouncycastle.crypto.modes.gcm.Tables4kGCMMultiplier;
  * Polynomial hash over GF(2^128) in the GCM field (GHASH, NIST SP 800-38D §6.4):
  * X_i = (X_{i−1} ⊕ B_i)·H. For two distinct inputs of L blocks each, the XOR of their hashes is
  * a non-zero polynomial of degree ≤ L in H, so it takes any fixed value for at most L of the 2^128
- * keys: ε-almost-XOR-universal with ε = L/2^128 (what Wegman–Carter needs).
+ * keys: ε-almost-XOR-universal with ε = L/2^128 (what Wegman–Carter needs). Public so that a
+ * driver managing its own one-time pads ({@link WegmanCarter} keeps them in memory) hashes with
+ * the same code. Not thread-safe; {@link #fresh()} gives each thread or message its own state.
  */
 public final class Ghash {
-    private final GCMMultiplier mul = new Tables4kGCMMultiplier();
+    private final GCMMultiplier mul;
     private final byte[] x = new byte[16];
 
     public Ghash(byte[] key16) {
         if (key16.length != 16) {
             throw new IllegalArgumentException("GHASH key is 16 bytes");
         }
+        mul = new Tables4kGCMMultiplier();
         mul.init(key16.clone());
+    }
+
+    private Ghash(GCMMultiplier keyed) {
+        mul = keyed;
+    }
+
+    /**
+     * A hash under the same key with an empty state, sharing this one's key tables (read-only
+     * once built); {@link #wipe()} on either wipes the key of both.
+     */
+    public Ghash fresh() {
+        return new Ghash(mul);
     }
 
     public void reset() {
