@@ -3,6 +3,8 @@ package org.qkdv2i.systemtest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.junit.After;
 import org.junit.Before;
@@ -57,6 +60,21 @@ public class TwoNodeIT {
     public void stopNodes() throws Exception {
         if (net != null) {
             net.close();
+        }
+    }
+
+    @Test
+    public void aNodeStoppedBySigtermClosesItsKeyStore() throws Exception {
+        EtsiClient.Response enc = saeA.encKeys(SAE_B, 1, KEY_BITS);
+        assertEquals(bodyOf(enc), 200, enc.status());
+        NodeProcess b = net.get("B");
+        b.close(); // Process.destroy(): SIGTERM
+        String log = Files.readString(b.log());
+        assertTrue("stopped, not killed:\n" + b.tail(), log.contains("node B: key store closed"));
+        try (Stream<Path> files = Files.walk(b.log().getParent())) {
+            // a clean close leaves everything in the store file: no journal to replay
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith("keys.journal."))
+                    .toList());
         }
     }
 

@@ -10,8 +10,13 @@ import java.util.function.IntSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.launch.Framework;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -54,6 +59,13 @@ public class NodeLauncher {
     private final ReadyWatch readyWatch;
     private volatile boolean quickstart;
     private volatile ServiceRegistration<?> mainThread;
+    /**
+     * SIGTERM / SIGINT (systemd stop, Ctrl-C) stop the framework, so the KMM closes its store,
+     * Jetty its connections and the drivers their links; bnd's launcher only deletes its temp
+     * folder on exit. Without it a stop was a crash every time (safe, but every start replayed
+     * the journal and the peers saw connections cut).
+     */
+    private final Thread stopOnSignal = new Thread(this::stopFramework, "qkdv2i-node-stop");
 
     @Activate
     public NodeLauncher(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
@@ -64,6 +76,28 @@ public class NodeLauncher {
         BundleCache.deleteOtherCachesLater(context);
         this.readyWatch = new ReadyWatch(configAdmin, kmms::containsValue, tlsByNode::get, this::ready);
         readyWatch.start();
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+    }
+
+    /** Longest the JVM's exit waits for the framework to stop. */
+    static final long STOP_TIMEOUT_MILLIS = 15_000;
+
+    private void stopFramework() {
+        Bundle system = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
+        if (system == null || !(system instanceof Framework fw) || fw.getState() != Bundle.ACTIVE) {
+            return;
+        }
+        LOG.info("node home {}: stopping", home);
+        try {
+            fw.stop();
+            FrameworkEvent e = fw.waitForStop(STOP_TIMEOUT_MILLIS);
+            if (e.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                System.err.println("node: the framework did not stop within " + STOP_TIMEOUT_MILLIS + " ms; exiting");
+            }
+        } catch (BundleException | InterruptedException | IllegalStateException e) {
+            System.err.println("node: stopping the framework failed: " + e);
+        }
+        System.out.flush();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -153,6 +187,11 @@ public class NodeLauncher {
 
     @Deactivate
     void deactivate() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what is stopping us
+        }
         readyWatch.stop();
         ServiceRegistration<?> reg = mainThread;
         if (reg != null) {
