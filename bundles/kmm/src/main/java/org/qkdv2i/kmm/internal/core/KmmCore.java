@@ -433,6 +433,27 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             int n = bytes.length / per;
             long now = clock.millis();
             long created = block.created().toEpochMilli();
+            boolean full;
+            long fullChange = 0;
+            synchronized (this) {
+                Link l = link(end);
+                // both halves full (an idle link's steady state): no key of the block can be kept,
+                // so skip deriving its IDs (a hash each) as well
+                full = n > 0 && l.ownHeldAll() >= halfCapacity() && l.peer.size() >= halfCapacity();
+                if (full) {
+                    noteIngested(l, created);
+                    fullChange = changed();
+                    l.dropped += n;
+                    dropReport = dropReport(l, n);
+                }
+            }
+            if (full) {
+                durable(fullChange);
+                if (dropReport != null) {
+                    LOG.warn("node {} link {}: {}", nodeId, end.linkId(), dropReport);
+                }
+                return;
+            }
             UUID[] ids = new UUID[n];
             boolean[] own = new boolean[n];
             for (int i = 0; i < n; i++) {
@@ -486,11 +507,7 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                     }
                     stored++;
                 }
-                if (created > link.watermark) {
-                    // processed, whether stored, dropped (pool full) or duplicate: the peer may judge by it
-                    link.watermark = created;
-                    vault.putWatermark(link.linkId, created);
-                }
+                noteIngested(link, created);
                 change = changed();
                 link.dropped += dropped;
                 dropReport = dropReport(link, dropped);
@@ -524,6 +541,14 @@ public final class KmmCore implements KeyManager, AutoCloseable {
      * Under the monitor: a "pool full" line for the log at most once a minute per link, counting
      * what was dropped since the last one (a link keeps delivering while its pool is full).
      */
+    /** Under the monitor: a block was processed, whether stored, dropped (pool full) or duplicate: the peer may judge by it. */
+    private void noteIngested(Link link, long created) {
+        if (created > link.watermark) {
+            link.watermark = created;
+            vault.putWatermark(link.linkId, created);
+        }
+    }
+
     private String dropReport(Link link, int dropped) {
         if (dropped == 0) {
             return null;
@@ -2062,6 +2087,12 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     }
 
     /** Stored keys dropped on a link (pool full, or the peer lacked them). */
+    /** For tests: the newest block creation time ingested on the link (stored, dropped or duplicate). */
+    synchronized Long watermark(String linkId) {
+        Link l = links.get(linkId);
+        return l == null ? null : watermarkOf(l);
+    }
+
     public synchronized long dropped(String linkId) {
         Link l = links.get(linkId);
         return l == null ? 0 : l.dropped;

@@ -222,6 +222,13 @@ public class KmmCoreTest extends TwoNodesTestBase {
         assertEquals(5, own(net.a));
         assertEquals(15, net.a.dropped(TwoNodes.LINK));
         assertEquals(25, net.b.storedOnLink(TwoNodes.LINK));
+        // both halves full: a later block is dropped whole, and still moves the watermark on
+        Long before = net.a.watermark(TwoNodes.LINK);
+        net.clock.advanceSeconds(1);
+        net.block(32 * 25);
+        assertEquals(10, net.a.storedOnLink(TwoNodes.LINK));
+        assertEquals(40, net.a.dropped(TwoNodes.LINK));
+        assertTrue(net.a.watermark(TwoNodes.LINK) > before);
     }
 
     @Test
