@@ -66,10 +66,7 @@ public final class WegmanCarter implements AutoCloseable {
     /** Tags a message with the next send pad. */
     public synchronized byte[] tag(byte[] message) throws AuthenticationException {
         byte[] pad = send.take(TAG_BYTES);
-        byte[] t = hash(sendSeq++, message);
-        xor(t, pad);
-        Arrays.fill(pad, (byte) 0);
-        return t;
+        return withPad(hash(sendSeq++, message), pad);
     }
 
     /**
@@ -77,18 +74,30 @@ public final class WegmanCarter implements AutoCloseable {
      * tag matches, so a failure can never be retried with the same pad.
      */
     public synchronized void verify(byte[] message, byte[] tag) throws AuthenticationException {
+        requireTagLength(tag);
+        byte[] pad = receive.take(TAG_BYTES);
+        compare(withPad(hash(receiveSeq++, message), pad), tag, "message authentication failed");
+    }
+
+    private static void requireTagLength(byte[] tag) throws AuthenticationException {
         if (tag == null || tag.length != TAG_BYTES) {
             throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "tag must be 16 bytes");
         }
-        byte[] pad = receive.take(TAG_BYTES);
-        byte[] expect = hash(receiveSeq++, message);
-        xor(expect, pad);
+    }
+
+    /** {@code hash} XOR {@code pad}, in {@code hash}'s array; the pad is zeroised. */
+    private static byte[] withPad(byte[] hash, byte[] pad) {
+        xor(hash, pad);
         Arrays.fill(pad, (byte) 0);
+        return hash;
+    }
+
+    /** Constant-time comparison; {@code expect} is zeroised. */
+    private static void compare(byte[] expect, byte[] tag, String failure) throws AuthenticationException {
         boolean ok = org.bouncycastle.util.Arrays.constantTimeAreEqual(expect, tag);
         Arrays.fill(expect, (byte) 0);
         if (!ok) {
-            throw new AuthenticationException(AuthenticationException.Reason.TAG_MISMATCH,
-                    "message authentication failed");
+            throw new AuthenticationException(AuthenticationException.Reason.TAG_MISMATCH, failure);
         }
     }
 
@@ -187,29 +196,16 @@ public final class WegmanCarter implements AutoCloseable {
         public byte[] tag() throws AuthenticationException {
             synchronized (WegmanCarter.this) {
                 byte[] pad = send.take(TAG_BYTES);
-                byte[] t = finish(sendSeq++);
-                xor(t, pad);
-                Arrays.fill(pad, (byte) 0);
-                return t;
+                return withPad(finish(sendSeq++), pad);
             }
         }
 
         /** Checks the peer's transcript tag with the next receive pad (ends the transcript). */
         public void verify(byte[] tag) throws AuthenticationException {
-            if (tag == null || tag.length != TAG_BYTES) {
-                throw new AuthenticationException(AuthenticationException.Reason.MALFORMED, "tag must be 16 bytes");
-            }
+            requireTagLength(tag);
             synchronized (WegmanCarter.this) {
                 byte[] pad = receive.take(TAG_BYTES);
-                byte[] expect = finish(receiveSeq++);
-                xor(expect, pad);
-                Arrays.fill(pad, (byte) 0);
-                boolean ok = org.bouncycastle.util.Arrays.constantTimeAreEqual(expect, tag);
-                Arrays.fill(expect, (byte) 0);
-                if (!ok) {
-                    throw new AuthenticationException(AuthenticationException.Reason.TAG_MISMATCH,
-                            "transcript authentication failed");
-                }
+                compare(withPad(finish(receiveSeq++), pad), tag, "transcript authentication failed");
             }
         }
 
