@@ -6,35 +6,38 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
-import java.util.List;
-
 import org.junit.Test;
 
 public class VirtualLinkTest {
 
-    private final VirtualLink abc = new VirtualLink("VL-AC", List.of("A", "B", "C"));
+    /** A–B–C as node B sees it. */
+    private final VirtualLink atB = new VirtualLink("VL-AC", "A", "C", "A", "C");
+    /** The same link at A. */
+    private final VirtualLink atA = new VirtualLink("VL-AC", "A", "C", null, "B");
 
     @Test
-    public void nextHopFollowsTheDirectionOfTravel() {
-        assertEquals("B", abc.nextHop("A", "C"));
-        assertEquals("C", abc.nextHop("B", "C"));
-        assertEquals("B", abc.nextHop("C", "A"));
-        assertEquals("A", abc.nextHop("B", "A"));
-        assertNull("the end has no next hop", abc.nextHop("C", "C"));
-        assertNull("a node off the path has none", abc.nextHop("D", "C"));
+    public void hopTowardsFollowsTheDirectionOfTravel() {
+        assertEquals("C", atB.hopTowards("C"));
+        assertEquals("A", atB.hopTowards("A"));
+        assertEquals("B", atA.hopTowards("C"));
+        assertNull("A is the end it would travel to", atA.hopTowards("A"));
+        assertNull("B is no end", atA.hopTowards("B"));
     }
 
     @Test
-    public void joinsItsEndsInEitherOrder() {
-        assertTrue(abc.joins("A", "C"));
-        assertTrue(abc.joins("C", "A"));
-        assertFalse(abc.joins("A", "B"));
+    public void knowsItsEnds() {
+        assertTrue(atA.joins("C", "A"));
+        assertFalse(atB.joins("A", "B"));
+        assertTrue(atA.isEnd());
+        assertFalse(atB.isEnd());
     }
 
     @Test
-    public void refusesPathsThatAreNoRelay() {
-        assertThrows(IllegalArgumentException.class, () -> new VirtualLink("VL", List.of("A", "B")));
-        assertThrows(IllegalArgumentException.class, () -> new VirtualLink("VL", List.of("A", "B", "A")));
-        assertThrows(IllegalArgumentException.class, () -> new VirtualLink(" ", List.of("A", "B", "C")));
+    public void refusesLinksThatAreNoRelay() {
+        assertThrows(IllegalArgumentException.class, () -> new VirtualLink("VL", "A", "A", null, "B"));
+        assertThrows(IllegalArgumentException.class, () -> new VirtualLink("VL", "A", "C", null, null));
+        assertThrows("next hop back to the first end", IllegalArgumentException.class,
+                () -> new VirtualLink("VL", "A", "C", "B", "A"));
+        assertThrows(IllegalArgumentException.class, () -> new VirtualLink(" ", "A", "C", null, "B"));
     }
 }
