@@ -23,8 +23,8 @@ public interface RelayRoutes {
      * Adds a virtual link, or replaces the one with the same ID (a reroute). Keys already
      * relayed stay servable.
      *
-     * @throws KeyManagerException {@code BAD_REQUEST} if this node is not on the path or
-     *         a neighbour on it is not a peer of this node
+     * @throws KeyManagerException {@code BAD_REQUEST} if a hop is not a peer of this node,
+     *         or the hops do not fit this node's place (an end has one hop, a middle node two)
      */
     void putVirtualLink(VirtualLink link) throws KeyManagerException;
 
