@@ -20,6 +20,7 @@ import org.qkdv2i.sdn.api.AppStatus;
 import org.qkdv2i.sdn.api.AppType;
 import org.qkdv2i.sdn.api.AttachmentPoint;
 import org.qkdv2i.sdn.api.InterfaceCapabilities;
+import org.qkdv2i.sdn.api.KeyPool;
 import org.qkdv2i.sdn.api.LinkEndpoint;
 import org.qkdv2i.sdn.api.LinkPerformance;
 import org.qkdv2i.sdn.api.NodeCapabilities;
@@ -82,7 +83,12 @@ public final class Qkd015Json {
     /** The RESTCONF media type for JSON (RFC 8040 §11.3.2). */
     public static final String MEDIA_TYPE = "application/yang-data+json";
 
+    /** The QKD-V2I augmentation module of {@code qkdl_performance} ({@code key_pool}, {@code driver_state}). */
+    public static final String EXTENSION_MODULE = "qkdv2i-sdn";
+
     private static final String ERRORS = "ietf-restconf:errors";
+    private static final String KEY_POOL = EXTENSION_MODULE + ":key_pool";
+    private static final String DRIVER_STATE = EXTENSION_MODULE + ":driver_state";
     private static final int DECIMAL_DIGITS = 3; // every decimal64 leaf of the model has fraction-digits 3
 
     /** Strict parsing: duplicate members and trailing garbage are errors. */
@@ -322,6 +328,16 @@ public final class Qkd015Json {
                     putDecimal(e, "value", pp.value());
                 }
             }
+            KeyPool pool = p.keyPool();
+            if (pool != null) {
+                // RFC 7951 §4: an augmenting module's member is qualified, its children are not
+                ObjectNode k = po.putObject(KEY_POOL);
+                k.put("own_keys", pool.ownKeys());
+                k.put("peer_keys", pool.peerKeys());
+                k.put("capacity", pool.capacity());
+                k.put("key_bits", pool.keyBits());
+            }
+            putText(po, DRIVER_STATE, p.driverState());
         }
         return o;
     }
@@ -763,7 +779,7 @@ public final class Qkd015Json {
 
         LinkPerformance performance(JsonNode n) throws Qkd015JsonException {
             object(n);
-            known(n, Set.of("expected_consumption", "skr", "eskr", "phys_perf"));
+            known(n, Set.of("expected_consumption", "skr", "eskr", "phys_perf", KEY_POOL, DRIVER_STATE));
             List<PhysPerf> perf = new ArrayList<>();
             Set<PhysPerfType> types = new HashSet<>();
             int i = 0;
@@ -783,8 +799,20 @@ public final class Qkd015Json {
                     perf.add(new PhysPerf(type, value));
                 }
             }
+            JsonNode pool = n.get(KEY_POOL);
             return build(() -> new LinkPerformance(uint32(n, "expected_consumption"), uint32(n, "skr"),
-                    uint32(n, "eskr"), perf));
+                    uint32(n, "eskr"), perf, pool == null ? null : at(KEY_POOL).keyPool(pool), text(n, DRIVER_STATE)));
+        }
+
+        KeyPool keyPool(JsonNode n) throws Qkd015JsonException {
+            object(n);
+            known(n, Set.of("own_keys", "peer_keys", "capacity", "key_bits"));
+            Long own = uint32(n, "own_keys");
+            Long peer = uint32(n, "peer_keys");
+            Long capacity = uint32(n, "capacity");
+            Long bits = uint32(n, "key_bits");
+            return build(() -> new KeyPool(own == null ? 0 : own, peer == null ? 0 : peer,
+                    capacity == null ? 0 : capacity, bits == null ? 0 : bits.intValue()));
         }
 
         QkdApp app(JsonNode n) throws Qkd015JsonException {

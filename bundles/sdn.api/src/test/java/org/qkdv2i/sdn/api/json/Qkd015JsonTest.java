@@ -17,6 +17,7 @@ import org.qkdv2i.sdn.api.AppStatus;
 import org.qkdv2i.sdn.api.AppType;
 import org.qkdv2i.sdn.api.AttachmentPoint;
 import org.qkdv2i.sdn.api.InterfaceCapabilities;
+import org.qkdv2i.sdn.api.KeyPool;
 import org.qkdv2i.sdn.api.LinkEndpoint;
 import org.qkdv2i.sdn.api.LinkPerformance;
 import org.qkdv2i.sdn.api.NodeCapabilities;
@@ -46,7 +47,8 @@ public class Qkd015JsonTest {
     static QkdLink phys() {
         return new QkdLink("A-B", QkdlStatus.ACTIVE, true, new LinkEndpoint("A", 1L), new LinkEndpoint("B", null),
                 QkdlType.PHYS, List.of("app-1"), null, List.of(), null, 3.25, "21", QkdRoleType.TRANSMITTER,
-                new LinkPerformance(2048L, 65000L, 60000L, List.of(new PhysPerf(PhysPerfType.QBER, 0.021))));
+                new LinkPerformance(2048L, 65000L, 60000L, List.of(new PhysPerf(PhysPerfType.QBER, 0.021)),
+                        new KeyPool(120, 80, 1000, 256), "UP"));
     }
 
     static QkdLink virt() {
@@ -89,6 +91,9 @@ public class Qkd015JsonTest {
         assertTrue("decimal64 is a JSON string", perf.get("value").isTextual());
         assertEquals("0.021", perf.get("value").asText());
         assertEquals("3.250", link.get("phys_channel_att").asText());
+        JsonNode pool = link.get("qkdl_performance").get("qkdv2i-sdn:key_pool");
+        assertEquals("augmentation: qualified member, plain children", 120, pool.get("own_keys").asInt());
+        assertEquals("UP", link.get("qkdl_performance").get("qkdv2i-sdn:driver_state").asText());
         assertFalse("no virt_* leaves on a PHYS link", link.has("virt_next_hop"));
         JsonNode v = n.get("qkd_links").get("qkd_link").get(1);
         assertEquals("A", v.get("virt_prev_hop").asText());
