@@ -1,0 +1,21 @@
+package org.qkdv2i.sdn.controller.internal.graph;
+
+import java.util.Set;
+
+/**
+ * What one reroute pass did to one relay path.
+ *
+ * @param kind   MOVED (to a new path), NO_PATH (old path broken, none other: kept), RECOVERED
+ *               (a NO_PATH relay path is usable again, on its old or a new path)
+ * @param apps   the applications it carries
+ * @param from   the path before
+ * @param to     the path after (== from for NO_PATH)
+ * @param reason the links that broke the old path, with their state
+ */
+public record RerouteEvent(Kind kind, String firstEnd, String lastEnd, Set<String> apps, Path from, Path to,
+        String reason) {
+
+    public enum Kind {
+        MOVED, NO_PATH, RECOVERED
+    }
+}
