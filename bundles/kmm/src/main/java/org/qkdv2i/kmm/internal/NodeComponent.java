@@ -44,6 +44,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.Kek;
 import org.qkdv2i.kmm.internal.core.KmmCore;
@@ -70,6 +72,8 @@ import org.slf4j.LoggerFactory;
 // KeyManager is registered by hand (with qkd.node); announce it to the resolver anyway
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.KeyManager\"",
         uses = KeyManager.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.RelayRoutes\"",
+        uses = RelayRoutes.class)
 @Component(name = NodeComponent.PID, configurationPid = NodeComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {}, immediate = true)
 @Designate(ocd = NodeComponent.Config.class, factory = true)
@@ -164,6 +168,7 @@ public final class NodeComponent {
     private final BundleContext context;
     private final Map<SaeEntry, Boolean> saeEntries = new ConcurrentHashMap<>();
     private final Map<QosEntry, Boolean> qosEntries = new ConcurrentHashMap<>();
+    private final List<VirtualLinkEntry> virtualLinkEntries = new CopyOnWriteArrayList<>();
     private final List<KeyEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<QkdDriver, Sink> drivers = new ConcurrentHashMap<>();
     private final List<NodeTls> tlsCandidates = new CopyOnWriteArrayList<>();
@@ -178,6 +183,7 @@ public final class NodeComponent {
     private volatile Map<String, String> peers = Map.of();
     private volatile KmmCore core;
     private ServiceRegistration<KeyManager> registration;
+    private ServiceRegistration<RelayRoutes> relayRegistration;
     private NodeTls activeTls;
     private PeerServer peerServer;
     private volatile HttpsPeerTransport peerClient;
@@ -239,6 +245,10 @@ public final class NodeComponent {
             Arrays.fill(kek, (byte) 0);
         }
         peers = parsePeers(nodeId, c.peers());
+        core.setPeerNodes(peers.keySet());
+        for (VirtualLinkEntry e : virtualLinkEntries) {
+            applyVirtualLink(e);
+        }
         KmmCore started = core;
         channels = new DriverChannels(nodeId, () -> peerClient, () -> started.settings().peerTimeoutMillis(),
                 driverMessages);
@@ -252,6 +262,7 @@ public final class NodeComponent {
         props.put(KeyManager.NODE_PROPERTY, nodeId);
         props.put("service.description", "QKD-V2I KMM of node " + nodeId);
         registration = context.registerService(KeyManager.class, core, props);
+        relayRegistration = context.registerService(RelayRoutes.class, core, props);
         LOG.info("node {}: KMM started (store {}, stored keys of {} bits, {} peers)", nodeId, dataDir,
                 settings.storedKeyBits(), peers.size());
     }
@@ -332,6 +343,7 @@ public final class NodeComponent {
         Map<String, String> newPeers = parsePeers(c.nodeId(), c.peers());
         boolean endpoint = c.peerPort() != old.peerPort() || !c.peerHost().equals(old.peerHost());
         peers = newPeers;
+        core.setPeerNodes(newPeers.keySet());
         if (endpoint && activeTls != null) {
             NodeTls tls = activeTls;
             stopPeer();
@@ -353,6 +365,14 @@ public final class NodeComponent {
     }
 
     private void stop() {
+        if (relayRegistration != null) {
+            try {
+                relayRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping
+            }
+            relayRegistration = null;
+        }
         if (registration != null) {
             try {
                 registration.unregister();
@@ -393,6 +413,36 @@ public final class NodeComponent {
 
     void unbindQos(QosEntry e) {
         qosEntries.remove(e);
+    }
+
+    // ---------------------------------------------------------------- virtual links from configuration
+
+    @Reference(service = VirtualLinkEntry.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindVirtualLink(VirtualLinkEntry e) {
+        virtualLinkEntries.add(e);
+        if (core != null) {
+            applyVirtualLink(e);
+        }
+    }
+
+    synchronized void unbindVirtualLink(VirtualLinkEntry e) {
+        virtualLinkEntries.remove(e);
+        if (core != null && e.nodeId().equals(core.nodeId())) {
+            core.removeVirtualLink(e.link().linkId());
+        }
+    }
+
+    private void applyVirtualLink(VirtualLinkEntry e) {
+        if (!e.nodeId().equals(core.nodeId())) {
+            return; // another node's route (several nodes in one framework)
+        }
+        try {
+            core.putVirtualLink(e.link());
+        } catch (KeyManagerException ex) {
+            LOG.warn("node {}: virtual link {} from configuration refused: {}", e.nodeId(), e.link().linkId(),
+                    ex.getMessage());
+        }
     }
 
     private Directory directory() {
@@ -586,6 +636,9 @@ public final class NodeComponent {
             LOG.error("node {}: peer KMM client could not start: {}", nodeId, e.toString());
         }
         if (c.peerPort() > 0) {
+            // ETSI GS QKD 020 ack_callback_url of the hops this node sends (the receiver posts to the path only)
+            String host = c.peerHost().contains(":") ? "[" + c.peerHost() + "]" : c.peerHost();
+            core.setRelayCallbackUrl("https://" + host + ":" + c.peerPort() + KmmCore.EXT_ACK_PATH);
             KmmCore target = core;
             DriverChannels driverChannels = channels;
             PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),

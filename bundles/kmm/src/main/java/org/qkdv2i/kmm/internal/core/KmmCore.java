@@ -22,6 +22,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -33,11 +36,17 @@ import org.qkdv2i.kmm.api.KeyManagerException;
 import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.kmm.api.PairStatus;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
+import org.qkdv2i.kmm.api.RelayStats;
 import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.kmm.internal.core.PeerTransport.AssignRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.AssignResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtAck;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtKeysRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtVoid;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
@@ -59,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * to the peer KMM during {@link #newKeys} happens outside it (stored keys being reserved
  * are held "in flight" meanwhile), so two nodes reserving at each other never deadlock.
  */
-public final class KmmCore implements KeyManager, AutoCloseable {
+public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KmmCore.class);
     /** Most stored key IDs in one {@code POST /peer/v1/inventory} this node accepts. */
@@ -250,6 +259,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     /** Per peer node: keys delivered here whose reservation the peer has not recorded yet (guarded by this). */
     private final Map<String, Outbox> outboxes = new HashMap<>();
     private final List<Thread> assigners = new ArrayList<>();
+    /** Processes received relay hops (decrypt, store or forward, wait for the next ack) and sends voids. */
+    private final ThreadPoolExecutor relayWorkers;
     private boolean closed;
 
     /**
@@ -270,6 +281,13 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         this.events = events;
         this.vault = Vault.open(dataDir, new Sealer(kek, drbg));
         load();
+        String id = nodeId;
+        this.relayWorkers = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
+            Thread t = new Thread(r, "kmm-relay-" + id);
+            t.setDaemon(true);
+            return t;
+        });
+        relayWorkers.allowCoreThreadTimeOut(true);
         for (int i = 1; i <= ASSIGNERS; i++) {
             Thread t = new Thread(this::sendAssignments, "kmm-assign-" + nodeId + "-" + i);
             t.setDaemon(true);
@@ -638,9 +656,9 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         }
         boolean ok = false;
         try {
-            List<Key> keys = slaveNode.equals(nodeId)
-                    ? localKeys(master, slaves, number, size)
-                    : remoteKeys(master, slaves, slaveNode, number, size);
+            List<Key> keys = slaveNode.equals(nodeId) ? localKeys(master, slaves, number, size)
+                    : adjacent(slaveNode) ? remoteKeys(master, slaves, slaveNode, number, size)
+                    : relayKeys(master, slaves, slaveNode, number, size);
             ok = true;
             return keys;
         } finally {
@@ -1326,7 +1344,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
     private void claimUnknown(String masterNode, List<UUID> keyIds) {
         List<UUID> unknown = unknown(keyIds);
         PeerTransport t = transport;
-        if (unknown.isEmpty() || t == null || masterNode.equals(nodeId) || unknown.size() > ASSIGN_BATCH) {
+        if (unknown.isEmpty() || t == null || masterNode.equals(nodeId) || unknown.size() > ASSIGN_BATCH
+                || !adjacent(masterNode)) { // a relayed key is stored before its master gets it: nothing to claim
             return;
         }
         unknown = awaitRecords(unknown, settings.recordWaitMillis());
@@ -2041,6 +2060,673 @@ public final class KmmCore implements KeyManager, AutoCloseable {
         return n + local;
     }
 
+    // ------------------------------------------------------------------ key relay (ETSI GS QKD 020 style)
+
+    /** Path of the acknowledgement resource on the sender of a hop (its {@code ack_callback_url}). */
+    public static final String EXT_ACK_PATH = "/kmapi/v1/ext_keys/ack";
+    /** ETSI GS QKD 020 {@code ack_status} values. */
+    public static final String RELAYED = "relayed";
+    public static final String VOIDED = "voided";
+    public static final String FAILED = "failed";
+    public static final String KEY_NOT_PRESENT = "key not present";
+    private static final Set<String> ACK_STATUSES = Set.of(RELAYED, VOIDED, FAILED, KEY_NOT_PRESENT);
+    /** Relay records (no key bytes) and voided key IDs remembered for late messages. */
+    private static final int RELAY_MEMORY = 10_000;
+
+    /** Relay counters of one physical link (guarded by the core's monitor). */
+    private static final class RelayCounter {
+        long sent;
+        long received;
+        long bits;
+        long voided;
+    }
+
+    /** A hop sent by this node, waiting for the next node's acknowledgement. */
+    private static final class HopWait {
+        final String next;
+        final List<UUID> keyIds;
+        final java.util.concurrent.CompletableFuture<ExtAck> ack = new java.util.concurrent.CompletableFuture<>();
+        /** The ext_keys call was made (the next node may hold the keys, so a failure voids). */
+        volatile boolean sent;
+        /** The physical link the keys crossed to the next node. */
+        volatile String linkId;
+
+        HopWait(String next, List<UUID> keyIds) {
+            this.next = next;
+            this.keyIds = keyIds;
+        }
+
+        /** The acknowledgement, or null when none came before the deadline. */
+        ExtAck await(long deadlineNanos) {
+            try {
+                return ack.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /** Keys relayed through this node (a middle node): where they came from and went. No key bytes. */
+    private record Transit(String prev, String next, String inLink, String outLink, String virtualLink,
+            String targetNode) {
+    }
+
+    private final Map<String, VirtualLink> virtualLinks = new LinkedHashMap<>();
+    private final Map<String, RelayCounter> relayCounters = new HashMap<>();
+    private final Map<UUID, HopWait> hopWaits = new ConcurrentHashMap<>();
+    private final Map<UUID, Transit> transits = bounded();
+    private final Map<UUID, Boolean> voidedKeys = bounded();
+    private volatile Set<String> peerNodes = Set.of();
+    private volatile String relayCallbackUrl;
+
+    /** A list from JSON may hold nulls; an immutable one may not even be asked. */
+    private static boolean hasNull(List<?> list) {
+        return list.stream().anyMatch(java.util.Objects::isNull);
+    }
+
+    private static <K, V> Map<K, V> bounded() {
+        return new LinkedHashMap<>() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > RELAY_MEMORY;
+            }
+        };
+    }
+
+    /** The configured peer nodes (a virtual link's hops must be among them, or joined by a QKD link). */
+    public void setPeerNodes(Set<String> peers) {
+        this.peerNodes = Set.copyOf(peers);
+    }
+
+    /** This node's {@code ack_callback_url}: the peer endpoint's address and {@link #EXT_ACK_PATH}. */
+    public void setRelayCallbackUrl(String url) {
+        this.relayCallbackUrl = url;
+    }
+
+    private synchronized boolean isPeer(String node) {
+        if (node.equals(nodeId)) {
+            return false;
+        }
+        return peerNodes.contains(node) || linkTo(node) != null;
+    }
+
+    /** Under the monitor: the QKD link to a neighbour with most own stored keys, or null. */
+    private Link linkTo(String node) {
+        Link best = null;
+        for (Link l : links.values()) {
+            if (l.peerNodeId.equals(node) && (best == null || l.own.size() > best.own.size())) {
+                best = l;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public synchronized void putVirtualLink(VirtualLink v) throws KeyManagerException {
+        boolean first = nodeId.equals(v.firstEnd());
+        boolean last = nodeId.equals(v.lastEnd());
+        String place = first ? "its first end" : last ? "its last end" : "a middle node";
+        boolean fits = first ? v.prevHop() == null && v.nextHop() != null
+                : last ? v.nextHop() == null && v.prevHop() != null
+                : v.prevHop() != null && v.nextHop() != null;
+        if (!fits) {
+            throw new KeyManagerException(BAD_REQUEST, "virtual link " + v.linkId() + " does not fit node " + nodeId
+                    + ", " + place + ": previous hop " + v.prevHop() + ", next hop " + v.nextHop()
+                    + " (an end has one hop, a middle node two)");
+        }
+        for (String hop : new String[] {v.prevHop(), v.nextHop()}) {
+            if (hop != null && !isPeer(hop)) {
+                throw new KeyManagerException(BAD_REQUEST, "hop " + hop + " of virtual link " + v.linkId()
+                        + " is not a peer of node " + nodeId);
+            }
+        }
+        VirtualLink old = virtualLinks.remove(v.linkId());
+        virtualLinks.put(v.linkId(), v); // last put wins when several join the same ends
+        LOG.info("node {}: virtual link {} {} ({} ... {}, previous hop {}, next hop {})", nodeId, v.linkId(),
+                old == null ? "added" : "replaced", v.firstEnd(), v.lastEnd(), v.prevHop(), v.nextHop());
+    }
+
+    @Override
+    public synchronized boolean removeVirtualLink(String linkId) {
+        boolean removed = virtualLinks.remove(linkId) != null;
+        if (removed) {
+            LOG.info("node {}: virtual link {} removed", nodeId, linkId);
+        }
+        return removed;
+    }
+
+    @Override
+    public synchronized List<VirtualLink> virtualLinks() {
+        return List.copyOf(virtualLinks.values());
+    }
+
+    @Override
+    public synchronized List<RelayStats> relayStats() {
+        List<RelayStats> out = new ArrayList<>();
+        for (Link l : links.values()) {
+            RelayCounter c = relayCounters.getOrDefault(l.linkId, new RelayCounter());
+            out.add(new RelayStats(l.linkId, l.peerNodeId, c.sent, c.received, c.bits, c.voided));
+        }
+        return out;
+    }
+
+    private RelayCounter counter(String linkId) {
+        return relayCounters.computeIfAbsent(linkId, k -> new RelayCounter());
+    }
+
+    /** Under the monitor: the virtual link put last that joins this node and {@code node}, or null. */
+    private VirtualLink routeTo(String node) {
+        VirtualLink found = null;
+        for (VirtualLink v : virtualLinks.values()) {
+            if (v.joins(nodeId, node)) {
+                found = v;
+            }
+        }
+        return found;
+    }
+
+    /** Whether {@code node} is a neighbour (a QKD link or a configured peer): keys go directly. */
+    private synchronized boolean adjacent(String node) {
+        return linkTo(node) != null || peerNodes.contains(node);
+    }
+
+    /**
+     * enc_keys for a slave SAE on a node that is not a neighbour: draws the keys from the DRBG,
+     * sends them hop by hop over the virtual link joining the two nodes and returns them only
+     * once the target acknowledged them as stored ({@code relayed}). Anything else voids them
+     * along the path: nothing is delivered.
+     */
+    private List<Key> relayKeys(String master, List<String> slaves, String targetNode, int number, int size)
+            throws KeyManagerException {
+        VirtualLink v;
+        synchronized (this) {
+            v = routeTo(targetNode);
+        }
+        if (v == null) {
+            // ETSI GS QKD 020: 400 when no route to the SAE is known
+            throw new KeyManagerException(BAD_REQUEST, "no route to SAE " + slaves.get(0) + " at node " + targetNode
+                    + ": no virtual link joins " + nodeId + " and " + targetNode);
+        }
+        String next = v.hopTowards(targetNode);
+        long timeout = settings.peerTimeoutMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        List<Key> keys = new ArrayList<>(number);
+        byte[][] plain = new byte[number][];
+        List<UUID> ids = new ArrayList<>(number);
+        for (int i = 0; i < number; i++) {
+            byte[] k = new byte[size / 8];
+            drbg.nextBytes(k);
+            UUID id = randomUuid();
+            keys.add(new Key(id, k)); // shares the array: zeroised by Key.destroy() on failure
+            plain[i] = k;
+            ids.add(id);
+        }
+        ExtKeysRequest template = new ExtKeysRequest(null, master, List.copyOf(slaves), null, v.linkId(), nodeId,
+                targetNode, null, null, size, null);
+        HopWait w = new HopWait(next, List.copyOf(ids));
+        boolean ok = false;
+        String why;
+        try {
+            sendHop(w, template, plain, deadline);
+            ExtAck ack = w.await(deadline);
+            if (ack != null && RELAYED.equals(ack.ackStatus())) {
+                ok = true;
+                LOG.debug("node {}: {} keys of {} bits for SAE pair {} -> {} relayed over virtual link {} via {}",
+                        nodeId, number, size, master, slaves, v.linkId(), next);
+                return keys;
+            }
+            why = ack == null ? "no acknowledgement from node " + next + " within " + timeout + " ms"
+                    : "acknowledged '" + ack.ackStatus() + "'" + (ack.message() == null ? "" : " (" + ack.message() + ")");
+        } catch (KeyManagerException e) {
+            why = e.getMessage();
+        } finally {
+            hopWaits.remove(ids.get(0), w);
+            if (!ok) {
+                keys.forEach(Key::destroy);
+                if (w.sent) {
+                    voidAlong(next, w.linkId, new ExtVoid(List.copyOf(ids), v.linkId(), targetNode), true);
+                }
+            }
+        }
+        LOG.warn("node {}: relay of {} keys for SAE pair {} -> {} over virtual link {} failed: {}", nodeId, number,
+                master, slaves, v.linkId(), why);
+        throw new KeyManagerException(UNAVAILABLE, "key relay to SAE " + slaves.get(0) + " at node " + targetNode
+                + " over virtual link " + v.linkId() + " failed: " + why + "; nothing delivered, retry later");
+    }
+
+    /**
+     * Sends one hop: takes the link key from this node's half of the link to {@code w.next}
+     * (direction split: only this node hands those stored keys out), destroys it durably, then
+     * sends the keys XOR pad with their tag. Registers {@code w} for the acknowledgement.
+     */
+    private void sendHop(HopWait w, ExtKeysRequest template, byte[][] plain, long deadline)
+            throws KeyManagerException {
+        String next = w.next;
+        int bits = template.keySize();
+        int need = RelayCrypto.storedKeysNeeded(plain.length, bits, storedKeyBits);
+        Link link;
+        List<UUID> padIds = new ArrayList<>(need);
+        byte[] pad;
+        long change;
+        synchronized (this) {
+            link = linkTo(next);
+            if (link == null) {
+                throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " has no QKD link to node " + next
+                        + " (next hop of virtual link " + template.virtualLink() + ")");
+            }
+            releaseDeferred(link);
+            long cutoff = clock.millis() - settings.freshKeyGraceMillis();
+            if (offerablePrefix(link, need, cutoff, true) < need) {
+                throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + link.linkId + " to relay "
+                        + plain.length + " keys of " + bits + " bits to node " + next + ": one-time pad and MAC need "
+                        + need + " stored keys, node " + nodeId + " holds " + link.ownHeld() + " ("
+                        + offerableCount(link, cutoff, true) + " usable now)");
+            }
+            for (int i = 0; i < need; i++) {
+                padIds.add(link.own.get(i).id());
+            }
+            pad = assemble(padIds, need * storedKeyBits);
+            for (int i = 0; i < need; i++) {
+                vault.removePart(link.own.pollFirst().id());
+            }
+            RelayCounter c = counter(link.linkId);
+            c.sent += plain.length;
+            c.bits += (long) need * storedKeyBits;
+            checkLevel(link);
+            change = changed();
+        }
+        w.linkId = link.linkId;
+        try {
+            durable(change); // the pad is gone for good before any ciphertext leaves: never used twice
+            ExtKeysRequest msg = RelayCrypto.seal(nodeId, next, new ExtKeysRequest(null, template.initiatorSaeId(),
+                    template.targetSaeIds(), relayCallbackUrl(), template.virtualLink(), template.initiatorNode(),
+                    template.targetNode(), link.linkId, List.copyOf(padIds), bits, null), w.keyIds, plain, pad);
+            PeerTransport t = transport;
+            if (t == null) {
+                throw new KeyManagerException(UNAVAILABLE, "peer KMM " + next + " unreachable: node " + nodeId
+                        + " has no peer channel");
+            }
+            hopWaits.put(w.keyIds.get(0), w);
+            w.sent = true;
+            t.extKeys(next, msg, Math.max(1, remainingMillis(deadline)));
+        } catch (PeerException e) {
+            throw new KeyManagerException(UNAVAILABLE, (e.refused() ? "node " + next + " refused the relay hop: "
+                    : "peer KMM " + next + " unreachable: ") + e.getMessage());
+        } finally {
+            Arrays.fill(pad, (byte) 0);
+        }
+    }
+
+    private String relayCallbackUrl() {
+        String url = relayCallbackUrl;
+        return url != null ? url : "https://" + nodeId + EXT_ACK_PATH;
+    }
+
+    /**
+     * {@code POST /kmapi/v1/ext_keys} from {@code caller}: checks the message against this node's
+     * routes (400 when it cannot be relayed or stored here), then processes it asynchronously and
+     * acknowledges to the caller (ETSI GS QKD 020: 202 Accepted, then the ack).
+     */
+    public void extKeys(String caller, ExtKeysRequest r) throws PeerException {
+        String problem = extKeysProblem(caller, r);
+        if (problem != null) {
+            LOG.warn("node {}: relay hop from {} refused: {}", nodeId, caller, problem);
+            throw new PeerException(problem, true);
+        }
+        try {
+            relayWorkers.execute(() -> receiveHop(caller, r));
+        } catch (RejectedExecutionException e) {
+            throw new PeerException("node " + nodeId + " is not accepting relay hops now (busy or closing)", false);
+        }
+    }
+
+    private String extKeysProblem(String caller, ExtKeysRequest r) {
+        if (r.keys() == null || r.keys().isEmpty() || r.initiatorSaeId() == null || r.targetSaeIds() == null
+                || r.targetSaeIds().isEmpty() || hasNull(r.targetSaeIds()) || r.ackCallbackUrl() == null
+                || r.virtualLink() == null || r.initiatorNode() == null || r.targetNode() == null || r.link() == null
+                || r.linkKeyIds() == null || hasNull(r.linkKeyIds()) || r.mac() == null) {
+            return "ext_keys needs keys, initiator_sae_id, target_sae_ids, ack_callback_url and the qkdv2i_ members";
+        }
+        if (r.keys().size() > settings.maxKeysPerRequest()) {
+            return "at most " + settings.maxKeysPerRequest() + " keys per ext_keys, got " + r.keys().size();
+        }
+        int size = r.keySize();
+        if (size <= 0 || size % 8 != 0 || size > settings.maxKeyBits()) {
+            return "qkdv2i_key_size must be a positive multiple of 8 up to " + settings.maxKeyBits() + ", got " + size;
+        }
+        Set<UUID> seen = new HashSet<>();
+        for (PeerTransport.ExtKey k : r.keys()) {
+            if (k == null || k.keyId() == null || k.value() == null || k.value().length != size / 8
+                    || !seen.add(k.keyId())) {
+                return "every key needs a distinct key_id and a value of qkdv2i_key_size bits";
+            }
+        }
+        if (r.mac().length != RelayCrypto.TAG_BYTES) {
+            return "qkdv2i_mac must be " + RelayCrypto.TAG_BYTES + " bytes";
+        }
+        if (new HashSet<>(r.linkKeyIds()).size() != r.linkKeyIds().size()
+                || r.linkKeyIds().size() != RelayCrypto.storedKeysNeeded(r.keys().size(), size, storedKeyBits)) {
+            return "qkdv2i_link_key_ids must name " + RelayCrypto.storedKeysNeeded(r.keys().size(), size,
+                    storedKeyBits) + " distinct stored keys of " + storedKeyBits + " bits (pad and MAC key)";
+        }
+        if (!r.ackCallbackUrl().endsWith(EXT_ACK_PATH)) {
+            return "ack_callback_url must name " + EXT_ACK_PATH + " on the sender";
+        }
+        synchronized (this) {
+            Link link = links.get(r.link());
+            if (link == null || !link.peerNodeId.equals(caller)) {
+                return "link " + r.link() + " does not join node " + nodeId + " and " + caller;
+            }
+            VirtualLink v = virtualLinks.get(r.virtualLink());
+            // ETSI GS QKD 020: no route known -> 400
+            if (v == null || !v.joins(r.initiatorNode(), r.targetNode())
+                    || !caller.equals(v.hopTowards(r.initiatorNode()))) {
+                return "no route: node " + nodeId + " has no virtual link " + r.virtualLink() + " joining "
+                        + r.initiatorNode() + " and " + r.targetNode() + " with previous hop " + caller;
+            }
+        }
+        if (nodeId.equals(r.targetNode())) {
+            Map<String, String> saes = directory.saes();
+            if (!r.initiatorNode().equals(saes.get(r.initiatorSaeId()))) {
+                return "initiator SAE " + r.initiatorSaeId() + " is not known at node " + nodeId + " as an SAE of node "
+                        + r.initiatorNode();
+            }
+            for (String s : r.targetSaeIds()) {
+                if (!nodeId.equals(saes.get(s))) {
+                    return "target SAE " + s + " is not served by node " + nodeId;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A hop received (on a relay worker): consume the pad, verify, then store (target) or forward. */
+    private void receiveHop(String caller, ExtKeysRequest r) {
+        List<UUID> ids = r.keys().stream().map(PeerTransport.ExtKey::keyId).toList();
+        byte[][] plain = null;
+        try {
+            byte[] pad = consumePad(caller, r);
+            if (pad == null) {
+                LOG.warn("node {} link {}: relay hop from {} names stored keys not held here; nothing consumed",
+                        nodeId, r.link(), caller);
+                ack(caller, r, KEY_NOT_PRESENT, "node " + nodeId + " does not hold the stored keys of link " + r.link()
+                        + " the hop names");
+                return;
+            }
+            try {
+                if (!RelayCrypto.verify(caller, nodeId, r, pad)) {
+                    LOG.warn("node {} link {}: relay hop from {} (virtual link {}) failed authentication; discarded, "
+                            + "its link key destroyed", nodeId, r.link(), caller, r.virtualLink());
+                    ack(caller, r, FAILED, "node " + nodeId + ": MAC of the hop from " + caller + " does not verify");
+                    return;
+                }
+                plain = RelayCrypto.open(r, pad);
+            } finally {
+                Arrays.fill(pad, (byte) 0);
+            }
+            if (nodeId.equals(r.targetNode())) {
+                String problem = storeRelayed(caller, r, ids, plain);
+                ack(caller, r, problem == null ? RELAYED : VOIDED, problem);
+            } else {
+                forward(caller, r, ids, plain);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("node {}: relay hop from {} (virtual link {}) failed: {}", nodeId, caller, r.virtualLink(),
+                    e.toString());
+            ack(caller, r, FAILED, "node " + nodeId + ": internal error");
+        } finally {
+            if (plain != null) {
+                for (byte[] k : plain) {
+                    Arrays.fill(k, (byte) 0);
+                }
+            }
+        }
+    }
+
+    /**
+     * The hop's link key from this node's copy of the caller's half: all named stored keys or
+     * none (null: one is missing or reserved, nothing consumed). Destroyed durably at once, also
+     * when the tag then fails: a pad is spent whether or not it verifies.
+     */
+    private byte[] consumePad(String caller, ExtKeysRequest r) {
+        byte[] pad;
+        long change;
+        synchronized (this) {
+            Link link = links.get(r.link());
+            if (link == null || !link.peerNodeId.equals(caller)) {
+                return null;
+            }
+            for (UUID id : r.linkKeyIds()) {
+                if (!link.peer.containsKey(id) || reservedParts.containsKey(id)) {
+                    return null;
+                }
+            }
+            pad = assemble(r.linkKeyIds(), r.linkKeyIds().size() * storedKeyBits);
+            for (UUID id : r.linkKeyIds()) {
+                link.peer.remove(id);
+                vault.removePart(id);
+            }
+            RelayCounter c = counter(link.linkId);
+            c.received += r.keys().size();
+            c.bits += (long) r.linkKeyIds().size() * storedKeyBits;
+            change = changed();
+        }
+        try {
+            durable(change);
+        } catch (RuntimeException e) {
+            Arrays.fill(pad, (byte) 0);
+            throw e;
+        }
+        return pad;
+    }
+
+    /**
+     * At the target: stores the keys sealed, durably, for the target SAEs to fetch by dec_keys
+     * (master = the initiator SAE). Returns null, or why they were not stored (voided meanwhile).
+     */
+    private String storeRelayed(String caller, ExtKeysRequest r, List<UUID> ids, byte[][] plain) {
+        long change;
+        synchronized (this) {
+            for (UUID id : ids) {
+                if (voidedKeys.containsKey(id) || pending.containsKey(id)) {
+                    return "node " + nodeId + ": key " + id + " was voided or is known already";
+                }
+            }
+            long now = clock.millis();
+            for (int i = 0; i < ids.size(); i++) {
+                Pending p = new Pending(ids.get(i), r.virtualLink(), r.initiatorSaeId(), List.copyOf(r.targetSaeIds()),
+                        List.copyOf(r.targetSaeIds()), r.keySize(), now, List.of());
+                vault.putLocal(p, plain[i]);
+                pending.put(p.keyId(), p);
+                localWaiting++;
+            }
+            transits.put(ids.get(0), new Transit(caller, null, r.link(), null, r.virtualLink(), r.targetNode()));
+            change = changed();
+        }
+        durable(change); // servable durably before the initiator hears "relayed"
+        LOG.info("node {}: {} relayed keys stored for SAE pair {} -> {} (virtual link {}, from {})", nodeId,
+                ids.size(), r.initiatorSaeId(), r.targetSaeIds(), r.virtualLink(), caller);
+        return null;
+    }
+
+    /** A middle node: re-encrypts with the next link's key, forwards, and passes the next node's ack back. */
+    private void forward(String caller, ExtKeysRequest r, List<UUID> ids, byte[][] plain) {
+        String next;
+        synchronized (this) {
+            VirtualLink v = virtualLinks.get(r.virtualLink());
+            next = v == null ? null : v.hopTowards(r.targetNode());
+            if (next != null) {
+                for (UUID id : ids) {
+                    if (voidedKeys.containsKey(id)) {
+                        next = null;
+                    }
+                }
+            }
+        }
+        if (next == null) {
+            ack(caller, r, FAILED, "node " + nodeId + " has no route towards " + r.targetNode() + " on virtual link "
+                    + r.virtualLink() + " (or the keys were voided)");
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis());
+        HopWait w = new HopWait(next, List.copyOf(ids));
+        ExtAck result;
+        try {
+            sendHop(w, r, plain, deadline);
+            synchronized (this) {
+                transits.put(ids.get(0), new Transit(caller, next, r.link(), w.linkId, r.virtualLink(),
+                        r.targetNode()));
+            }
+            for (byte[] k : plain) {
+                Arrays.fill(k, (byte) 0); // not needed any more while waiting
+            }
+            ExtAck a = w.await(deadline);
+            result = a != null ? new ExtAck(List.copyOf(ids), a.ackStatus(), a.message())
+                    : new ExtAck(List.copyOf(ids), FAILED, "node " + nodeId + ": no acknowledgement from node " + next
+                            + " within " + settings.peerTimeoutMillis() + " ms");
+        } catch (KeyManagerException e) {
+            result = new ExtAck(List.copyOf(ids), FAILED, "node " + nodeId + ": " + e.getMessage());
+        } finally {
+            hopWaits.remove(ids.get(0), w);
+        }
+        if (!RELAYED.equals(result.ackStatus()) && w.sent) {
+            voidAlong(next, w.linkId, new ExtVoid(List.copyOf(ids), r.virtualLink(), r.targetNode()), true);
+        }
+        LOG.debug("node {}: relay hop {} -> {} -> {} on virtual link {}: {}", nodeId, caller, nodeId, next,
+                r.virtualLink(), result.ackStatus());
+        ack(caller, r, result.ackStatus(), result.message());
+    }
+
+    /** Sends the acknowledgement of a hop to its sender; a failure is logged (the initiator times out and voids). */
+    private void ack(String caller, ExtKeysRequest r, String status, String message) {
+        PeerTransport t = transport;
+        List<UUID> ids = r.keys().stream().map(PeerTransport.ExtKey::keyId).toList();
+        try {
+            if (t == null) {
+                throw new PeerException("no peer channel", false);
+            }
+            t.extAck(caller, r.ackCallbackUrl(), new ExtAck(ids, status, message), settings.peerTimeoutMillis());
+        } catch (PeerException e) {
+            LOG.warn("node {}: acknowledgement '{}' of relay hop to {} (virtual link {}) not delivered: {}", nodeId,
+                    status, caller, r.virtualLink(), e.getMessage());
+        }
+    }
+
+    /** {@code POST /kmapi/v1/ext_keys/ack} from {@code caller}: completes the hop this node sent it. */
+    public void extAck(String caller, ExtAck a) throws PeerException {
+        if (a.keyIds() == null || a.keyIds().isEmpty() || hasNull(a.keyIds()) || a.ackStatus() == null
+                || !ACK_STATUSES.contains(a.ackStatus())) {
+            throw new PeerException("ack needs key_ids and an ack_status of " + ACK_STATUSES, true);
+        }
+        HopWait w = hopWaits.get(a.keyIds().get(0));
+        if (w == null || !w.next.equals(caller) || !w.keyIds.equals(a.keyIds())) {
+            LOG.info("node {}: acknowledgement '{}' from {} for keys this node is not waiting for (late?); ignored",
+                    nodeId, a.ackStatus(), caller);
+            return;
+        }
+        w.ack.complete(a);
+    }
+
+    /**
+     * {@code POST /kmapi/v1/ext_keys/void} from {@code caller}: discards the keys here (the target's
+     * stored keys, a middle node's record) and passes the void on towards the target. Idempotent;
+     * a void that overtakes its keys makes them refused when they arrive.
+     */
+    public void extVoid(String caller, ExtVoid v) throws PeerException {
+        if (v.keyIds() == null || v.keyIds().isEmpty() || hasNull(v.keyIds()) || v.virtualLink() == null
+                || v.targetNode() == null) {
+            throw new PeerException("void needs key_ids, qkdv2i_virtual_link and qkdv2i_target_node", true);
+        }
+        UUID first = v.keyIds().get(0);
+        String next = null;
+        String outLink = null;
+        boolean crossed;
+        long change = 0;
+        int destroyed = 0;
+        synchronized (this) {
+            boolean seen = voidedKeys.containsKey(first);
+            v.keyIds().forEach(id -> voidedKeys.put(id, Boolean.TRUE));
+            Transit t = transits.get(first);
+            crossed = t != null && caller.equals(t.prev());
+            if (crossed) {
+                countVoid(first, t.inLink(), v.keyIds().size());
+            }
+            if (nodeId.equals(v.targetNode())) {
+                for (UUID id : v.keyIds()) {
+                    Pending p = pending.get(id);
+                    if (p != null && p.parts().isEmpty() && p.linkId().equals(v.virtualLink())
+                            && p.remainingSlaves().equals(p.slaveSaeIds())) {
+                        destroyPending(p);
+                        destroyed++;
+                    }
+                }
+                if (destroyed > 0) {
+                    change = changed();
+                }
+            } else if (!seen) { // a void this node already passed on (its own, after a failed hop) goes no further
+                if (crossed) {
+                    next = t.next();
+                    outLink = t.outLink();
+                } else {
+                    VirtualLink route = virtualLinks.get(v.virtualLink());
+                    next = route == null ? null : route.hopTowards(v.targetNode());
+                }
+            }
+        }
+        if (change > 0) {
+            durable(change);
+        }
+        LOG.info("node {}: {} relayed keys on virtual link {} voided by {}{}{}", nodeId, v.keyIds().size(),
+                v.virtualLink(), caller, destroyed > 0 ? " (" + destroyed + " stored relayed keys destroyed)" : "",
+                next != null ? ", passed on to " + next : "");
+        if (next != null) {
+            voidAlong(next, outLink, v, crossed); // passed on without a record here: the keys never crossed
+        }
+    }
+
+    /** Voided keys counted per link once, however many voids reach a node (bounded, guarded by this). */
+    private final Map<String, Boolean> voidCounted = bounded();
+
+    /** Under the monitor: counts keys voided after crossing {@code linkId}, once per relay and link. */
+    private void countVoid(UUID firstKey, String linkId, int keys) {
+        if (linkId != null && voidCounted.put(firstKey + "|" + linkId, Boolean.TRUE) == null) {
+            counter(linkId).voided += keys;
+        }
+    }
+
+    /** Voids towards {@code next} in the background (counted on the link the keys crossed). */
+    private void voidAlong(String next, String linkId, ExtVoid v, boolean count) {
+        synchronized (this) {
+            v.keyIds().forEach(id -> voidedKeys.put(id, Boolean.TRUE));
+            Link out = linkId != null ? links.get(linkId) : linkTo(next);
+            if (out != null && count) {
+                countVoid(v.keyIds().get(0), out.linkId, v.keyIds().size());
+            }
+        }
+        Runnable send = () -> {
+            PeerTransport t = transport;
+            try {
+                if (t == null) {
+                    throw new PeerException("no peer channel", false);
+                }
+                t.extVoid(next, v, settings.peerTimeoutMillis());
+            } catch (PeerException | RuntimeException e) {
+                LOG.warn("node {}: void of {} relayed keys on virtual link {} not delivered to {}: {}", nodeId,
+                        v.keyIds().size(), v.virtualLink(), next, e.getMessage());
+            }
+        };
+        try {
+            relayWorkers.execute(send);
+        } catch (RejectedExecutionException closing) {
+            send.run();
+        }
+    }
+
     // ------------------------------------------------------------------ status
 
     @Override
@@ -2068,6 +2754,14 @@ public final class KmmCore implements KeyManager, AutoCloseable {
                         stored += offerableCount(l, cutoff, true) / per;
                         max += s.maxKeysPerLink() / per;
                     }
+                }
+                VirtualLink route = linkTo(slaveNode) == null ? routeTo(slaveNode) : null;
+                Link first = route == null ? null : linkTo(route.hopTowards(slaveNode));
+                if (first != null) {
+                    // relayed: what the first hop's link key can carry, one key per hop message (pad + MAC)
+                    int cost = RelayCrypto.storedKeysNeeded(1, q.defaultSize(), storedKeyBits);
+                    stored = offerableCount(first, cutoff, true) / cost;
+                    max = halfCapacity() / cost;
                 }
             }
         }
@@ -2123,6 +2817,8 @@ public final class KmmCore implements KeyManager, AutoCloseable {
             notifyAll();
         }
         assigners.forEach(Thread::interrupt);
+        relayWorkers.shutdownNow();
+        hopWaits.values().forEach(w -> w.ack.cancel(false));
         try {
             for (Thread t : assigners) {
                 t.join(settings.peerTimeoutMillis() + 1000);

@@ -1,7 +1,11 @@
 package org.qkdv2i.kmm.internal.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * How a core reaches the KMM at the other end of a link. At runtime HTTPS with mutual
@@ -36,6 +40,74 @@ public interface PeerTransport {
     default byte[] driverMessage(String peerNodeId, String linkId, byte[] message, long timeoutMillis)
             throws PeerException {
         throw new PeerException("this peer transport carries no driver messages", false);
+    }
+
+    /**
+     * Key relay, one hop ({@code POST /kmapi/v1/ext_keys}, ETSI GS QKD 020): the peer checks the
+     * message, answers 202 and acknowledges later ({@link #extAck}) to the caller.
+     */
+    default void extKeys(String peerNodeId, ExtKeysRequest request, long timeoutMillis) throws PeerException {
+        throw new PeerException("this peer transport does not relay keys", false);
+    }
+
+    /**
+     * The asynchronous acknowledgement of a relay hop to the node that sent it
+     * ({@code POST /kmapi/v1/ext_keys/ack}); {@code callbackUrl} is the sender's
+     * {@code ack_callback_url}, whose path names the resource (the peer's configured address is used).
+     */
+    default void extAck(String peerNodeId, String callbackUrl, ExtAck ack, long timeoutMillis) throws PeerException {
+        throw new PeerException("this peer transport does not relay keys", false);
+    }
+
+    /** Discards relayed keys along the path ({@code POST /kmapi/v1/ext_keys/void}). */
+    default void extVoid(String peerNodeId, ExtVoid request, long timeoutMillis) throws PeerException {
+        throw new PeerException("this peer transport does not relay keys", false);
+    }
+
+    /**
+     * One relayed key on one hop: {@code value} is the end-to-end key XOR one-time pad of link key
+     * (ETSI GS QKD 020 key container; base64 on the wire).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ExtKey(@JsonProperty("key_id") UUID keyId, @JsonProperty("value") byte[] value,
+            @JsonProperty("extension") Map<String, Object> extension) {
+    }
+
+    /**
+     * Body of {@code POST /kmapi/v1/ext_keys} (ETSI GS QKD 020 members, then vendor members prefixed
+     * {@code qkdv2i_}): the virtual link, its end nodes, the physical link of this hop, the stored
+     * keys of the sender's half of that link used as pad and MAC key (in order), the key size in
+     * bits and the Wegman–Carter tag over everything else.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ExtKeysRequest(@JsonProperty("keys") List<ExtKey> keys,
+            @JsonProperty("initiator_sae_id") String initiatorSaeId,
+            @JsonProperty("target_sae_ids") List<String> targetSaeIds,
+            @JsonProperty("ack_callback_url") String ackCallbackUrl,
+            @JsonProperty("qkdv2i_virtual_link") String virtualLink,
+            @JsonProperty("qkdv2i_initiator_node") String initiatorNode,
+            @JsonProperty("qkdv2i_target_node") String targetNode,
+            @JsonProperty("qkdv2i_link") String link,
+            @JsonProperty("qkdv2i_link_key_ids") List<UUID> linkKeyIds,
+            @JsonProperty("qkdv2i_key_size") int keySize,
+            @JsonProperty("qkdv2i_mac") byte[] mac) {
+    }
+
+    /**
+     * Body of {@code POST /kmapi/v1/ext_keys/ack}: {@code ack_status} is {@code relayed},
+     * {@code voided}, {@code failed} or {@code key not present}; {@code qkdv2i_message} says why
+     * (no key material).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ExtAck(@JsonProperty("key_ids") List<UUID> keyIds, @JsonProperty("ack_status") String ackStatus,
+            @JsonProperty("qkdv2i_message") String message) {
+    }
+
+    /** Body of {@code POST /kmapi/v1/ext_keys/void}: the keys to discard and where they were going. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ExtVoid(@JsonProperty("key_ids") List<UUID> keyIds,
+            @JsonProperty("qkdv2i_virtual_link") String virtualLink,
+            @JsonProperty("qkdv2i_target_node") String targetNode) {
     }
 
     /** Body of {@code POST /peer/v1/assign}: reservations the caller has already delivered under. */

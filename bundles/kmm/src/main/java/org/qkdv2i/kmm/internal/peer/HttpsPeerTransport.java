@@ -101,6 +101,22 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
         return r.message();
     }
 
+    @Override
+    public void extKeys(String peerNodeId, ExtKeysRequest request, long timeoutMillis) throws PeerException {
+        post(peerNodeId, PeerJson.EXT_KEYS_PATH, request, Map.class, timeoutMillis);
+    }
+
+    /** Posts to the peer's configured address: only the path of {@code callbackUrl} is taken (never another host). */
+    @Override
+    public void extAck(String peerNodeId, String callbackUrl, ExtAck ack, long timeoutMillis) throws PeerException {
+        post(peerNodeId, PeerJson.EXT_ACK_PATH, ack, Map.class, timeoutMillis);
+    }
+
+    @Override
+    public void extVoid(String peerNodeId, ExtVoid request, long timeoutMillis) throws PeerException {
+        post(peerNodeId, PeerJson.EXT_VOID_PATH, request, Map.class, timeoutMillis);
+    }
+
     private <T> T post(String peerNodeId, String path, Object body, Class<T> type, long timeoutMillis)
             throws PeerException {
         PeerClient pc = client(peerNodeId);
@@ -123,7 +139,7 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
             throw new PeerException(url + ": " + cause, false);
         }
         try {
-            if (resp.getStatus() == 200) {
+            if (resp.getStatus() / 100 == 2) { // 202 for ext_keys
                 return PeerJson.read(resp.getContent(), type);
             }
             String msg = PeerJson.read(resp.getContent(), PeerJson.ErrorBody.class).message();

@@ -2,6 +2,7 @@ package org.qkdv2i.kmm.internal.peer;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,15 @@ final class PeerJson {
     static final String ASSIGN_PATH = "/peer/v1/assign";
     static final String CLAIM_PATH = "/peer/v1/claim";
     static final String DRIVER_PATH = "/peer/v1/driver";
+    /** ETSI GS QKD 020 resources (KMS to KMS, within the trusted-node network). */
+    static final String VERSIONS_PATH = "/kmapi/versions";
+    static final String EXT_KEYS_PATH = "/kmapi/v1/ext_keys";
+    static final String EXT_ACK_PATH = org.qkdv2i.kmm.internal.core.KmmCore.EXT_ACK_PATH;
+    static final String EXT_VOID_PATH = "/kmapi/v1/ext_keys/void";
+    /** Answer of {@code GET /kmapi/versions}: the one version served, and how its hops are protected. */
+    static final Map<String, Object> VERSIONS = Map.of("versions", List.of(Map.of("version", "v1", "extension",
+            Map.of("qkdv2i_hop_protection", "one-time pad + Wegman-Carter (GHASH over GF(2^128), tag XOR pad)",
+                    "qkdv2i_ack", "asynchronous, to ack_callback_url"))));
     static final int MAX_BODY = 4 * 1024 * 1024;
 
     private static final ObjectMapper MAPPER = new ObjectMapper()

@@ -26,6 +26,9 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ClaimResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.DriverMessage;
 import org.qkdv2i.kmm.internal.core.PeerTransport.DriverReply;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtAck;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtKeysRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtVoid;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
@@ -57,6 +60,21 @@ public final class PeerServer implements AutoCloseable {
         /** A message for the driver of {@code linkId} here; the answer goes back to the caller's driver. */
         byte[] driverMessage(String callerNodeId, String linkId, byte[] message) throws PeerException;
 
+        /** ETSI GS QKD 020 {@code ext_keys}: checked now (400), processed and acknowledged later. */
+        default void extKeys(String callerNodeId, ExtKeysRequest request) throws PeerException {
+            throw new PeerException("this node does not relay keys", true);
+        }
+
+        /** The acknowledgement of a relay hop this node sent to {@code callerNodeId}. */
+        default void extAck(String callerNodeId, ExtAck ack) throws PeerException {
+            throw new PeerException("this node does not relay keys", true);
+        }
+
+        /** Discards relayed keys ({@code ext_keys/void}). */
+        default void extVoid(String callerNodeId, ExtVoid request) throws PeerException {
+            throw new PeerException("this node does not relay keys", true);
+        }
+
         /** The peer side of {@code core}, with driver messages handed to {@code drivers}. */
         static Endpoint of(KmmCore core, DriverMessages drivers) {
             return new Endpoint() {
@@ -84,6 +102,21 @@ public final class PeerServer implements AutoCloseable {
                 public byte[] driverMessage(String caller, String linkId, byte[] message) throws PeerException {
                     return drivers.deliver(caller, linkId, message);
                 }
+
+                @Override
+                public void extKeys(String caller, ExtKeysRequest request) throws PeerException {
+                    core.extKeys(caller, request);
+                }
+
+                @Override
+                public void extAck(String caller, ExtAck ack) throws PeerException {
+                    core.extAck(caller, ack);
+                }
+
+                @Override
+                public void extVoid(String caller, ExtVoid request) throws PeerException {
+                    core.extVoid(caller, request);
+                }
             };
         }
     }
@@ -94,8 +127,15 @@ public final class PeerServer implements AutoCloseable {
         byte[] deliver(String callerNodeId, String linkId, byte[] message) throws PeerException;
     }
 
-    /** One resource: its name in log lines, its body type, the check of a parsed body, the call. */
-    private record Route<T>(String what, Class<T> type, Predicate<T> valid, Call<T> call) {
+    /**
+     * One resource: its name in log lines, its body type, the check of a parsed body, the call,
+     * and the status of a success (202 for ETSI GS QKD 020 {@code ext_keys}: acknowledged later).
+     */
+    private record Route<T>(String what, Class<T> type, Predicate<T> valid, Call<T> call, int okStatus) {
+        Route(String what, Class<T> type, Predicate<T> valid, Call<T> call) {
+            this(what, type, valid, call, 200);
+        }
+
         Object serve(String caller, byte[] body) throws IOException, PeerException {
             T req = PeerJson.read(body, type);
             if (req == null || !valid.test(req)) {
@@ -150,7 +190,16 @@ public final class PeerServer implements AutoCloseable {
                     + " is not a configured peer of node " + nodeId));
             return;
         }
-        Route<?> route = routes.get(Request.getPathInContext(request));
+        String path = Request.getPathInContext(request);
+        if (PeerJson.VERSIONS_PATH.equals(path)) {
+            if (!HttpMethod.GET.is(request.getMethod())) {
+                reply(response, callback, 405, new PeerJson.ErrorBody("use GET"));
+                return;
+            }
+            reply(response, callback, 200, PeerJson.VERSIONS);
+            return;
+        }
+        Route<?> route = routes.get(path);
         if (route == null) {
             reply(response, callback, 404, new PeerJson.ErrorBody("no such peer resource"));
             return;
@@ -172,7 +221,7 @@ public final class PeerServer implements AutoCloseable {
             return;
         }
         try {
-            reply(response, callback, 200, route.serve(caller.get(), body));
+            reply(response, callback, route.okStatus(), route.serve(caller.get(), body));
         } catch (IOException e) {
             LOG.warn("node {}: malformed {} from peer {}: {}", nodeId, route.what(), caller.get(), e.getMessage());
             reply(response, callback, 400, new PeerJson.ErrorBody("malformed " + route.what() + " request"));
@@ -187,6 +236,21 @@ public final class PeerServer implements AutoCloseable {
 
     private static Map<String, Route<?>> routes(Endpoint e) {
         return Map.of(
+                PeerJson.EXT_KEYS_PATH, new Route<>("ext_keys", ExtKeysRequest.class, r -> r.keys() != null,
+                        (caller, r) -> {
+                            e.extKeys(caller, r);
+                            return Map.of();
+                        }, 202),
+                PeerJson.EXT_ACK_PATH, new Route<>("ext_keys ack", ExtAck.class, r -> r.keyIds() != null,
+                        (caller, r) -> {
+                            e.extAck(caller, r);
+                            return Map.of();
+                        }),
+                PeerJson.EXT_VOID_PATH, new Route<>("ext_keys void", ExtVoid.class, r -> r.keyIds() != null,
+                        (caller, r) -> {
+                            e.extVoid(caller, r);
+                            return Map.of();
+                        }),
                 PeerJson.RESERVE_PATH, new Route<>("reservation", ReserveRequest.class,
                         r -> PeerJson.wellFormed(List.of(r)), e::reserve),
                 PeerJson.INVENTORY_PATH, new Route<>("inventory", InventoryRequest.class,

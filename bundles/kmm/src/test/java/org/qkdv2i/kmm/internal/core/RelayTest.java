@@ -1,0 +1,301 @@
+package org.qkdv2i.kmm.internal.core;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.qkdv2i.kmm.api.Key;
+import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.KeyManagerException.Reason;
+import org.qkdv2i.kmm.api.KeyRequest;
+import org.qkdv2i.kmm.api.RelayStats;
+import org.qkdv2i.kmm.api.VirtualLink;
+import org.qkdv2i.kmm.internal.Await;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtKey;
+import org.qkdv2i.kmm.internal.core.PeerTransport.ExtKeysRequest;
+
+/** Key relay over trusted nodes with in-process cores: 3 and 4 nodes in a chain. */
+public class RelayTest {
+
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
+
+    private Chain net;
+
+    private Chain chain(String... nodes) throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), nodes);
+        net.feed(4);
+        net.route();
+        return net;
+    }
+
+    @After
+    public void close() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private static List<UUID> ids(List<Key> keys) {
+        return keys.stream().map(Key::id).collect(Collectors.toList());
+    }
+
+    private static void assertSameBytes(List<Key> a, List<Key> b) {
+        assertEquals(ids(a), ids(b));
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals("bytes of key " + a.get(i).id(), a.get(i).bytes(), b.get(i).bytes());
+        }
+    }
+
+    private static RelayStats stats(KmmCore core, String linkId) {
+        return core.relayStats().stream().filter(s -> s.linkId().equals(linkId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no relay stats for " + linkId));
+    }
+
+    private void assertNotServable(String node, List<UUID> ids) {
+        try {
+            net.core(node).keysById("sz", "sa", ids);
+            fail("relayed keys served at " + node + " although the relay failed");
+        } catch (KeyManagerException e) {
+            assertEquals(e.getMessage(), Reason.KEYS_NOT_FOUND, e.reason());
+        }
+    }
+
+    @Test
+    public void threeNodesTheTargetServesTheSameBytesOnceByDecKeys() throws Exception {
+        chain("A", "B", "C");
+
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz", 3, 256));
+        List<Key> dec = net.core("C").keysById("sz", "sa", ids(enc));
+
+        assertSameBytes(enc, dec);
+        assertNotEquals("keys differ from each other", Arrays.toString(enc.get(0).bytes()),
+                Arrays.toString(enc.get(1).bytes()));
+        try {
+            net.core("C").keysById("sz", "sa", ids(enc).subList(0, 1));
+            fail("served twice");
+        } catch (KeyManagerException e) {
+            assertEquals(Reason.KEYS_NOT_FOUND, e.reason());
+        }
+        // the middle node keeps nothing servable
+        assertEquals(0, net.core("B").waitingKeys());
+    }
+
+    @Test
+    public void fourNodesTheTargetServesTheSameBytes() throws Exception {
+        chain("A", "B", "C", "D");
+
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz", 2, 512));
+        List<Key> dec = net.core("D").keysById("sz", "sa", ids(enc));
+
+        assertSameBytes(enc, dec);
+        assertEquals(512, dec.get(0).bits());
+    }
+
+    @Test
+    public void linkKeySpentPerHopIsAccountedAtBothEndsOfEveryLink() throws Exception {
+        chain("A", "B", "C");
+        long ownAB = net.own("A", "L-AB");
+        long ownBC = net.own("B", "L-BC");
+        long peerAtB = net.peerHalf("B", "L-AB");
+        long peerAtC = net.peerHalf("C", "L-BC");
+
+        net.core("A").newKeys(new KeyRequest("sa", "sz", 2, 256));
+
+        // 2 keys of 256 bits: 512 bits of pad + 256 bits of MAC key = 3 stored keys of 256 bits per hop
+        long bits = 3 * 256;
+        assertEquals(new RelayStats("L-AB", "B", 2, 0, bits, 0), stats(net.core("A"), "L-AB"));
+        assertEquals(new RelayStats("L-AB", "A", 0, 2, bits, 0), stats(net.core("B"), "L-AB"));
+        assertEquals(new RelayStats("L-BC", "C", 2, 0, bits, 0), stats(net.core("B"), "L-BC"));
+        assertEquals(new RelayStats("L-BC", "B", 0, 2, bits, 0), stats(net.core("C"), "L-BC"));
+        assertEquals(ownAB - 3, net.own("A", "L-AB"));
+        assertEquals(ownBC - 3, net.own("B", "L-BC"));
+        assertEquals(peerAtB - 3, net.peerHalf("B", "L-AB"));
+        assertEquals(peerAtC - 3, net.peerHalf("C", "L-BC"));
+        // consumed durably: a restart of the middle node does not bring the pads back
+        net.restart("B");
+        assertEquals(ownBC - 3, net.own("B", "L-BC"));
+        assertEquals(peerAtB - 3, net.peerHalf("B", "L-AB"));
+    }
+
+    @Test
+    public void aRestartOfTheTargetKeepsTheRelayedKeysServable() throws Exception {
+        chain("A", "B", "C");
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz", 2, 256));
+
+        net.restart("C");
+
+        assertSameBytes(enc, net.core("C").keysById("sz", "sa", ids(enc)));
+    }
+
+    @Test
+    public void tamperedCiphertextIsRefusedAndNothingIsServed() throws Exception {
+        chain("A", "B", "C");
+        net.tamper.put("B>C", r -> {
+            List<ExtKey> keys = r.keys().stream().map(k -> {
+                byte[] v = k.value().clone();
+                v[0] ^= 1;
+                return new ExtKey(k.keyId(), v, k.extension());
+            }).toList();
+            return new ExtKeysRequest(keys, r.initiatorSaeId(), r.targetSaeIds(), r.ackCallbackUrl(),
+                    r.virtualLink(), r.initiatorNode(), r.targetNode(), r.link(), r.linkKeyIds(), r.keySize(), r.mac());
+        });
+        long peerAtC = net.peerHalf("C", "L-BC");
+
+        KeyManagerException e = refused(() -> net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256)));
+
+        assertEquals(Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains("MAC") && e.getMessage().contains("node C"));
+        assertEquals(0, net.core("C").waitingKeys());
+        assertNotServable("C", List.of(relayedIds("B>C").get(0)));
+        // the pad is spent although the tag failed: it can never be tried again
+        assertEquals(peerAtC - 2, net.peerHalf("C", "L-BC"));
+    }
+
+    @Test
+    public void aTamperedMacIsRefusedAtTheFirstHop() throws Exception {
+        chain("A", "B", "C");
+        net.tamper.put("A>B", r -> {
+            byte[] mac = r.mac().clone();
+            mac[15] ^= (byte) 0x80;
+            return new ExtKeysRequest(r.keys(), r.initiatorSaeId(), r.targetSaeIds(), r.ackCallbackUrl(),
+                    r.virtualLink(), r.initiatorNode(), r.targetNode(), r.link(), r.linkKeyIds(), r.keySize(), mac);
+        });
+
+        KeyManagerException e = refused(() -> net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256)));
+
+        assertEquals(Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains("MAC") && e.getMessage().contains("node B"));
+        assertTrue("B must not forward a message that failed authentication", relayedIds("B>C").isEmpty());
+        assertEquals(0, net.core("C").waitingKeys());
+    }
+
+    @Test
+    public void padKeysTheNextNodeLacksAreKeyNotPresentAndNothingIsConsumedThere() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
+        // B's end of L-BC got a block C's end never saw: B's first own stored keys are unknown at C
+        net.block("B", "C", true, false);
+        net.feed(4);
+        net.route();
+        long peerAtC = net.peerHalf("C", "L-BC");
+
+        KeyManagerException e = refused(() -> net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256)));
+
+        assertEquals(Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains("key not present"));
+        assertEquals("nothing consumed at C", peerAtC, net.peerHalf("C", "L-BC"));
+        assertEquals(0, net.core("C").waitingKeys());
+    }
+
+    @Test
+    public void aRelayFailingAfterTheTargetStoredItIsVoidedAtEveryHop() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C", "D");
+        net.peerTimeoutMillis = 1000;
+        for (String n : List.of("A", "B", "C", "D")) {
+            net.restart(n); // with the short timeout
+        }
+        net.feed(4);
+        net.route();
+        // D stores the keys and acknowledges; C's acknowledgement to B is lost: B and A time out
+        net.lostAcks.add("C>B");
+
+        KeyManagerException e = refused(() -> net.core("A").newKeys(new KeyRequest("sa", "sz", 2, 256)));
+
+        assertEquals(Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage(), e.getMessage().contains("failed"));
+        List<UUID> ids = relayedIds("C>D");
+        assertEquals(2, ids.size());
+        Await.until("D destroys the keys it stored", () -> net.core("D").waitingKeys() == 0);
+        for (String[] hop : new String[][] {{"A", "L-AB"}, {"B", "L-AB"}, {"B", "L-BC"}, {"C", "L-BC"},
+            {"C", "L-CD"}, {"D", "L-CD"}}) {
+            Await.until(hop[0] + " counts the voided keys on " + hop[1],
+                    () -> stats(net.core(hop[0]), hop[1]).voided() == 2);
+        }
+        assertNotServable("D", ids);
+        // durable: the void survives a restart of the target
+        net.restart("D");
+        assertNotServable("D", ids);
+    }
+
+    @Test
+    public void withoutAVirtualLinkTheRequestNamesTheMissingRoute() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
+        net.feed(1);
+
+        KeyManagerException e = refused(() -> net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256)));
+
+        assertEquals(Reason.BAD_REQUEST, e.reason());
+        assertEquals("no route to SAE sz at node C: no virtual link joins A and C", e.getMessage());
+    }
+
+    @Test
+    public void aVirtualLinkMustFitTheNodeAndUsePeers() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
+        KmmCore b = net.core("B");
+        KeyManagerException notPeer = refused(() -> {
+            b.putVirtualLink(new VirtualLink("V-x", "A", "E", "A", "E"));
+            return null;
+        });
+        assertEquals(Reason.BAD_REQUEST, notPeer.reason());
+        assertTrue(notPeer.getMessage(), notPeer.getMessage().contains("hop E of virtual link V-x is not a peer of node B"));
+        KeyManagerException misplaced = refused(() -> {
+            b.putVirtualLink(new VirtualLink("V-y", "B", "C", "A", "C"));
+            return null;
+        });
+        assertTrue(misplaced.getMessage(), misplaced.getMessage().contains("does not fit node B"));
+        assertTrue(b.virtualLinks().isEmpty());
+
+        b.putVirtualLink(new VirtualLink("V-z", "A", "C", "A", "C"));
+        b.putVirtualLink(new VirtualLink("V-z", "C", "A", "C", "A")); // replaced (rerouted)
+        assertEquals(List.of(new VirtualLink("V-z", "C", "A", "C", "A")), b.virtualLinks());
+        assertTrue(b.removeVirtualLink("V-z"));
+        assertFalse(b.removeVirtualLink("V-z"));
+    }
+
+    @Test
+    public void aHopFromANodeThatIsNotThePreviousHopIsRefused() throws Exception {
+        chain("A", "B", "C");
+        net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256));
+        ExtKeysRequest seen = net.sent.get(0).getValue();
+        // the same message claiming to come from C: C is not B's previous hop towards A
+        try {
+            net.core("B").extKeys("C", seen);
+            fail("accepted");
+        } catch (PeerTransport.PeerException e) {
+            assertTrue(e.refused());
+        }
+    }
+
+    /** Key IDs of the ext_keys sent over hop "X>Y" (first message). */
+    private List<UUID> relayedIds(String hop) {
+        return net.sent.stream().filter(e -> e.getKey().equals(hop)).findFirst()
+                .map(Map.Entry::getValue).map(r -> r.keys().stream().map(ExtKey::keyId).toList()).orElse(List.of());
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        Object run() throws KeyManagerException;
+    }
+
+    private static KeyManagerException refused(Call c) {
+        try {
+            c.run();
+        } catch (KeyManagerException e) {
+            return e;
+        }
+        throw new AssertionError("succeeded");
+    }
+}
