@@ -1,0 +1,314 @@
+package org.qkdv2i.sdn.controller.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.qkdv2i.sdn.api.QkdApp;
+import org.qkdv2i.sdn.api.QkdLink;
+import org.qkdv2i.sdn.api.QkdNode;
+import org.qkdv2i.sdn.api.QkdlType;
+import org.qkdv2i.sdn.controller.internal.graph.AppRequest;
+import org.qkdv2i.sdn.controller.internal.graph.Application;
+import org.qkdv2i.sdn.controller.internal.graph.Network;
+import org.qkdv2i.sdn.controller.internal.graph.NetworkException;
+import org.qkdv2i.sdn.controller.internal.graph.NodeConfig;
+import org.qkdv2i.sdn.controller.internal.graph.Path;
+import org.qkdv2i.sdn.controller.internal.graph.RerouteEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller at work: polls every agent (ETSI GS QKD 015 GET {@code qkd_node}), feeds the
+ * {@link Network}, reroutes, and makes the agents hold what the network says they must
+ * (reconciliation): PUT every VIRT link and application an agent lacks or holds in an older
+ * form, then DELETE what was retired. All PUTs of a pass precede its DELETEs, so a rerouted
+ * application's new VIRT link is in place before the old one goes.
+ *
+ * <p>An agent that restarted empty shows it in its next poll: whatever was pushed to it before
+ * that poll began and is missing from the answer is pushed again.
+ */
+final class Engine implements SdnController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    /** What was last PUT to an agent, and when (System.nanoTime). */
+    private record Pushed(Object content, long at) {
+    }
+
+    /** An agent's last answer. */
+    private record Snapshot(long takenAt, Instant when, QkdNode node, Set<String> virtIds, Set<String> appIds) {
+    }
+
+    private final String controllerId;
+    private final Network network;
+    private final Map<String, AgentClient> clients = new LinkedHashMap<>();
+    private final Map<String, AgentRef> agents = new LinkedHashMap<>();
+    private final Clock clock;
+    // guarded by this
+    private final Map<String, Snapshot> snapshots = new HashMap<>();
+    private final Map<String, String> errors = new HashMap<>();
+    private final Map<String, Map<String, Pushed>> pushed = new HashMap<>();
+
+    Engine(String controllerId, Network network, List<AgentClient> clients, Clock clock) {
+        this.controllerId = controllerId;
+        this.network = network;
+        this.clock = clock;
+        for (AgentClient c : clients) {
+            this.clients.put(c.nodeId(), c);
+            this.agents.put(c.nodeId(), c.agent());
+            network.addNode(c.nodeId());
+        }
+    }
+
+    void stop() {
+        for (AgentClient c : clients.values()) {
+            c.stop();
+        }
+    }
+
+    /** One round: poll all agents at once, update the graph, reroute, reconcile. */
+    void pollOnce() {
+        long started = System.nanoTime();
+        Map<String, CompletableFuture<QkdNode>> answers = new LinkedHashMap<>();
+        for (AgentClient c : clients.values()) {
+            answers.put(c.nodeId(), c.fetch());
+        }
+        for (Map.Entry<String, CompletableFuture<QkdNode>> e : answers.entrySet()) {
+            String node = e.getKey();
+            try {
+                QkdNode answer = e.getValue().join();
+                if (!node.equals(answer.qkdnId())) {
+                    LOG.warn("controller {}: agent of node {} calls itself {}; using the configured ID", controllerId,
+                            node, answer.qkdnId());
+                }
+                network.applyReport(node, Mapping.physicalLinks(node, answer));
+                recordAnswer(node, started, answer);
+            } catch (CompletionException | java.util.concurrent.CancellationException x) {
+                String why = x.getCause() instanceof AgentException ? x.getCause().getMessage() : String.valueOf(x.getCause());
+                network.nodeUnreachable(node);
+                recordFailure(node, why);
+            }
+        }
+        for (RerouteEvent ev : network.reroute()) {
+            log(ev);
+        }
+        reconcile();
+    }
+
+    private synchronized void recordAnswer(String node, long takenAt, QkdNode answer) {
+        Set<String> virt = new HashSet<>();
+        for (QkdLink l : answer.qkdLinks()) {
+            if (l.qkdlType() == QkdlType.VIRT) {
+                virt.add(l.qkdlId());
+            }
+        }
+        Set<String> apps = new HashSet<>();
+        for (QkdApp a : answer.qkdApplications()) {
+            apps.add(a.appId());
+        }
+        boolean was = snapshots.containsKey(node) && errors.get(node) == null;
+        snapshots.put(node, new Snapshot(takenAt, clock.instant(), answer, virt, apps));
+        String before = errors.remove(node);
+        if (before != null || !was) {
+            LOG.info("controller {}: agent of node {} answers ({} links, {} applications)", controllerId, node,
+                    answer.qkdLinks().size(), answer.qkdApplications().size());
+        }
+    }
+
+    private synchronized void recordFailure(String node, String why) {
+        String before = errors.put(node, why);
+        if (!Objects.equals(before, why)) {
+            LOG.warn("controller {}: agent of node {} not answering: {}", controllerId, node, why);
+        }
+    }
+
+    private void log(RerouteEvent ev) {
+        switch (ev.kind()) {
+            case MOVED:
+                LOG.warn("controller {}: applications {} between {} and {} moved from {} to {}: {}", controllerId,
+                        ev.apps(), ev.firstEnd(), ev.lastEnd(), ev.from(), ev.to(), ev.reason());
+                break;
+            case NO_PATH:
+                LOG.error("controller {}: applications {} between {} and {}: no path ({}); kept on {}, nodes serve from their pools",
+                        controllerId, ev.apps(), ev.firstEnd(), ev.lastEnd(), ev.reason(), ev.from());
+                break;
+            default:
+                LOG.info("controller {}: applications {} between {} and {} recovered on {}", controllerId, ev.apps(),
+                        ev.firstEnd(), ev.lastEnd(), ev.to());
+                break;
+        }
+    }
+
+    /**
+     * Makes the agents hold the desired state. Agents that did not answer their last poll are
+     * skipped (their turn comes when they answer again); deletions for them wait.
+     */
+    synchronized void reconcile() {
+        // 1. VIRT links, every node first, so a relay path exists end to end before apps use it
+        for (String node : clients.keySet()) {
+            if (!answering(node)) {
+                continue;
+            }
+            for (NodeConfig.Virt v : network.virtualLinksAt(node)) {
+                QkdLink link = Mapping.virtualLink(v);
+                if (needsPush(node, "L:" + v.linkId(), link, snapshots.get(node).virtIds().contains(v.linkId()))) {
+                    push(node, "L:" + v.linkId(), link, () -> clients.get(node).put(link), "VIRT link " + v.linkId());
+                }
+            }
+        }
+        // 2. applications at their two ends
+        for (String node : clients.keySet()) {
+            if (!answering(node)) {
+                continue;
+            }
+            for (NodeConfig.App a : network.appsAt(node)) {
+                QkdApp app = Mapping.app(a);
+                if (needsPush(node, "A:" + app.appId(), app, snapshots.get(node).appIds().contains(app.appId()))) {
+                    push(node, "A:" + app.appId(), app, () -> clients.get(node).put(app), "application " + app.appId());
+                }
+            }
+        }
+        // 3. deletions: applications, then VIRT links
+        List<NodeConfig.Retired> retired = new ArrayList<>(network.drainRetired());
+        retired.sort((x, y) -> x.kind() == y.kind() ? 0 : x.kind() == NodeConfig.Kind.APP ? -1 : 1);
+        List<NodeConfig.Retired> failed = new ArrayList<>();
+        for (NodeConfig.Retired r : retired) {
+            AgentClient c = clients.get(r.node());
+            if (c == null) {
+                continue;
+            }
+            if (!answering(r.node())) {
+                failed.add(r);
+                continue;
+            }
+            String key = (r.kind() == NodeConfig.Kind.APP ? "A:" : "L:") + r.id();
+            try {
+                boolean had = r.kind() == NodeConfig.Kind.APP ? c.deleteApp(r.id()) : c.deleteLink(r.id());
+                pushed.getOrDefault(r.node(), Map.of()).remove(key);
+                LOG.info("controller {}: node {}: {} {} deleted{}", controllerId, r.node(),
+                        r.kind() == NodeConfig.Kind.APP ? "application" : "VIRT link", r.id(), had ? "" : " (was not there)");
+            } catch (AgentException e) {
+                failed.add(r);
+                LOG.warn("controller {}: node {}: delete of {} {} failed, retried next poll: {}", controllerId,
+                        r.node(), r.kind(), r.id(), e.getMessage());
+            }
+        }
+        network.requeueRetired(failed);
+    }
+
+    private boolean answering(String node) {
+        return snapshots.containsKey(node) && !errors.containsKey(node);
+    }
+
+    /**
+     * Push when never pushed, when the desired content changed, or when the agent's latest
+     * answer (taken after the push) lacks it: the agent lost it (restart).
+     */
+    private boolean needsPush(String node, String key, Object content, boolean present) {
+        Pushed p = pushed.getOrDefault(node, Map.of()).get(key);
+        if (p == null || !p.content().equals(content)) {
+            return true;
+        }
+        return !present && snapshots.get(node).takenAt() - p.at() > 0;
+    }
+
+    private interface Call {
+        void run() throws AgentException;
+    }
+
+    private void push(String node, String key, Object content, Call call, String what) {
+        try {
+            call.run();
+            Pushed before = pushed.computeIfAbsent(node, k -> new HashMap<>()).put(key, new Pushed(content, System.nanoTime()));
+            LOG.info("controller {}: node {}: {} {}", controllerId, node, what,
+                    before == null ? "pushed" : before.content().equals(content) ? "pushed again (agent had lost it)" : "updated");
+        } catch (AgentException e) {
+            LOG.warn("controller {}: node {}: {} not pushed, retried next poll: {}", controllerId, node, what,
+                    e.getMessage());
+        }
+    }
+
+    /** Whether every agent concerned holds what the application needs (pushed and not lost since). */
+    synchronized boolean configured(Application a) {
+        for (String node : a.path().nodes()) {
+            Map<String, Pushed> p = pushed.getOrDefault(node, Map.of());
+            boolean end = node.equals(a.request().serverNode()) || node.equals(a.request().clientNode());
+            if (a.path().hops() > 1 && !p.containsKey("L:" + a.backingLink())) {
+                return false;
+            }
+            if (end && !p.containsKey("A:" + a.id())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ SdnController
+
+    @Override
+    public String controllerId() {
+        return controllerId;
+    }
+
+    @Override
+    public synchronized List<NodeStatus> nodes() {
+        List<NodeStatus> out = new ArrayList<>();
+        for (AgentRef a : agents.values()) {
+            Snapshot s = snapshots.get(a.nodeId());
+            String err = errors.get(a.nodeId());
+            int phys = 0;
+            if (s != null) {
+                for (QkdLink l : s.node().qkdLinks()) {
+                    phys += l.qkdlType() == QkdlType.VIRT ? 0 : 1;
+                }
+            }
+            out.add(new NodeStatus(a.nodeId(), a.base().toString(), s != null && err == null,
+                    s == null ? null : s.when(), err == null ? "" : err, phys, s == null ? 0 : s.virtIds().size(),
+                    s == null ? 0 : s.appIds().size()));
+        }
+        return out;
+    }
+
+    @Override
+    public Network network() {
+        return network;
+    }
+
+    @Override
+    public Application provision(AppRequest request) throws NetworkException {
+        Application a = network.provision(request);
+        LOG.info("controller {}: application {} ({} at {} -> {} at {}, priority {}) provisioned on {}", controllerId,
+                a.id(), a.request().serverSae(), a.request().serverNode(), a.request().clientSae(),
+                a.request().clientNode(), a.request().priority(), a.path());
+        reconcile();
+        return a;
+    }
+
+    @Override
+    public Application remove(String appId) throws NetworkException {
+        Application a = network.remove(appId);
+        LOG.info("controller {}: application {} removed (was on {})", controllerId, appId, a.path());
+        reconcile();
+        return a;
+    }
+
+    @Override
+    public boolean isConfigured(Application a) {
+        return configured(a);
+    }
+
+    @Override
+    public Path preview(String from, String to, double demandBps, int priority) {
+        return network.path(from, to, demandBps, priority);
+    }
+}
