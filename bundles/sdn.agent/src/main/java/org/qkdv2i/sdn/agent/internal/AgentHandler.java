@@ -112,6 +112,7 @@ final class AgentHandler extends Handler.Abstract {
             Target t = target(path);
             boolean write = !"GET".equals(method);
             allow(t, method, response);
+            acceptsJson(request);
             if (write && !controllers.contains(caller)) {
                 throw RestconfException.forbidden("client '" + caller + "' is not an SDN controller of node " + nodeId
                         + "; only " + (controllers.isEmpty() ? "configured controllers" : controllers) + " may write");
@@ -232,6 +233,19 @@ final class AgentHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.ALLOW, allowed);
             throw new RestconfException(405, "protocol", "operation-not-supported", null,
                     "method " + safe(method) + " not allowed here; allowed: " + allowed);
+        }
+    }
+
+    /** RFC 8040 §5.2: JSON is the only encoding here; a client that accepts none of it gets 406. */
+    private static void acceptsJson(Request request) throws RestconfException {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        if (accept == null || accept.isBlank()) {
+            return;
+        }
+        String a = accept.toLowerCase(java.util.Locale.ROOT);
+        if (!(a.contains("json") || a.contains("*/*") || a.contains("application/*"))) {
+            throw new RestconfException(406, "protocol", "invalid-value", null,
+                    "only " + Qkd015Json.MEDIA_TYPE + " is served");
         }
     }
 

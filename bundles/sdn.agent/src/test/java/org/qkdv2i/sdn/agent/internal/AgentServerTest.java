@@ -259,6 +259,13 @@ public class AgentServerTest {
         r = send(controller, HttpMethod.PUT, path, "{\"x\":\"" + "y".repeat(5000) + "\"}");
         assertEquals("too-big", error(r, 413).errorTag());
 
+        r = stranger.newRequest(base + ROOT).headers(h -> h.put(HttpHeader.ACCEPT, "application/yang-data+xml"))
+                .timeout(10, TimeUnit.SECONDS).send();
+        error(r, 406);
+        r = stranger.newRequest(base + ROOT).headers(h -> h.put(HttpHeader.ACCEPT, "application/yang-data+json"))
+                .timeout(10, TimeUnit.SECONDS).send();
+        assertEquals(200, r.getStatus());
+
         r = send(controller, HttpMethod.PUT, ROOT, "{}");
         assertEquals("GET", r.getHeaders().get(HttpHeader.ALLOW));
         assertEquals("operation-not-supported", error(r, 405).errorTag());
