@@ -2321,19 +2321,33 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             }
             releaseDeferred(link);
             long cutoff = clock.millis() - settings.freshKeyGraceMillis();
-            if (offerablePrefix(link, need, cutoff, true) < need) {
-                throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + link.linkId + " to relay "
-                        + plain.length + " keys of " + bits + " bits to node " + next + ": one-time pad and MAC need "
-                        + need + " stored keys, node " + nodeId + " holds " + link.ownHeld() + " ("
-                        + offerableCount(link, cutoff, true) + " usable now)");
+            // stored keys the next node confirmed holding (inventory sync), oldest first: a pad it lacks
+            // is spent for nothing ("key not present")
+            for (Part p : link.own) {
+                if (p.confirmed && offerable(link, p, cutoff, true)) {
+                    padIds.add(p.id());
+                    if (padIds.size() == need) {
+                        break;
+                    }
+                }
             }
-            for (int i = 0; i < need; i++) {
-                padIds.add(link.own.get(i).id());
+            if (padIds.size() < need) {
+                // none confirmed yet (no sync since this node started): the oldest ones its watermark passed
+                if (offerablePrefix(link, need, cutoff, true) < need) {
+                    throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + link.linkId + " to relay "
+                            + plain.length + " keys of " + bits + " bits to node " + next + ": one-time pad and MAC need "
+                            + need + " stored keys, node " + nodeId + " holds " + link.ownHeld() + " ("
+                            + offerableCount(link, cutoff, true) + " usable now)");
+                }
+                padIds.clear();
+                for (int i = 0; i < need; i++) {
+                    padIds.add(link.own.get(i).id());
+                }
             }
             pad = assemble(padIds, need * storedKeyBits);
-            for (int i = 0; i < need; i++) {
-                vault.removePart(link.own.pollFirst().id());
-            }
+            Set<UUID> spent = new HashSet<>(padIds);
+            link.own.removeIf(p -> spent.contains(p.id()));
+            padIds.forEach(vault::removePart);
             RelayCounter c = counter(link.linkId);
             c.sent += plain.length;
             c.bits += (long) need * storedKeyBits;

@@ -201,6 +201,21 @@ public class RelayTest {
     }
 
     @Test
+    public void afterAnInventorySyncTheHopUsesStoredKeysTheNextNodeConfirmed() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
+        net.block("B", "C", true, false); // B's oldest own stored keys of L-BC are unknown at C
+        net.feed(4);
+        net.route();
+        assertTrue(net.core("B").sync("L-BC", false).complete());
+        long peerAtC = net.peerHalf("C", "L-BC");
+
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256));
+
+        assertSameBytes(enc, net.core("C").keysById("sz", "sa", ids(enc)));
+        assertEquals(peerAtC - 2, net.peerHalf("C", "L-BC"));
+    }
+
+    @Test
     public void aRelayFailingAfterTheTargetStoredItIsVoidedAtEveryHop() throws Exception {
         net = new Chain(tmp.getRoot().toPath(), "A", "B", "C", "D");
         net.peerTimeoutMillis = 1000;
