@@ -35,6 +35,8 @@ public final class CascadeBob {
      * each are touched only along a few bisection paths, and zeroing them cost ~8% of a run.
      */
     private final long[][][] st;
+    /** Inverse shuffles fetched from the plan so far (null until a flip needs one). */
+    private final int[][] invs, perms;
     /** log2 of each pass's block size, or −1 if it is not a power of two. */
     private final int[] blockShift;
     private static final int PAGE_BITS = 9;
@@ -70,6 +72,8 @@ public final class CascadeBob {
         this.subBlockReuse = plan.variant() == CascadeVariant.OPTIMISED;
         int passes = plan.passes();
         st = new long[passes][][];
+        invs = new int[passes][];
+        perms = new int[passes][];
         blockShift = new int[passes];
         for (int q = 0; q < passes; q++) {
             int k = plan.blockSize(q);
@@ -127,61 +131,46 @@ public final class CascadeBob {
         if (done) {
             return null;
         }
-        while (true) {
-            processWork();
-            if (reqSize > 0) {
-                int c = reqSize / 5;
-                int[] ps = new int[c], fs = new int[c], ts = new int[c];
-                for (int i = 0; i < c; i++) {
-                    ps[i] = req[5 * i];
-                    fs[i] = req[5 * i + 2];
-                    ts[i] = req[5 * i + 3];
-                }
-                outstanding = true;
-                return new ParityRequest(-1, ps, fs, ts);
-            }
-            if (currentPass + 1 >= plan.passes()) {
-                done = true;
-                return null;
-            }
+        processWork();
+        int c = reqSize / 5;
+        boolean next = currentPass + 1 < plan.passes() && (c == 0 || (currentPass >= 1 && c <= EARLY_START));
+        if (c == 0 && !next) {
+            done = true;
+            return null;
+        }
+        int top = -1;
+        if (next) {
             currentPass++;
             long words = (4L * plan.blocks(currentPass) * plan.treeSize(currentPass) + 63) >>> 6;
             st[currentPass] = new long[(int) ((words + PAGE_MASK) >>> PAGE_BITS)][];
             awaitingTop = currentPass;
-            outstanding = true;
-            return new ParityRequest(currentPass, new int[0], new int[0], new int[0]);
+            top = currentPass;
         }
+        int[] ps = new int[c], fs = new int[c], ts = new int[c];
+        for (int i = 0; i < c; i++) {
+            ps[i] = req[5 * i];
+            fs[i] = req[5 * i + 2];
+            ts[i] = req[5 * i + 3];
+        }
+        outstanding = true;
+        return new ParityRequest(top, ps, fs, ts);
     }
+
+    private static final int EARLY_START = 0;
 
     /** Takes Alice's answer to the last request. */
     public void accept(ParityResponse r) {
         if (!outstanding) {
             throw new IllegalStateException("no request outstanding");
         }
+        int c = reqSize / 5;
+        int p0 = awaitingTop;
+        int nb0 = p0 >= 0 ? plan.blocks(p0) : 0;
+        if (r.count() != c || r.topCount() != nb0) {
+            throw new IllegalArgumentException("expected " + nb0 + " top-level and " + c + " range parities");
+        }
         outstanding = false;
         rounds++;
-        if (awaitingTop >= 0) {
-            int p = awaitingTop;
-            awaitingTop = -1;
-            int nb = plan.blocks(p), k = plan.blockSize(p), ts = plan.treeSize(p);
-            if (r.topCount() != nb) {
-                throw new IllegalArgumentException("expected " + nb + " top-level parities");
-            }
-            disclosed += nb;
-            long[] mine = views.topParities(p);
-            for (int b = 0; b < nb; b++) {
-                int g = b * ts + 1;
-                define(st[p], g, r.topParity(b) != 0, Bits.bit(mine, b) != 0);
-                if (mismatch(p, g)) {
-                    push(p, g, b * k, Math.min(n, b * k + k));
-                }
-            }
-            return;
-        }
-        int c = reqSize / 5;
-        if (r.count() != c || r.topCount() != 0) {
-            throw new IllegalArgumentException("expected " + c + " range parities");
-        }
         disclosed += c;
         for (int i = 0; i < c; i++) {
             int p = req[5 * i], g = req[5 * i + 1], lo = req[5 * i + 2], mid = req[5 * i + 3], hi = req[5 * i + 4];
@@ -197,6 +186,19 @@ public final class CascadeBob {
             push(p, g, lo, hi);
         }
         reqSize = 0;
+        if (p0 >= 0) {
+            awaitingTop = -1;
+            int k = plan.blockSize(p0), ts = plan.treeSize(p0);
+            disclosed += nb0;
+            long[] mine = views.topParities(p0);
+            for (int b = 0; b < nb0; b++) {
+                int g = b * ts + 1;
+                define(st[p0], g, r.topParity(b) != 0, Bits.bit(mine, b) != 0);
+                if (mismatch(p0, g)) {
+                    push(p0, g, b * k, Math.min(n, b * k + k));
+                }
+            }
+        }
     }
 
     private void push(int p, int g, int lo, int hi) {
@@ -248,16 +250,48 @@ public final class CascadeBob {
         }
     }
 
+    /** Pass q's inverse shuffle, fetched from the plan on first need (the plan may build it only then). */
+    private int[] inv(int q) {
+        int[] iv = invs[q];
+        if (iv == null) {
+            iv = plan.inv(q);
+            invs[q] = iv;
+        }
+        return iv;
+    }
+
     /** Flips the bit at position pos of pass p and re-opens the blocks it touches in every pass so far. */
     private void flipAt(int p, int pos) {
-        int orig = p == 0 ? pos : plan.perm[p][pos];
+        int orig = pos;
+        if (p > 0) {
+            int[] pm = perms[p];
+            if (pm == null) {
+                pm = plan.perm(p);
+                perms[p] = pm;
+            }
+            orig = pm[pos];
+        }
+        if (++corrected > n) {
+            // every flip of a consistent run removes an error; more flips than bits means Alice's parities contradict
+            throw new IllegalStateException("Cascade does not converge: inconsistent parities from the peer");
+        }
         views.flip(orig);
-        corrected++;
         for (int q = 0; q <= currentPass; q++) {
-            int posq = q == 0 ? orig : plan.inv[q][orig];
             int k = plan.blockSize(q), ts = plan.treeSize(q);
-            int bs = blockShift[q];
-            int b = bs >= 0 ? posq >>> bs : posq / k; // most block sizes are powers of two; a divide is ~10 cycles
+            long[] mask = plan.firstBlockMask[q];
+            int posq, b;
+            if (q == 0) {
+                posq = orig;
+                b = blockShift[0] >= 0 ? posq >>> blockShift[0] : posq / k;
+            } else if (mask != null) {
+                // a pass of one or two blocks: the block from the plan's mask; the position only if a bisection needs it
+                posq = -1;
+                b = (int) (~mask[orig >>> 6] >>> orig) & 1;
+            } else {
+                posq = inv(q)[orig];
+                int bs = blockShift[q];
+                b = bs >= 0 ? posq >>> bs : posq / k; // most block sizes are powers of two; a divide is ~10 cycles
+            }
             int lo = b * k, hi = Math.min(n, lo + k);
             int base = b * ts;
             long[][] t = st[q];
@@ -286,6 +320,13 @@ public final class CascadeBob {
                     break;
                 }
                 int mid = lo + ((hi - lo + 1) >>> 1);
+                if (posq < 0) {
+                    // children are defined together: none known, nothing below to update
+                    if ((node(t, base + 2 * node) & KNOWN) == 0) {
+                        break;
+                    }
+                    posq = inv(q)[orig];
+                }
                 if (posq < mid) {
                     node = 2 * node;
                     hi = mid;

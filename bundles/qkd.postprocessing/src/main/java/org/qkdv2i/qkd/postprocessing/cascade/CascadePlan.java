@@ -21,10 +21,17 @@ public final class CascadePlan {
     private final int[] blockSize;
     private final int[] blocks;
     private final int[] treeSize;
-    /** perm[p][i] = original index of the i-th bit in pass p's order; null for pass 0. */
-    final int[][] perm;
-    /** inv[p][j] = position of original bit j in pass p's order; null for pass 0. */
-    final int[][] inv;
+    /**
+     * perm[p][i] = original index of the i-th bit in pass p's order; null for pass 0, and null for
+     * a pass of at most two blocks until someone needs it ({@link #perm(int)}): at a low QBER those
+     * passes (11 of the optimised schedule's 14) end at their top-level parities, which
+     * {@link #firstBlockMask} gives, so a plan kept for many blocks holds 2 shuffles instead of 13.
+     */
+    private final int[][] perm;
+    /** inv[p][j] = position of original bit j in pass p's order; null like {@link #perm}. */
+    private final int[][] inv;
+    /** The shuffles of the passes left out above, once built; guarded by {@code this}. */
+    private final int[][] lazyPerm, lazyInv;
     /** For passes of at most two blocks: bit j set iff original bit j lies in block 0. */
     final long[][] firstBlockMask;
 
@@ -33,9 +40,97 @@ public final class CascadePlan {
         this.n = n;
         this.qber = qber;
         this.seed = seed;
+        blockSize = schedule(variant, n, qber);
+        int passes = blockSize.length;
+        blocks = new int[passes];
+        treeSize = new int[passes];
+        perm = new int[passes][];
+        inv = new int[passes][];
+        firstBlockMask = new long[passes][];
+        lazyPerm = new int[passes][];
+        lazyInv = new int[passes][];
+        for (int p = 0; p < passes; p++) {
+            int k = blockSize[p];
+            blocks[p] = (n + k - 1) / k;
+            treeSize[p] = k == 1 ? 2 : Integer.highestOneBit(k - 1) << 2;
+            if (p == 0) {
+                continue;
+            }
+            int[] pm = shuffle(p);
+            if (blocks[p] <= 2) {
+                long[] mask = new long[Bits.words(n)];
+                for (int i = 0; i < k; i++) {
+                    Bits.flip(mask, pm[i]);
+                }
+                firstBlockMask[p] = mask;
+            } else {
+                perm[p] = pm;
+                inv[p] = inverse(pm);
+            }
+        }
+    }
+
+    /** Pass p's shuffle, the same every time for the same seed. */
+    private int[] shuffle(int p) {
+        int[] pm = new int[n];
+        for (int i = 0; i < n; i++) {
+            pm[i] = i;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p);
+        for (int i = n - 1; i > 0; i--) {
+            // Fisher-Yates with Lemire's multiply-shift bounded draw (bias < 2^-32; the shuffle is public)
+            int j = (int) (((rnd.nextLong() >>> 32) * (i + 1L)) >>> 32);
+            int t = pm[i];
+            pm[i] = pm[j];
+            pm[j] = t;
+        }
+        return pm;
+    }
+
+    private static int[] inverse(int[] pm) {
+        int[] iv = new int[pm.length];
+        for (int i = 0; i < pm.length; i++) {
+            iv[pm[i]] = i;
+        }
+        return iv;
+    }
+
+    /** Pass p's shuffle (p ≥ 1), rebuilt from the seed on first use for passes of at most two blocks. */
+    int[] perm(int p) {
+        int[] pm = perm[p];
+        if (pm == null) {
+            pm = materialise(p)[0];
+        }
+        return pm;
+    }
+
+    /** Inverse of {@link #perm(int)}. */
+    int[] inv(int p) {
+        int[] iv = inv[p];
+        if (iv == null) {
+            iv = materialise(p)[1];
+        }
+        return iv;
+    }
+
+    private synchronized int[][] materialise(int p) {
+        // kept apart from the constructor's arrays (safely published as final fields) and only read under the lock
+        if (lazyPerm[p] == null) {
+            int[] pm = shuffle(p);
+            lazyInv[p] = inverse(pm);
+            lazyPerm[p] = pm;
+        }
+        return new int[][] { lazyPerm[p], lazyInv[p] };
+    }
+
+    /**
+     * Block sizes of each pass for a variant, length and QBER estimate. Two estimates with the same
+     * schedule give the same plan (for the same n and seed), which is what {@link CascadePlanCache} keys on.
+     */
+    static int[] schedule(CascadeVariant variant, int n, double qber) {
         double q = Math.max(MIN_QBER, Math.min(0.5, qber));
         int passes = variant == CascadeVariant.ORIGINAL ? 4 : 14;
-        blockSize = new int[passes];
+        int[] sizes = new int[passes];
         for (int p = 0; p < passes; p++) {
             long k;
             if (variant == CascadeVariant.ORIGINAL) {
@@ -51,46 +146,9 @@ public final class CascadePlan {
                     default -> (n + 1L) / 2;
                 };
             }
-            blockSize[p] = (int) Math.max(1, Math.min(n, k));
+            sizes[p] = (int) Math.max(1, Math.min(n, k));
         }
-        blocks = new int[passes];
-        treeSize = new int[passes];
-        perm = new int[passes][];
-        inv = new int[passes][];
-        firstBlockMask = new long[passes][];
-        for (int p = 0; p < passes; p++) {
-            int k = blockSize[p];
-            blocks[p] = (n + k - 1) / k;
-            treeSize[p] = k == 1 ? 2 : Integer.highestOneBit(k - 1) << 2;
-            if (p == 0) {
-                continue;
-            }
-            int[] pm = new int[n];
-            for (int i = 0; i < n; i++) {
-                pm[i] = i;
-            }
-            SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p);
-            for (int i = n - 1; i > 0; i--) {
-                // Fisher-Yates with Lemire's multiply-shift bounded draw (bias < 2^-32; the shuffle is public)
-                int j = (int) (((rnd.nextLong() >>> 32) * (i + 1L)) >>> 32);
-                int t = pm[i];
-                pm[i] = pm[j];
-                pm[j] = t;
-            }
-            int[] iv = new int[n];
-            for (int i = 0; i < n; i++) {
-                iv[pm[i]] = i;
-            }
-            perm[p] = pm;
-            inv[p] = iv;
-            if (blocks[p] <= 2) {
-                long[] mask = new long[Bits.words(n)];
-                for (int i = 0; i < k; i++) {
-                    Bits.flip(mask, pm[i]);
-                }
-                firstBlockMask[p] = mask;
-            }
-        }
+        return sizes;
     }
 
     /**
@@ -151,7 +209,7 @@ public final class CascadePlan {
             System.arraycopy(key, 0, out, 0, out.length);
             return out;
         }
-        final int[] pm = perm[p];
+        final int[] pm = perm(p);
         int full = n >>> 6;
         for (int w = 0; w < full; w++) {
             // two independent halves per word: the loads of one overlap the other's OR chain (−20%)

@@ -9,14 +9,18 @@ import java.util.Map;
  * {@link CascadeVariant#OPTIMISED}), which costs more than reconciling one block with it (about
  * 11 ms against 2 ms at n = 10^5 on the project machine); plans are public and error-independent,
  * so reuse them for every block of the same length and QBER estimate. Drivers get the most from
- * it with a fixed block length and a QBER estimate rounded up to a few steps (see
- * {@link #roundUp(double)}). Thread-safe.
+ * it with a fixed block length (or lengths padded up to a few sizes) and one public seed. Plans
+ * are keyed by the schedule the QBER estimate gives (the block size of each pass), not by the
+ * estimate itself: nearby estimates with the same block sizes share a plan, whose
+ * {@link CascadePlan#qberEstimate()} is then the first caller's. A plan holds the shuffles of its
+ * passes of more than two blocks (two ints per bit each; at most two for the optimised schedule
+ * at QBER ≤ 10 %) and builds the others only if a block needs them. Thread-safe.
  */
 public final class CascadePlanCache {
     private final int capacity;
     private final Map<Key, CascadePlan> plans;
 
-    private record Key(CascadeVariant variant, int n, double qber, long seed) {
+    private record Key(CascadeVariant variant, int n, java.util.List<Integer> schedule, long seed) {
     }
 
     public CascadePlanCache(int capacity) {
@@ -29,7 +33,11 @@ public final class CascadePlanCache {
 
     /** The cached plan for these arguments, built on first use. */
     public CascadePlan get(CascadeVariant variant, int n, double qberEstimate, long publicSeed) {
-        Key k = new Key(variant, n, qberEstimate, publicSeed);
+        if (n < 1 || !(qberEstimate >= 0 && qberEstimate < 0.5)) {
+            return CascadePlan.create(variant, n, qberEstimate, publicSeed); // throws the plan's own message
+        }
+        Key k = new Key(variant, n, java.util.Arrays.stream(CascadePlan.schedule(variant, n, qberEstimate)).boxed().toList(),
+                publicSeed);
         synchronized (plans) {
             CascadePlan p = plans.get(k);
             if (p != null) {

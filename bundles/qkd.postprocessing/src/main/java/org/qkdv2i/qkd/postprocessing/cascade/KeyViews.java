@@ -11,11 +11,14 @@ final class KeyViews {
     private final CascadePlan plan;
     private final long[] key;
     private final long[][] views;
+    /** The plan's inverse shuffle of each pass whose view exists (fetched once; the plan may build it lazily). */
+    private final int[][] invs;
 
     KeyViews(CascadePlan plan, long[] key) {
         this.plan = plan;
         this.key = key;
         this.views = new long[plan.passes()][];
+        this.invs = new int[plan.passes()][];
         views[0] = key;
     }
 
@@ -23,6 +26,7 @@ final class KeyViews {
         long[] v = views[p];
         if (v == null) {
             v = plan.permute(key, p);
+            invs[p] = plan.inv(p);
             views[p] = v;
         }
         return v;
@@ -39,9 +43,13 @@ final class KeyViews {
         if (mask != null && views[p] == null) {
             // two blocks or fewer: parity of block 0 is <key, mask>, block 1 follows from the total
             long a = 0, t = 0;
-            for (int w = 0; w < key.length; w++) {
+            int words = Bits.words(n);
+            for (int w = 0; w < words; w++) {
                 a ^= key[w] & mask[w];
                 t ^= key[w];
+            }
+            if ((n & 63) != 0) {
+                t ^= key[words - 1] & (-1L << n); // bits past n are not the key's (a caller may leave them set)
             }
             int b0 = Long.bitCount(a) & 1;
             out[0] = b0;
@@ -63,7 +71,7 @@ final class KeyViews {
         Bits.flip(key, orig);
         for (int q = 1; q < views.length; q++) {
             if (views[q] != null) {
-                Bits.flip(views[q], plan.inv[q][orig]);
+                Bits.flip(views[q], invs[q][orig]);
             }
         }
     }

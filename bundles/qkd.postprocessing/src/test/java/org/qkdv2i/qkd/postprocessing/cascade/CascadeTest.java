@@ -154,4 +154,36 @@ public class CascadeTest {
             }
         }
     }
+
+    @Test
+    public void bitsPastTheKeyLengthInAlicesArrayAreIgnored() {
+        // Alice's key is used by reference; a caller's array may carry garbage past n in its last word
+        int n = 100_001;
+        CascadePlan plan = CascadePlan.create(CascadeVariant.OPTIMISED, n, 0.01, 3);
+        SplittableRandom rnd = new SplittableRandom(4);
+        long[] a = Bits.random(n, rnd);
+        long[] b = Bits.withErrors(a, n, 0.01, rnd);
+        long[] dirty = a.clone();
+        dirty[dirty.length - 1] |= -1L << n;
+        CascadeResult res = Cascade.reconcile(plan, dirty, b);
+        assertEquals(0, Bits.hammingDistance(a, res.key(), n));
+    }
+
+    @Test(expected = IllegalStateException.class)
+    public void contradictoryParitiesEndTheRunInsteadOfLoopingForever() {
+        int n = 10_000;
+        CascadePlan plan = CascadePlan.create(CascadeVariant.OPTIMISED, n, 0.01, 3);
+        long[] a = Bits.random(n, new SplittableRandom(6));
+        CascadeAlice honest = new CascadeAlice(plan, a);
+        // a peer that inverts every top-level parity of the last pass: no key satisfies all passes
+        Cascade.run(new CascadeBob(plan, a.clone()), r -> {
+            ParityResponse x = honest.answer(r);
+            if (r.topLevelPass() == plan.passes() - 1) {
+                long[] top = x.top().clone();
+                top[0] ^= 1;
+                return new ParityResponse(x.topCount(), top, x.count(), x.parities());
+            }
+            return x;
+        });
+    }
 }
