@@ -27,6 +27,8 @@ import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
+import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.qkd.api.KeyBlock;
 import org.qkdv2i.qkd.api.KeyBlockSink;
@@ -44,6 +46,8 @@ public class NodeComponentTest {
 
     private final AtomicReference<Object> registered = new AtomicReference<>();
     private final AtomicReference<Dictionary<String, ?>> registeredProps = new AtomicReference<>();
+    /** Service interfaces registered and not unregistered, with their properties. */
+    private final Map<String, Dictionary<String, ?>> services = new java.util.concurrent.ConcurrentHashMap<>();
 
     private BundleContext context() {
         return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
@@ -53,10 +57,13 @@ public class NodeComponentTest {
                         @SuppressWarnings("unchecked")
                         Dictionary<String, ?> d = (Dictionary<String, ?>) args[2];
                         registeredProps.set(d);
+                        String name = args[0] instanceof Class<?> c ? c.getName() : String.valueOf(args[0]);
+                        services.put(name, d);
                         return Proxy.newProxyInstance(getClass().getClassLoader(),
                                 new Class<?>[] {ServiceRegistration.class}, (p2, m2, a2) -> {
                                     if (m2.getName().equals("unregister")) {
                                         registered.set(null);
+                                        services.remove(name);
                                     }
                                     return null;
                                 });
@@ -177,5 +184,48 @@ public class NodeComponentTest {
         node.deactivate();
         assertNull(registered.get());
         assertTrue(again.detached.get());
+    }
+
+    private static VirtualLinkEntry route(String node, VirtualLink link) {
+        return new VirtualLinkEntry() {
+            @Override
+            public String nodeId() {
+                return node;
+            }
+
+            @Override
+            public VirtualLink link() {
+                return link;
+            }
+        };
+    }
+
+    @Test
+    public void virtualLinksFromConfigurationReachTheRelayRoutesOfTheirNode() throws Exception {
+        Map<String, Object> values = new HashMap<>();
+        values.put("nodeId", "B");
+        values.put("dataDir", tmp.getRoot().toPath().resolve("data").toString());
+        values.put("kekFile", tmp.getRoot().toPath().resolve("kek/B.kek").toString());
+        values.put("peers", new String[] {"A=https://127.0.0.1:1", "C=https://127.0.0.1:2"});
+        VirtualLinkEntry early = route("B", new VirtualLink("V-AC", "A", "C", "A", "C"));
+        NodeComponent node = new NodeComponent(context(), config(values));
+        node.bindVirtualLink(early); // bound after activation, like DS does with dynamic references
+        node.bindVirtualLink(route("A", new VirtualLink("V-AC", "A", "C", null, "B"))); // another node's
+        node.bindVirtualLink(route("B", new VirtualLink("V-AD", "A", "D", "A", "D"))); // D is no peer: refused
+
+        assertEquals("B", services.get(RelayRoutes.class.getName()).get(KeyManager.NODE_PROPERTY));
+        RelayRoutes routes = (RelayRoutes) registered.get();
+        assertEquals(List.of(early.link()), routes.virtualLinks());
+
+        // a reopened node (new store) gets them again from configuration
+        values.put("dataDir", tmp.getRoot().toPath().resolve("data2").toString());
+        node.modified(config(values));
+        routes = (RelayRoutes) registered.get();
+        assertEquals(List.of(early.link()), routes.virtualLinks());
+
+        node.unbindVirtualLink(early);
+        assertTrue(routes.virtualLinks().isEmpty());
+        node.deactivate();
+        assertTrue("KeyManager and RelayRoutes unregistered", services.isEmpty());
     }
 }

@@ -2309,6 +2309,11 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         String next = w.next;
         int bits = template.keySize();
         int need = RelayCrypto.storedKeysNeeded(plain.length, bits, storedKeyBits);
+        PeerTransport t = transport;
+        if (t == null) { // before any link key is spent
+            throw new KeyManagerException(UNAVAILABLE, "peer KMM " + next + " unreachable: node " + nodeId
+                    + " has no peer channel (TLS identity not available yet)");
+        }
         Link link;
         List<UUID> padIds = new ArrayList<>(need);
         byte[] pad;
@@ -2360,11 +2365,6 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             ExtKeysRequest msg = RelayCrypto.seal(nodeId, next, new ExtKeysRequest(null, template.initiatorSaeId(),
                     template.targetSaeIds(), relayCallbackUrl(), template.virtualLink(), template.initiatorNode(),
                     template.targetNode(), link.linkId, List.copyOf(padIds), bits, null), w.keyIds, plain, pad);
-            PeerTransport t = transport;
-            if (t == null) {
-                throw new KeyManagerException(UNAVAILABLE, "peer KMM " + next + " unreachable: node " + nodeId
-                        + " has no peer channel");
-            }
             hopWaits.put(w.keyIds.get(0), w);
             w.sent = true;
             t.extKeys(next, msg, Math.max(1, remainingMillis(deadline)));
