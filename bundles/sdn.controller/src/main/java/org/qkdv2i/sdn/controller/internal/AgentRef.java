@@ -22,11 +22,18 @@ record AgentRef(String nodeId, URI base) {
         if (entries == null) {
             return out;
         }
+        List<String> flat = new ArrayList<>();
         for (String raw : entries) {
-            if (raw == null || raw.isBlank()) {
-                continue;
+            // a plain .cfg file gives the list as one comma-separated string
+            if (raw != null) {
+                for (String part : raw.split(",")) {
+                    if (!part.isBlank()) {
+                        flat.add(part.trim());
+                    }
+                }
             }
-            String e = raw.trim();
+        }
+        for (String e : flat) {
             int eq = e.indexOf('=');
             if (eq <= 0) {
                 throw new IllegalArgumentException("agent entry '" + e + "' is not NODE=https://host:port");

@@ -142,6 +142,10 @@ final class Engine implements SdnController {
                 LOG.error("controller {}: applications {} between {} and {}: no path ({}); kept on {}, nodes serve from their pools",
                         controllerId, ev.apps(), ev.firstEnd(), ev.lastEnd(), ev.reason(), ev.from());
                 break;
+            case RETURNED:
+                LOG.info("controller {}: applications {} between {} and {} moved back from {} to {}: {}", controllerId,
+                        ev.apps(), ev.firstEnd(), ev.lastEnd(), ev.from(), ev.to(), ev.reason());
+                break;
             default:
                 LOG.info("controller {}: applications {} between {} and {} recovered on {}", controllerId, ev.apps(),
                         ev.firstEnd(), ev.lastEnd(), ev.to());
@@ -300,6 +304,14 @@ final class Engine implements SdnController {
         LOG.info("controller {}: application {} removed (was on {})", controllerId, appId, a.path());
         reconcile();
         return a;
+    }
+
+    @Override
+    public List<RerouteEvent> rebalance() {
+        List<RerouteEvent> events = network.rebalance(true);
+        events.forEach(this::log);
+        reconcile();
+        return events;
     }
 
     @Override

@@ -17,7 +17,7 @@ import org.qkdv2i.sdn.controller.internal.graph.Weights;
 
 /**
  * Gogo commands of the SDN controller, scope {@code sdn}: nodes, links, apps, provision, remove,
- * path. They work on the running controller (its service comes and goes with its TLS identity);
+ * path, rebalance. They work on the running controller (its service comes and goes with its TLS identity);
  * without one they say so.
  */
 @Component(service = SdnCommands.class, property = {
@@ -27,7 +27,8 @@ import org.qkdv2i.sdn.controller.internal.graph.Weights;
         "osgi.command.function=apps",
         "osgi.command.function=provision",
         "osgi.command.function=remove",
-        "osgi.command.function=path"})
+        "osgi.command.function=path",
+        "osgi.command.function=rebalance"})
 public class SdnCommands {
 
     private volatile SdnController controller;
@@ -169,6 +170,20 @@ public class SdnCommands {
         Path p = c.preview(from, to, Weights.DEFAULT_DEMAND_BPS, 0);
         return p == null ? "no path from " + from + " to " + to + " now"
                 : p + String.format(Locale.ROOT, " (cost %.3f)", p.cost());
+    }
+
+    @Descriptor("re-optimise: move every application whose relay path has a clearly (20 %) cheaper alternative now")
+    public String rebalance() {
+        SdnController c = running();
+        if (c == null) {
+            return NOT_RUNNING;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (org.qkdv2i.sdn.controller.internal.graph.RerouteEvent e : c.rebalance()) {
+            sb.append(e.apps()).append(": ").append(e.from()).append(" -> ").append(e.to()).append(" (")
+                    .append(e.reason()).append(")\n");
+        }
+        return sb.length() == 0 ? "every relay path is on its cheapest path (within 20 %)" : sb.toString().stripTrailing();
     }
 
     private static final String NOT_RUNNING = "the SDN controller is not running (configure org.qkdv2i.sdn.Controller and its TLS identity org.qkdv2i.tls.NodeTls)";

@@ -7,6 +7,7 @@ import org.qkdv2i.sdn.controller.internal.graph.Application;
 import org.qkdv2i.sdn.controller.internal.graph.Network;
 import org.qkdv2i.sdn.controller.internal.graph.NetworkException;
 import org.qkdv2i.sdn.controller.internal.graph.Path;
+import org.qkdv2i.sdn.controller.internal.graph.RerouteEvent;
 
 /**
  * The running controller as the northbound API and the shell see it. Registered as a service
@@ -27,6 +28,9 @@ public interface SdnController {
 
     /** Removes and deletes at once (or at the next poll). */
     Application remove(String appId) throws NetworkException;
+
+    /** Re-optimises every relay path (moves those with a clearly cheaper path) and pushes the changes. */
+    List<RerouteEvent> rebalance();
 
     /** Whether every agent concerned holds the application's VIRT link and qkd_app entries. */
     boolean isConfigured(Application a);

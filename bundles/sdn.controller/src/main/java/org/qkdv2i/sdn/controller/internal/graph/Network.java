@@ -44,6 +44,13 @@ public final class Network {
     private final Map<String, Entry> apps = new LinkedHashMap<>();
     private final Map<String, RelayPath> relays = new LinkedHashMap<>();
     private final List<Retired> retired = new ArrayList<>();
+    private long returnsSeen;
+
+    /**
+     * A displaced relay path moves back only onto a path at least this much cheaper (a fraction
+     * of its current cost), so links flapping around a threshold do not make paths flap.
+     */
+    public static final double HYSTERESIS = 0.2;
 
     public Network() {
         this(() -> UUID.randomUUID().toString(), Clock.systemUTC());
@@ -296,6 +303,7 @@ public final class Network {
             rp.noPath = false;
             rp.reason = "";
             rp.generation++;
+            rp.displaced = true;
             rp.virtualLinkId = ids.get();
             reserve(rp);
             if (oldRelayed) {
@@ -304,7 +312,71 @@ public final class Network {
             events.add(new RerouteEvent(wasNoPath ? RerouteEvent.Kind.RECOVERED : RerouteEvent.Kind.MOVED,
                     rp.firstEnd, rp.lastEnd, rp.apps(), old, p, why));
         }
+        if (topology.returns() != returnsSeen) {
+            // links came back: the relay paths a failure displaced go back where that is clearly cheaper
+            returnsSeen = topology.returns();
+            events.addAll(rebalance(false));
+        }
         return events;
+    }
+
+    /**
+     * Moves relay paths onto a clearly cheaper path (by more than {@link #HYSTERESIS}), highest
+     * priority first: those a failure displaced ({@code all == false}; what {@link #reroute()} does
+     * when links return, "back when links return"), or every relay path ({@code all}, an operator's
+     * re-optimisation). The new VIRT link gets a new ID; the old one is retired.
+     */
+    public synchronized List<RerouteEvent> rebalance(boolean all) {
+        List<RelayPath> candidates = new ArrayList<>();
+        for (RelayPath rp : relays.values()) {
+            if (!rp.noPath && (all || rp.displaced)) {
+                candidates.add(rp);
+            }
+        }
+        candidates.sort(Comparator.comparingInt((RelayPath rp) -> rp.priority).reversed());
+        List<RerouteEvent> events = new ArrayList<>();
+        for (RelayPath rp : candidates) {
+            unreserve(rp);
+            double current = cost(rp.path, rp.demandBps, rp.priority);
+            Path best = finder.find(topology, rp.firstEnd, rp.lastEnd, rp.demandBps, rp.priority, Set.of());
+            if (best == null || best.links().equals(rp.path.links())) {
+                rp.displaced = false; // where it is now is as good as it gets
+                reserve(rp);
+                continue;
+            }
+            if (!(best.cost() < current * (1 - HYSTERESIS))) {
+                reserve(rp);
+                continue;
+            }
+            Path old = rp.path;
+            String oldVirt = rp.virtualLinkId;
+            boolean oldRelayed = rp.relayed();
+            rp.path = best;
+            rp.generation++;
+            rp.displaced = false;
+            rp.virtualLinkId = ids.get();
+            reserve(rp);
+            if (oldRelayed) {
+                retireVirtualLink(old, oldVirt);
+            }
+            events.add(new RerouteEvent(RerouteEvent.Kind.RETURNED, rp.firstEnd, rp.lastEnd, rp.apps(), old, best,
+                    String.format(java.util.Locale.ROOT, "a cheaper path is usable (cost %.2f, was %.2f)", best.cost(),
+                            current)));
+        }
+        return events;
+    }
+
+    /** The cost of a path as the search would weigh it now; infinite if a link is unusable or gone. */
+    private double cost(Path p, double demandBps, int priority) {
+        double c = 0;
+        for (String id : p.links()) {
+            PhysLink l = topology.link(id);
+            if (l == null || !l.metrics.state().usable()) {
+                return Double.POSITIVE_INFINITY;
+            }
+            c += Weights.cost(l, demandBps, priority);
+        }
+        return c;
     }
 
     /** null if every link of the path is usable, else "L1 DOWN, L2 EAVESDROPPING". */

@@ -20,6 +20,8 @@ public final class RelayPath {
     boolean noPath;
     String reason = "";
     int generation;
+    /** Moved off its path by a failure: re-examined when links return (to move back). */
+    boolean displaced;
     int priority;
     double demandBps;
 

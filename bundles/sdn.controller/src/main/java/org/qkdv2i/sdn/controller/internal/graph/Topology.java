@@ -30,6 +30,7 @@ public final class Topology {
     private int[] adjLink = new int[0];
     private boolean dirty;
     private long version;
+    private long returns;
 
     /** Adds a node if it is new; returns its index. */
     public int addNode(String nodeId) {
@@ -97,7 +98,7 @@ public final class Topology {
         }
         PhysLink old = links.get(linkId);
         if (old != null && old.joins(nodeA, nodeB)) {
-            old.metrics = metrics;
+            setMetrics(old, metrics);
             return old;
         }
         double reserved = 0;
@@ -122,8 +123,20 @@ public final class Topology {
         if (l == null) {
             return false;
         }
-        l.metrics = Objects.requireNonNull(metrics, "metrics");
+        setMetrics(l, Objects.requireNonNull(metrics, "metrics"));
         return true;
+    }
+
+    private void setMetrics(PhysLink l, LinkMetrics metrics) {
+        if (!l.metrics.state().usable() && metrics.state().usable()) {
+            returns++;
+        }
+        l.metrics = metrics;
+    }
+
+    /** Counts links that became usable again (DOWN, eavesdropped or unknown before). */
+    public long returns() {
+        return returns;
     }
 
     public boolean removeLink(String linkId) {

@@ -89,6 +89,45 @@ public class NetworkTest {
     }
 
     @Test
+    public void aDisplacedApplicationGoesBackWhenItsLinksReturn() throws Exception {
+        Network net = Fixtures.fiveNodes();
+        Application first = net.provision(Fixtures.app("app-1", "A", "C", 0));
+        net.putLink("BC", "B", "C", Fixtures.state(LinkState.EAVESDROPPING));
+        assertEquals(RerouteEvent.Kind.MOVED, single(net.reroute()).kind());
+        String detour = net.application("app-1").backingLink();
+        net.drainRetired();
+
+        // an unrelated link returning changes nothing for it
+        net.putLink("AB", "A", "B", Fixtures.state(LinkState.DOWN));
+        net.putLink("AB", "A", "B", Fixtures.state(LinkState.UP));
+        net.putLink("BC", "B", "C", Fixtures.state(LinkState.UP));
+        RerouteEvent e = single(net.reroute());
+        assertEquals(RerouteEvent.Kind.RETURNED, e.kind());
+        Application back = net.application("app-1");
+        assertEquals(first.path().nodes(), back.path().nodes());
+        assertNotEquals("a new VIRT link for the new path", first.backingLink(), back.backingLink());
+        assertEquals(Set.of(new Retired("A", Kind.VIRT_LINK, detour), new Retired("D", Kind.VIRT_LINK, detour),
+                new Retired("E", Kind.VIRT_LINK, detour), new Retired("C", Kind.VIRT_LINK, detour)),
+                new HashSet<>(net.drainRetired()));
+        assertTrue("settled", net.reroute().isEmpty());
+    }
+
+    @Test
+    public void rebalanceMovesOnlyWhenClearlyCheaper() throws Exception {
+        Network net = Fixtures.fiveNodes();
+        net.putLink("AB", "A", "B", Fixtures.state(LinkState.DOWN));
+        net.provision(Fixtures.app("app-1", "A", "C", 0));
+        assertEquals(List.of("A", "D", "E", "C"), net.application("app-1").path().nodes());
+        // A-B comes back, but the application was never displaced: reroute leaves it alone
+        net.putLink("AB", "A", "B", Fixtures.state(LinkState.UP));
+        assertTrue(net.reroute().isEmpty());
+        // an operator's re-optimisation moves it: 2 hops vs 3 is more than 20 % cheaper
+        assertEquals(RerouteEvent.Kind.RETURNED, single(net.rebalance(true)).kind());
+        assertEquals(List.of("A", "B", "C"), net.application("app-1").path().nodes());
+        assertTrue("nothing cheaper now", net.rebalance(true).isEmpty());
+    }
+
+    @Test
     public void noPathKeepsTheOldPathAndRecoversWhenLinksReturn() throws Exception {
         Network net = Fixtures.fiveNodes();
         Application a = net.provision(Fixtures.app("app-1", "A", "C", 0));
