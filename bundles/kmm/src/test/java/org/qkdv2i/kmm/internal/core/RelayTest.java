@@ -92,6 +92,55 @@ public class RelayTest {
         }
         // the middle node keeps nothing servable
         assertEquals(0, net.core("B").waitingKeys());
+        // ETSI 014 status of the relayed pair: what the first hop can carry (2 stored keys per key of 256 bits)
+        long ownAB = net.own("A", "L-AB");
+        assertEquals(ownAB / 2, net.core("A").status("sa", "sz").storedKeyCount());
+    }
+
+    @Test
+    public void concurrentRelaysInBothDirectionsNeverShareALinkKeyOrAKey() throws Exception {
+        chain("A", "B", "C");
+        net.feed(20);
+        // the other direction too: SAE sz at C asks for keys shared with sa at A
+        for (String n : List.of("A", "B", "C")) {
+            VirtualLink v = net.core(n).virtualLinks().get(0);
+            net.core(n).putVirtualLink(new VirtualLink("V-2", "C", "A", v.nextHop(), v.prevHop()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.ConcurrentHashMap<UUID, String> fromA = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ConcurrentHashMap<UUID, String> fromC = new java.util.concurrent.ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<?>> jobs = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            jobs.add(pool.submit(() -> relayMany("A", "sa", "sz", fromA)));
+            jobs.add(pool.submit(() -> relayMany("C", "sz", "sa", fromC)));
+        }
+        for (java.util.concurrent.Future<?> f : jobs) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertEquals(4 * 10 * 2, fromA.size());
+        assertEquals(4 * 10 * 2, fromC.size());
+        java.util.Set<String> bytes = new java.util.HashSet<>(fromA.values());
+        fromC.values().forEach(b -> assertTrue("key bytes relayed twice", bytes.add(b)));
+        for (Map.Entry<UUID, String> e : fromA.entrySet()) {
+            assertEquals(e.getValue(), Arrays.toString(net.core("C").keysById("sz", "sa", List.of(e.getKey())).get(0).bytes()));
+        }
+        for (Map.Entry<UUID, String> e : fromC.entrySet()) {
+            assertEquals(e.getValue(), Arrays.toString(net.core("A").keysById("sa", "sz", List.of(e.getKey())).get(0).bytes()));
+        }
+        // each hop message used its own link key: 3 stored keys of 256 bits per message of 2 keys; B received
+        // 40 messages from A and sent 40 to A
+        assertEquals(80 * 3 * 256, stats(net.core("B"), "L-AB").linkKeyBits());
+    }
+
+    private Void relayMany(String node, String master, String slave, Map<UUID, String> got) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            for (Key k : net.core(node).newKeys(new KeyRequest(master, slave, 2, 256))) {
+                assertEquals(null, got.put(k.id(), Arrays.toString(k.bytes())));
+            }
+        }
+        return null;
     }
 
     @Test
