@@ -2255,49 +2255,66 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         String next = v.hopTowards(targetNode);
         long timeout = settings.peerTimeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-        List<Key> keys = new ArrayList<>(number);
-        byte[][] plain = new byte[number][];
-        List<UUID> ids = new ArrayList<>(number);
-        for (int i = 0; i < number; i++) {
-            byte[] k = new byte[size / 8];
-            drbg.nextBytes(k);
-            UUID id = randomUuid();
-            keys.add(new Key(id, k)); // shares the array: zeroised by Key.destroy() on failure
-            plain[i] = k;
-            ids.add(id);
-        }
-        ExtKeysRequest template = new ExtKeysRequest(null, master, List.copyOf(slaves), null, v.linkId(), nodeId,
-                targetNode, null, null, size, null);
-        HopWait w = new HopWait(next, List.copyOf(ids));
-        boolean ok = false;
-        String why;
-        try {
-            sendHop(w, template, plain, deadline);
-            ExtAck ack = w.await(deadline);
-            if (ack != null && RELAYED.equals(ack.ackStatus())) {
-                ok = true;
-                LOG.debug("node {}: {} keys of {} bits for SAE pair {} -> {} relayed over virtual link {} via {}",
-                        nodeId, number, size, master, slaves, v.linkId(), next);
-                return keys;
+        String why = null;
+        for (int attempt = 1; attempt <= RELAY_ATTEMPTS && remainingMillis(deadline) > 0; attempt++) {
+            List<Key> keys = new ArrayList<>(number);
+            byte[][] plain = new byte[number][];
+            List<UUID> ids = new ArrayList<>(number);
+            for (int i = 0; i < number; i++) {
+                byte[] k = new byte[size / 8];
+                drbg.nextBytes(k);
+                UUID id = randomUuid();
+                keys.add(new Key(id, k)); // shares the array: zeroised by Key.destroy() on failure
+                plain[i] = k;
+                ids.add(id);
             }
-            why = ack == null ? "no acknowledgement from node " + next + " within " + timeout + " ms"
-                    : "acknowledged '" + ack.ackStatus() + "'" + (ack.message() == null ? "" : " (" + ack.message() + ")");
-        } catch (KeyManagerException e) {
-            why = e.getMessage();
-        } finally {
-            hopWaits.remove(ids.get(0), w);
-            if (!ok) {
-                keys.forEach(Key::destroy);
-                if (w.sent) {
-                    voidAlong(next, w.linkId, new ExtVoid(List.copyOf(ids), v.linkId(), targetNode), true);
+            ExtKeysRequest template = new ExtKeysRequest(null, master, List.copyOf(slaves), null, v.linkId(), nodeId,
+                    targetNode, null, null, size, null);
+            HopWait w = new HopWait(next, List.copyOf(ids));
+            boolean ok = false;
+            boolean retry = false;
+            try {
+                sendHop(w, template, plain, deadline);
+                ExtAck ack = w.await(deadline);
+                if (ack != null && RELAYED.equals(ack.ackStatus())) {
+                    ok = true;
+                    LOG.debug("node {}: {} keys of {} bits for SAE pair {} -> {} relayed over virtual link {} via {}",
+                            nodeId, number, size, master, slaves, v.linkId(), next);
+                    return keys;
+                }
+                why = ack == null ? "no acknowledgement from node " + next + " within " + timeout + " ms"
+                        : "acknowledged '" + ack.ackStatus() + "'"
+                                + (ack.message() == null ? "" : " (" + ack.message() + ")");
+                // a hop whose receiver lacked the pad's stored keys: the next attempt pads with others
+                retry = ack != null && KEY_NOT_PRESENT.equals(ack.ackStatus());
+            } catch (KeyManagerException e) {
+                why = e.getMessage();
+            } finally {
+                hopWaits.remove(ids.get(0), w);
+                if (!ok) {
+                    keys.forEach(Key::destroy);
+                    if (w.sent) {
+                        voidAlong(next, w.linkId, new ExtVoid(List.copyOf(ids), v.linkId(), targetNode), true);
+                    }
                 }
             }
+            if (!retry || attempt == RELAY_ATTEMPTS) {
+                break;
+            }
+            LOG.info("node {}: relay attempt {} for SAE pair {} -> {} over virtual link {} failed ({}); trying again",
+                    nodeId, attempt, master, slaves, v.linkId(), why);
+        }
+        if (why == null) {
+            why = "no time left within " + timeout + " ms";
         }
         LOG.warn("node {}: relay of {} keys for SAE pair {} -> {} over virtual link {} failed: {}", nodeId, number,
                 master, slaves, v.linkId(), why);
         throw new KeyManagerException(UNAVAILABLE, "key relay to SAE " + slaves.get(0) + " at node " + targetNode
                 + " over virtual link " + v.linkId() + " failed: " + why + "; nothing delivered, retry later");
     }
+
+    /** Attempts of one relay request when a hop's receiver lacked the pad ({@code key not present}). */
+    private static final int RELAY_ATTEMPTS = 3;
 
     /**
      * Sends one hop: takes the link key from this node's half of the link to {@code w.next}

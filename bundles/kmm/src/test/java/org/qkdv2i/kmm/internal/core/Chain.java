@@ -122,7 +122,12 @@ final class Chain implements AutoCloseable {
 
     /** One block of 64 stored keys on link x-y, to the ends asked for. */
     void block(String x, String y, boolean toX, boolean toY) {
-        byte[] key = new byte[32 * 64];
+        block(x, y, toX, toY, 64);
+    }
+
+    /** One block of {@code storedKeys} stored keys on link x-y, to the ends asked for. */
+    void block(String x, String y, boolean toX, boolean toY, int storedKeys) {
+        byte[] key = new byte[32 * storedKeys];
         blockRandom.nextBytes(key);
         UUID id = new UUID(blockRandom.nextLong(), blockRandom.nextLong());
         String l = link(x, y);

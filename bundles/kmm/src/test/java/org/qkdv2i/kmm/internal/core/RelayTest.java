@@ -250,6 +250,20 @@ public class RelayTest {
     }
 
     @Test
+    public void aRelayWhoseHopLackedThePadIsTriedAgainWithOtherStoredKeys() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
+        net.block("B", "C", true, false, 4); // at most 4 of B's oldest own stored keys of L-BC unknown at C
+        net.feed(4);
+        net.route();
+        long peerAtC = net.peerHalf("C", "L-BC");
+
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256));
+
+        assertSameBytes(enc, net.core("C").keysById("sz", "sa", ids(enc)));
+        assertEquals("only the attempt that arrived consumed pad at C", peerAtC - 2, net.peerHalf("C", "L-BC"));
+    }
+
+    @Test
     public void afterAnInventorySyncTheHopUsesStoredKeysTheNextNodeConfirmed() throws Exception {
         net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
         net.block("B", "C", true, false); // B's oldest own stored keys of L-BC are unknown at C
