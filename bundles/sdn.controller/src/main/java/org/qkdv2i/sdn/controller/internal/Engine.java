@@ -158,16 +158,38 @@ final class Engine implements SdnController {
      * skipped (their turn comes when they answer again); deletions for them wait.
      */
     synchronized void reconcile() {
-        // 1. VIRT links, every node first, so a relay path exists end to end before apps use it
+        // 1. VIRT links, every node first, so a relay path exists end to end before apps use it.
+        //    Per link the relaying (middle) nodes first, then the last end, the first end last, each
+        //    group only once every node before it holds the link: an end relays over a new VIRT link
+        //    as soon as it holds it (the one put last wins), and a hop that does not know the link
+        //    refuses the relay (ETSI GS QKD 020: 400), which fails the SAE's request. The first end
+        //    is the server SAE's node, where enc_keys usually starts.
+        Map<String, List<NodeConfig.Virt>> byLink = new LinkedHashMap<>();
         for (String node : clients.keySet()) {
-            if (!answering(node)) {
-                continue;
-            }
             for (NodeConfig.Virt v : network.virtualLinksAt(node)) {
-                QkdLink link = Mapping.virtualLink(v);
-                if (needsPush(node, "L:" + v.linkId(), link, snapshots.get(node).virtIds().contains(v.linkId()))) {
-                    push(node, "L:" + v.linkId(), link, () -> clients.get(node).put(link), "VIRT link " + v.linkId());
+                byLink.computeIfAbsent(v.linkId(), k -> new ArrayList<>()).add(v);
+            }
+        }
+        for (List<NodeConfig.Virt> views : byLink.values()) {
+            views.sort(java.util.Comparator.comparingInt(Engine::pushOrder));
+            boolean before = true; // every node of the earlier groups holds the link
+            int group = 0;
+            boolean groupHeld = true;
+            for (NodeConfig.Virt v : views) {
+                if (pushOrder(v) != group) {
+                    before &= groupHeld;
+                    group = pushOrder(v);
+                    groupHeld = true;
                 }
+                String node = v.node();
+                String key = "L:" + v.linkId();
+                QkdLink link = Mapping.virtualLink(v);
+                if (before && answering(node)
+                        && needsPush(node, key, link, snapshots.get(node).virtIds().contains(v.linkId()))) {
+                    push(node, key, link, () -> clients.get(node).put(link), "VIRT link " + v.linkId());
+                }
+                Pushed p = pushed.getOrDefault(node, Map.of()).get(key);
+                groupHeld &= p != null && p.content().equals(link);
             }
         }
         // 2. applications at their two ends
@@ -208,6 +230,11 @@ final class Engine implements SdnController {
             }
         }
         network.requeueRetired(failed);
+    }
+
+    /** Push order of one node's view of a VIRT link: middle nodes 0, last end 1, first end 2. */
+    private static int pushOrder(NodeConfig.Virt v) {
+        return v.prevHop() == null ? 2 : v.nextHop() == null ? 1 : 0;
     }
 
     private boolean answering(String node) {

@@ -229,6 +229,28 @@ public class ControllerHttpTest {
         assertEquals(0, call(operator, HttpMethod.GET, "applications", null, 200).size());
     }
 
+    /**
+     * An end node relays over a new VIRT link as soon as it holds it, and a hop that lacks the link
+     * refuses the relay: so on a reroute the relaying nodes must hold the new link before the
+     * ends, and the first end (the server SAE's, where enc_keys starts) gets it last. Pushed in
+     * agent order (A first) the system test saw A route over D ~0.4 s before D knew the link.
+     */
+    @Test
+    public void aReroutedPathReachesItsRelayingNodesBeforeItsEnds() throws Exception {
+        List<String> journal = new java.util.concurrent.CopyOnWriteArrayList<>();
+        kmms.values().forEach(k -> k.journal(journal));
+        String id = call(operator, HttpMethod.POST, "applications", APP, 201).get("app_id").asText();
+        String vl = call(operator, HttpMethod.GET, "applications/" + id, null, 200).get("backing_link").asText();
+        assertEquals(List.of("put B " + vl, "put C " + vl, "put A " + vl), journal);
+
+        journal.clear();
+        link("BC", LinkState.ABORTED_EAVESDROPPING);
+        engine.pollOnce();
+        String vl2 = call(operator, HttpMethod.GET, "applications/" + id, null, 200).get("backing_link").asText();
+        assertEquals(List.of("put D " + vl2, "put E " + vl2, "put C " + vl2, "put A " + vl2, "remove A " + vl,
+                "remove B " + vl, "remove C " + vl), journal);
+    }
+
     @Test
     public void badInputGetsAClearJsonErrorAndChangesNothing() throws Exception {
         assertTrue(call(operator, HttpMethod.POST, "applications", "{", 400).get("message").asText()

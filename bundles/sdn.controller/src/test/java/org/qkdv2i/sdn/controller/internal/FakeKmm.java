@@ -32,9 +32,16 @@ final class FakeKmm implements KeyManager, RelayRoutes {
     private final String nodeId;
     private final Map<String, PoolStatus> pools = new LinkedHashMap<>();
     private final Map<String, VirtualLink> links = new LinkedHashMap<>();
+    /** Where the writes of several nodes are recorded in the order they happen ("put A v1", "remove B v1"). */
+    private List<String> journal = new ArrayList<>();
 
     FakeKmm(String nodeId) {
         this.nodeId = nodeId;
+    }
+
+    synchronized FakeKmm journal(List<String> shared) {
+        this.journal = shared;
+        return this;
     }
 
     synchronized FakeKmm link(String linkId, String peer, LinkState state) {
@@ -89,10 +96,12 @@ final class FakeKmm implements KeyManager, RelayRoutes {
             }
         }
         links.put(link.linkId(), link);
+        journal.add("put " + nodeId + " " + link.linkId());
     }
 
     @Override
     public synchronized boolean removeVirtualLink(String linkId) {
+        journal.add("remove " + nodeId + " " + linkId);
         return links.remove(linkId) != null;
     }
 
