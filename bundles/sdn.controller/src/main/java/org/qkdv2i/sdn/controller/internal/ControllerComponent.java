@@ -70,6 +70,9 @@ public final class ControllerComponent {
 
         @AttributeDefinition(description = "Client certificate CNs allowed to provision and remove applications (empty: any client the trusted CA certified)")
         String[] operators() default {};
+
+        @AttributeDefinition(description = "File keeping the applications and their relay paths across restarts (relative to the working directory); empty: memory only")
+        String stateFile() default "data/sdn-controller.json";
     }
 
     private final BundleContext context;
@@ -77,6 +80,7 @@ public final class ControllerComponent {
     private final List<AgentRef> agents;
     private final Config config;
     private final Network network = new Network();
+    private final StateFile state;
     private final ConcurrentMap<NodeTls, String> tlsServices = new ConcurrentHashMap<>();
     // guarded by this
     private boolean active;
@@ -106,6 +110,24 @@ public final class ControllerComponent {
         this.controllerId = id;
         this.agents = parsed;
         this.config = config;
+        String file = config.stateFile() == null ? "" : config.stateFile().trim();
+        this.state = file.isEmpty() ? null : new StateFile(java.nio.file.Path.of(file));
+        if (state != null) {
+            Network.Saved saved;
+            try {
+                saved = state.read();
+            } catch (java.io.IOException | RuntimeException e) {
+                // never start empty over a file we could not read: the next save would erase it
+                LOG.error("SDN controller {} not started: state file {} unreadable ({}); fix or move it away", id,
+                        state.path(), e.getMessage());
+                throw new IllegalStateException("state file " + state.path() + " unreadable", e);
+            }
+            if (saved != null) {
+                List<String> restored = network.restore(saved);
+                LOG.info("SDN controller {}: {} applications on {} relay paths restored from {}", id, restored.size(),
+                        network.relayPaths().size(), state.path());
+            }
+        }
         if (agents.isEmpty()) {
             LOG.warn("SDN controller {}: no agents configured (option 'agents', NODE=https://host:port)", id);
         }
@@ -166,7 +188,7 @@ public final class ControllerComponent {
             for (AgentRef a : agents) {
                 clients.add(new AgentClient(a, wanted, Math.max(100, config.agentTimeoutMillis())));
             }
-            Engine engine = new Engine(controllerId, network, clients, Clock.systemUTC());
+            Engine engine = new Engine(controllerId, network, clients, Clock.systemUTC(), state);
             if (config.port() >= 0) {
                 Set<String> operators = new LinkedHashSet<>();
                 for (String o : config.operators()) {

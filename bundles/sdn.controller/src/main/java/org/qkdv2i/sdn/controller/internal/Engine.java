@@ -1,5 +1,6 @@
 package org.qkdv2i.sdn.controller.internal;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,15 +55,23 @@ final class Engine implements SdnController {
     private final Map<String, AgentClient> clients = new LinkedHashMap<>();
     private final Map<String, AgentRef> agents = new LinkedHashMap<>();
     private final Clock clock;
+    /** Where decisions are saved after every change; null: memory only. */
+    private final StateFile state;
     // guarded by this
     private final Map<String, Snapshot> snapshots = new HashMap<>();
     private final Map<String, String> errors = new HashMap<>();
     private final Map<String, Map<String, Pushed>> pushed = new HashMap<>();
+    private String saveError;
 
     Engine(String controllerId, Network network, List<AgentClient> clients, Clock clock) {
+        this(controllerId, network, clients, clock, null);
+    }
+
+    Engine(String controllerId, Network network, List<AgentClient> clients, Clock clock, StateFile state) {
         this.controllerId = controllerId;
         this.network = network;
         this.clock = clock;
+        this.state = state;
         for (AgentClient c : clients) {
             this.clients.put(c.nodeId(), c);
             this.agents.put(c.nodeId(), c.agent());
@@ -99,10 +108,34 @@ final class Engine implements SdnController {
                 recordFailure(node, why);
             }
         }
-        for (RerouteEvent ev : network.reroute()) {
+        List<RerouteEvent> events = network.reroute();
+        for (RerouteEvent ev : events) {
             log(ev);
         }
+        if (!events.isEmpty()) {
+            save();
+        }
         reconcile();
+    }
+
+    /** Saves the decisions (applications, relay paths, VIRT link IDs); one log line when that starts or stops failing. */
+    synchronized void save() {
+        if (state == null) {
+            return;
+        }
+        try {
+            state.write(network.save());
+            if (saveError != null) {
+                LOG.info("controller {}: state saved to {} again", controllerId, state.path());
+                saveError = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!e.toString().equals(saveError)) {
+                LOG.error("controller {}: state not saved to {} (a restart would forget the latest changes): {}",
+                        controllerId, state.path(), e.toString());
+            }
+            saveError = e.toString();
+        }
     }
 
     private synchronized void recordAnswer(String node, long takenAt, QkdNode answer) {
@@ -318,6 +351,7 @@ final class Engine implements SdnController {
     @Override
     public Application provision(AppRequest request) throws NetworkException {
         Application a = network.provision(request);
+        save();
         LOG.info("controller {}: application {} ({} at {} -> {} at {}, priority {}) provisioned on {}", controllerId,
                 a.id(), a.request().serverSae(), a.request().serverNode(), a.request().clientSae(),
                 a.request().clientNode(), a.request().priority(), a.path());
@@ -328,6 +362,7 @@ final class Engine implements SdnController {
     @Override
     public Application remove(String appId) throws NetworkException {
         Application a = network.remove(appId);
+        save();
         LOG.info("controller {}: application {} removed (was on {})", controllerId, appId, a.path());
         reconcile();
         return a;
@@ -337,6 +372,9 @@ final class Engine implements SdnController {
     public List<RerouteEvent> rebalance() {
         List<RerouteEvent> events = network.rebalance(true);
         events.forEach(this::log);
+        if (!events.isEmpty()) {
+            save();
+        }
         reconcile();
         return events;
     }

@@ -281,6 +281,40 @@ public class ControllerHttpTest {
     }
 
     @Test
+    public void aRestartedControllerCarriesOnFromItsStateFile() throws Exception {
+        StateFile state = new StateFile(TMP.newFolder().toPath().resolve("data/sdn-controller.json"));
+        List<AgentClient> clients = new ArrayList<>();
+        for (String n : NODES) {
+            clients.add(new AgentClient(new AgentRef(n, URI.create("https://127.0.0.1:" + ports.get(n))), ctlTls, 3000));
+        }
+        Engine first = new Engine("ctl", new Network(), clients, Clock.systemUTC(), state);
+        first.pollOnce();
+        String id = first.provision(new org.qkdv2i.sdn.controller.internal.graph.AppRequest(null, "sae-1", "A", "sae-2",
+                "C", 0, null)).id();
+        String vl = first.network().application(id).backingLink();
+        first.stop();
+
+        Network restored = new Network();
+        assertEquals(List.of(id), restored.restore(state.read()));
+        List<AgentClient> clients2 = new ArrayList<>();
+        for (String n : NODES) {
+            clients2.add(new AgentClient(new AgentRef(n, URI.create("https://127.0.0.1:" + ports.get(n))), ctlTls, 3000));
+        }
+        Engine second = new Engine("ctl", restored, clients2, Clock.systemUTC(), state);
+        try {
+            second.pollOnce();
+            assertEquals("same relay path, same VIRT link", vl, restored.application(id).backingLink());
+            assertTrue(second.isConfigured(restored.application(id)));
+            for (String n : List.of("A", "B", "C")) {
+                assertNotNull(n, kmms.get(n).virtualLink(vl));
+                assertEquals(n, 1, kmms.get(n).virtualLinks().size());
+            }
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
     public void anAgentThatStopsAnsweringIsReportedAndAvoided() throws Exception {
         agents.get("B").stop();
         engine.pollOnce();

@@ -116,11 +116,23 @@ public final class Network {
             }
             PhysLink known = topology.link(e.getKey());
             if (any != null) {
-                topology.putLink(e.getKey(), any.localNode(), any.remoteNode(), merged);
+                PhysLink l = topology.putLink(e.getKey(), any.localNode(), any.remoteNode(), merged);
+                if (known == null) {
+                    reserveOnNewLink(l);
+                }
             } else if (known != null) {
                 // nobody reports it: DOWN, so applications on it move
                 LinkMetrics m = known.metrics;
                 topology.updateMetrics(e.getKey(), new LinkMetrics(LinkState.DOWN, m.poolBits(), 0, m.qber(), 0));
+            }
+        }
+    }
+
+    /** A link that appears (first poll after a restore): the relay paths already on it reserve their demand. */
+    private void reserveOnNewLink(PhysLink l) {
+        for (RelayPath rp : relays.values()) {
+            if (rp.path.crosses(l.id())) {
+                l.reservedBps += rp.demandBps;
             }
         }
     }
@@ -484,6 +496,79 @@ public final class Network {
 
     public record RelayPathView(String firstEnd, String lastEnd, String virtualLinkId, Path path, boolean noPath,
             String reason, Set<String> apps, int priority, double demandBps) {
+    }
+
+    // ------------------------------------------------------------------ saved state
+
+    /** A relay path as saved: its ends, VIRT link, path and reroute state. */
+    public record SavedRelay(String firstEnd, String lastEnd, String virtualLinkId, List<String> nodes,
+            List<String> links, boolean noPath, String reason, boolean displaced, int generation) {
+    }
+
+    /** An application as saved. */
+    public record SavedApp(AppRequest request, Instant created) {
+    }
+
+    /** Everything the controller decided: enough to carry on after a restart without moving anything. */
+    public record Saved(List<SavedApp> apps, List<SavedRelay> relays) {
+    }
+
+    public synchronized Saved save() {
+        List<SavedRelay> rs = new ArrayList<>();
+        for (RelayPath rp : relays.values()) {
+            rs.add(new SavedRelay(rp.firstEnd, rp.lastEnd, rp.virtualLinkId, rp.path.nodes(), rp.path.links(),
+                    rp.noPath, rp.reason, rp.displaced, rp.generation));
+        }
+        List<SavedApp> as = new ArrayList<>();
+        for (Entry e : apps.values()) {
+            as.add(new SavedApp(e.request(), e.created()));
+        }
+        return new Saved(as, rs);
+    }
+
+    /**
+     * Takes back a saved state (at start, before the first poll): the same applications on the
+     * same relay paths and VIRT link IDs, so the agents are left as they are. Applications whose
+     * relay path is missing from the save are dropped (reported in the result).
+     *
+     * @return the IDs of the applications restored
+     */
+    public synchronized List<String> restore(Saved saved) {
+        if (!apps.isEmpty()) {
+            throw new IllegalStateException("restore into a network that has applications");
+        }
+        for (SavedRelay r : saved.relays()) {
+            RelayPath rp = new RelayPath(r.firstEnd(), r.lastEnd());
+            rp.path = new Path(r.nodes(), r.links(), 0);
+            rp.virtualLinkId = r.virtualLinkId();
+            rp.noPath = r.noPath();
+            rp.reason = r.reason() == null ? "" : r.reason();
+            rp.displaced = r.displaced();
+            rp.generation = r.generation();
+            relays.put(RelayPath.key(r.firstEnd(), r.lastEnd()), rp);
+            for (String n : r.nodes()) {
+                topology.addNode(n);
+            }
+        }
+        List<String> restored = new ArrayList<>();
+        for (SavedApp a : saved.apps()) {
+            AppRequest r = a.request();
+            String key = RelayPath.key(r.serverNode(), r.clientNode());
+            RelayPath rp = relays.get(key);
+            if (rp == null || r.appId() == null || apps.containsKey(r.appId())) {
+                continue;
+            }
+            rp.apps.add(r.appId());
+            rp.priority = Math.max(rp.priority, r.priority());
+            rp.demandBps += r.demandBps();
+            apps.put(r.appId(), new Entry(r, key, a.created()));
+            restored.add(r.appId());
+        }
+        relays.values().removeIf(rp -> rp.apps.isEmpty());
+        for (RelayPath rp : relays.values()) {
+            reserve(rp); // links known now; the others reserve when they appear (reserveOnNewLink)
+        }
+        return restored;
     }
 
     // ------------------------------------------------------------------ key budget

@@ -255,6 +255,37 @@ public class NetworkTest {
     }
 
     @Test
+    public void aSavedStateRestoresTheSamePathsAndVirtualLinks() throws Exception {
+        Network net = Fixtures.fiveNodes();
+        net.provision(Fixtures.app("app-1", "A", "C", 2));
+        net.provision(new AppRequest("app-2", "x", "C", "y", "A", 0, new AppRequest.Qos(0, 1_000, 0, 0)));
+        net.provision(Fixtures.app("app-3", "B", "D", 0));
+        net.putLink("BC", "B", "C", Fixtures.state(LinkState.DOWN));
+        net.reroute();
+        Network.Saved saved = net.save();
+
+        Network again = Fixtures.network();
+        assertEquals(List.of("app-1", "app-2", "app-3"), again.restore(saved));
+        for (String id : List.of("app-1", "app-2", "app-3")) {
+            assertEquals(net.application(id).path().nodes(), again.application(id).path().nodes());
+            assertEquals(net.application(id).path().links(), again.application(id).path().links());
+            assertEquals(net.application(id).backingLink(), again.application(id).backingLink());
+        }
+        for (String n : List.of("A", "B", "C", "D", "E")) {
+            assertEquals(new HashSet<>(net.virtualLinksAt(n)), new HashSet<>(again.virtualLinksAt(n)));
+        }
+        // the links appear with the first poll: the restored relay paths reserve their demand on them
+        for (Network.LinkView l : net.links()) {
+            again.applyReport(l.nodeA(), List.of(new Network.LinkReport(l.id(), l.nodeA(), l.nodeB(), l.metrics())));
+        }
+        for (Network.LinkView l : net.links()) {
+            assertEquals(l.id(), l.reservedBps(), again.topology().link(l.id()).reservedBps(), 1e-9);
+        }
+        assertTrue("nothing to move after a restart", again.reroute().stream()
+                .noneMatch(e -> e.kind() == RerouteEvent.Kind.MOVED));
+    }
+
+    @Test
     public void budgetNamesTheBottleneck() throws Exception {
         Network net = Fixtures.fiveNodes();
         net.putLink("BC", "B", "C", new LinkMetrics(LinkState.UP, 51_200, 20_000, 0.02, 5_000));
