@@ -302,16 +302,25 @@ final class Engine implements SdnController {
         }
     }
 
-    /** Whether every agent concerned holds what the application needs (pushed and not lost since). */
+    /**
+     * Whether every agent concerned holds what the application needs now: the current VIRT link at
+     * every node of its path and its current {@code qkd_app} entry (same backing link) at both ends,
+     * pushed and not lost since.
+     */
     synchronized boolean configured(Application a) {
+        String server = a.request().serverNode();
+        String client = a.request().clientNode();
         for (String node : a.path().nodes()) {
             Map<String, Pushed> p = pushed.getOrDefault(node, Map.of());
-            boolean end = node.equals(a.request().serverNode()) || node.equals(a.request().clientNode());
             if (a.path().hops() > 1 && !p.containsKey("L:" + a.backingLink())) {
                 return false;
             }
-            if (end && !p.containsKey("A:" + a.id())) {
-                return false;
+            if (node.equals(server) || node.equals(client)) {
+                Pushed app = p.get("A:" + a.id());
+                QkdApp wanted = Mapping.app(new NodeConfig.App(node, a, node.equals(server) ? client : server));
+                if (app == null || !app.content().equals(wanted)) {
+                    return false;
+                }
             }
         }
         return true;
