@@ -2187,17 +2187,59 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         }
         VirtualLink old = virtualLinks.remove(v.linkId());
         virtualLinks.put(v.linkId(), v); // last put wins when several join the same ends
+        retire(old);
         LOG.info("node {}: virtual link {} {} ({} ... {}, previous hop {}, next hop {})", nodeId, v.linkId(),
                 old == null ? "added" : "replaced", v.firstEnd(), v.lastEnd(), v.prevHop(), v.nextHop());
     }
 
     @Override
     public synchronized boolean removeVirtualLink(String linkId) {
-        boolean removed = virtualLinks.remove(linkId) != null;
+        VirtualLink old = virtualLinks.remove(linkId);
+        retire(old);
+        boolean removed = old != null;
         if (removed) {
             LOG.info("node {}: virtual link {} removed", nodeId, linkId);
         }
         return removed;
+    }
+
+    /** A replaced or removed version of a virtual link and until when hops already on it may still use it. */
+    private record Retired(VirtualLink link, long untilNanos) {
+    }
+
+    /** Replaced or removed virtual links (guarded by this): relays under way on them finish (make before break). */
+    private final List<Retired> retired = new ArrayList<>();
+
+    /** Under the monitor: keeps {@code old} usable by relays already under way, for two peer timeouts. */
+    private void retire(VirtualLink old) {
+        long now = System.nanoTime();
+        retired.removeIf(r -> r.untilNanos() - now < 0);
+        if (old != null) {
+            retired.add(new Retired(old, now + TimeUnit.MILLISECONDS.toNanos(2 * settings.peerTimeoutMillis())));
+        }
+    }
+
+    /**
+     * Under the monitor: the version of virtual link {@code id} a hop from {@code caller} travels on
+     * (joining the two ends, {@code caller} its hop towards the initiator): the current one, else
+     * one replaced or removed less than two peer timeouts ago (a reroute does not fail relays under
+     * way on the old path); null if none.
+     */
+    private VirtualLink routeFor(String id, String initiatorNode, String targetNode, String caller) {
+        VirtualLink v = virtualLinks.get(id);
+        if (v != null && v.joins(initiatorNode, targetNode) && caller.equals(v.hopTowards(initiatorNode))) {
+            return v;
+        }
+        long now = System.nanoTime();
+        for (int i = retired.size() - 1; i >= 0; i--) {
+            Retired r = retired.get(i);
+            VirtualLink old = r.link();
+            if (r.untilNanos() - now > 0 && old.linkId().equals(id) && old.joins(initiatorNode, targetNode)
+                    && caller.equals(old.hopTowards(initiatorNode))) {
+                return old;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -2453,10 +2495,8 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             if (link == null || !link.peerNodeId.equals(caller)) {
                 return "link " + r.link() + " does not join node " + nodeId + " and " + caller;
             }
-            VirtualLink v = virtualLinks.get(r.virtualLink());
             // ETSI GS QKD 020: no route known -> 400
-            if (v == null || !v.joins(r.initiatorNode(), r.targetNode())
-                    || !caller.equals(v.hopTowards(r.initiatorNode()))) {
+            if (routeFor(r.virtualLink(), r.initiatorNode(), r.targetNode(), caller) == null) {
                 return "no route: node " + nodeId + " has no virtual link " + r.virtualLink() + " joining "
                         + r.initiatorNode() + " and " + r.targetNode() + " with previous hop " + caller;
             }
@@ -2589,7 +2629,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     private void forward(String caller, ExtKeysRequest r, List<UUID> ids, byte[][] plain) {
         String next;
         synchronized (this) {
-            VirtualLink v = virtualLinks.get(r.virtualLink());
+            VirtualLink v = routeFor(r.virtualLink(), r.initiatorNode(), r.targetNode(), caller);
             next = v == null ? null : v.hopTowards(r.targetNode());
             if (next != null) {
                 for (UUID id : ids) {
@@ -2705,7 +2745,8 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                     outLink = t.outLink();
                 } else {
                     VirtualLink route = virtualLinks.get(v.virtualLink());
-                    next = route == null ? null : route.hopTowards(v.targetNode());
+                    next = route == null || !caller.equals(route.hopTowards(route.firstEnd().equals(v.targetNode())
+                            ? route.lastEnd() : route.firstEnd())) ? null : route.hopTowards(v.targetNode());
                 }
             }
         }

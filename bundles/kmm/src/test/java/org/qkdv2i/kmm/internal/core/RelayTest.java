@@ -309,6 +309,31 @@ public class RelayTest {
     }
 
     @Test
+    public void aRerouteWhileKeysAreUnderWayLetsThemFinishOnTheOldPath() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C", "D");
+        net.directory.saes.put("sz2", "C");
+        net.feed(4);
+        net.core("A").putVirtualLink(new VirtualLink("V-AC", "A", "C", null, "B"));
+        net.core("B").putVirtualLink(new VirtualLink("V-AC", "A", "C", "A", "C"));
+        net.core("C").putVirtualLink(new VirtualLink("V-AC", "A", "C", "B", null));
+        // the controller reroutes V-AC (same ID) while a hop is on its way from B to C: C now expects it from D
+        net.tamper.put("B>C", r -> {
+            try {
+                net.core("C").putVirtualLink(new VirtualLink("V-AC", "A", "C", "D", null));
+                net.core("B").removeVirtualLink("V-AC");
+            } catch (KeyManagerException e) {
+                throw new AssertionError(e);
+            }
+            return r;
+        });
+
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz2", 1, 256));
+
+        assertSameBytes(enc, net.core("C").keysById("sz2", "sa", ids(enc)));
+        assertEquals(List.of(new VirtualLink("V-AC", "A", "C", "D", null)), net.core("C").virtualLinks());
+    }
+
+    @Test
     public void withoutAVirtualLinkTheRequestNamesTheMissingRoute() throws Exception {
         net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
         net.feed(1);
