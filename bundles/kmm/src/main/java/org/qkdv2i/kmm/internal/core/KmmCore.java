@@ -282,7 +282,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         this.vault = Vault.open(dataDir, new Sealer(kek, drbg));
         load();
         String id = nodeId;
-        this.relayWorkers = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
+        // a middle node's worker waits for the next node's ack (at most peerTimeoutMillis): 64 relays under way
+        // through one node before hops queue; idle workers end after 30 s
+        this.relayWorkers = new ThreadPoolExecutor(64, 64, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
             Thread t = new Thread(r, "kmm-relay-" + id);
             t.setDaemon(true);
             return t;
