@@ -42,10 +42,17 @@ public final class EtsiClient {
 
     private final HttpClient http;
     private final String base;
+    private volatile Duration timeout = Duration.ofSeconds(10);
 
     public EtsiClient(Path pkcs12, char[] password, Path caPem, int port) throws Exception {
         http = httpClient(pkcs12, password, caPem);
         base = "https://localhost:" + port + "/api/v1/keys/";
+    }
+
+    /** How long one request may take (default 10 s). */
+    public EtsiClient timeout(Duration requestTimeout) {
+        this.timeout = requestTimeout;
+        return this;
     }
 
     /** An HTTP/1.1 client authenticated by the PKCS#12 client certificate, trusting the CA in {@code caPem}. */
@@ -86,12 +93,12 @@ public final class EtsiClient {
 
     public Response status(String slaveSaeId) throws Exception {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + slaveSaeId + "/status"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .timeout(timeout).GET().build();
         return parse(http.send(req, HttpResponse.BodyHandlers.ofString()));
     }
 
     private Response post(String path, JsonNode body) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
         return parse(http.send(req, HttpResponse.BodyHandlers.ofString()));

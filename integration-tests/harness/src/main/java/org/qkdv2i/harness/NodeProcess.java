@@ -45,12 +45,34 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Writes a factory configuration in Felix's typed .config format. */
     public void config(String factoryPid, String name, Map<String, Object> properties) throws IOException {
+        write(configFile(factoryPid, name), properties);
+    }
+
+    /** Writes a singleton configuration ({@code deploy/<pid>.config}). */
+    public void singletonConfig(String pid, Map<String, Object> properties) throws IOException {
+        write(deploy().resolve(pid + ".config"), properties);
+    }
+
+    /** The file of a factory configuration in deploy/ (FileInstall: deleting it deletes the configuration). */
+    public Path configFile(String factoryPid, String name) {
+        return deploy().resolve(factoryPid + "-" + name + ".config");
+    }
+
+    /** Deletes a factory configuration file; FileInstall then deletes the configuration (within its poll period). */
+    public void removeConfig(String factoryPid, String name) throws IOException {
+        Files.deleteIfExists(configFile(factoryPid, name));
+    }
+
+    private void write(Path file, Map<String, Object> properties) throws IOException {
         Files.createDirectories(deploy());
         StringBuilder text = new StringBuilder();
         for (Map.Entry<String, Object> e : properties.entrySet()) {
             text.append(e.getKey()).append('=').append(typed(e.getValue())).append('\n');
         }
-        Files.writeString(deploy().resolve(factoryPid + "-" + name + ".config"), text);
+        // written outside deploy/ and moved over it: FileInstall never reads a half-written file
+        Path tmp = home.resolve(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public void deployBundle(Path jar) throws IOException {
@@ -87,6 +109,12 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts the JVM and waits until its ETSI 014 port accepts connections. */
     public void start(Path nodeJar) throws Exception {
+        launch(nodeJar);
+        awaitReady();
+    }
+
+    /** Starts the JVM without waiting for it ({@link #awaitReady} waits): several nodes start at once. */
+    public void launch(Path nodeJar) throws Exception {
         startedAt = System.nanoTime();
         Files.createDirectories(home);
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -102,7 +130,16 @@ public final class NodeProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         process = pb.start();
-        awaitPort(etsiPort, Duration.ofSeconds(60));
+    }
+
+    /** Waits until the ETSI 014 port of the launched JVM accepts connections (60 s at most). */
+    public void awaitReady() throws Exception {
+        awaitReady(Duration.ofSeconds(60));
+    }
+
+    /** Waits until the ETSI 014 port of the launched JVM accepts connections. */
+    public void awaitReady(Duration timeout) throws Exception {
+        awaitPort(etsiPort, timeout);
         readyNanos = System.nanoTime() - startedAt;
     }
 
@@ -117,7 +154,9 @@ public final class NodeProcess implements AutoCloseable {
 
     private void awaitPort(int port, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
+        boolean first = true; // try once even when the time is already up (a shared deadline)
+        while (first || Instant.now().isBefore(deadline)) {
+            first = false;
             if (!process.isAlive()) {
                 throw new IllegalStateException("node " + nodeId + " exited with " + process.exitValue()
                         + "; log:\n" + tail());
