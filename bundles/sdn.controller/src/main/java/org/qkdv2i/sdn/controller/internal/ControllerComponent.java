@@ -119,7 +119,7 @@ public final class ControllerComponent {
             } catch (java.io.IOException | RuntimeException e) {
                 // never start empty over a file we could not read: the next save would erase it
                 LOG.error("SDN controller {} not started: state file {} unreadable ({}); fix or move it away", id,
-                        state.path(), e.getMessage());
+                        state.path(), String.valueOf(e.getMessage()).replaceAll("\\s+", " "));
                 throw new IllegalStateException("state file " + state.path() + " unreadable", e);
             }
             if (saved != null) {
