@@ -198,6 +198,7 @@ final class Engine implements SdnController {
         //    refuses the relay (ETSI GS QKD 020: 400), which fails the SAE's request. The first end
         //    is the server SAE's node, where enc_keys usually starts.
         Map<String, List<NodeConfig.Virt>> byLink = new LinkedHashMap<>();
+        Set<String> held = new HashSet<>(); // VIRT links every node of their path holds
         for (String node : clients.keySet()) {
             for (NodeConfig.Virt v : network.virtualLinksAt(node)) {
                 byLink.computeIfAbsent(v.linkId(), k -> new ArrayList<>()).add(v);
@@ -223,6 +224,9 @@ final class Engine implements SdnController {
                 }
                 Pushed p = pushed.getOrDefault(node, Map.of()).get(key);
                 groupHeld &= p != null && p.content().equals(link);
+            }
+            if (before && groupHeld && views.size() == network.virtualLinkNodes(views.get(0).linkId())) {
+                held.add(views.get(0).linkId());
             }
         }
         // 2. applications at their two ends
@@ -250,6 +254,15 @@ final class Engine implements SdnController {
                 failed.add(r);
                 continue;
             }
+            if (r.kind() == NodeConfig.Kind.VIRT_LINK) {
+                // a replaced VIRT link stays until its successor is in place everywhere: deleting it
+                // first would leave the node with no route for a poll (or for good if a push failed)
+                String successor = network.successor(r.id());
+                if (successor != null && !held.contains(successor)) {
+                    failed.add(r);
+                    continue;
+                }
+            }
             String key = (r.kind() == NodeConfig.Kind.APP ? "A:" : "L:") + r.id();
             try {
                 boolean had = r.kind() == NodeConfig.Kind.APP ? c.deleteApp(r.id()) : c.deleteLink(r.id());
@@ -263,6 +276,13 @@ final class Engine implements SdnController {
             }
         }
         network.requeueRetired(failed);
+        Set<String> pending = new HashSet<>();
+        failed.forEach(r -> pending.add(r.id()));
+        for (NodeConfig.Retired r : retired) {
+            if (r.kind() == NodeConfig.Kind.VIRT_LINK && !pending.contains(r.id())) {
+                network.forgetSuccessor(r.id());
+            }
+        }
     }
 
     /** Push order of one node's view of a VIRT link: middle nodes 0, last end 1, first end 2. */

@@ -255,6 +255,39 @@ public class ControllerHttpTest {
                 "remove B " + vl, "remove C " + vl), journal);
     }
 
+    /**
+     * A VIRT link that a move replaced goes only once its successor is in place at every node of
+     * the new path: while D's KMM refuses the new link, the old one stays at A, B and C (and the
+     * ends do not get the new one either); once D takes it, the ends follow and the old one goes.
+     */
+    @Test
+    public void aReplacedVirtualLinkStaysUntilItsSuccessorIsEverywhere() throws Exception {
+        String id = call(operator, HttpMethod.POST, "applications", APP, 201).get("app_id").asText();
+        String vl = call(operator, HttpMethod.GET, "applications/" + id, null, 200).get("backing_link").asText();
+        kmms.get("D").refuseVirtualLinks = true;
+        link("BC", LinkState.DOWN);
+        engine.pollOnce();
+        JsonNode moved = call(operator, HttpMethod.GET, "applications/" + id, null, 200);
+        String vl2 = moved.get("backing_link").asText();
+        assertEquals(List.of("A", "D", "E", "C"), strings(moved.get("path")));
+        assertFalse(moved.get("configured").asBoolean());
+        assertNull(kmms.get("D").virtualLink(vl2));
+        assertNull("the ends wait for the relaying nodes", kmms.get("A").virtualLink(vl2));
+        for (String n : List.of("A", "B", "C")) {
+            assertNotNull("old link kept at " + n + " while its successor is not everywhere", kmms.get(n).virtualLink(vl));
+        }
+
+        kmms.get("D").refuseVirtualLinks = false;
+        engine.pollOnce();
+        assertTrue(call(operator, HttpMethod.GET, "applications/" + id, null, 200).get("configured").asBoolean());
+        for (String n : List.of("A", "D", "E", "C")) {
+            assertNotNull(n, kmms.get(n).virtualLink(vl2));
+        }
+        for (String n : List.of("A", "B", "C")) {
+            assertNull("old link gone at " + n, kmms.get(n).virtualLink(vl));
+        }
+    }
+
     @Test
     public void badInputGetsAClearJsonErrorAndChangesNothing() throws Exception {
         assertTrue(call(operator, HttpMethod.POST, "applications", "{", 400).get("message").asText()

@@ -34,6 +34,8 @@ final class FakeKmm implements KeyManager, RelayRoutes {
     private final Map<String, VirtualLink> links = new LinkedHashMap<>();
     /** Where the writes of several nodes are recorded in the order they happen ("put A v1", "remove B v1"). */
     private List<String> journal = new ArrayList<>();
+    /** When set, putVirtualLink refuses (as a KMM that cannot take the route, e.g. mid-restart). */
+    volatile boolean refuseVirtualLinks;
 
     FakeKmm(String nodeId) {
         this.nodeId = nodeId;
@@ -87,6 +89,9 @@ final class FakeKmm implements KeyManager, RelayRoutes {
 
     @Override
     public synchronized void putVirtualLink(VirtualLink link) throws KeyManagerException {
+        if (refuseVirtualLinks) {
+            throw new KeyManagerException(KeyManagerException.Reason.UNAVAILABLE, "node " + nodeId + " refuses virtual links now");
+        }
         Set<String> peers = new HashSet<>();
         pools.values().forEach(p -> peers.add(p.peerNodeId()));
         for (String hop : new String[] {link.prevHop(), link.nextHop()}) {

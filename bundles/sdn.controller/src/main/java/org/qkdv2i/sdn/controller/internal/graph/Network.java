@@ -44,6 +44,8 @@ public final class Network {
     private final Map<String, Entry> apps = new LinkedHashMap<>();
     private final Map<String, RelayPath> relays = new LinkedHashMap<>();
     private final List<Retired> retired = new ArrayList<>();
+    /** Replaced VIRT link ID -> the one that replaced it (its deletion waits until that one is in place). */
+    private final Map<String, String> successors = new HashMap<>();
     private long returnsSeen;
 
     /**
@@ -320,6 +322,7 @@ public final class Network {
             reserve(rp);
             if (oldRelayed) {
                 retireVirtualLink(old, oldVirt);
+                successors.put(oldVirt, rp.virtualLinkId);
             }
             events.add(new RerouteEvent(wasNoPath ? RerouteEvent.Kind.RECOVERED : RerouteEvent.Kind.MOVED,
                     rp.firstEnd, rp.lastEnd, rp.apps(), old, p, why));
@@ -370,6 +373,7 @@ public final class Network {
             reserve(rp);
             if (oldRelayed) {
                 retireVirtualLink(old, oldVirt);
+                successors.put(oldVirt, rp.virtualLinkId);
             }
             events.add(new RerouteEvent(RerouteEvent.Kind.RETURNED, rp.firstEnd, rp.lastEnd, rp.apps(), old, best,
                     String.format(java.util.Locale.ROOT, "a cheaper path is usable (cost %.2f, was %.2f)", best.cost(),
@@ -477,6 +481,42 @@ public final class Network {
         List<Retired> out = new ArrayList<>(retired);
         retired.clear();
         return out;
+    }
+
+    /**
+     * The VIRT link that now carries what a retired one carried (following repeated moves), or
+     * null when nothing does any more (its applications were removed): the retired link may go
+     * once its successor is in place at every node of the new path.
+     */
+    public synchronized String successor(String retiredVirtualLinkId) {
+        String s = successors.get(retiredVirtualLinkId);
+        for (int guard = 0; s != null && successors.containsKey(s) && guard < 1000; guard++) {
+            s = successors.get(s);
+        }
+        if (s == null) {
+            return null;
+        }
+        for (RelayPath rp : relays.values()) {
+            if (rp.relayed() && s.equals(rp.virtualLinkId)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** How many nodes hold the VIRT link when it is in place (its path's nodes); 0 if no relay path has it. */
+    public synchronized int virtualLinkNodes(String virtualLinkId) {
+        for (RelayPath rp : relays.values()) {
+            if (rp.relayed() && virtualLinkId.equals(rp.virtualLinkId)) {
+                return rp.path.nodes().size();
+            }
+        }
+        return 0;
+    }
+
+    /** The retired VIRT link is gone everywhere: its successor entry is no longer needed. */
+    public synchronized void forgetSuccessor(String retiredVirtualLinkId) {
+        successors.remove(retiredVirtualLinkId);
     }
 
     /** Puts back deletions that could not be done (agent unreachable): tried again next time. */
