@@ -197,10 +197,11 @@ final class Engine implements SdnController {
         //    as soon as it holds it (the one put last wins), and a hop that does not know the link
         //    refuses the relay (ETSI GS QKD 020: 400), which fails the SAE's request. The first end
         //    is the server SAE's node, where enc_keys usually starts.
+        Network.Desired desired = network.desired();
         Map<String, List<NodeConfig.Virt>> byLink = new LinkedHashMap<>();
         Set<String> held = new HashSet<>(); // VIRT links every node of their path holds
         for (String node : clients.keySet()) {
-            for (NodeConfig.Virt v : network.virtualLinksAt(node)) {
+            for (NodeConfig.Virt v : desired.virtualLinks().getOrDefault(node, List.of())) {
                 byLink.computeIfAbsent(v.linkId(), k -> new ArrayList<>()).add(v);
             }
         }
@@ -225,7 +226,7 @@ final class Engine implements SdnController {
                 Pushed p = pushed.getOrDefault(node, Map.of()).get(key);
                 groupHeld &= p != null && p.content().equals(link);
             }
-            if (before && groupHeld && views.size() == network.virtualLinkNodes(views.get(0).linkId())) {
+            if (before && groupHeld && views.size() == views.get(0).physLinks().size() + 1) {
                 held.add(views.get(0).linkId());
             }
         }
@@ -234,7 +235,7 @@ final class Engine implements SdnController {
             if (!answering(node)) {
                 continue;
             }
-            for (NodeConfig.App a : network.appsAt(node)) {
+            for (NodeConfig.App a : desired.apps().getOrDefault(node, List.of())) {
                 QkdApp app = Mapping.app(a);
                 if (needsPush(node, "A:" + app.appId(), app, snapshots.get(node).appIds().contains(app.appId()))) {
                     push(node, "A:" + app.appId(), app, () -> clients.get(node).put(app), "application " + app.appId());

@@ -476,6 +476,37 @@ public final class Network {
         return out;
     }
 
+    /**
+     * What every node must hold, computed in one pass over the relay paths and applications
+     * (the per-node methods above scan everything once per node).
+     */
+    public record Desired(Map<String, List<NodeConfig.Virt>> virtualLinks, Map<String, List<NodeConfig.App>> apps) {
+    }
+
+    public synchronized Desired desired() {
+        Map<String, List<NodeConfig.Virt>> virt = new HashMap<>();
+        for (RelayPath rp : relays.values()) {
+            if (!rp.relayed()) {
+                continue;
+            }
+            List<String> nodes = rp.path.nodes();
+            for (int i = 0; i < nodes.size(); i++) {
+                String n = nodes.get(i);
+                virt.computeIfAbsent(n, k -> new ArrayList<>()).add(new NodeConfig.Virt(n, rp.virtualLinkId,
+                        rp.firstEnd, rp.lastEnd, i == 0 ? null : nodes.get(i - 1),
+                        i == nodes.size() - 1 ? null : nodes.get(i + 1), rp.path.links()));
+            }
+        }
+        Map<String, List<NodeConfig.App>> byNode = new HashMap<>();
+        for (Entry e : apps.values()) {
+            AppRequest r = e.request();
+            Application a = view(e);
+            byNode.computeIfAbsent(r.serverNode(), k -> new ArrayList<>()).add(new NodeConfig.App(r.serverNode(), a, r.clientNode()));
+            byNode.computeIfAbsent(r.clientNode(), k -> new ArrayList<>()).add(new NodeConfig.App(r.clientNode(), a, r.serverNode()));
+        }
+        return new Desired(virt, byNode);
+    }
+
     /** Deletions owed to agents since the last call (removed applications, replaced VIRT links). */
     public synchronized List<Retired> drainRetired() {
         List<Retired> out = new ArrayList<>(retired);
@@ -502,16 +533,6 @@ public final class Network {
             }
         }
         return null;
-    }
-
-    /** How many nodes hold the VIRT link when it is in place (its path's nodes); 0 if no relay path has it. */
-    public synchronized int virtualLinkNodes(String virtualLinkId) {
-        for (RelayPath rp : relays.values()) {
-            if (rp.relayed() && virtualLinkId.equals(rp.virtualLinkId)) {
-                return rp.path.nodes().size();
-            }
-        }
-        return 0;
     }
 
     /** The retired VIRT link is gone everywhere: its successor entry is no longer needed. */

@@ -286,6 +286,19 @@ public class NetworkTest {
     }
 
     @Test
+    public void desiredStateInOnePassEqualsThePerNodeViews() throws Exception {
+        Network net = Fixtures.fiveNodes();
+        net.provision(Fixtures.app("app-1", "A", "C", 0));
+        net.provision(Fixtures.app("app-2", "B", "D", 1));
+        net.provision(Fixtures.app("app-3", "E", "B", 0));
+        Network.Desired d = net.desired();
+        for (String n : List.of("A", "B", "C", "D", "E")) {
+            assertEquals(n, new HashSet<>(net.virtualLinksAt(n)), new HashSet<>(d.virtualLinks().getOrDefault(n, List.of())));
+            assertEquals(n, new HashSet<>(net.appsAt(n)), new HashSet<>(d.apps().getOrDefault(n, List.of())));
+        }
+    }
+
+    @Test
     public void budgetNamesTheBottleneck() throws Exception {
         Network net = Fixtures.fiveNodes();
         net.putLink("BC", "B", "C", new LinkMetrics(LinkState.UP, 51_200, 20_000, 0.02, 5_000));
