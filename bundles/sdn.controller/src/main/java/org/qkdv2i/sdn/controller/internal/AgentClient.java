@@ -2,46 +2,34 @@ package org.qkdv2i.sdn.controller.internal;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.qkdv2i.sdn.api.QkdApp;
 import org.qkdv2i.sdn.api.QkdLink;
 import org.qkdv2i.sdn.api.QkdNode;
 import org.qkdv2i.sdn.api.RestconfError;
 import org.qkdv2i.sdn.api.json.Qkd015Json;
 import org.qkdv2i.sdn.api.json.Qkd015JsonException;
-import org.qkdv2i.tls.JettyTls;
 import org.qkdv2i.tls.NodeTls;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * RESTCONF client of one node's ETSI GS QKD 015 agent over HTTPS with mutual TLS: the
- * controller's certificate identifies it (the agent lets only its configured controllers
- * write), and the agent's certificate must name the node (CN = node ID).
+ * RESTCONF client of one node's ETSI GS QKD 015 agent over HTTPS with mutual TLS (on the
+ * controller's shared {@link AgentTransport}): the controller's certificate identifies it (the
+ * agent lets only its configured controllers write), and the agent's certificate must name the
+ * node (CN = node ID).
  */
 final class AgentClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AgentClient.class);
     private static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
     private final AgentRef agent;
@@ -51,24 +39,27 @@ final class AgentClient {
     /** Lenient on what agents send: a newer agent may add leaves this controller does not know. */
     private final Qkd015Json reader = Qkd015Json.lenient();
     private final HttpClient client;
+    private final AgentTransport transport;
+    private final boolean ownsTransport;
 
+    /** A client with its own transport (tests; one agent). */
     AgentClient(AgentRef agent, NodeTls tls, long timeoutMillis) throws Exception {
+        this(agent, new AgentTransport(tls, List.of(agent), timeoutMillis), tls.nodeId(), timeoutMillis, true);
+    }
+
+    /** A client on the controller's shared transport (stopped by its owner). */
+    AgentClient(AgentRef agent, AgentTransport transport, String controllerId, long timeoutMillis) {
+        this(agent, transport, controllerId, timeoutMillis, false);
+    }
+
+    private AgentClient(AgentRef agent, AgentTransport transport, String controllerId, long timeoutMillis,
+            boolean ownsTransport) {
         this.agent = agent;
-        this.controllerId = tls.nodeId();
+        this.controllerId = controllerId;
         this.timeoutMillis = timeoutMillis;
-        SslContextFactory.Client ssl = JettyTls.clientFactory(tls);
-        ssl.setHostnameVerifier((host, session) -> serverIs(host, session));
-        ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(ssl);
-        QueuedThreadPool pool = new QueuedThreadPool(6, 1);
-        pool.setName("sdn-agent-client-" + agent.nodeId());
-        connector.setExecutor(pool);
-        HttpClient c = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        c.setExecutor(pool);
-        c.setFollowRedirects(false);
-        c.setConnectTimeout(timeoutMillis);
-        c.start();
-        this.client = c;
+        this.transport = transport;
+        this.ownsTransport = ownsTransport;
+        this.client = transport.client();
     }
 
     String nodeId() {
@@ -80,10 +71,8 @@ final class AgentClient {
     }
 
     void stop() {
-        try {
-            client.stop();
-        } catch (Exception ignored) {
-            // best effort on shutdown
+        if (ownsTransport) {
+            transport.stop();
         }
     }
 
@@ -176,23 +165,5 @@ final class AgentClient {
         }
         String m = root.getMessage();
         return m == null || m.isBlank() ? root.getClass().getSimpleName() : m;
-    }
-
-    private boolean serverIs(String host, SSLSession session) {
-        Optional<String> cn = Optional.empty();
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate) {
-                cn = JettyTls.commonName((X509Certificate) chain[0]);
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            // no certificate: refused below
-        }
-        if (cn.isPresent() && cn.get().equals(agent.nodeId())) {
-            return true;
-        }
-        LOG.warn("controller {}: refused agent connection to {}:{}: server certificate CN {} is not node {}",
-                controllerId, host, session.getPeerPort(), cn.orElse("(none)"), agent.nodeId());
-        return false;
     }
 }

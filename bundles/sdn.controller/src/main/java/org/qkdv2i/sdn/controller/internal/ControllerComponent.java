@@ -89,7 +89,7 @@ public final class ControllerComponent {
 
     /** What runs while the TLS identity is there. */
     private record Running(Engine engine, ScheduledExecutorService poller, Northbound northbound,
-            ServiceRegistration<SdnController> registration) {
+            ServiceRegistration<SdnController> registration, AgentTransport transport) {
     }
 
     @Activate
@@ -184,9 +184,12 @@ public final class ControllerComponent {
         }
         List<AgentClient> clients = new ArrayList<>();
         Northbound nb = null;
+        AgentTransport transport = null;
         try {
+            long timeout = Math.max(100, config.agentTimeoutMillis());
+            transport = new AgentTransport(wanted, agents, timeout);
             for (AgentRef a : agents) {
-                clients.add(new AgentClient(a, wanted, Math.max(100, config.agentTimeoutMillis())));
+                clients.add(new AgentClient(a, transport, controllerId, timeout));
             }
             Engine engine = new Engine(controllerId, network, clients, Clock.systemUTC(), state);
             if (config.port() >= 0) {
@@ -214,15 +217,15 @@ public final class ControllerComponent {
             Dictionary<String, Object> props = new Hashtable<>();
             props.put("sdn.controller", controllerId);
             ServiceRegistration<SdnController> reg = context.registerService(SdnController.class, engine, props);
-            running = new Running(engine, poller, nb, reg);
+            running = new Running(engine, poller, nb, reg, transport);
             servingTls = wanted;
             LOG.info("SDN controller {} running: {} agents polled every {} ms{}", controllerId, agents.size(),
                     config.pollMillis(), nb == null ? ", no northbound API"
                             : ", northbound API on https://" + config.host() + ":" + nb.port() + NorthboundHandler.PREFIX);
         } catch (Exception e) {
             LOG.error("SDN controller {} cannot start: {}", controllerId, e.toString());
-            for (AgentClient c : clients) {
-                c.stop();
+            if (transport != null) {
+                transport.stop();
             }
             if (nb != null) {
                 nb.stop();
@@ -252,6 +255,7 @@ public final class ControllerComponent {
             r.northbound().stop();
         }
         r.engine().stop();
+        r.transport().stop();
         LOG.info("SDN controller {} stopped: {}", controllerId, why);
     }
 

@@ -65,6 +65,7 @@ public class ControllerHttpTest {
     private final Map<String, RealAgent> agents = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private Engine engine;
+    private AgentTransport transport;
     private Northbound northbound;
     private String api;
 
@@ -106,11 +107,17 @@ public class ControllerHttpTest {
         kmms.put("C", new FakeKmm("C").link("BC", "B", LinkState.UP).link("EC", "E", LinkState.UP));
         kmms.put("D", new FakeKmm("D").link("AD", "A", LinkState.UP).link("DE", "E", LinkState.UP));
         kmms.put("E", new FakeKmm("E").link("DE", "D", LinkState.UP).link("EC", "C", LinkState.UP));
-        List<AgentClient> clients = new ArrayList<>();
+        List<AgentRef> refs = new ArrayList<>();
         for (String n : NODES) {
             ports.put(n, freePort());
             agents.put(n, RealAgent.start(n, ports.get(n), NODE_TLS.get(n), kmms.get(n), "ctl"));
-            clients.add(new AgentClient(new AgentRef(n, URI.create("https://127.0.0.1:" + ports.get(n))), ctlTls, 3000));
+            refs.add(new AgentRef(n, URI.create("https://127.0.0.1:" + ports.get(n))));
+        }
+        // one shared client for all agents, as the component runs it
+        transport = new AgentTransport(ctlTls, refs, 3000);
+        List<AgentClient> clients = new ArrayList<>();
+        for (AgentRef r : refs) {
+            clients.add(new AgentClient(r, transport, "ctl", 3000));
         }
         engine = new Engine("ctl", new Network(), clients, Clock.systemUTC());
         northbound = new Northbound(engine, ctlTls, "127.0.0.1", 0, Set.of("op"));
@@ -127,6 +134,7 @@ public class ControllerHttpTest {
     public void stop() {
         northbound.stop();
         engine.stop();
+        transport.stop();
         agents.values().forEach(RealAgent::stop);
     }
 
@@ -348,6 +356,21 @@ public class ControllerHttpTest {
             }
         } finally {
             second.stop();
+        }
+    }
+
+    @Test
+    public void anAgentWhoseCertificateNamesAnotherNodeIsRefused() throws Exception {
+        // "C" configured at B's address: B's agent answers with CN=B, which is not C
+        AgentRef wrong = new AgentRef("C", URI.create("https://127.0.0.1:" + ports.get("B")));
+        AgentTransport t = new AgentTransport(ctlTls, List.of(wrong), 3000);
+        try {
+            new AgentClient(wrong, t, "ctl", 3000).fetch().join();
+            org.junit.Assert.fail("a node impersonating another must not be polled");
+        } catch (java.util.concurrent.CompletionException e) {
+            assertTrue(e.getCause().toString(), e.getCause() instanceof AgentException);
+        } finally {
+            t.stop();
         }
     }
 
