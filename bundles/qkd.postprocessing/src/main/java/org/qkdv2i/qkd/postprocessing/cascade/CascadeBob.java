@@ -28,6 +28,7 @@ public final class CascadeBob {
     private final long[] key;
     private final KeyViews views;
     private final boolean subBlockReuse;
+    private final int overlapSearches;
     /**
      * Per pass, 4 bits per tree node (node id g = block · treeSize + heap index): known, Alice's
      * parity, Bob's parity, request pending; interleaved so one node is one memory access. Stored
@@ -61,6 +62,27 @@ public final class CascadeBob {
 
     /** @param key Bob's key, {@code plan.length()} bits; copied. */
     public CascadeBob(CascadePlan plan, long[] key) {
+        this(plan, key, 0);
+    }
+
+    /**
+     * Cascade with overlapping passes, for links where the round trip costs more than a few
+     * parities: from the second pass on, Bob asks for the next pass's top-level parities as soon as
+     * the current pass has at most {@code overlapSearches} BINARY searches outstanding, in the same
+     * request as those searches, instead of when it has finished. A pass's last searches are chains
+     * of corrections cascading between the first two passes, one bisection after another; the next
+     * pass finds the same errors sooner, at the price of a few more parities. Measured
+     * (optimised schedule, n = 4.1·10^5, QBER 1 %): 0 → 718 round trips, f 1.034; 5 → 499, f 1.046;
+     * 20 → 324, f 1.079. Every parity is still counted; the result is exact either way.
+     *
+     * @param overlapSearches 0 for the classic schedule (a pass starts when the last has finished)
+     * @since 1.1
+     */
+    public CascadeBob(CascadePlan plan, long[] key, int overlapSearches) {
+        if (overlapSearches < 0) {
+            throw new IllegalArgumentException("overlapSearches must be >= 0");
+        }
+        this.overlapSearches = overlapSearches;
         if (key.length < Bits.words(plan.length())) {
             throw new IllegalArgumentException("key shorter than the plan");
         }
@@ -133,7 +155,7 @@ public final class CascadeBob {
         }
         processWork();
         int c = reqSize / 5;
-        boolean next = currentPass + 1 < plan.passes() && (c == 0 || (currentPass >= 1 && c <= EARLY_START));
+        boolean next = currentPass + 1 < plan.passes() && (c == 0 || (currentPass >= 1 && c <= overlapSearches));
         if (c == 0 && !next) {
             done = true;
             return null;
@@ -155,8 +177,6 @@ public final class CascadeBob {
         outstanding = true;
         return new ParityRequest(top, ps, fs, ts);
     }
-
-    private static final int EARLY_START = 0;
 
     /** Takes Alice's answer to the last request. */
     public void accept(ParityResponse r) {

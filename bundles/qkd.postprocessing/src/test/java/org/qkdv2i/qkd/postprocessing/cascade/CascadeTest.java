@@ -186,4 +186,28 @@ public class CascadeTest {
             return x;
         });
     }
+
+    @Test
+    public void overlappingPassesNeedFewerRoundTripsAndStillRemoveEveryError() {
+        int n = 100_000;
+        CascadePlan plan = CascadePlan.create(CascadeVariant.OPTIMISED, n, 0.02, 13);
+        long classicRounds = 0, overlapRounds = 0;
+        double fSum = 0;
+        for (int r = 0; r < 6; r++) {
+            SplittableRandom rnd = new SplittableRandom(100 + r);
+            long[] a = Bits.random(n, rnd);
+            long[] b = Bits.withErrors(a, n, 0.02, rnd);
+            int errors = Bits.hammingDistance(a, b, n);
+            classicRounds += Cascade.reconcile(plan, a, b).rounds();
+            CascadeAlice alice = new CascadeAlice(plan, a);
+            CascadeResult res = Cascade.run(new CascadeBob(plan, b, 5), alice);
+            assertEquals(0, Bits.hammingDistance(a, res.key(), n));
+            assertEquals(errors, res.corrected());
+            assertEquals(alice.disclosedParities(), res.disclosedParities());
+            overlapRounds += res.rounds();
+            fSum += res.efficiency();
+        }
+        assertTrue(overlapRounds + " vs " + classicRounds, overlapRounds < 0.85 * classicRounds);
+        assertTrue("f = " + fSum / 6, fSum / 6 > 1.0 && fSum / 6 < 1.10);
+    }
 }
