@@ -274,10 +274,14 @@ final class FsoLinkDriver implements QkdDriver {
         LOG.info("FSO link {} at node {}: connected to {} (Alice)", end.linkId(), end.localNodeId(), end.peerNodeId());
         long wallStart = clock.millis();
         double simStart = simulatedSeconds;
-        for (long round = 0; !closed; round++) {
-            RoundResult r = proto.round(round, settings.roundPulses());
-            handle(r, source.model().channelLossDb(), settings.finiteKey());
-            pace(wallStart, simulatedSeconds - simStart);
+        try {
+            for (long round = 0; !closed; round++) {
+                RoundResult r = proto.round(round, settings.roundPulses());
+                handle(r, source.model().channelLossDb(), settings.finiteKey());
+                pace(wallStart, simulatedSeconds - simStart);
+            }
+        } finally {
+            proto.close(); // the next round's qubits, emitted ahead, are wiped when they are not used
         }
     }
 
@@ -295,9 +299,13 @@ final class FsoLinkDriver implements QkdDriver {
                 new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),
                 new LibraryDistiller(new SecureRandom()));
         LOG.info("FSO link {} at node {}: {} connected (Bob)", end.linkId(), end.localNodeId(), end.peerNodeId());
-        while (!closed) {
-            RoundResult r = proto.round(settings.params().sourceRateHz());
-            handle(r, proto.lastChannelLossDb(), proto.lastLayout() == AliceProtocol.Layout.FINITE_KEY);
+        try {
+            while (!closed) {
+                RoundResult r = proto.round(settings.params().sourceRateHz());
+                handle(r, proto.lastChannelLossDb(), proto.lastLayout() == AliceProtocol.Layout.FINITE_KEY);
+            }
+        } finally {
+            proto.close(); // stops the detector thread (the quantum socket is closed by closeAll)
         }
     }
 

@@ -26,7 +26,7 @@ import org.qkdv2i.qkd.postprocessing.estimation.FiniteKeyStatistics;
  * estimation with Bob over the classical channel, decides, and — when a distiller is wired —
  * reconciles, verifies and amplifies.
  */
-public final class AliceProtocol {
+public final class AliceProtocol implements AutoCloseable {
 
     /** QBER assumed for the efficiency of reconciliation in the key-length estimate (Cascade, STANDARDS.md). */
     public static final double F_EC = 1.16;
@@ -61,6 +61,17 @@ public final class AliceProtocol {
     private final double qberThreshold;
     private final KeyDistiller distiller;
     private final Layout layout;
+    /** The next round's qubits, emitted by a helper thread while this round is sifted and distilled. */
+    private final Object lock = new Object();
+    private boolean emitting, closed; // guarded by lock
+    private Emission ready;           // guarded by lock
+    private Exception emitFailure;    // guarded by lock
+    private final java.util.concurrent.atomic.LongAdder sourceCpuNanos = new java.util.concurrent.atomic.LongAdder();
+    private final String threadName = Thread.currentThread().getName() + "-source";
+
+    /** One round's qubits as sent: where they start, how many pulses, the ledger, the loss the channel had. */
+    private record Emission(long first, long pulses, AliceLedger ledger, LinkParameters params, double lossDb) {
+    }
 
     public AliceProtocol(FramedChannel ch, DataOutputStream quantumOut, AliceSource source, Eavesdropper eve,
             SplittableRandom rng, double qberThreshold, KeyDistiller distiller) {
@@ -103,32 +114,134 @@ public final class AliceProtocol {
         return count <= 0 ? 0 : Math.max(0, rate * (1 - U_ALPHA / Math.sqrt(count)));
     }
 
-    public RoundResult round(long roundNo, long pulses) throws IOException {
+    /** CPU time of the helper threads that emitted rounds ahead (ended ones), for the speed benchmark. */
+    public long sourceCpuNanos() {
+        return sourceCpuNanos.sum();
+    }
+
+    /** Sends one round's qubits down the quantum channel (through Eve); runs on the helper thread from round 2 on. */
+    private Emission emit(long pulses) throws IOException {
         LinkParameters p = source.model().parameters();
+        double lossDb = source.model().channelLossDb();
         AliceLedger ledger = new AliceLedger(p.aliceZ(), rng.split());
         long first = source.nextPulse();
-        try (Wire.Buffer b = new Wire.Buffer()) {
-            Wire.writeVarLong(b, roundNo);
-            b.writeLong(first);
-            b.writeLong(pulses);
-            b.writeDouble(source.model().channelLossDb());
-            b.writeByte(layout.ordinal());
-            ch.send(MessageType.ROUND, b.bytes());
+        try {
+            // the qubits, batch by batch (one turbulence coherence time each)
+            long batch = p.pulsesPerCoherenceTime();
+            for (long done = 0; done < pulses;) {
+                int n = (int) Math.min(Math.min(batch, pulses - done), 1 << 30);
+                QubitBatch q = source.emit(n, ledger);
+                eve.attack(q, source.eve());
+                quantumOut.writeByte(1);
+                q.writeTo(quantumOut);
+                done += n;
+            }
+            quantumOut.flush();
+        } catch (IOException | RuntimeException e) {
+            ledger.wipe();
+            throw e;
         }
-        // the qubits, batch by batch (one turbulence coherence time each)
-        long batch = p.pulsesPerCoherenceTime();
-        for (long done = 0; done < pulses;) {
-            int n = (int) Math.min(Math.min(batch, pulses - done), 1 << 30);
-            QubitBatch q = source.emit(n, ledger);
-            eve.attack(q, source.eve());
-            quantumOut.writeByte(1);
-            q.writeTo(quantumOut);
-            done += n;
-        }
-        quantumOut.flush();
+        return new Emission(first, pulses, ledger, p, lossDb);
+    }
 
+    /** This round's qubits: emitted in the background during the last round, or now for the first. */
+    private Emission qubits(long pulses) throws IOException {
+        synchronized (lock) {
+            try {
+                while (emitting) {
+                    lock.wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted waiting for the qubits");
+            }
+            Emission e = ready;
+            Exception failed = emitFailure;
+            ready = null;
+            emitFailure = null;
+            if (e != null) {
+                return e;
+            }
+            if (failed instanceof IOException io) {
+                throw io;
+            }
+            if (failed instanceof RuntimeException re) {
+                throw re;
+            }
+        }
+        return emit(pulses);
+    }
+
+    /**
+     * Starts the next round's qubits on a helper thread: the simulation of round r+1 runs while round r
+     * is sifted, estimated and distilled (the quantum channel is its own TCP stream, and Bob measures it
+     * on his own helper thread). Settings changed meanwhile (weather, Eve) take effect one round later.
+     */
+    private void prefetch(long pulses) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            emitting = true;
+        }
+        Thread t = new Thread(() -> {
+            Emission e = null;
+            Exception failed = null;
+            try {
+                e = emit(pulses);
+            } catch (IOException | RuntimeException x) {
+                failed = x;
+            }
+            sourceCpuNanos.add(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+            synchronized (lock) {
+                if (closed && e != null) {
+                    e.ledger().wipe(); // nobody will take it
+                    e = null;
+                }
+                ready = e;
+                emitFailure = failed;
+                emitting = false;
+                lock.notifyAll();
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * Drops a prefetched round that will never be used and wipes its ledger (an emission still running
+     * wipes its own when it ends, at once when the caller closes the sockets). The channel and the
+     * sockets are the caller's.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (ready != null) {
+                ready.ledger().wipe();
+                ready = null;
+            }
+        }
+    }
+
+    public RoundResult round(long roundNo, long pulses) throws IOException {
+        Emission e = qubits(pulses);
+        prefetch(pulses);
+        LinkParameters p = e.params();
+        AliceLedger ledger = e.ledger();
+        long first = e.first();
+        pulses = e.pulses();
         byte[] aBit = null;
         try {
+            try (Wire.Buffer b = new Wire.Buffer()) {
+                Wire.writeVarLong(b, roundNo);
+                b.writeLong(first);
+                b.writeLong(pulses);
+                b.writeDouble(e.lossDb());
+                b.writeByte(layout.ordinal());
+                ch.send(MessageType.ROUND, b.bytes());
+            }
+
             // sifting announcement from Bob: where he clicked and in which basis
             DataInputStream in = Wire.reader(ch.receive(MessageType.CLICKS));
             int n = Wire.checkedCount(in.readInt(), (int) Math.min(pulses, FramedChannel.MAX_PAYLOAD));

@@ -17,7 +17,7 @@ import org.qkdv2i.driver.sim.fso.internal.sim.QubitBatch;
  * detector model; from then on Bob's code holds only {@link BobDetections} — his own bases,
  * bits and click positions — plus what Alice announces on the classical channel.
  */
-public final class BobProtocol {
+public final class BobProtocol implements AutoCloseable {
 
     private final FramedChannel ch;
     private final DataInputStream quantumIn;
@@ -27,6 +27,18 @@ public final class BobProtocol {
     private final KeyDistiller distiller;
     private volatile double lastChannelLossDb = Double.NaN;
     private volatile AliceProtocol.Layout lastLayout = AliceProtocol.Layout.SAMPLED_SIGNAL;
+    /**
+     * Detections measured by the detector thread as the qubits arrive, in order (or the exception
+     * that ended it): Alice sends round r+1's qubits while round r is distilled, so Bob measures
+     * them meanwhile instead of after the next ROUND. Not bounded by a batch count: a round may be
+     * 10^4 batches (10 s rounds), all sent before its ROUND frame; Alice emits at most one round
+     * ahead, so it holds at most about two rounds' clicks (which the old code copied anyway).
+     */
+    private final java.util.concurrent.BlockingQueue<Object> measured = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final String threadName = Thread.currentThread().getName() + "-detector";
+    private Thread detectorThread;
+    private volatile boolean closed;
+    private int lastClicks;
 
     public BobProtocol(FramedChannel ch, DataInputStream quantumIn, BobDetector detector, SplittableRandom rng,
             double sampleFraction, KeyDistiller distiller) {
@@ -51,7 +63,89 @@ public final class BobProtocol {
         return lastChannelLossDb;
     }
 
+    /** CPU time of the detector thread so far, for the speed benchmark (0 before the first round). */
+    public long detectorCpuNanos() {
+        Thread t = detectorThread;
+        long ns = t == null ? 0 : java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+        return Math.max(0, ns);
+    }
+
+    /** The detector thread: reads the quantum channel and measures every batch as it comes. */
+    private void measureLoop() {
+        try {
+            while (!closed) {
+                int type = quantumIn.readUnsignedByte();
+                if (type != 1) {
+                    throw new IOException("unexpected quantum frame " + type);
+                }
+                if (!put(detector.measure(QubitBatch.readFrom(quantumIn)))) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            put(e);
+        }
+    }
+
+    private boolean put(Object o) {
+        try {
+            while (!closed) {
+                if (measured.offer(o, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+        if (o instanceof BobDetections d) {
+            d.wipe();
+        }
+        return false;
+    }
+
+    /** The next measured batch, in pulse order. */
+    private BobDetections nextDetections() throws IOException {
+        Object o;
+        try {
+            o = measured.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for the qubits");
+        }
+        if (o instanceof IOException io) {
+            throw io;
+        }
+        if (o instanceof RuntimeException re) {
+            throw re;
+        }
+        return (BobDetections) o;
+    }
+
+    /**
+     * Stops the detector thread (at once if it waits for room; when the caller closes the quantum
+     * socket if it waits for data) and wipes what it measured and nobody took.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = detectorThread;
+        if (t != null) {
+            t.interrupt();
+        }
+        for (Object o; (o = measured.poll()) != null;) {
+            if (o instanceof BobDetections d) {
+                d.wipe();
+            }
+        }
+    }
+
     public RoundResult round(double sourceRateHz) throws IOException {
+        if (detectorThread == null) {
+            // Alice may send the qubits before the ROUND frame that announces them
+            detectorThread = new Thread(this::measureLoop, threadName);
+            detectorThread.setDaemon(true);
+            detectorThread.start();
+        }
         DataInputStream in = Wire.reader(ch.receive(MessageType.ROUND));
         Wire.readVarLong(in); // round number: for the log only
         long first = in.readLong();
@@ -68,22 +162,20 @@ public final class BobProtocol {
         }
         // measure the qubits as they arrive
         int n = 0;
-        long[] idx = new long[4096];
-        byte[] basis = new byte[4096], bit = new byte[4096];
+        // sized like the last round (+1/16): growing by doubling copied ~2x the final arrays every round
+        int cap = Math.max(4096, lastClicks + (lastClicks >>> 4));
+        long[] idx = new long[cap];
+        byte[] basis = new byte[cap], bit = new byte[cap];
         try {
             long next = first;
             while (next < first + pulses) {
-                int type = quantumIn.readUnsignedByte();
-                if (type != 1) {
-                    throw new IOException("unexpected quantum frame " + type);
-                }
-                QubitBatch q = QubitBatch.readFrom(quantumIn);
-                if (q.firstPulse != next) {
-                    throw new IOException("quantum channel out of step: batch at pulse " + q.firstPulse
+                BobDetections d = nextDetections();
+                if (d.firstPulse != next) {
+                    d.wipe();
+                    throw new IOException("quantum channel out of step: batch at pulse " + d.firstPulse
                             + ", expected " + next);
                 }
-                next += q.pulses;
-                BobDetections d = detector.measure(q);
+                next += d.pulses;
                 if (n + d.size() > idx.length) {
                     int c = Math.max(n + d.size(), idx.length * 2);
                     idx = Arrays.copyOf(idx, c);
@@ -97,6 +189,7 @@ public final class BobProtocol {
                 }
                 d.wipe();
             }
+            lastClicks = n;
             // sifting announcement: positions and bases, never bits
             try (Wire.Buffer b = new Wire.Buffer()) {
                 b.writeInt(n);

@@ -6,7 +6,8 @@ import java.util.ArrayDeque;
  * Alice's recycled per-batch arrays (pulse indices and packed states): her ledger holds every
  * emitted batch's arrays for the whole round and hands them back when the round is wiped, so a
  * running link stops allocating (and the collector stops copying) ≈ 20 MB per simulated second.
- * One link end's thread owns it; arrays come back zeroed (state) by {@link AliceLedger#wipe()}.
+ * Alice's source thread takes arrays while her protocol thread wipes the previous round's ledger
+ * (rounds overlap), hence synchronized; arrays come back zeroed (state) by {@link AliceLedger#wipe()}.
  */
 final class BatchArrays {
 
@@ -17,7 +18,7 @@ final class BatchArrays {
     private final ArrayDeque<byte[]> state = new ArrayDeque<>();
 
     /** A batch backed by recycled arrays of at least {@code capacity}, or new ones. */
-    QubitBatch batch(long firstPulse, int pulses, double lightCps, int capacity) {
+    synchronized QubitBatch batch(long firstPulse, int pulses, double lightCps, int capacity) {
         while (!index.isEmpty()) {
             long[] ix = index.pop();
             byte[] st = state.pop();
@@ -29,7 +30,7 @@ final class BatchArrays {
         return new QubitBatch(firstPulse, pulses, lightCps, capacity);
     }
 
-    void recycle(long[] ix, byte[] st) {
+    synchronized void recycle(long[] ix, byte[] st) {
         if (index.size() < MAX_POOLED && ix.length == st.length) {
             index.push(ix);
             state.push(st);

@@ -62,12 +62,13 @@ public class WholeLinkSpeedTest {
 
     /** Per-round figures of one end. */
     private static final class EndStats {
-        final long[] cpu, distCpu, cascadeCpu, cascadeWall, restWall;
+        final long[] cpu, helper, distCpu, cascadeCpu, cascadeWall, restWall;
         final int[] cascadeRounds;
         final byte[][] keys;
 
         EndStats(int rounds) {
             cpu = new long[rounds];
+            helper = new long[rounds];
             distCpu = new long[rounds];
             cascadeCpu = new long[rounds];
             cascadeWall = new long[rounds];
@@ -158,10 +159,12 @@ public class WholeLinkSpeedTest {
                             new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
                             bobDist);
                     for (int i = 0; i < rounds; i++) {
-                        long c0 = CPU.getCurrentThreadCpuTime();
+                        long c0 = CPU.getCurrentThreadCpuTime(), d0 = b.detectorCpuNanos();
                         RoundResult r = b.round(m.parameters().sourceRateHz());
                         bs.record(i, CPU.getCurrentThreadCpuTime() - c0, r, bobDist);
+                        bs.helper[i] = b.detectorCpuNanos() - d0;
                     }
+                    b.close();
                     return null;
                 }
             });
@@ -181,11 +184,13 @@ public class WholeLinkSpeedTest {
                         ticks0 = taskTicks();
                         load0 = load();
                     }
-                    long c0 = CPU.getCurrentThreadCpuTime();
+                    long c0 = CPU.getCurrentThreadCpuTime(), s0 = a.sourceCpuNanos();
                     RoundResult r = a.round(i, pulses);
                     as.record(i, CPU.getCurrentThreadCpuTime() - c0, r, aliceDist);
+                    as.helper[i] = a.sourceCpuNanos() - s0;
                     assertEquals(r.reason(), Outcome.KEY, r.outcome());
                 }
+                a.close();
             }
             bob.get(120, TimeUnit.SECONDS);
             roundEnd[rounds] = System.nanoTime();
@@ -206,17 +211,19 @@ public class WholeLinkSpeedTest {
         System.out.printf(Locale.ROOT,
                 "whole link (TCP, both ends in one JVM, 300 m clear night, 1 GHz, %d x 1 s rounds after %d warm-up, "
                         + "load %.1f -> %.1f, %d cores): %.2f simulated s per wall s (%.0f ms wall per round)%n"
-                        + "  CPU per simulated s: Alice thread %.1f ms (distillation %.1f, of it Cascade %.1f), "
-                        + "Bob thread %.1f ms (distillation %.1f, of it Cascade %.1f); process %.1f ms (GC, JIT included)%n"
+                        + "  CPU per simulated s: Alice protocol thread %.1f ms (distillation %.1f, of it Cascade %.1f) + source thread %.1f ms, "
+                        + "Bob protocol thread %.1f ms (distillation %.1f, of it Cascade %.1f) + detector thread %.1f ms; "
+                        + "process %.1f ms (GC, JIT included)%n"
                         + "  Cascade: %.0f round trips per block, wall %.1f ms at Bob; verification + PA wall %.1f ms at Bob; "
                         + "%.0f secret bits per round%n",
                 measured, warm, load0, load1, Runtime.getRuntime().availableProcessors(), measured / wall,
                 1e3 * wall / measured, mean(as.cpu, warm) / 1e6, mean(as.distCpu, warm) / 1e6,
-                mean(as.cascadeCpu, warm) / 1e6, mean(bs.cpu, warm) / 1e6, mean(bs.distCpu, warm) / 1e6,
-                mean(bs.cascadeCpu, warm) / 1e6, (procCpu[1] - procCpu[0]) / 1e6 / measured,
+                mean(as.cascadeCpu, warm) / 1e6, mean(as.helper, warm) / 1e6, mean(bs.cpu, warm) / 1e6,
+                mean(bs.distCpu, warm) / 1e6, mean(bs.cascadeCpu, warm) / 1e6, mean(bs.helper, warm) / 1e6, (procCpu[1] - procCpu[0]) / 1e6 / measured,
                 meanInt(bs.cascadeRounds, warm), mean(bs.cascadeWall, warm) / 1e6, mean(bs.restWall, warm) / 1e6,
                 (double) keyBits / measured);
-        StringBuilder threads = new StringBuilder("  process threads, CPU ms per simulated s (/proc, 10 ms ticks):");
+        StringBuilder threads = new StringBuilder(
+                "  live threads by name, CPU ms per simulated s (/proc, 10 ms ticks; names cut at 15 characters, ended threads missing):");
         for (java.util.Map.Entry<String, Long> e : ticks1.entrySet()) {
             long d = e.getValue() - ticks0.getOrDefault(e.getKey(), 0L);
             if (d > 0) {
