@@ -39,6 +39,14 @@ public final class LibraryDistiller implements KeyDistiller {
      */
     static final long PLAN_SEED = 0x5EED_CA5CADEL;
 
+    /**
+     * Bob opens the next Cascade pass while at most this many searches of the current one are
+     * outstanding (qkd.postprocessing 1.1): at 4·10^5 bits and 1 % QBER, ~500 instead of ~700 round
+     * trips for f 1.046 instead of 1.034 (≈ 400 bits of a 147-kbit block); each round trip is a
+     * wake-up of both ends' threads.
+     */
+    static final int OVERLAP_SEARCHES = 5;
+
     private final SecureRandom random;
     /** Plans by (padded length, schedule): a handful of lengths and one or two schedules per link. */
     private final CascadePlanCache plans = new CascadePlanCache(4);
@@ -162,7 +170,7 @@ public final class LibraryDistiller implements KeyDistiller {
         long w0 = System.nanoTime(), c0 = cpu();
         int padded = paddedLength(n);
         long[] key = pack(raw, n, padded);
-        CascadeBob cascade = new CascadeBob(plan(padded, qber), key);
+        CascadeBob cascade = new CascadeBob(plan(padded, qber), key, OVERLAP_SEARCHES);
         Bits.wipe(key);
         CascadeResult result = null;
         try {
