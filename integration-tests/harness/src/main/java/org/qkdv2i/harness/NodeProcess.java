@@ -132,9 +132,12 @@ public final class NodeProcess implements AutoCloseable {
         process = pb.start();
     }
 
-    /** Waits until the ETSI 014 port of the launched JVM accepts connections (60 s at most). */
+    /**
+     * Waits until the ETSI 014 port of the launched JVM accepts connections: 60 s at most, or
+     * the system property {@code node.startTimeoutSeconds} (a machine shared by many builds).
+     */
     public void awaitReady() throws Exception {
-        awaitReady(Duration.ofSeconds(60));
+        awaitReady(Duration.ofSeconds(Long.getLong("node.startTimeoutSeconds", 60)));
     }
 
     /** Waits until the ETSI 014 port of the launched JVM accepts connections. */
