@@ -51,6 +51,8 @@ public final class LibraryDistiller implements KeyDistiller {
     /** Plans by (padded length, schedule): a handful of lengths and one or two schedules per link. */
     private final CascadePlanCache plans = new CascadePlanCache(4);
     private volatile Timing lastTiming;
+    /** The last privacy-amplification hash, kept: lengths are padded so that blocks reuse it. */
+    private ToeplitzHash pa;
 
     public LibraryDistiller(SecureRandom random) {
         this.random = random;
@@ -100,6 +102,24 @@ public final class LibraryDistiller implements KeyDistiller {
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE - 7, m) / 8 * 8);
     }
 
+    /**
+     * The Toeplitz hash of a (padded) n-bit key to the padded output length M ≥ m, of which the first
+     * m bits are the key: the first m rows of an M × N Toeplitz matrix are an m × N Toeplitz matrix
+     * over the first N + m − 1 seed bits, and with the key's zero padding an m × n one over a window
+     * of n + m − 1 of them, uniform either way — the same universal family as hashing n bits to m
+     * (leftover hash lemma). Kept because the one-shot {@code ToeplitzHash.hash} rebuilds its NTT
+     * tables and buffers every call (13–18 against 10 ms at 4·10^5 bits, docs/benchmarks.md).
+     */
+    private ToeplitzHash toeplitz(int paddedN, int m) {
+        int padM = Math.min(paddedN, paddedLength(m));
+        ToeplitzHash t = pa;
+        if (t == null || t.inputBits() != paddedN || t.outputBits() != padM) {
+            t = new ToeplitzHash(paddedN, padM);
+            pa = t;
+        }
+        return t;
+    }
+
     /** Packs the first n raw bits into an array of {@code paddedN} bits (zeros past n); the temporary copy is zeroised. */
     private static long[] pack(byte[] raw, int n, int paddedN) {
         byte[] copy = Arrays.copyOf(raw, paddedN);
@@ -141,7 +161,8 @@ public final class LibraryDistiller implements KeyDistiller {
                 ch.send(MessageType.VERIFY, b.bytes());
             }
             int m = outputBits(privacyBits, disclosed, tagBits);
-            long[] seed = m > 0 ? Bits.random(ToeplitzHash.seedBits(n, m), random) : new long[0];
+            ToeplitzHash hash = m > 0 ? toeplitz(padded, m) : null;
+            long[] seed = m > 0 ? Bits.random(ToeplitzHash.seedBits(padded, hash.outputBits()), random) : new long[0];
             try (Wire.Buffer b = new Wire.Buffer()) {
                 b.writeInt(m);
                 b.writeInt(seed.length);
@@ -153,7 +174,7 @@ public final class LibraryDistiller implements KeyDistiller {
             if (m == 0) {
                 return null;
             }
-            long[] out = ToeplitzHash.hash(key, n, seed, m);
+            long[] out = hash.apply(key, seed);
             byte[] bytes = Bits.toBytes(out, m);
             Bits.wipe(out);
             lastTiming = new Timing(w1 - w0, c1 - c0, rounds, System.nanoTime() - w1, cpu() - c1);
@@ -183,9 +204,10 @@ public final class LibraryDistiller implements KeyDistiller {
             ch.authenticateTranscript();
             result = cascade.result();
             // only the first n bits are key: cut the padding off (a failed run could have flipped one)
-            long[] corrected = Arrays.copyOf(result.key(), Bits.words(n));
+            long[] corrected = Arrays.copyOf(result.key(), Bits.words(padded));
             Bits.wipe(result.key());
             Bits.clearTail(corrected, n);
+            Arrays.fill(corrected, Bits.words(n), corrected.length, 0L); // zeros past n, as at Alice
             result = new CascadeResult(corrected, n, result.disclosedParities(), result.rounds(), result.corrected());
             int tagBits = PolynomialHash.tagBits(n, EPS_COR);
             DataInputStream in = Wire.reader(ch.receive(MessageType.VERIFY));
@@ -204,7 +226,11 @@ public final class LibraryDistiller implements KeyDistiller {
             if (!ok || m <= 0 || m != outputBits(privacyBits, result.disclosedParities(), tagBits)) {
                 return null; // Bob's CONFIRM(false) makes Alice discard too
             }
-            long[] out = ToeplitzHash.hash(result.key(), n, seed, m);
+            ToeplitzHash hash = toeplitz(padded, m);
+            if (seed.length != Bits.words(ToeplitzHash.seedBits(padded, hash.outputBits()))) {
+                return null; // not the seed this length needs: discard, as for a failed verification
+            }
+            long[] out = hash.apply(result.key(), seed);
             byte[] bytes = Bits.toBytes(out, m);
             Bits.wipe(out);
             lastTiming = new Timing(w1 - w0, c1 - c0, result.rounds(), System.nanoTime() - w1, cpu() - c1);

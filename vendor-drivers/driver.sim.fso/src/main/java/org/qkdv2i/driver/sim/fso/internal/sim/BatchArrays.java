@@ -27,7 +27,9 @@ final class BatchArrays {
             }
             // too small for this channel (e.g. after a weather change): let it go
         }
-        return new QubitBatch(firstPulse, pulses, lightCps, capacity);
+        // a quarter more than asked: the capacity follows each batch's fading sample, and arrays sized
+        // exactly were too small for the next, larger batch and dropped — most of every round's arrays
+        return new QubitBatch(firstPulse, pulses, lightCps, capacity + (capacity >>> 2));
     }
 
     synchronized void recycle(long[] ix, byte[] st) {
