@@ -659,7 +659,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         boolean ok = false;
         try {
             List<Key> keys = slaveNode.equals(nodeId) ? localKeys(master, slaves, number, size)
-                    : adjacent(slaveNode) ? remoteKeys(master, slaves, slaveNode, number, size)
+                    : adjacent(slaveNode) ? directOrDetour(master, slaves, slaveNode, number, size)
                     : relayKeys(master, slaves, slaveNode, number, size);
             ok = true;
             return keys;
@@ -2279,6 +2279,78 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         return linkTo(node) != null || peerNodes.contains(node);
     }
 
+    /** Neighbours whose SAEs are served over a detour now (node -> virtual link ID): logs the switches only. */
+    private final Map<String, String> detours = new ConcurrentHashMap<>();
+    /** Neighbours whose last direct attempt failed only after waiting for their KMM: until when the detour goes first. */
+    private final Map<String, Long> directBackoff = new ConcurrentHashMap<>();
+    private static final long DIRECT_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * enc_keys for a slave SAE on a neighbour. The direct link's pool first, also while the link is
+     * DOWN or aborted for eavesdropping: its stored keys were distilled before the failure and are
+     * good (resilience with quantum key pools), and they cost one stored key per key where a relay
+     * spends pad and MAC key on every hop of other links. When it cannot serve the request (this
+     * node's half too low, the peer KMM unreachable or not holding the stored keys) the whole
+     * request is relayed over the virtual link joining the two nodes, if any: the detour the SDN
+     * controller pushes when the direct link fails. The slave SAE's node stores relayed keys like
+     * direct ones for dec_keys. A direct attempt that failed only after waiting half a peer timeout
+     * or more (the peer KMM silent) puts the detour first for one second, so a silent neighbour
+     * costs one request's wait per second instead of every request's.
+     */
+    private List<Key> directOrDetour(String master, List<String> slaves, String slaveNode, int number, int size)
+            throws KeyManagerException {
+        KeyManagerException direct;
+        VirtualLink v;
+        Long backoff = directBackoff.get(slaveNode);
+        synchronized (this) {
+            v = backoff != null && backoff - System.nanoTime() > 0 ? routeTo(slaveNode) : null;
+        }
+        if (v != null) {
+            direct = new KeyManagerException(UNAVAILABLE, "peer KMM " + slaveNode + " did not answer a direct request "
+                    + "in time (tried again within a second)");
+        } else {
+            long started = System.nanoTime();
+            try {
+                List<Key> keys = remoteKeys(master, slaves, slaveNode, number, size);
+                directBackoff.remove(slaveNode);
+                String was = detours.remove(slaveNode);
+                if (was != null) {
+                    LOG.info("node {}: keys for SAE pair {} -> {} at neighbour {} come from the direct link again "
+                            + "(not over virtual link {})", nodeId, master, slaves, slaveNode, was);
+                }
+                return keys;
+            } catch (KeyManagerException e) {
+                if (e.reason() != UNAVAILABLE) {
+                    throw e; // refused by the peer, bad input: a detour would not help
+                }
+                direct = e;
+            }
+            long now = System.nanoTime();
+            if (now - started >= TimeUnit.MILLISECONDS.toNanos(settings.peerTimeoutMillis()) / 2) {
+                directBackoff.put(slaveNode, now + DIRECT_BACKOFF_NANOS);
+            }
+            synchronized (this) {
+                v = routeTo(slaveNode);
+            }
+        }
+        if (v == null) {
+            detours.remove(slaveNode);
+            // ETSI GS QKD 014: 503, saying why the direct link cannot serve and that no detour is known
+            throw new KeyManagerException(UNAVAILABLE, direct.getMessage() + "; no detour: no virtual link joins "
+                    + nodeId + " and " + slaveNode);
+        }
+        if (!v.linkId().equals(detours.put(slaveNode, v.linkId()))) {
+            LOG.info("node {}: direct link to neighbour {} cannot serve SAE pair {} -> {} ({}); relaying over virtual "
+                    + "link {} via {}", nodeId, slaveNode, master, slaves, direct.getMessage(), v.linkId(),
+                    v.hopTowards(slaveNode));
+        }
+        try {
+            return relayOver(v, master, slaves, slaveNode, number, size);
+        } catch (KeyManagerException e) {
+            throw new KeyManagerException(UNAVAILABLE, direct.getMessage() + "; detour: " + e.getMessage());
+        }
+    }
+
     /**
      * enc_keys for a slave SAE on a node that is not a neighbour: draws the keys from the DRBG,
      * sends them hop by hop over the virtual link joining the two nodes and returns them only
@@ -2296,6 +2368,12 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             throw new KeyManagerException(BAD_REQUEST, "no route to SAE " + slaves.get(0) + " at node " + targetNode
                     + ": no virtual link joins " + nodeId + " and " + targetNode);
         }
+        return relayOver(v, master, slaves, targetNode, number, size);
+    }
+
+    /** Relays one request over virtual link {@code v} (see {@link #relayKeys}). */
+    private List<Key> relayOver(VirtualLink v, String master, List<String> slaves, String targetNode, int number,
+            int size) throws KeyManagerException {
         String next = v.hopTowards(targetNode);
         long timeout = settings.peerTimeoutMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
@@ -2829,13 +2907,15 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                         max += s.maxKeysPerLink() / per;
                     }
                 }
-                VirtualLink route = linkTo(slaveNode) == null ? routeTo(slaveNode) : null;
-                Link first = route == null ? null : linkTo(route.hopTowards(slaveNode));
+                // relayed (a node that is not a neighbour, or a detour to a neighbour): plus what the first
+                // hop's link key can carry, one key per hop message (pad + MAC)
+                VirtualLink route = routeTo(slaveNode);
+                String hop = route == null ? null : route.hopTowards(slaveNode);
+                Link first = hop == null || hop.equals(slaveNode) ? null : linkTo(hop);
                 if (first != null) {
-                    // relayed: what the first hop's link key can carry, one key per hop message (pad + MAC)
                     int cost = RelayCrypto.storedKeysNeeded(1, q.defaultSize(), storedKeyBits);
-                    stored = offerableCount(first, cutoff, true) / cost;
-                    max = halfCapacity() / cost;
+                    stored += offerableCount(first, cutoff, true) / cost;
+                    max += halfCapacity() / cost;
                 }
             }
         }

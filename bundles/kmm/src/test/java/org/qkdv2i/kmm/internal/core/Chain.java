@@ -43,6 +43,14 @@ final class Chain implements AutoCloseable {
     /** Every ext_keys as it left its sender ("X>Y" and the message). */
     final List<Map.Entry<String, PeerTransport.ExtKeysRequest>> sent = new CopyOnWriteArrayList<>();
     long peerTimeoutMillis = 3000;
+    /** Links besides the chain's ("X>Y" and "Y>X"), e.g. a direct link between the two ends: {@link #join}. */
+    final Set<String> extraLinks = ConcurrentHashMap.newKeySet();
+    /** Peer channels that are cut ("X>Y": X's calls to Y fail as unreachable). */
+    final Set<String> cut = ConcurrentHashMap.newKeySet();
+    /** Peer channels whose reservations are never answered ("X>Y": X's reserve at Y times out). */
+    final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Reservations sent ("X>Y"). */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> reserves = new ConcurrentHashMap<>();
 
     Chain(Path dir, String... nodes) throws Exception {
         this.dir = dir;
@@ -95,7 +103,20 @@ final class Chain implements AutoCloseable {
         if (i < nodes.size() - 1) {
             out.add(nodes.get(i + 1));
         }
+        for (String m : nodes) {
+            if (extraLinks.contains(n + ">" + m) && !out.contains(m)) {
+                out.add(m);
+            }
+        }
         return out;
+    }
+
+    /** Adds a link between {@code x} and {@code y} (not neighbours in the chain): both become peers. */
+    void join(String x, String y) {
+        extraLinks.add(x + ">" + y);
+        extraLinks.add(y + ">" + x);
+        core(x).setPeerNodes(Set.copyOf(neighbours(x)));
+        core(y).setPeerNodes(Set.copyOf(neighbours(y)));
     }
 
     static String link(String x, String y) {
@@ -161,7 +182,7 @@ final class Chain implements AutoCloseable {
 
         private KmmCore reach(String peer) throws PeerException {
             KmmCore c = cores.get(peer);
-            if (c == null || !neighbours(self).contains(peer)) {
+            if (c == null || !neighbours(self).contains(peer) || cut.contains(self + ">" + peer)) {
                 throw new PeerException("connection refused", false);
             }
             return c;
@@ -169,6 +190,16 @@ final class Chain implements AutoCloseable {
 
         @Override
         public ReserveResult reserve(String peer, ReserveRequest req, long timeoutMillis) throws PeerException {
+            reserves.computeIfAbsent(self + ">" + peer, k -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+            if (silent.contains(self + ">" + peer)) {
+                try {
+                    Thread.sleep(timeoutMillis); // a peer that never answers: the caller's timeout runs out
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new PeerException("timeout after " + timeoutMillis + " ms", false);
+            }
             return reach(peer).reserve(self, req);
         }
 

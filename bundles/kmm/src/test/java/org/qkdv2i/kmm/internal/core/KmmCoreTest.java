@@ -149,7 +149,7 @@ public class KmmCoreTest extends TwoNodesTestBase {
             fail();
         } catch (KeyManagerException e) {
             assertEquals(Reason.UNAVAILABLE, e.reason());
-            assertEquals("peer KMM B unreachable", e.getMessage());
+            assertEquals("peer KMM B unreachable; no detour: no virtual link joins A and B", e.getMessage());
         }
         assertEquals(before, own(net.a));
         net.transport.down = false;

@@ -152,7 +152,7 @@ public class PeerHttpsTest {
             fail();
         } catch (KeyManagerException e) {
             assertEquals(KeyManagerException.Reason.UNAVAILABLE, e.reason());
-            assertEquals("peer KMM B unreachable", e.getMessage());
+            assertEquals("peer KMM B unreachable; no detour: no virtual link joins A and B", e.getMessage());
         }
         assertEquals(before, a.pools().get(0).ownKeys());
     }
