@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one Bouncy Castle provider object of this bundle's node TLS identities, built on a
  * background thread as soon as the bundle starts (start level 1 in node.jar, see
- * cnf/runtime.bnd), followed by a warm-up of the TLS and Jetty classes a node's first HTTPS
- * server needs.
+ * cnf/runtime.bnd), followed by a warm-up of the TLS classes a node's first identity needs;
+ * a second thread warms up the Jetty classes of its first HTTPS server meanwhile.
  *
  * <p>Why: {@code new BouncyCastleProvider()} is the largest single cost of a node start (its
  * class initialisation builds the parameters of every named curve, ~1 s of CPU on a cold JVM),
@@ -46,7 +46,15 @@ public final class BcProviders {
     @Activate
     public BcProviders() {
         julLevels.apply(); // before BCJSSE's first log line
-        Thread t = new Thread(this::build, "qkd-tls-bc-init");
+        daemon(this::build, "qkd-tls-bc-init");
+        // Jetty does not need Bouncy Castle: its warm-up need not wait for the provider (in
+        // node.jar the provider's class initialisation already runs on another thread, started
+        // by org.qkdv2i.node's launcher hook, and this thread would only wait for it)
+        daemon(BcProviders::warmUpJetty, "qkd-tls-jetty-warm-up");
+    }
+
+    private static void daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
     }
@@ -63,12 +71,12 @@ public final class BcProviders {
     }
 
     /**
-     * Loads and initialises the classes the first TLS identity and the first HTTPS server need
-     * (PKCS#12 reader, BCJSSE context, Jetty's server and connector classes, whose static
-     * initialisers read MIME tables and the JDK's locale data): class initialisation is
-     * JVM-wide, so what follows finds them ready. Nothing is started, bound or kept.
+     * Loads and initialises Jetty's server and connector classes, whose static initialisers
+     * read MIME tables and the JDK's locale data, for the first HTTPS server. Class
+     * initialisation is JVM-wide, so what follows finds them ready. Nothing is started, bound
+     * or kept.
      */
-    private static void warmUp(BouncyCastleProvider bc) {
+    private static void warmUpJetty() {
         try {
             Server server = new Server();
             HttpConfiguration http = new HttpConfiguration();
@@ -77,6 +85,13 @@ public final class BcProviders {
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("Jetty warm-up skipped: {}", e.toString());
         }
+    }
+
+    /**
+     * Loads and initialises the classes the first TLS identity needs (PKCS#12 reader, BCJSSE
+     * context); see {@link HandshakeWarmUp} for the handshake itself.
+     */
+    private static void warmUp(BouncyCastleProvider bc) {
         try {
             KeyStore.getInstance("PKCS12", bc).load(null, null);
             SSLContext ctx = SSLContext.getInstance("TLS", new BouncyCastleJsseProvider(bc));

@@ -79,6 +79,9 @@ public final class NodeTlsComponent {
         } finally {
             Arrays.fill(password, '\0');
         }
+        // the first handshake's class initialisation, while this thread registers the identity and
+        // its users (ETSI 014 server, KMM peer endpoint) start their servers with it
+        HandshakeWarmUp.startFor(tls);
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(NodeTls.NODE_PROPERTY, nodeId);
         props.put(Constants.SERVICE_DESCRIPTION, "TLS identity of node " + nodeId);
