@@ -65,7 +65,10 @@ public class RelayHttpsTest {
     private final List<HttpsPeerTransport> clients = new ArrayList<>();
     private final Map<String, String> urls = new LinkedHashMap<>();
 
-    private static List<String> neighbours(String n) {
+    /** Whether A and C are neighbours too (QKD link L-AC), with A - B - C as their detour. */
+    private boolean adjacentEnds;
+
+    private List<String> neighbours(String n) {
         int i = NODES.indexOf(n);
         List<String> out = new ArrayList<>();
         if (i > 0) {
@@ -74,7 +77,23 @@ public class RelayHttpsTest {
         if (i < NODES.size() - 1) {
             out.add(NODES.get(i + 1));
         }
+        if (adjacentEnds && (n.equals("A") || n.equals("C"))) {
+            out.add(n.equals("A") ? "C" : "A");
+        }
         return out;
+    }
+
+    private void feed(String x, String y, int blocks) {
+        for (int b = 0; b < blocks; b++) {
+            byte[] key = new byte[32 * 64];
+            new SecureRandom().nextBytes(key);
+            UUID id = UUID.randomUUID();
+            Instant created = Instant.now();
+            cores.get(x).keyBlock(new LinkEnd("L-" + x + y, x, y, QkdRole.TRANSMITTER),
+                    new KeyBlock(id, key.clone(), created, 0, 0));
+            cores.get(y).keyBlock(new LinkEnd("L-" + x + y, y, x, QkdRole.RECEIVER),
+                    new KeyBlock(id, key, created, 0, 0));
+        }
     }
 
     private void start() throws Exception {
@@ -113,18 +132,11 @@ public class RelayHttpsTest {
             cores.get(n).setTransport(client);
         }
         for (int i = 0; i + 1 < NODES.size(); i++) {
-            String x = NODES.get(i);
-            String y = NODES.get(i + 1);
-            for (int b = 0; b < 4; b++) {
-                byte[] key = new byte[32 * 64];
-                new SecureRandom().nextBytes(key);
-                UUID id = UUID.randomUUID();
-                Instant created = Instant.now();
-                cores.get(x).keyBlock(new LinkEnd("L-" + x + y, x, y, QkdRole.TRANSMITTER),
-                        new KeyBlock(id, key.clone(), created, 0, 0));
-                cores.get(y).keyBlock(new LinkEnd("L-" + x + y, y, x, QkdRole.RECEIVER),
-                        new KeyBlock(id, key, created, 0, 0));
-            }
+            feed(NODES.get(i), NODES.get(i + 1), 4);
+        }
+        if (adjacentEnds) {
+            feed("A", "C", 1);
+            assertTrue(cores.get("A").sync("L-AC").complete());
         }
         // as a node does when its peer channel starts: a sync per link opens (warms) the TLS connections,
         // whose first handshake takes seconds on a busy machine
@@ -170,5 +182,26 @@ public class RelayHttpsTest {
             assertTrue(e.getMessage(), e.refused() && e.getMessage().contains("not a configured peer")
                     && e.getMessage().contains("403"));
         }
+    }
+
+    @Test
+    public void neighboursWhoseDirectPoolIsEmptyGetKeysOverTheDetourAndDecKeysFindsBothKinds() throws Exception {
+        adjacentEnds = true; // A - C directly, and V-AC over B: the SDN controller's detour
+        start();
+        KmmCore a = cores.get("A");
+        int own = (int) a.pools().stream().filter(p -> p.linkId().equals("L-AC")).mapToLong(p -> p.ownKeys()).sum();
+        assertTrue(own > 0);
+
+        List<Key> enc = new ArrayList<>(a.newKeys(new KeyRequest("sa", "sc", own, 256))); // direct: drains A's half
+        enc.addAll(a.newKeys(new KeyRequest("sa", "sc", 2, 256))); // over the detour
+        List<Key> dec = cores.get("C").keysById("sc", "sa", enc.stream().map(Key::id).toList());
+
+        assertEquals(own + 2, dec.size());
+        for (int i = 0; i < dec.size(); i++) {
+            assertEquals(enc.get(i).id(), dec.get(i).id());
+            assertArrayEquals(enc.get(i).bytes(), dec.get(i).bytes());
+        }
+        RelayStats ab = a.relayStats().stream().filter(r -> r.linkId().equals("L-AB")).findFirst().orElseThrow();
+        assertEquals("only the last 2 keys relayed", 2, ab.keysSent());
     }
 }
