@@ -250,7 +250,7 @@ public final class AliceProtocol implements AutoCloseable {
             byte[] cls = new byte[n], aBasis = new byte[n], photons = new byte[n];
             aBit = new byte[n];
             ledger.resolve(idx, n, cls, aBasis, aBit, photons);
-            try (Wire.Buffer b = new Wire.Buffer()) {
+            try (Wire.Buffer b = new Wire.Buffer((n >>> 3) + (n >>> 2) + 64)) {
                 Wire.writeBits(b, aBasis, n);
                 Wire.writeCrumbs(b, cls, n);
                 ch.send(MessageType.SIFT, b.bytes());

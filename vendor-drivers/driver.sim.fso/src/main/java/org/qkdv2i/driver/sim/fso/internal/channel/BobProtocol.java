@@ -191,7 +191,7 @@ public final class BobProtocol implements AutoCloseable {
             }
             lastClicks = n;
             // sifting announcement: positions and bases, never bits
-            try (Wire.Buffer b = new Wire.Buffer()) {
+            try (Wire.Buffer b = new Wire.Buffer(3 * n + (n >>> 3) + 64)) { // varint gaps ≈ 2–3 bytes per click at 300 m
                 b.writeInt(n);
                 Wire.writeGaps(b, idx, n, first);
                 Wire.writeBits(b, basis, n);

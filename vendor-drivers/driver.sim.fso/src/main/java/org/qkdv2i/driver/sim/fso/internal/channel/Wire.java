@@ -122,7 +122,12 @@ final class Wire {
     /** A DataOutputStream over a growable buffer. */
     static final class Buffer extends DataOutputStream {
         Buffer() {
-            super(new ByteArrayOutputStream(256));
+            this(256);
+        }
+
+        /** With room for {@code capacity} bytes: the round's large frames (≈ 1.5 MB of click positions) grew by doubling. */
+        Buffer(int capacity) {
+            super(new ByteArrayOutputStream(Math.max(32, capacity)));
         }
 
         byte[] bytes() throws IOException {
