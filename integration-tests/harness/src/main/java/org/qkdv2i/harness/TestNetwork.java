@@ -33,8 +33,12 @@ public final class TestNetwork implements AutoCloseable {
     /** Factory PID of the simulated FSO driver's link ends. */
     public static final String FSO_LINK_PID = "org.qkdv2i.driver.sim.fso.Link";
 
-    /** One link: ends a (test driver TRANSMITTER / FSO Alice) and b, its driver, its FSO ports. */
-    private record Link(String a, String b, boolean fso, int quantumPort, int classicalPort, String authKeyHex) {
+    /**
+     * One link: ends a (test driver TRANSMITTER / FSO Alice) and b, its driver, its FSO ports, its
+     * own test-driver block rate (0: the network's {@link #keySupply}).
+     */
+    private record Link(String a, String b, boolean fso, int quantumPort, int classicalPort, String authKeyHex,
+            double blocksPerSecond) {
         String id() {
             return a + "-" + b;
         }
@@ -101,7 +105,12 @@ public final class TestNetwork implements AutoCloseable {
 
     /** A test-driver link {@code nodeA-nodeB} (nodeA the TRANSMITTER). */
     public TestNetwork link(String nodeA, String nodeB) {
-        Link l = new Link(nodeA, nodeB, false, 0, 0, null);
+        return link(nodeA, nodeB, 0);
+    }
+
+    /** A test-driver link {@code nodeA-nodeB} with its own block rate (blocks of the network's size). */
+    public TestNetwork link(String nodeA, String nodeB, double blocksPerSecond) {
+        Link l = new Link(nodeA, nodeB, false, 0, 0, null, blocksPerSecond);
         links.put(l.id(), l);
         return this;
     }
@@ -117,7 +126,7 @@ public final class TestNetwork implements AutoCloseable {
         }
         byte[] auth = new byte[16 * 1024]; // Wegman–Carter bootstrap key: ~500 pads per direction, refilled every round
         new SecureRandom().nextBytes(auth);
-        Link l = new Link(alice, bob, true, freePort(), freePort(), HexFormat.of().formatHex(auth));
+        Link l = new Link(alice, bob, true, freePort(), freePort(), HexFormat.of().formatHex(auth), 0);
         links.put(l.id(), l);
         return this;
     }
@@ -345,7 +354,8 @@ public final class TestNetwork implements AutoCloseable {
             self.config(TEST_LINK_PID, l.id(), props(
                     "linkId", l.id(), "localNode", self.nodeId, "peerNode", peer,
                     "role", first ? "TRANSMITTER" : "RECEIVER",
-                    "seed", "system-test-" + l.id(), "blockBits", blockBits, "blocksPerSecond", blocksPerSecond));
+                    "seed", "system-test-" + l.id(), "blockBits", blockBits,
+                    "blocksPerSecond", l.blocksPerSecond() > 0 ? (Object) l.blocksPerSecond() : blocksPerSecond));
             return;
         }
         Map<String, Object> p = props(
