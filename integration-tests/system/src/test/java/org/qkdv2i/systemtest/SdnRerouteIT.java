@@ -64,8 +64,13 @@ public class SdnRerouteIT {
     private static final String BC = "B-C";
     private static final String DE = "D-E";
     private static final int KEYS_PER_REQUEST = 2;
-    /** With no path: keys per request, so that D-E's pool runs dry in a few dozen requests. */
-    private static final int KEYS_PER_REQUEST_DRAINING = 32;
+    /**
+     * With no path: 12 keys per request, 2 requests a second (13 stored keys per hop and request, 26
+     * a second): D-E's pool (no supply any more) runs dry while A-D and E-C (32 a second per
+     * direction, usable once the peer confirmed them at an inventory sync, every 5 s) keep up.
+     * Unpaced requests for 32 keys drained A-D's confirmed keys first ("holds 196 (26 usable now)").
+     */
+    private static final int KEYS_PER_REQUEST_DRAINING = 12;
     private static final int KEY_BITS = 256;
 
     private TestNetwork net;
@@ -79,9 +84,9 @@ public class SdnRerouteIT {
         net = TestNetwork.fromSystemProperties("sdn-reroute")
                 .node("A").node("B").node("C").node("D").node("E")
                 .sae(SAE_A, "A").sae(SAE_C, "C")
-                // test-driver links: 4 kbit blocks, 4 a second (8 stored keys a second per direction);
-                // D-E 1 a second, so that when it is cut its pool is the smallest of the path kept
-                // and runs dry first, within a few requests. The pools never fill: a full pool drops
+                // test-driver links: 4 kbit blocks, 4 a second (32 stored keys a second per direction);
+                // D-E one a second, so that when it is cut its pool is the smallest of the path kept
+                // and runs dry first. The pools never fill: a full pool drops
                 // arriving keys at each end on its own, the two ends' copies of a half then differ,
                 // and keys the peer lacks cannot pad a relay hop (seen with 200 keys per direction:
                 // A held 81 keys of A-D, 1 usable, and a request failed although a path existed)
@@ -235,6 +240,10 @@ public class SdnRerouteIT {
             // 2. Eve on B-C: intercept-resend on half of the pulses, switched on at run time
             await("B-C pool at both ends holds >= 60 keys before the attack", Duration.ofSeconds(60),
                     () -> link("B-C").get("pool_bits").asLong() >= 60L * KEY_BITS ? null : link("B-C").toString());
+            // D-E supplies 8 stored keys a second per direction, less than the SAE asks: its pool must
+            // carry the traffic after the reroute (about 20 requests, 60 keys) from what it holds
+            await("D-E pool holds >= 120 keys at both ends", Duration.ofSeconds(60),
+                    () -> link("D-E").get("pool_bits").asLong() >= 120L * KEY_BITS ? null : link("D-E").toString());
             Instant attack = Instant.now();
             net.eve(BC, 0.5);
             JsonNode eavesdropped = await("controller sees B-C eavesdropped", Duration.ofSeconds(60), () -> {
@@ -255,7 +264,6 @@ public class SdnRerouteIT {
             awaitSae(sae, "keys over A-D-E-C", sae.ok.get() + 10);
 
             // 3. A-B cut too: the application stays on A-D-E-C, still no failed request
-            sae.periodNanos = 0; // as fast as the SAE can: pools empty sooner
             net.cut(AB);
             await("controller sees A-B down", Duration.ofSeconds(30),
                     () -> "DOWN".equals(link("A-B").get("state").asText()) ? null : link("A-B").toString());
@@ -265,13 +273,14 @@ public class SdnRerouteIT {
             //    ... and D-E: no path at all; nodes serve from their pools, then 503
             sae.may503 = true;
             sae.keysPerRequest = KEYS_PER_REQUEST_DRAINING;
+            sae.periodNanos = TimeUnit.MILLISECONDS.toNanos(500);
             int beforeNoPath = sae.ok.get();
             net.cut(DE);
             await("controller reports no path", Duration.ofSeconds(30), () -> {
                 JsonNode app = northbound.application(APP).body();
                 return "NO_PATH".equals(app.get("status").asText()) ? null : app.toString();
             });
-            await("503 once D-E's pool is empty", Duration.ofSeconds(90),
+            await("503 once D-E's pool is empty", Duration.ofSeconds(150),
                     () -> sae.consecutive503.get() >= 5 ? null : violationOr(sae, "ok " + sae.ok.get()));
             System.out.printf("SdnRerouteIT: %d keys requests served from the pools with no path, then 503 \"%s\"%n",
                     sae.ok.get() - beforeNoPath, sae.last503.get());
