@@ -263,17 +263,14 @@ public final class AliceProtocol implements AutoCloseable {
             long[] sent = { ledger.sent(0), ledger.sent(1), ledger.sent(2) };
             long[] detected = new long[3], sifted = new long[3], errors = new long[3];
             int nonSignal = 0, signalSifted = 0;
+            // no branches on the (random) basis match: a branch per click mispredicted half the time
             for (int i = 0; i < n; i++) {
-                detected[cls[i]]++;
-                if (aBasis[i] == bBasis[i]) {
-                    sifted[cls[i]]++;
-                    if (cls[i] == 0) {
-                        signalSifted++;
-                    } else {
-                        nonSignal++;
-                    }
-                }
+                int c = cls[i];
+                detected[c]++;
+                sifted[c] += (aBasis[i] ^ bBasis[i]) & 1 ^ 1;
             }
+            signalSifted = (int) sifted[0];
+            nonSignal = (int) (sifted[1] + sifted[2]);
             if (layout == Layout.FINITE_KEY) {
                 return finiteKeyRound(in, roundNo, p, pulses, n, cls, aBasis, bBasis, aBit, detected, sent);
             }
@@ -289,15 +286,25 @@ public final class AliceProtocol implements AutoCloseable {
             int r = 0, s = 0, sampled0 = 0;
             byte[] key = new byte[Math.max(0, signalSifted)];
             int keyLen = 0;
+            // decoy/vacuum sifted bits compared branch-free; the signal ones (in order, for the
+            // pick draws Bob made) gathered first so the loop below branches only on the draw
+            int[] signal = new int[signalSifted + 1];
+            int m = 0;
             for (int i = 0; i < n; i++) {
-                if (aBasis[i] != bBasis[i]) {
-                    continue;
-                }
-                if (cls[i] != 0) {
-                    if (revealed[r++] != aBit[i]) {
-                        errors[cls[i]]++;
-                    }
-                } else if (pick.nextDouble() < fraction) {
+                int c = cls[i];
+                int match = (aBasis[i] ^ bBasis[i]) & 1 ^ 1;
+                int decoy = -c >>> 31;
+                int rev = match & decoy;
+                // revealed[r] exists whenever rev = 1 (nn = nonSignal); when rev = 0 the read is masked out
+                int rb = nn == 0 ? 0 : revealed[Math.min(r, nn - 1)];
+                errors[c] += (rb ^ aBit[i]) & rev;
+                r += rev;
+                signal[m] = i; // m ≤ signalSifted
+                m += match & (decoy ^ 1);
+            }
+            for (int j = 0; j < m; j++) {
+                int i = signal[j];
+                if (pick.nextDouble() < fraction) {
                     inSample[i] = true;
                     if (s >= ns) {
                         throw new IOException("estimation sample shorter than announced");

@@ -182,11 +182,8 @@ public final class BobProtocol implements AutoCloseable {
                     basis = Arrays.copyOf(basis, c);
                     bit = Arrays.copyOf(bit, c);
                 }
-                for (int i = 0; i < d.size(); i++, n++) {
-                    idx[n] = d.index(i);
-                    basis[n] = (byte) d.basis(i);
-                    bit[n] = (byte) d.bit(i);
-                }
+                d.copyTo(idx, basis, bit, n);
+                n += d.size();
                 d.wipe();
             }
             lastClicks = n;
@@ -207,22 +204,38 @@ public final class BobProtocol implements AutoCloseable {
             SplittableRandom pick = new SplittableRandom(seed);
             byte[] revealed = new byte[n], sample = new byte[n], key = new byte[n];
             int nr = 0, ns = 0, nk = 0;
-            for (int i = 0; i < n; i++) {
-                if (aBasis[i] != basis[i]) {
-                    continue;
-                }
-                if (layout == AliceProtocol.Layout.FINITE_KEY) {
+            if (layout == AliceProtocol.Layout.FINITE_KEY) {
+                for (int i = 0; i < n; i++) {
+                    if (aBasis[i] != basis[i]) {
+                        continue;
+                    }
                     if (basis[i] == 1) {
                         revealed[nr++] = bit[i];
                     } else {
                         key[nk++] = bit[i];
                     }
-                } else if (cls[i] != 0) {
-                    revealed[nr++] = bit[i];
-                } else if (pick.nextDouble() < sampleFraction) {
-                    sample[ns++] = bit[i];
-                } else {
-                    key[nk++] = bit[i];
+                }
+            } else {
+                // Without branches on the basis match and the class (random: a branch per click
+                // mispredicted half the time): every bit is written to both candidate places and
+                // the counters advance by 0 or 1. Same order of pick draws as Alice's.
+                int[] signal = new int[n];
+                int m = 0;
+                for (int i = 0; i < n; i++) {
+                    int sifted = (aBasis[i] ^ basis[i]) & 1 ^ 1;
+                    int decoy = -(cls[i] & 3) >>> 31;
+                    revealed[nr] = bit[i];
+                    nr += sifted & decoy;
+                    signal[m] = i;
+                    m += sifted & (decoy ^ 1);
+                }
+                for (int j = 0; j < m; j++) {
+                    byte v = bit[signal[j]];
+                    int s = pick.nextDouble() < sampleFraction ? 1 : 0;
+                    sample[ns] = v;
+                    key[nk] = v;
+                    ns += s;
+                    nk += s ^ 1;
                 }
             }
             try (Wire.Buffer b = new Wire.Buffer()) {

@@ -61,6 +61,13 @@ public final class BobDetections {
         return bit[i];
     }
 
+    /** Copies all clicks to {@code at} in the three arrays (bulk copies: Bob gathers a round's clicks). */
+    public void copyTo(long[] idx, byte[] basisOut, byte[] bitOut, int at) {
+        System.arraycopy(index, 0, idx, at, size);
+        System.arraycopy(basis, 0, basisOut, at, size);
+        System.arraycopy(bit, 0, bitOut, at, size);
+    }
+
     /** Overwrites the measured bits (Bob's raw key is secret). */
     public void wipe() {
         Arrays.fill(bit, (byte) 0);
