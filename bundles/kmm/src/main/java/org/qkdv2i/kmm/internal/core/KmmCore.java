@@ -459,7 +459,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                 Link l = link(end);
                 // both halves full (an idle link's steady state): no key of the block can be kept,
                 // so skip deriving its IDs (a hash each) as well
-                full = n > 0 && l.ownHeldAll() >= halfCapacity() && l.peer.size() >= halfCapacity();
+                full = n > 0 && l.ownHeldAll() >= halfCapacity() && l.peer.size() >= peerCopyCapacity();
                 if (full) {
                     noteIngested(l, created);
                     fullChange = changed();
@@ -487,7 +487,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             synchronized (this) {
                 Link l = link(end);
                 long ownRoom = halfCapacity() - l.ownHeldAll();
-                long peerRoom = halfCapacity() - l.peer.size();
+                long peerRoom = peerCopyCapacity() - l.peer.size();
                 for (int i = 0; i < n; i++) {
                     if (!vault.hasPart(ids[i]) && (own[i] ? ownRoom-- > 0 : peerRoom-- > 0)) {
                         wanted[i] = true;
@@ -514,7 +514,8 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                         dup++;
                         continue;
                     }
-                    if (!wanted[i] || (own[i] ? link.ownHeldAll() : link.peer.size()) >= halfCapacity()) {
+                    if (!wanted[i] || (own[i] ? link.ownHeldAll() >= halfCapacity()
+                            : link.peer.size() >= peerCopyCapacity())) {
                         dropped++;
                         continue;
                     }
@@ -552,6 +553,22 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
      */
     private long halfCapacity() {
         return Math.max(1, settings.maxKeysPerLink() / 2);
+    }
+
+    /**
+     * Hard bound of this node's copy of the peer's half. Only the owner caps a half at
+     * {@link #halfCapacity()}: the records of keys it consumed (assignment, reservation, relay hop)
+     * reach this node after blocks that arrive meanwhile, so a copy capped at the same number
+     * dropped other keys than the owner kept, and the two copies drifted apart under load
+     * (SdnRerouteIT: "node A holds 81 (1 usable now)"). What the copy holds beyond the owner's
+     * half: keys consumed there and not yet recorded here (at most the owner's in-flight keys,
+     * which count against its capacity, plus its outbox, {@link #MAX_OUTBOX}) and orphans, keys the
+     * owner dropped, which its incremental sync notices beyond {@link #orphanSlack} and the full
+     * sync it then runs destroys here. The bound only bites when no sync runs (peer channel down):
+     * memory stays bounded, and the first full sync afterwards settles any difference.
+     */
+    private long peerCopyCapacity() {
+        return 2 * halfCapacity() + orphanSlack + MAX_OUTBOX;
     }
 
     /** Minimum time between two "pool full" log lines of a link. */
