@@ -2474,46 +2474,68 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         List<UUID> padIds = new ArrayList<>(need);
         byte[] pad;
         long change;
-        synchronized (this) {
-            link = linkTo(next);
-            if (link == null) {
-                throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " has no QKD link to node " + next
-                        + " (next hop of virtual link " + template.virtualLink() + ")");
-            }
-            releaseDeferred(link);
-            long cutoff = clock.millis() - settings.freshKeyGraceMillis();
-            // stored keys the next node confirmed holding (inventory sync), oldest first: a pad it lacks
-            // is spent for nothing ("key not present")
-            for (Part p : link.own) {
-                if (p.confirmed && offerable(link, p, cutoff, true)) {
-                    padIds.add(p.id());
-                    if (padIds.size() == need) {
-                        break;
+        boolean synced = false;
+        for (;;) {
+            long shortSince = 0;
+            pad = null;
+            change = 0;
+            synchronized (this) {
+                link = linkTo(next);
+                if (link == null) {
+                    throw new KeyManagerException(UNAVAILABLE, "node " + nodeId + " has no QKD link to node " + next
+                            + " (next hop of virtual link " + template.virtualLink() + ")");
+                }
+                releaseDeferred(link);
+                long cutoff = clock.millis() - settings.freshKeyGraceMillis();
+                padIds.clear();
+                // stored keys the next node confirmed holding (inventory sync), oldest first: a pad it lacks
+                // is spent for nothing ("key not present")
+                for (Part p : link.own) {
+                    if (p.confirmed && offerable(link, p, cutoff, true)) {
+                        padIds.add(p.id());
+                        if (padIds.size() == need) {
+                            break;
+                        }
                     }
                 }
-            }
-            if (padIds.size() < need) {
-                // none confirmed yet (no sync since this node started): the oldest ones its watermark passed
-                if (offerablePrefix(link, need, cutoff, true) < need) {
-                    throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + link.linkId + " to relay "
-                            + plain.length + " keys of " + bits + " bits to node " + next + ": one-time pad and MAC need "
-                            + need + " stored keys, node " + nodeId + " holds " + link.ownHeld() + " ("
-                            + offerableCount(link, cutoff, true) + " usable now)");
+                if (padIds.size() < need && !synced && hasUnconfirmed(link, cutoff)) {
+                    shortSince = System.nanoTime();
+                } else {
+                    if (padIds.size() < need) {
+                        // none confirmed yet (no sync since this node started): the oldest ones its watermark passed
+                        if (offerablePrefix(link, need, cutoff, true) < need) {
+                            throw new KeyManagerException(UNAVAILABLE, "not enough key on link " + link.linkId
+                                    + " to relay " + plain.length + " keys of " + bits + " bits to node " + next
+                                    + ": one-time pad and MAC need " + need + " stored keys, node " + nodeId + " holds "
+                                    + link.ownHeld() + " (" + offerableCount(link, cutoff, true) + " usable now)");
+                        }
+                        padIds.clear();
+                        for (int i = 0; i < need; i++) {
+                            padIds.add(link.own.get(i).id());
+                        }
+                    }
+                    // chosen and removed under one monitor section: concurrent hops never share a pad
+                    pad = assemble(padIds, need * storedKeyBits);
+                    Set<UUID> spent = new HashSet<>(padIds);
+                    link.own.removeIf(p -> spent.contains(p.id()));
+                    padIds.forEach(vault::removePart);
+                    RelayCounter c = counter(link.linkId);
+                    c.sent += plain.length;
+                    c.bits += (long) need * storedKeyBits;
+                    checkLevel(link);
+                    change = changed();
                 }
-                padIds.clear();
-                for (int i = 0; i < need; i++) {
-                    padIds.add(link.own.get(i).id());
-                }
             }
-            pad = assemble(padIds, need * storedKeyBits);
-            Set<UUID> spent = new HashSet<>(padIds);
-            link.own.removeIf(p -> spent.contains(p.id()));
-            padIds.forEach(vault::removePart);
-            RelayCounter c = counter(link.linkId);
-            c.sent += plain.length;
-            c.bits += (long) need * storedKeyBits;
-            checkLevel(link);
-            change = changed();
+            if (pad != null) {
+                break;
+            }
+            // confirmations arrive with the periodic sync (peerSyncSeconds): a burst of relays would get 503 on
+            // a healthy link. One incremental sync now, shared by concurrent hops (one sync of a link at a time,
+            // and one started after this hop found the shortage serves it too), within the request's deadline
+            synced = true;
+            SyncResult r = syncLink(link, deadline, shortSince, false);
+            LOG.debug("node {} link {}: relay hop to {} short of confirmed stored keys, synced: {}", nodeId,
+                    link.linkId, next, r == null ? "by a concurrent sync" : r);
         }
         w.linkId = link.linkId;
         try {
@@ -2530,6 +2552,16 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         } finally {
             Arrays.fill(pad, (byte) 0);
         }
+    }
+
+    /** Under the monitor: a stored key of this node's half past the grace period that the peer has not confirmed. */
+    private static boolean hasUnconfirmed(Link link, long cutoff) {
+        for (Part p : link.own) {
+            if (!p.confirmed && p.storedAt() <= cutoff) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String relayCallbackUrl() {

@@ -49,6 +49,8 @@ final class Chain implements AutoCloseable {
     final Set<String> cut = ConcurrentHashMap.newKeySet();
     /** Peer channels whose reservations are never answered ("X>Y": X's reserve at Y times out). */
     final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Peer channels whose inventory syncs fail ("X>Y": X's inventory calls to Y are refused). */
+    final Set<String> noInventory = ConcurrentHashMap.newKeySet();
     /** Reservations sent ("X>Y"). */
     final Map<String, java.util.concurrent.atomic.AtomicInteger> reserves = new ConcurrentHashMap<>();
 
@@ -205,6 +207,9 @@ final class Chain implements AutoCloseable {
 
         @Override
         public InventoryResult inventory(String peer, InventoryRequest req, long timeoutMillis) throws PeerException {
+            if (noInventory.contains(self + ">" + peer)) {
+                throw new PeerException("inventory refused (test)", false);
+            }
             return reach(peer).inventory(self, req);
         }
 

@@ -240,6 +240,8 @@ public class RelayTest {
         net.feed(4);
         net.route();
         long peerAtC = net.peerHalf("C", "L-BC");
+        // no sync can tell B which stored keys C holds: B pads with its oldest ones
+        net.noInventory.add("B>C");
 
         KeyManagerException e = refused(() -> net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256)));
 
@@ -276,6 +278,37 @@ public class RelayTest {
 
         assertSameBytes(enc, net.core("C").keysById("sz", "sa", ids(enc)));
         assertEquals(peerAtC - 2, net.peerHalf("C", "L-BC"));
+    }
+
+    @Test
+    public void aHopWithNoConfirmedStoredKeysSyncsFirstAndAvoidsThoseTheNextNodeLacks() throws Exception {
+        net = new Chain(tmp.getRoot().toPath(), "A", "B", "C");
+        net.block("B", "C", true, false); // B's first own stored keys are unknown at C
+        net.feed(4);
+        net.route();
+        long peerAtC = net.peerHalf("C", "L-BC");
+
+        List<Key> enc = net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256));
+
+        assertSameBytes(enc, net.core("C").keysById("sz", "sa", ids(enc)));
+        assertEquals("one attempt, pad C holds", peerAtC - 2, net.peerHalf("C", "L-BC"));
+    }
+
+    @Test
+    public void aHopShortOfConfirmedStoredKeysSyncsAtOnceInsteadOfFailing() throws Exception {
+        chain("A", "B", "C");
+        for (String[] l : new String[][] {{"A", "L-AB"}, {"B", "L-AB"}, {"B", "L-BC"}, {"C", "L-BC"}}) {
+            assertTrue(net.core(l[0]).sync(l[1], true).complete());
+        }
+        // newer blocks: neither confirmed by the next node nor below the watermark it last reported
+        net.clock.advanceSeconds(1);
+        net.feed(4);
+
+        // about 128 confirmed stored keys per half and link: the second request needs the new ones
+        List<Key> first = net.core("A").newKeys(new KeyRequest("sa", "sz", 100, 256));
+        assertSameBytes(first, net.core("C").keysById("sz", "sa", ids(first)));
+        List<Key> second = net.core("A").newKeys(new KeyRequest("sa", "sz", 100, 256));
+        assertSameBytes(second, net.core("C").keysById("sz", "sa", ids(second)));
     }
 
     @Test
