@@ -49,6 +49,8 @@ final class Chain implements AutoCloseable {
     final Set<String> cut = ConcurrentHashMap.newKeySet();
     /** Peer channels whose reservations are never answered ("X>Y": X's reserve at Y times out). */
     final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Inventory calls sent ("X>Y"). */
+    final Map<String, java.util.concurrent.atomic.AtomicInteger> inventories = new ConcurrentHashMap<>();
     /** Peer channels whose inventory syncs fail ("X>Y": X's inventory calls to Y are refused). */
     final Set<String> noInventory = ConcurrentHashMap.newKeySet();
     /** Reservations sent ("X>Y"). */
@@ -207,6 +209,8 @@ final class Chain implements AutoCloseable {
 
         @Override
         public InventoryResult inventory(String peer, InventoryRequest req, long timeoutMillis) throws PeerException {
+            inventories.computeIfAbsent(self + ">" + peer, k -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
             if (noInventory.contains(self + ">" + peer)) {
                 throw new PeerException("inventory refused (test)", false);
             }

@@ -311,6 +311,42 @@ public class RelayTest {
         assertSameBytes(second, net.core("C").keysById("sz", "sa", ids(second)));
     }
 
+    @Test(timeout = 60_000)
+    public void concurrentHopsShortOfConfirmedStoredKeysShareTheSyncAndNeverAPad() throws Exception {
+        chain("A", "B", "C");
+        for (String[] l : new String[][] {{"A", "L-AB"}, {"B", "L-AB"}, {"B", "L-BC"}, {"C", "L-BC"}}) {
+            assertTrue(net.core(l[0]).sync(l[1], true).complete());
+        }
+        net.clock.advanceSeconds(1);
+        net.feed(4);
+        int syncsBefore = net.inventories.get("B>C").get();
+
+        // six relays of 40 keys at once: ~246 stored keys per link, ~128 confirmed
+        int n = 6;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<List<Key>>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                runs.add(pool.submit(() -> {
+                    go.await();
+                    return net.core("A").newKeys(new KeyRequest("sa", "sz", 40, 256));
+                }));
+            }
+            go.countDown();
+            java.util.Set<UUID> seen = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<List<Key>> f : runs) {
+                List<Key> enc = f.get();
+                assertSameBytes(enc, net.core("C").keysById("sz", "sa", ids(enc)));
+                enc.forEach(k -> assertTrue("key IDs unique", seen.add(k.id())));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int syncs = net.inventories.get("B>C").get() - syncsBefore;
+        assertTrue(syncs + " syncs of L-BC for " + n + " relays", syncs >= 1 && syncs < n);
+    }
+
     @Test
     public void aRelayFailingAfterTheTargetStoredItIsVoidedAtEveryHop() throws Exception {
         net = new Chain(tmp.getRoot().toPath(), "A", "B", "C", "D");
