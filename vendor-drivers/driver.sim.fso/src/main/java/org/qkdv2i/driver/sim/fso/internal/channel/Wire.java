@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 
 import org.qkdv2i.driver.sim.fso.internal.sim.VarLongs;
 
@@ -76,12 +77,24 @@ final class Wire {
 
     /** Ascending positions as varint gaps from {@code first}: byte count, then the gaps, in one call. */
     static void writeGaps(DataOutputStream out, long[] idx, int n, long first) throws IOException {
-        byte[] buf = new byte[n * 10];
+        // ≈ 2 bytes per gap at the usual click rates; grown when a long gap list needs more
+        // (a 10 bytes per gap array was 10 MB to clear per round at 300 m)
+        byte[] buf = new byte[n * 3 + 16];
         int k = 0;
         long prev = first;
         for (int i = 0; i < n; i++) {
-            k = VarLongs.put(buf, k, idx[i] - prev);
+            long g = idx[i] - prev;
             prev = idx[i];
+            if (k + 10 > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, k + 10));
+            }
+            if (g >= 0x80 && g < 0x4000) { // the usual gap: two varint bytes
+                buf[k] = (byte) (g | 0x80);
+                buf[k + 1] = (byte) (g >>> 7);
+                k += 2;
+            } else {
+                k = VarLongs.put(buf, k, g);
+            }
         }
         out.writeInt(k);
         out.write(buf, 0, k);
@@ -99,8 +112,17 @@ final class Wire {
         long prev = first;
         int[] pos = {0};
         try {
+            int k = 0;
             for (int i = 0; i < n; i++) {
-                prev += VarLongs.get(buf, pos);
+                int b0 = buf[k], b1 = k + 1 < bytes ? buf[k + 1] : 0;
+                if (b0 < 0 && b1 >= 0 && k + 1 < bytes) { // the usual two-byte gap
+                    prev += (b0 & 0x7F) | b1 << 7;
+                    k += 2;
+                } else {
+                    pos[0] = k;
+                    prev += VarLongs.get(buf, pos);
+                    k = pos[0];
+                }
                 if (prev >= end || prev < first) {
                     throw new IOException("position outside the round");
                 }
