@@ -28,11 +28,16 @@ final class HandshakeWarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeWarmUp.class);
     /** A TLS 1.3 handshake takes ~10 engine steps per side; far more means something is stuck. */
     private static final int MAX_STEPS = 400;
+    /** {@code -Dorg.qkdv2i.tls.warmUpHandshake=false} turns the warm-up off (to measure it, or to rule it out). */
+    static final String SWITCH = "org.qkdv2i.tls.warmUpHandshake";
 
     private HandshakeWarmUp() {
     }
 
     static void startFor(NodeTls tls) {
+        if ("false".equalsIgnoreCase(System.getProperty(SWITCH))) {
+            return;
+        }
         Thread t = new Thread(() -> run(tls), "qkd-tls-handshake-warm-up-" + tls.nodeId());
         t.setDaemon(true);
         t.start();
