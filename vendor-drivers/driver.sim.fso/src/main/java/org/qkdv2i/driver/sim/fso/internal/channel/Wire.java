@@ -40,7 +40,12 @@ final class Wire {
     /** Values 0/1 packed 8 per byte, written in one call. */
     static void writeBits(DataOutputStream out, byte[] v, int n) throws IOException {
         byte[] buf = new byte[(n + 7) >>> 3];
-        for (int i = 0; i < n; i++) {
+        int full = n >>> 3;
+        for (int j = 0, i = 0; j < full; j++, i += 8) { // a byte at a time: no read-modify-write per value
+            buf[j] = (byte) ((v[i] & 1) | (v[i + 1] & 1) << 1 | (v[i + 2] & 1) << 2 | (v[i + 3] & 1) << 3
+                    | (v[i + 4] & 1) << 4 | (v[i + 5] & 1) << 5 | (v[i + 6] & 1) << 6 | (v[i + 7] & 1) << 7);
+        }
+        for (int i = full << 3; i < n; i++) {
             buf[i >>> 3] |= (byte) ((v[i] & 1) << (i & 7));
         }
         out.write(buf);
@@ -59,7 +64,11 @@ final class Wire {
     /** Values 0..3 packed 4 per byte, written in one call. */
     static void writeCrumbs(DataOutputStream out, byte[] v, int n) throws IOException {
         byte[] buf = new byte[(n + 3) >>> 2];
-        for (int i = 0; i < n; i++) {
+        int full = n >>> 2;
+        for (int j = 0, i = 0; j < full; j++, i += 4) {
+            buf[j] = (byte) ((v[i] & 3) | (v[i + 1] & 3) << 2 | (v[i + 2] & 3) << 4 | (v[i + 3] & 3) << 6);
+        }
+        for (int i = full << 2; i < n; i++) {
             buf[i >>> 2] |= (byte) ((v[i] & 3) << (2 * (i & 3)));
         }
         out.write(buf);

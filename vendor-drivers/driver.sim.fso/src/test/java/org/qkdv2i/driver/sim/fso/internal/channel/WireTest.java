@@ -13,8 +13,8 @@ import java.util.Arrays;
 import org.junit.Test;
 import org.qkdv2i.driver.sim.fso.internal.sim.VarLongs;
 
-/** Click positions as varint gaps: the two-byte fast paths give the plain varint encoding and back. */
-public class WireGapsTest {
+/** Wire encodings: click positions as varint gaps (the two-byte fast paths give the plain varint bytes), bits and crumbs. */
+public class WireTest {
 
     private static byte[] write(long[] idx, long first) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -64,5 +64,31 @@ public class WireGapsTest {
         // claims 2 positions in 2 bytes, the second gap's varint cut after its first byte
         byte[] wire = { 0, 0, 0, 2, 5, (byte) 0x81 };
         Wire.readGaps(new DataInputStream(new ByteArrayInputStream(wire)), 2, 0, 1000);
+    }
+
+    /** Bits and crumbs packed a byte at a time (plus a tail) read back as written, for every tail length. */
+    @Test
+    public void bitsAndCrumbsRoundTrip() throws IOException {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int n = 0; n < 40; n++) {
+            byte[] bits = new byte[n], crumbs = new byte[n];
+            for (int i = 0; i < n; i++) {
+                bits[i] = (byte) rnd.nextInt(2);
+                crumbs[i] = (byte) rnd.nextInt(4);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                Wire.writeBits(out, bits, n);
+                Wire.writeCrumbs(out, crumbs, n);
+            }
+            byte[] wire = bytes.toByteArray();
+            assertEquals((n + 7) / 8 + (n + 3) / 4, wire.length);
+            if (n >= 8) { // LSB first: value i is bit i of the stream
+                assertEquals(bits[0] | bits[1] << 1 | bits[7] << 7, wire[0] & 0x83);
+            }
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(wire));
+            assertArrayEquals(bits, Wire.readBits(in, n));
+            assertArrayEquals(crumbs, Wire.readCrumbs(in, n));
+        }
     }
 }
