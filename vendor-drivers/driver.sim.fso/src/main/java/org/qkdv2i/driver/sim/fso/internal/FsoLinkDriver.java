@@ -172,6 +172,15 @@ final class FsoLinkDriver implements QkdDriver {
                 if (t.isAlive()) {
                     LOG.warn("FSO link thread {} did not stop within 10 s", t.getName());
                 }
+                // the rounds' helpers (Alice's "<link thread>-source", Bob's "-detector") end once
+                // their sockets are closed (above); wait for them so a stopped link leaves no thread
+                String source = t.getName() + "-source", detector = t.getName() + "-detector";
+                long deadline = System.nanoTime() + 2_000_000_000L;
+                for (Thread h : Thread.getAllStackTraces().keySet()) {
+                    if ((h.getName().equals(source) || h.getName().equals(detector)) && h != Thread.currentThread()) {
+                        h.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
