@@ -2490,7 +2490,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                 padIds.clear();
                 // stored keys the next node confirmed holding (inventory sync), oldest first: a pad it lacks
                 // is spent for nothing ("key not present")
+                int scanned = 0;
                 for (Part p : link.own) {
+                    scanned++;
                     if (p.confirmed && offerable(link, p, cutoff, true)) {
                         padIds.add(p.id());
                         if (padIds.size() == need) {
@@ -2513,11 +2515,13 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                         for (int i = 0; i < need; i++) {
                             padIds.add(link.own.get(i).id());
                         }
+                        scanned = need;
                     }
                     // chosen and removed under one monitor section: concurrent hops never share a pad
                     pad = assemble(padIds, need * storedKeyBits);
                     Set<UUID> spent = new HashSet<>(padIds);
-                    link.own.removeIf(p -> spent.contains(p.id()));
+                    // the pads lie among the first 'scanned' stored keys: no scan of the whole pool per hop
+                    link.own.removeIfInPrefix(scanned, p -> spent.contains(p.id()));
                     padIds.forEach(vault::removePart);
                     RelayCounter c = counter(link.linkId);
                     c.sent += plain.length;

@@ -77,6 +77,30 @@ final class RingDeque<E> implements Iterable<E> {
     }
 
     /**
+     * Removes the elements matching {@code filter} among the first {@code prefix} ones, keeping
+     * the order of the others; O(prefix), not O(size): what a caller that took elements from the
+     * front needs on a deque of many thousands.
+     */
+    boolean removeIfInPrefix(int prefix, Predicate<? super E> filter) {
+        int n = Math.min(prefix, size);
+        int write = n - 1;
+        for (int i = n - 1; i >= 0; i--) {
+            E e = get(i);
+            if (!filter.test(e)) {
+                items[(head + write) & (items.length - 1)] = e;
+                write--;
+            }
+        }
+        int removed = write + 1;
+        for (int i = 0; i < removed; i++) {
+            items[(head + i) & (items.length - 1)] = null;
+        }
+        head = (head + removed) & (items.length - 1);
+        size -= removed;
+        return removed > 0;
+    }
+
+    /**
      * Length of the longest prefix whose elements all match {@code ok}, assuming that once an
      * element fails, all after it fail too (binary search; O(log n)).
      */
