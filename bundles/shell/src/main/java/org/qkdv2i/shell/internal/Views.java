@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayStats;
 import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.qkd.api.LinkStatus;
 
 /** Turns KMM status records into tables. Pure functions: unit-tested without a framework. */
@@ -65,6 +67,27 @@ final class Views {
                     t.row(n.nodeId(), s.saeId(), s.nodeId(), s.local() ? "local" : "remote"));
         }
         return t.render("no SAEs configured (add deploy/org.qkdv2i.kmm.Sae-<id>.config)");
+    }
+
+    /** A node's relay routes as the shell sees them. */
+    record Relays(String nodeId, List<VirtualLink> virtualLinks, List<RelayStats> stats) {
+    }
+
+    /** Virtual links through each node, then the keys relayed over each physical link and the link key they cost. */
+    static String relays(List<Relays> nodes) {
+        List<Relays> byNode = nodes.stream().sorted(Comparator.comparing(Relays::nodeId)).toList();
+        Table routes = new Table("NODE", "VIRTUAL LINK", "ENDS", "PREVIOUS HOP", "NEXT HOP");
+        Table spent = new Table("NODE", "LINK", "PEER", "SENT", "RECEIVED", "LINK KEY BITS", "VOIDED");
+        for (Relays n : byNode) {
+            n.virtualLinks().stream().sorted(Comparator.comparing(VirtualLink::linkId)).forEach(v ->
+                    routes.row(n.nodeId(), v.linkId(), v.firstEnd() + " … " + v.lastEnd(),
+                            v.prevHop() == null ? "-" : v.prevHop(), v.nextHop() == null ? "-" : v.nextHop()));
+            n.stats().stream().sorted(Comparator.comparing(RelayStats::linkId)).forEach(r ->
+                    spent.row(n.nodeId(), r.linkId(), r.peerNodeId(), r.keysSent(), r.keysReceived(),
+                            r.linkKeyBits(), r.voided()));
+        }
+        return routes.render("no virtual links (the SDN controller or deploy/org.qkdv2i.kmm.VirtualLink-*.config adds them)")
+                + "\n" + spent.render("no key relayed since start");
     }
 
     /** QBER as a percentage with two decimals; NaN (not measured) as "-". */

@@ -8,7 +8,9 @@ import java.util.List;
 
 import org.junit.Test;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayStats;
 import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.qkd.api.LinkState;
 import org.qkdv2i.qkd.api.LinkStatus;
 
@@ -61,5 +63,27 @@ public class ViewsTest {
         assertEquals("1.50 Mbit/s", Views.rate(1_500_000));
         assertEquals("-", Views.percent(Double.NaN));
         assertEquals("11.00%", Views.percent(0.11));
+    }
+
+    @Test
+    public void relaysListVirtualLinksAndTheLinkKeyEachLinkSpent() {
+        Views.Relays b = new Views.Relays("B", List.of(new VirtualLink("V-AC", "A", "C", "A", "C")),
+                List.of(new RelayStats("B-C", "C", 12, 0, 6144, 1), new RelayStats("A-B", "A", 0, 12, 6144, 1)));
+        Views.Relays a = new Views.Relays("A", List.of(new VirtualLink("V-AC", "A", "C", null, "B")), List.of());
+        String[] lines = Views.relays(List.of(b, a)).split("\n");
+        assertEquals("NODE  VIRTUAL LINK  ENDS   PREVIOUS HOP  NEXT HOP", lines[0]);
+        assertEquals("A     V-AC          A … C  -             B", lines[2]);
+        assertEquals("B     V-AC          A … C  A             C", lines[3]);
+        assertEquals("the two tables are apart", "", lines[4]);
+        assertEquals("NODE  LINK  PEER  SENT  RECEIVED  LINK KEY BITS  VOIDED", lines[5]);
+        assertEquals("B     A-B   A        0        12           6144       1", lines[7]);
+        assertEquals("B     B-C   C       12         0           6144       1", lines[8]);
+    }
+
+    @Test
+    public void relaysSayWhatIsMissingWhenNothingIsRelayed() {
+        String out = Views.relays(List.of(new Views.Relays("A", List.of(), List.of())));
+        assertTrue(out, out.contains("no virtual links"));
+        assertTrue(out, out.contains("no key relayed since start"));
     }
 }
