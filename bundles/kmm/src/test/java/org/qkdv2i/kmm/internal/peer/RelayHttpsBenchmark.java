@@ -39,7 +39,7 @@ import org.qkdv2i.tls.NodeTls;
  * until N0 returns the key (the target's "relayed" ack has come back hop by hop) and the process
  * CPU time per key. Not a unit test (surefire skips it); run by hand:
  * <pre>
- * java -cp target/classes:target/test-classes:$(cat cp) org.qkdv2i.kmm.internal.peer.RelayHttpsBenchmark [requests]
+ * java -cp target/classes:target/test-classes:$(cat cp) org.qkdv2i.kmm.internal.peer.RelayHttpsBenchmark [requests [warm-up requests per row]]
  * </pre>
  */
 public final class RelayHttpsBenchmark {
@@ -55,6 +55,8 @@ public final class RelayHttpsBenchmark {
 
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        // untimed requests per row first: 50 left the first relay row (2 hops) measuring the JIT
+        int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : Math.max(50, requests / 4);
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path tmp = Files.createTempDirectory("kmm-relay-bench");
         char[] pw = DevPki.DEFAULT_PASSWORD.toCharArray();
@@ -105,7 +107,7 @@ public final class RelayHttpsBenchmark {
             for (int i = 0; i + 1 < NODES; i++) {
                 String link = "L-" + i + (i + 1);
                 // every run spends 2 stored keys of the sender's half per key per hop; N0-N1 carries all six runs
-                for (int b = 0; b < NODES * (requests + 50) * 4 / 64 + 20; b++) {
+                for (int b = 0; b < NODES * (requests + warmUp) * 4 / 64 + 20; b++) {
                     byte[] key = new byte[32 * 64];
                     random.nextBytes(key);
                     UUID id = UUID.randomUUID();
@@ -129,7 +131,7 @@ public final class RelayHttpsBenchmark {
             System.out.println("hops | keys/s | p50 ms | p99 ms | p99/hop ms | CPU ms/key");
             for (int hops = 1; hops < NODES; hops++) {
                 String slave = "s" + hops;
-                for (int w = 0; w < Math.min(50, requests / 4); w++) { // warm-up (JIT, TLS connections)
+                for (int w = 0; w < warmUp; w++) { // warm-up (JIT of this row's relay path, TLS connections)
                     cores[0].newKeys(new KeyRequest("s0", slave, 1, 256)).forEach(Key::destroy);
                 }
                 long[] lat = new long[requests];
