@@ -1,0 +1,36 @@
+package org.qkdv2i.dpn.api;
+
+import java.net.InetSocketAddress;
+import java.util.Collection;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.qkdv2i.zap.api.DeviceId;
+
+/**
+ * One DAU's place in the DPN: it listens for sessions from other DAUs and opens sessions
+ * to them, each one authenticated by ZAP unit authentication, checked against the
+ * micro-segmentation policy and keyed from both DAUs' identities (and a QKD key where
+ * both ends are QKD nodes). Registered with the property {@code dau.name} of its DAU.
+ * Messages received on any of its sessions go to the {@link DpnMessageHandler} services
+ * with the same {@code dau.name}.
+ */
+@ProviderType
+public interface DpnEndpoint {
+
+    /** The identity of this endpoint's DAU. */
+    DeviceId deviceId();
+
+    /** Where this endpoint accepts sessions. */
+    InetSocketAddress listenAddress();
+
+    /**
+     * Opens (or returns the open) session to the DAU {@code expectedPeer} at {@code address}.
+     *
+     * @throws DpnException when the peer cannot be reached, fails authentication, is
+     *                      revoked or the policy forbids the pair
+     */
+    DpnSession connect(InetSocketAddress address, DeviceId expectedPeer) throws DpnException;
+
+    /** The sessions open now, both directions. */
+    Collection<DpnSession> sessions();
+}
