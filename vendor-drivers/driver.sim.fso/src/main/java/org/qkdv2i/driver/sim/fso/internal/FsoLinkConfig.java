@@ -13,7 +13,8 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
 @ObjectClassDefinition(name = "Simulated FSO QKD link end",
         description = "Decoy-state BB84 over an emulated free-space optical channel. Alice streams emulated qubits "
                 + "to Bob over TCP (quantum channel) and both run sifting, decoy estimation, Cascade, verification and "
-                + "privacy amplification over a Wegman-Carter authenticated TCP channel (classical channel).")
+                + "privacy amplification over a Wegman-Carter authenticated TCP channel (classical channel); "
+                + "optionally re-bootstraps that authentication post-quantum (ML-KEM-768, ML-DSA-65) when its key runs out.")
 @interface FsoLinkConfig {
 
     enum Role {
@@ -51,6 +52,28 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
     @AttributeDefinition(description = "Directory of this end's authentication pad store (encrypted; positions survive "
             + "restarts so no one-time pad is used twice). Empty: the bundle's data area")
     String stateDir() default "";
+
+    // --- post-quantum fallback (paper §5)
+    @AttributeDefinition(description = "Post-quantum fallback: when the authentication pads are exhausted (or cannot be "
+            + "reconciled), or the link was down longer than pqAfterDownSeconds, both ends re-bootstrap the Wegman-Carter "
+            + "authentication with an ML-DSA-65-signed ML-KEM-768 exchange over the classical channel instead of "
+            + "staying DOWN. Authentication is then only computationally secure until the fresh pads are used up and "
+            + "the first key block has replaced the hash key. Needs pqPeerPublicKey and the fallback at both ends")
+    boolean pqFallback() default false;
+
+    @AttributeDefinition(description = "The peer's ML-DSA-65 public key, base64 X.509 SubjectPublicKeyInfo, as the peer "
+            + "logs it at start (\"post-quantum identity ... public key ...\"). This end's own key is generated on "
+            + "first start and stored encrypted in stateDir")
+    String pqPeerPublicKey() default "";
+
+    @AttributeDefinition(description = "With pqFallback: re-bootstrap post-quantum at the next connection when this end "
+            + "has had no working classical channel for longer than this many seconds, even with pads left; 0 = only "
+            + "when the pads are exhausted")
+    long pqAfterDownSeconds() default 0;
+
+    @AttributeDefinition(description = "With pqFallback: pads per direction of a post-quantum bootstrap (at least 4); "
+            + "fewer pads = a shorter window of computational-only authentication")
+    int pqPads() default 64;
 
     // --- optics
     @AttributeDefinition(description = "Wavelength, nm")

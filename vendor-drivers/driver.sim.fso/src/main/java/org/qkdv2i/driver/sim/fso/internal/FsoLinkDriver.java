@@ -27,6 +27,8 @@ import org.qkdv2i.driver.sim.fso.internal.channel.LibraryDistiller;
 import org.qkdv2i.driver.sim.fso.internal.channel.PadAuthenticator;
 import org.qkdv2i.driver.sim.fso.internal.channel.PadStore;
 import org.qkdv2i.driver.sim.fso.internal.channel.PadStoreException;
+import org.qkdv2i.driver.sim.fso.internal.channel.PqIdentity;
+import org.qkdv2i.driver.sim.fso.internal.channel.PqRebootstrap;
 import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
@@ -71,6 +73,11 @@ final class FsoLinkDriver implements QkdDriver {
     private final List<Closeable> open = new CopyOnWriteArrayList<>();
     private Thread thread;
     private volatile PadAuthenticator auth;
+    private volatile PqIdentity pqIdentity;
+    private PqRebootstrap pq;
+    /** Since when this end has had no working classical channel (clock millis; −1 while connected). */
+    private volatile long downSince = -1;
+    private volatile long pqRebootstraps;
     private String lastError;
     private volatile long blocks;
     private volatile long deliveredBits;
@@ -106,6 +113,26 @@ final class FsoLinkDriver implements QkdDriver {
     PadStore padStore() {
         PadAuthenticator a = auth;
         return a == null ? null : a.store();
+    }
+
+    /**
+     * This end's ML-DSA-65 public key as the peer's {@code pqPeerPublicKey} wants it (base64
+     * SubjectPublicKeyInfo); null without {@code pqFallback} or before the link thread loaded it.
+     */
+    String pqPublicKey() {
+        PqIdentity id = pqIdentity;
+        return id == null ? null : id.publicKeyBase64();
+    }
+
+    /** Post-quantum re-bootstraps this driver instance ran: for tests. */
+    long pqRebootstraps() {
+        return pqRebootstraps;
+    }
+
+    /** Whether the link has been down longer than {@code pqAfterDownSeconds} (0: never asks). */
+    private boolean downTooLong() {
+        long since = downSince, limit = settings.pq().afterDownSeconds();
+        return limit > 0 && since >= 0 && clock.millis() - since >= limit * 1000;
     }
 
     @Override
@@ -210,6 +237,29 @@ final class FsoLinkDriver implements QkdDriver {
             LOG.error("FSO link {} at node {}: no stateDir configured, link stays down", end.linkId(), end.localNodeId());
             return;
         }
+        downSince = clock.millis();
+        while (settings.pq().fallback() && pq == null && !closed) {
+            try {
+                PqIdentity id = PqIdentity.open(java.nio.file.Path.of(settings.stateDir()), end.linkId(),
+                        end.localNodeId(), alice, settings.authKey());
+                pqIdentity = id;
+                pq = new PqRebootstrap(id, settings.pq().peerPublicKey(), end.localNodeId(), end.peerNodeId(),
+                        settings.pq().pads(), new SecureRandom(), this::downTooLong);
+                LOG.info("FSO link {} at node {}: post-quantum identity {} (ML-DSA-65), public key for the peer's "
+                        + "pqPeerPublicKey: {}", end.linkId(), end.localNodeId(), id.fingerprint(), id.publicKeyBase64());
+                if (settings.pq().peerPublicKey() == null) {
+                    LOG.warn("FSO link {} at node {}: pqFallback without pqPeerPublicKey: a re-bootstrap will be refused",
+                            end.linkId(), end.localNodeId());
+                }
+            } catch (PadStoreException e) {
+                publish(LinkStatus.of(LinkState.DOWN, e.getMessage(), clock.instant()));
+                LOG.error("FSO link {} at node {}: {}", end.linkId(), end.localNodeId(), e.getMessage());
+                if (e.terminal()) {
+                    return;
+                }
+                waitMillis(RETRY_MILLIS);
+            }
+        }
         while (auth == null && !closed) {
             try {
                 auth = new PadAuthenticator(PadStore.open(java.nio.file.Path.of(settings.stateDir()), end.linkId(),
@@ -254,6 +304,9 @@ final class FsoLinkDriver implements QkdDriver {
                         }
                     }
                     lastError = reason;
+                    if (downSince < 0) {
+                        downSince = clock.millis();
+                    }
                     closeAll();
                     waitMillis(RETRY_MILLIS);
                 }
@@ -261,7 +314,22 @@ final class FsoLinkDriver implements QkdDriver {
         } finally {
             closeAll();
             auth.close();
+            PqIdentity id = pqIdentity;
+            if (id != null) {
+                id.close();
+            }
         }
+    }
+
+    /** Connection start at either end: pad handshake, with the post-quantum re-bootstrap when it is due. */
+    private void handshake(FramedChannel ch) throws IOException {
+        if (auth.handshake(ch, end.linkId(), pq)) {
+            pqRebootstraps++;
+            LOG.info("FSO link {} at node {}: " + PqRebootstrap.LOG_LINE + " (generation {}, peer key {})",
+                    end.linkId(), end.localNodeId(), auth.store().generation(),
+                    PqIdentity.fingerprint(settings.pq().peerPublicKey()));
+        }
+        downSince = -1;
     }
 
     private void runAlice(SplittableRandom root) throws IOException {
@@ -274,7 +342,7 @@ final class FsoLinkDriver implements QkdDriver {
         Socket cs = connect(settings.classicalHost(), settings.classicalPort());
         q.setTcpNoDelay(true);
         FramedChannel ch = new FramedChannel(cs, auth, true);
-        auth.handshake(ch, end.linkId());
+        handshake(ch);
         lastError = null;
         AliceProtocol proto = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(),
                 1 << 16)), source, new Eavesdropper(root.split()), root.split(), settings.abortQber(),
@@ -302,7 +370,7 @@ final class FsoLinkDriver implements QkdDriver {
         closeQuietly(qs); // one Alice at a time; listen again after a loss
         closeQuietly(cs);
         FramedChannel ch = new FramedChannel(c, auth, false);
-        auth.handshake(ch, end.linkId());
+        handshake(ch);
         lastError = null;
         BobProtocol proto = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
                 new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),

@@ -15,7 +15,27 @@ import org.qkdv2i.qkd.api.QkdRole;
  */
 record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String classicalHost, int classicalPort,
         byte[] authKey, String stateDir, LinkParameters params, double abortQber, double roundSeconds,
-        double sampleFraction, boolean finiteKey, double speed, long seed, Conditions conditions) {
+        double sampleFraction, boolean finiteKey, double speed, long seed, Conditions conditions, Pq pq) {
+
+    /**
+     * The post-quantum fallback: {@code peerPublicKey} the peer's ML-DSA-65 SubjectPublicKeyInfo (null
+     * when none is configured).
+     */
+    record Pq(boolean fallback, byte[] peerPublicKey, long afterDownSeconds, int pads) {
+        Pq {
+            if (afterDownSeconds < 0) {
+                throw new IllegalArgumentException("pqAfterDownSeconds must be >= 0, got " + afterDownSeconds);
+            }
+            if (pads < 4 || pads > 1 << 20) {
+                throw new IllegalArgumentException("pqPads must be 4..1048576, got " + pads);
+            }
+        }
+
+        boolean same(Pq o) {
+            return fallback == o.fallback && java.util.Arrays.equals(peerPublicKey, o.peerPublicKey)
+                    && afterDownSeconds == o.afterDownSeconds && pads == o.pads;
+        }
+    }
 
     /** What may change while the link runs. */
     record Conditions(Weather weather, boolean daylight, EveSettings eve) {
@@ -23,6 +43,7 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
 
     LinkSettings {
         Objects.requireNonNull(end);
+        Objects.requireNonNull(pq);
         port(quantumPort, "quantumPort");
         port(classicalPort, "classicalPort");
         if (quantumPort == classicalPort && quantumHost.equals(classicalHost)) {
@@ -68,15 +89,19 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
         EveSettings eve = new EveSettings(c.eveInterceptFraction(), c.evePhotonNumberSplitting(), c.eveFloodCps(),
                 c.eveBlockFraction());
         String stateDir = c.stateDir() == null ? "" : c.stateDir().strip();
+        String peerKey = c.pqPeerPublicKey() == null ? "" : c.pqPeerPublicKey().strip();
+        Pq pq = new Pq(c.pqFallback(), peerKey.isEmpty() ? null
+                : org.qkdv2i.driver.sim.fso.internal.channel.PqIdentity.parsePublicKey(peerKey), c.pqAfterDownSeconds(),
+                c.pqPads());
         return new LinkSettings(end, c.quantumHost(), c.quantumPort(), c.classicalHost(), c.classicalPort(), key,
                 stateDir, p, c.abortQber(), c.roundSeconds(), c.sampleFraction(), c.finiteKey(), c.speed(), c.seed(),
-                new Conditions(c.weather(), c.daylight(), eve));
+                new Conditions(c.weather(), c.daylight(), eve), pq);
     }
 
     /** The same settings with the pad store in {@code dir} (the bundle's data area when none is configured). */
     LinkSettings withStateDir(String dir) {
         return new LinkSettings(end, quantumHost, quantumPort, classicalHost, classicalPort, authKey, dir, params,
-                abortQber, roundSeconds, sampleFraction, finiteKey, speed, seed, conditions);
+                abortQber, roundSeconds, sampleFraction, finiteKey, speed, seed, conditions, pq);
     }
 
     long roundPulses() {
@@ -91,7 +116,7 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
                 && abortQber == o.abortQber
                 && roundSeconds == o.roundSeconds && sampleFraction == o.sampleFraction && finiteKey == o.finiteKey
                 && speed == o.speed
-                && seed == o.seed;
+                && seed == o.seed && pq.same(o.pq);
     }
 
     private static void port(int p, String name) {

@@ -43,7 +43,17 @@ public enum MessageType {
      * Either way, first frame of a connection, untagged: link ID, role and pad positions
      * ({@link PadAuthenticator#handshake}); confirmed by the tagged {@link #HELLO}.
      */
-    SYNC(13);
+    SYNC(13),
+    /**
+     * Post-quantum re-bootstrap ({@link PqRebootstrap}), after SYNC instead of HELLO when the pads
+     * are exhausted or the link was down too long: A→B offer (ephemeral ML-KEM-768 key, nonce),
+     * B→A accept (ciphertext, nonce, ML-DSA-65 signature), A→B finish (signature), B→A key
+     * confirmation. Authenticated by the signatures over the transcript, not by pads.
+     */
+    PQ_OFFER(14),
+    PQ_ACCEPT(15),
+    PQ_FINISH(16),
+    PQ_CONFIRM(17);
 
     public final int code;
 
@@ -62,9 +72,13 @@ public enum MessageType {
                 || this == RECONCILE;
     }
 
-    /** Whether frames of this type carry no tag of their own (deferred ones, the transcript tag itself, SYNC). */
+    /**
+     * Whether frames of this type carry no tag of their own (deferred ones, the transcript tag itself,
+     * SYNC, and the signed post-quantum re-bootstrap).
+     */
     public boolean untagged() {
-        return deferred() || this == TRANSCRIPT || this == SYNC;
+        return deferred() || this == TRANSCRIPT || this == SYNC || this == PQ_OFFER || this == PQ_ACCEPT
+                || this == PQ_FINISH || this == PQ_CONFIRM;
     }
 
     public static MessageType of(int code) throws java.io.IOException {

@@ -64,21 +64,43 @@ public final class PadStore implements AutoCloseable {
     static final String LABEL_FILE_KEY = "org.qkdv2i.driver.sim.fso pad store AES-256-GCM key v1";
     static final String LABEL_FILE_ID = "org.qkdv2i.driver.sim.fso pad store file id v1";
     private static final byte[] MAGIC = "QKDPADS1".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: generation, hash keys and their switch-over in the file
+    static final int HASH_KEY_BYTES = 16;
     private static final int ID_BYTES = 16, NONCE_BYTES = 12, GCM_TAG_BITS = 128;
 
-    /** A refill both ends made after the same key block: where it started in each direction. */
-    record Refill(long count, UUID blockId, long startAB, long startBA) {
+    /**
+     * A refill both ends made after the same key block: where it started in each direction, and
+     * whether it also replaced the hash key (the first refill after a post-quantum re-bootstrap).
+     */
+    record Refill(long count, UUID blockId, long startAB, long startBA, boolean rotated) {
     }
 
-    /** What an end announces at connection: its next index per direction and its last refills. */
-    record Positions(long nextAB, long nextBA, long refills, List<Refill> recent) {
+    /**
+     * What an end announces at connection: its bootstrap generation (post-quantum re-bootstraps so
+     * far), its next index per direction and its last refills.
+     */
+    record Positions(long generation, long nextAB, long nextBA, long refills, List<Refill> recent) {
+    }
+
+    /**
+     * The hash keys in use: {@code current} for pads of direction d at index ≥ {@code switchAt[d]},
+     * {@code previous} (may be null) below. Epochs name the keys within this process. Copies; the
+     * caller zeroises them.
+     */
+    record HashKeys(long currentEpoch, byte[] current, long previousEpoch, byte[] previous) {
     }
 
     private final Path file;
     private final byte[] fileKey;
     private final byte[] fileId;
-    private final byte[] hashKey;
+    private byte[] hashKey;
+    /** The post-quantum bootstrap's hash key while its pads (indices below switchAt) are not all used. */
+    private byte[] previousHashKey;
+    private final long[] switchAt = new long[2];
+    /** The hash key came from a post-quantum re-bootstrap: the next refill replaces it with QKD key. */
+    private boolean pqKeyed;
+    private long generation;
+    private long epochs = 1, currentEpoch = 1, previousEpoch = -1;
     private final SecureRandom random;
     private final long[] next = new long[2], persisted = new long[2], end = new long[2], base = new long[2];
     private final long[] target = new long[2];
@@ -171,9 +193,68 @@ public final class PadStore implements AutoCloseable {
         }
     }
 
-    /** The GHASH key H (a copy; the caller zeroises it). */
-    synchronized byte[] hashKey() {
-        return hashKey.clone();
+    /** The GHASH keys (copies; the caller zeroises them). */
+    synchronized HashKeys hashKeys() {
+        return new HashKeys(currentEpoch, hashKey.clone(), previousEpoch,
+                previousHashKey == null ? null : previousHashKey.clone());
+    }
+
+    /** Epoch of the hash key that authenticates pad {@code index} of direction {@code d}. */
+    synchronized long epochFor(int d, long index) {
+        return previousHashKey != null && index < switchAt[d] ? previousEpoch : currentEpoch;
+    }
+
+    /** Post-quantum re-bootstraps this store has gone through (0: still the configured authKeyHex). */
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /** Whether the hash key in use still comes from a post-quantum re-bootstrap (no refill since). */
+    public synchronized boolean pqKeyed() {
+        return pqKeyed;
+    }
+
+    /**
+     * Replaces every pad and the hash key with a fresh bootstrap both ends derived from a
+     * post-quantum key exchange ({@code material}: 16-byte GHASH key, then {@code pads} pads
+     * Alice → Bob, then {@code pads} pads Bob → Alice; not kept). The new pads take the indices
+     * from the agreed next positions on (never back), the refill history starts again, and the
+     * next refill replaces the hash key with QKD key (see {@link #refill}). Persisted before it
+     * returns.
+     */
+    public synchronized void rebootstrap(byte[] material, int pads, long newGeneration, long nextAB, long nextBA)
+            throws PadStoreException {
+        checkOpen();
+        if (pads < 1 || material.length != HASH_KEY_BYTES + 2 * pads * PAD_BYTES) {
+            throw new IllegalArgumentException("bootstrap material of the wrong size");
+        }
+        for (int d = 0; d < 2; d++) {
+            long start = Math.max(next[d], d == 0 ? nextAB : nextBA);
+            if (pool[d] != null) {
+                Arrays.fill(pool[d], (byte) 0);
+            }
+            int off = HASH_KEY_BYTES + d * pads * PAD_BYTES;
+            pool[d] = Arrays.copyOfRange(material, off, off + pads * PAD_BYTES);
+            next[d] = start;
+            base[d] = start;
+            persisted[d] = start;
+            end[d] = start + pads;
+            target[d] = Math.max(target[d], pads);
+            switchAt[d] = 0;
+        }
+        Arrays.fill(hashKey, (byte) 0);
+        hashKey = Arrays.copyOfRange(material, 0, HASH_KEY_BYTES);
+        if (previousHashKey != null) {
+            Arrays.fill(previousHashKey, (byte) 0);
+            previousHashKey = null;
+        }
+        currentEpoch = ++epochs;
+        previousEpoch = -1;
+        pqKeyed = true;
+        generation = newGeneration;
+        refills = 0;
+        history.clear();
+        persist();
     }
 
     public Path file() {
@@ -258,22 +339,38 @@ public final class PadStore implements AutoCloseable {
     public synchronized int refill(byte[] key, UUID blockId) throws PadStoreException {
         checkOpen();
         long d0 = deficit(0), d1 = deficit(1);
-        long n = Math.min(key.length / PAD_BYTES, d0 + d1);
-        if (n == 0) {
+        // after a post-quantum re-bootstrap the first block also gives a new hash key, so that once the
+        // bootstrap's pads are used nothing depends on the key exchange any more (paper §5)
+        boolean rotate = pqKeyed && key.length >= HASH_KEY_BYTES;
+        int off = rotate ? HASH_KEY_BYTES : 0;
+        long n = Math.min((key.length - off) / PAD_BYTES, d0 + d1);
+        if (n == 0 && !rotate) {
             return 0;
         }
         long nAB = Math.min(d0, Math.max(n / 2, n - d1));
         long nBA = Math.min(d1, n - nAB);
-        Refill r = new Refill(refills + 1, blockId, end[0], end[1]);
-        append(0, key, 0, (int) nAB);
-        append(1, key, (int) nAB * PAD_BYTES, (int) nBA);
+        Refill r = new Refill(refills + 1, blockId, end[0], end[1], rotate);
+        if (rotate) {
+            if (previousHashKey != null) {
+                Arrays.fill(previousHashKey, (byte) 0);
+            }
+            previousHashKey = hashKey; // still authenticates the bootstrap's pads left, below switchAt
+            previousEpoch = currentEpoch;
+            hashKey = Arrays.copyOfRange(key, 0, HASH_KEY_BYTES);
+            currentEpoch = ++epochs;
+            switchAt[0] = end[0];
+            switchAt[1] = end[1];
+            pqKeyed = false;
+        }
+        append(0, key, off, (int) nAB);
+        append(1, key, off + (int) nAB * PAD_BYTES, (int) nBA);
         refills++;
         history.addLast(r);
         while (history.size() > HISTORY) {
             history.removeFirst();
         }
         persist();
-        return (int) (nAB + nBA) * PAD_BYTES;
+        return off + (int) (nAB + nBA) * PAD_BYTES;
     }
 
     /** Appends {@code pads} pads at index end[d]; the pool is compacted to start at next[d]. */
@@ -297,7 +394,7 @@ public final class PadStore implements AutoCloseable {
 
     /** What this end announces at connection. */
     public synchronized Positions positions() {
-        return new Positions(next[0], next[1], refills, new ArrayList<>(history));
+        return new Positions(generation, next[0], next[1], refills, new ArrayList<>(history));
     }
 
     /**
@@ -313,6 +410,11 @@ public final class PadStore implements AutoCloseable {
             Refill first = find(history, common + 1);
             if (first == null) {
                 throw disagree("this end has " + refills + " refills, the peer " + peer.refills());
+            }
+            for (Refill undone : history) {
+                if (undone.count() > common && undone.rotated()) {
+                    unrotate();
+                }
             }
             for (int d = 0; d < 2; d++) {
                 long start = d == 0 ? first.startAB() : first.startBA();
@@ -337,6 +439,21 @@ public final class PadStore implements AutoCloseable {
         return positions();
     }
 
+    /** Undoes the hash key replacement of a refill the peer never made. */
+    private void unrotate() {
+        if (previousHashKey == null) {
+            return;
+        }
+        Arrays.fill(hashKey, (byte) 0);
+        hashKey = previousHashKey;
+        previousHashKey = null;
+        currentEpoch = previousEpoch;
+        previousEpoch = -1;
+        switchAt[0] = 0;
+        switchAt[1] = 0;
+        pqKeyed = true;
+    }
+
     private static Refill find(Iterable<Refill> rs, long count) {
         for (Refill r : rs) {
             if (r.count() == count) {
@@ -355,20 +472,26 @@ public final class PadStore implements AutoCloseable {
 
     private void persist() throws PadStoreException {
         int[] pads = new int[2];
-        int size = 4 + 8 + 4;
+        int size = 4 + 8 + 1 + 1 + HASH_KEY_BYTES + (previousHashKey == null ? 0 : HASH_KEY_BYTES) + 8 + 4;
         for (int d = 0; d < 2; d++) {
             pads[d] = (int) Math.max(0, end[d] - persisted[d]);
-            size += 8 * 3 + pads[d] * PAD_BYTES;
+            size += 8 * 4 + pads[d] * PAD_BYTES;
         }
-        size += history.size() * (8 * 5);
+        size += history.size() * (8 * 5 + 1);
         ByteBuffer body = ByteBuffer.allocate(size);
-        body.putInt(VERSION).putLong(refills).putInt(history.size());
+        body.putInt(VERSION).putLong(generation).put((byte) (pqKeyed ? 1 : 0))
+                .put((byte) (previousHashKey == null ? 0 : 1)).put(hashKey);
+        if (previousHashKey != null) {
+            body.put(previousHashKey);
+        }
+        body.putLong(refills).putInt(history.size());
         for (Refill r : history) {
             body.putLong(r.count()).putLong(r.blockId().getMostSignificantBits())
-                    .putLong(r.blockId().getLeastSignificantBits()).putLong(r.startAB()).putLong(r.startBA());
+                    .putLong(r.blockId().getLeastSignificantBits()).putLong(r.startAB()).putLong(r.startBA())
+                    .put((byte) (r.rotated() ? 1 : 0));
         }
         for (int d = 0; d < 2; d++) {
-            body.putLong(target[d]).putLong(persisted[d]).putLong(end[d]);
+            body.putLong(target[d]).putLong(persisted[d]).putLong(end[d]).putLong(switchAt[d]);
             if (pads[d] > 0) {
                 body.put(pool[d], (int) (persisted[d] - base[d]) * PAD_BYTES, pads[d] * PAD_BYTES);
             }
@@ -454,8 +577,23 @@ public final class PadStore implements AutoCloseable {
         }
         try {
             ByteBuffer b = ByteBuffer.wrap(plain);
-            if (b.getInt() != VERSION) {
+            int version = b.getInt();
+            if (version != 1 && version != VERSION) {
                 throw tampered("unknown version");
+            }
+            if (version >= 2) {
+                generation = b.getLong();
+                pqKeyed = b.get() != 0;
+                boolean previous = b.get() != 0;
+                Arrays.fill(hashKey, (byte) 0);
+                hashKey = new byte[HASH_KEY_BYTES];
+                b.get(hashKey);
+                if (previous) {
+                    previousHashKey = new byte[HASH_KEY_BYTES];
+                    b.get(previousHashKey);
+                    previousEpoch = ++epochs;
+                }
+                currentEpoch = ++epochs;
             }
             refills = b.getLong();
             int hs = b.getInt();
@@ -463,12 +601,14 @@ public final class PadStore implements AutoCloseable {
                 throw tampered("malformed refill history");
             }
             for (int i = 0; i < hs; i++) {
-                history.addLast(new Refill(b.getLong(), new UUID(b.getLong(), b.getLong()), b.getLong(), b.getLong()));
+                history.addLast(new Refill(b.getLong(), new UUID(b.getLong(), b.getLong()), b.getLong(), b.getLong(),
+                        version >= 2 && b.get() != 0));
             }
             for (int d = 0; d < 2; d++) {
                 target[d] = b.getLong();
                 persisted[d] = b.getLong();
                 end[d] = b.getLong();
+                switchAt[d] = version >= 2 ? b.getLong() : 0;
                 long pads = Math.max(0, end[d] - persisted[d]);
                 if (persisted[d] < 0 || target[d] < 0 || pads * PAD_BYTES > b.remaining()) {
                     throw tampered("malformed positions");
@@ -494,7 +634,7 @@ public final class PadStore implements AutoCloseable {
                 + "or configure a fresh authKeyHex at both ends", true);
     }
 
-    private static void createPrivateDirectories(Path dir) throws IOException {
+    static void createPrivateDirectories(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
@@ -505,7 +645,7 @@ public final class PadStore implements AutoCloseable {
         }
     }
 
-    private static FileAttribute<?>[] privateFile() {
+    static FileAttribute<?>[] privateFile() {
         return posix()
                 ? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) }
                 : new FileAttribute<?>[0];
@@ -532,6 +672,9 @@ public final class PadStore implements AutoCloseable {
         }
         Arrays.fill(fileKey, (byte) 0);
         Arrays.fill(hashKey, (byte) 0);
+        if (previousHashKey != null) {
+            Arrays.fill(previousHashKey, (byte) 0);
+        }
         try {
             if (lockChannel != null) {
                 lockChannel.close(); // releases the lock
