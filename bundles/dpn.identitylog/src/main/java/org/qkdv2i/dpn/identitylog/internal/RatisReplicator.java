@@ -1,0 +1,197 @@
+package org.qkdv2i.dpn.identitylog.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raft replication with Apache Ratis (gRPC transport): one Raft group per log, this replica's
+ * server plus a client that submits commands to whoever leads and sends read-only queries to a
+ * named peer. Ratis finds its RPC factory and gRPC its providers by class name or
+ * ServiceLoader, so everything Ratis starts runs with this bundle's class loader as context
+ * class loader (threads inherit it).
+ */
+final class RatisReplicator implements Replicator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RatisReplicator.class);
+
+    private final NodeSettings settings;
+    private final LogStateMachine stateMachine;
+    private final RaftGroup group;
+    private RaftServer server;
+    private RaftClient client;
+
+    RatisReplicator(NodeSettings settings, LogState state, LogStateMachine.Queries queries) {
+        this.settings = settings;
+        this.stateMachine = new LogStateMachine(state, queries);
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Map.Entry<String, InetSocketAddress> p : settings.peers().entrySet()) {
+            InetSocketAddress a = p.getValue();
+            peers.add(RaftPeer.newBuilder().setId(p.getKey()).setAddress(a.getHostString() + ":" + a.getPort())
+                    .build());
+        }
+        this.group = RaftGroup.valueOf(groupId(settings.logId()), peers);
+    }
+
+    /** The Raft group of a log: a name-based UUID, so every replica derives the same one. */
+    static RaftGroupId groupId(String logId) {
+        return RaftGroupId.valueOf(
+                UUID.nameUUIDFromBytes(("qkdv2i/identity-log/" + logId).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void start() throws IOException {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(RatisReplicator.class.getClassLoader());
+        try {
+            RaftProperties props = properties();
+            Path raftDir = settings.storageDir().resolve("raft");
+            boolean existing = Files.isDirectory(raftDir.resolve(group.getGroupId().getUuid().toString()));
+            Files.createDirectories(raftDir);
+            server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(settings.selfId())).setGroup(group)
+                    .setStateMachine(stateMachine).setProperties(props)
+                    .setParameters(new Parameters())
+                    .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                    .build();
+            server.start();
+            int retries = (int) Math.max(1, settings.commitTimeout().toMillis() / 200);
+            client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group)
+                    .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), props))
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
+                            TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+                    .build();
+            LOG.info("identity log replica {} started Raft group {} of {} ({} storage)", settings.selfId(),
+                    group.getGroupId(), settings.peers().keySet(), existing ? "recovered" : "new");
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    private RaftProperties properties() {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(new File(settings.storageDir().toFile(), "raft")));
+        InetSocketAddress self = settings.peers().get(settings.selfId());
+        GrpcConfigKeys.Server.setHost(p, self.getHostString());
+        GrpcConfigKeys.Server.setPort(p, self.getPort());
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("4MB"));
+        long election = settings.electionTimeout().toMillis();
+        // generous timeouts: a loaded two-core node must not lose its leader to a GC pause
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(
+                Math.max(3000, settings.commitTimeout().toMillis()), TimeUnit.MILLISECONDS));
+        // entries are ~3 kB (two PQ public keys): small segments, little preallocation
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
+        p.set("raft.rpc.type", SupportedRpcType.GRPC.name());
+        return p;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> submit(byte[] command) {
+        RaftClient c = client;
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IOException("replica " + settings.selfId() + " is not running"));
+        }
+        return c.async().send(Message.valueOf(ByteString.copyFrom(command))).thenApply(RatisReplicator::content);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> query(String peer, byte[] query) {
+        RaftClient c = client;
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IOException("replica " + settings.selfId() + " is not running"));
+        }
+        if (!settings.peers().containsKey(peer)) {
+            return CompletableFuture.failedFuture(new IOException("no peer " + peer + " in this log's group"));
+        }
+        // a stale read is answered by that very replica from its own state, whoever leads
+        return c.async().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer))
+                .thenApply(RatisReplicator::content);
+    }
+
+    private static byte[] content(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException() != null ? reply.getException()
+                    : new IOException("Raft request failed"));
+        }
+        return reply.getMessage().getContent().toByteArray();
+    }
+
+    @Override
+    public String leader() {
+        try {
+            RaftServer s = server;
+            RaftPeerId id = s == null ? null : s.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            return id == null ? null : id.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** This replica's last applied Raft index (for tests and status). */
+    long lastAppliedIndex() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getLastAppliedIndex();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                LOG.warn("identity log replica {}: closing the Raft client failed: {}", settings.selfId(), e.toString());
+            }
+            client = null;
+        }
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.warn("identity log replica {}: closing the Raft server failed: {}", settings.selfId(), e.toString());
+            }
+            server = null;
+        }
+    }
+}
