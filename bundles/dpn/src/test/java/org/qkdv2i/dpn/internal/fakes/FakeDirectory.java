@@ -1,0 +1,53 @@
+package org.qkdv2i.dpn.internal.fakes;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.qkdv2i.zap.api.DeviceId;
+import org.qkdv2i.zap.api.IdentityDirectory;
+import org.qkdv2i.zap.api.IdentityRecord;
+
+/** In-memory identity directory (stands in for the identity log in unit tests). */
+public final class FakeDirectory implements IdentityDirectory {
+
+    private final Map<DeviceId, IdentityRecord> records = new ConcurrentHashMap<>();
+    private final Set<DeviceId> revoked = ConcurrentHashMap.newKeySet();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public void enrol(IdentityRecord r) {
+        records.put(r.id(), r);
+        listeners.forEach(l -> l.changed(r.id(), false));
+    }
+
+    public void revoke(DeviceId id) {
+        revoked.add(id);
+        listeners.forEach(l -> l.changed(id, true));
+    }
+
+    public int listenerCount() {
+        return listeners.size();
+    }
+
+    @Override
+    public Optional<IdentityRecord> find(DeviceId id) {
+        return Optional.ofNullable(records.get(id));
+    }
+
+    @Override
+    public boolean isRevoked(DeviceId id) {
+        return revoked.contains(id);
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+}
