@@ -296,7 +296,10 @@ final class FsoLinkDriver implements QkdDriver {
                     publish(new LinkStatus(LinkState.DOWN, Double.NaN, 0, 0, status.channelLossDb(), reason,
                             clock.instant()));
                     if (!reason.equals(lastError) || !padsGone) {
-                        if (padsGone) {
+                        if (padsGone && settings.pq().fallback() && why.startsWith(PadStore.EXHAUSTED)) {
+                            LOG.warn("FSO link {} at node {}: authentication key exhausted in mid-round; re-bootstrapping "
+                                    + "post-quantum at the reconnection", end.linkId(), end.localNodeId());
+                        } else if (padsGone) {
                             LOG.error("FSO link {} at node {}: {}", end.linkId(), end.localNodeId(), why);
                         } else {
                             LOG.warn("FSO link {} at node {}: channel to {} lost: {}", end.linkId(),

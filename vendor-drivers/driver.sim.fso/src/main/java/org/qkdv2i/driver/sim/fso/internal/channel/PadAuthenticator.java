@@ -194,10 +194,12 @@ public final class PadAuthenticator implements MessageAuthenticator, AutoCloseab
         boolean rebootstrapped = false;
         if (fatal != null || askHere || askThere) {
             if (pqHere && pqThere) {
-                String why = fatal != null ? fatal.getMessage() : "link down longer than pqAfterDownSeconds at "
-                        + (askHere && askThere ? "both ends" : askHere ? "this end" : "the peer");
-                LOG.info("link {}: {}; re-bootstrapping the authentication post-quantum (ML-KEM-768, ML-DSA-65)",
-                        linkId, why);
+                // the advice to configure a fresh authKeyHex does not apply: this is the alternative
+                String why = fatal != null ? fatal.getMessage().replaceFirst(":? ?configure a fresh authKeyHex.*$", "")
+                        : "link down longer than pqAfterDownSeconds at "
+                                + (askHere && askThere ? "both ends" : askHere ? "this end" : "the peer");
+                LOG.info("FSO link {} at node {}: {}; re-bootstrapping the authentication post-quantum (ML-KEM-768, "
+                        + "ML-DSA-65)", linkId, pq.localNode(), why);
                 long generation = Math.max(mine.generation(), peer.generation()) + 1;
                 pq.run(ch, alice, linkId, alice ? sync : peerSync, alice ? peerSync : sync, store, generation,
                         Math.max(mine.nextAB(), peer.nextAB()), Math.max(mine.nextBA(), peer.nextBA()));

@@ -86,6 +86,10 @@ public final class PqRebootstrap {
         return requested.getAsBoolean();
     }
 
+    String localNode() {
+        return localNode;
+    }
+
     int pads() {
         return pads;
     }

@@ -1,0 +1,255 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.await;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.config;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.freePort;
+import static org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.linkConfig;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.qkdv2i.driver.sim.fso.internal.FsoLinkDriverTest.Sink;
+import org.qkdv2i.driver.sim.fso.internal.channel.PadStore;
+import org.qkdv2i.driver.sim.fso.internal.channel.PqIdentity;
+import org.qkdv2i.driver.sim.fso.internal.channel.PqRebootstrap;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.LinkState;
+import org.qkdv2i.qkd.api.LinkStatus;
+
+/**
+ * Two link ends over TCP with the post-quantum fallback (paper §5): a link whose authKeyHex is too
+ * small for a round re-bootstraps with ML-KEM + ML-DSA and delivers identical keys at both ends; a
+ * wrong peer key keeps it DOWN naming the cause; without the fallback at one end it behaves as
+ * before; a link down longer than pqAfterDownSeconds re-bootstraps although pads are left.
+ */
+public class PqFallbackTest {
+
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+    private final List<FsoLinkComponent> components = new ArrayList<>();
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private PrintStream originalErr;
+
+    @After
+    public void stopAll() {
+        for (FsoLinkComponent c : components) {
+            c.deactivate();
+        }
+        if (originalErr != null) {
+            System.setErr(originalErr);
+        }
+        assertTrue("link threads left behind", FsoLinkDriverTest.noLinkThreads());
+    }
+
+    /** slf4j-simple writes to System.err as it is at each call: keep a copy of what the links log. */
+    private void captureLog() {
+        originalErr = System.err;
+        PrintStream tee = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (log) {
+                    log.write(b);
+                }
+                originalErr.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (log) {
+                    log.write(b, off, len);
+                }
+                originalErr.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8);
+        System.setErr(tee);
+    }
+
+    private String logText() {
+        synchronized (log) {
+            return log.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private FsoLinkComponent start(Map<String, Object> cfg, Sink sink) {
+        FsoLinkComponent c = new FsoLinkComponent(null, config(cfg), Clock.systemUTC());
+        components.add(c);
+        c.driver().attach(sink);
+        return c;
+    }
+
+    /** Three pads per direction: fewer than a connection and one key round need. */
+    private static byte[] tinyPsk() {
+        byte[] psk = new byte[16 + 2 * 16 * 3];
+        new SplittableRandom(5).nextBytes(psk);
+        return psk;
+    }
+
+    private Path stateDir(boolean alice) {
+        return tmp.getRoot().toPath().resolve(alice ? "A" : "B");
+    }
+
+    /** The public key the end will use, generated ahead in its state directory as the driver would. */
+    private String publicKey(boolean alice, byte[] psk) throws Exception {
+        try (PqIdentity id = PqIdentity.open(stateDir(alice), "fso-1", alice ? "A" : "B", alice, psk)) {
+            return id.publicKeyBase64();
+        }
+    }
+
+    private Map<String, Object> pqConfig(FsoLinkConfig.Role role, int qp, int cp, byte[] psk, String peerKey) {
+        Map<String, Object> m = linkConfig(role, qp, cp, tmp.getRoot().toPath());
+        m.put("authKeyHex", HexFormat.of().formatHex(psk));
+        m.put("pqFallback", true);
+        m.put("pqPeerPublicKey", peerKey);
+        return m;
+    }
+
+    private static List<LinkStatus> statuses(Sink s) {
+        synchronized (s) {
+            return new ArrayList<>(s.statuses);
+        }
+    }
+
+    private static void assertSameBlocks(Sink alice, Sink bob) {
+        for (int i = 0; i < alice.blockCount(); i++) {
+            KeyBlock a = alice.block(i);
+            KeyBlock b = null;
+            for (int j = 0; j < bob.blockCount(); j++) {
+                if (bob.block(j).id().equals(a.id())) {
+                    b = bob.block(j);
+                }
+            }
+            assertTrue("block " + a.id() + " only at Alice", b != null);
+            assertArrayEquals("bytes of block " + a.id(), a.key(), b.key());
+        }
+    }
+
+    @Test
+    public void aTinyAuthKeyIsExhaustedAndTheLinkRecoversPostQuantum() throws Exception {
+        captureLog();
+        int qp = freePort(), cp = freePort();
+        byte[] psk = tinyPsk();
+        String keyA = publicKey(true, psk), keyB = publicKey(false, psk);
+        Sink as = new Sink(), bs = new Sink();
+        FsoLinkComponent bob = start(pqConfig(FsoLinkConfig.Role.BOB, qp, cp, psk, keyA), bs);
+        FsoLinkComponent alice = start(pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, keyB), as);
+        await("blocks at both ends", 120_000, () -> as.blockCount() >= 2 && bs.blockCount() >= 2);
+        await("Bob has Alice's blocks", 30_000, () -> bs.blockCount() >= as.blockCount());
+        assertSameBlocks(as, bs);
+        assertEquals(keyA, alice.driver().pqPublicKey());
+        assertEquals(keyB, bob.driver().pqPublicKey());
+        assertEquals(1, alice.driver().pqRebootstraps());
+        assertEquals(1, bob.driver().pqRebootstraps());
+        assertEquals(1, alice.driver().padStore().generation());
+        assertEquals(1, bob.driver().padStore().generation());
+        // the first block replaced the exchange's hash key with QKD key at both ends
+        assertFalse(alice.driver().padStore().pqKeyed());
+        assertFalse(bob.driver().padStore().pqKeyed());
+        // the pads are refilled from the keys: at the bootstrap level again after each round
+        assertTrue(alice.driver().padStore().available(0) > 3);
+        await("Alice UP or DEGRADED", 30_000, () -> {
+            LinkState st = alice.driver().status().state();
+            return st == LinkState.UP || st == LinkState.DEGRADED;
+        });
+        String text = logText();
+        assertTrue(text, text.contains("FSO link fso-1 at node A: " + PqRebootstrap.LOG_LINE));
+        assertTrue(text, text.contains("FSO link fso-1 at node B: " + PqRebootstrap.LOG_LINE));
+        assertTrue("own public key logged at start", text.contains(keyA) && text.contains(keyB));
+        assertFalse("no key material in the log", text.contains(HexFormat.of().formatHex(psk, 16, 48)));
+    }
+
+    @Test
+    public void aWrongPeerPublicKeyKeepsTheLinkDownNamingTheCause() throws Exception {
+        int qp = freePort(), cp = freePort();
+        byte[] psk = tinyPsk();
+        String keyA = publicKey(true, psk);
+        String stranger;
+        try (PqIdentity s = PqIdentity.open(tmp.getRoot().toPath().resolve("X"), "fso-1", "B", false, psk)) {
+            stranger = s.publicKeyBase64();
+        }
+        Sink as = new Sink(), bs = new Sink();
+        FsoLinkComponent bob = start(pqConfig(FsoLinkConfig.Role.BOB, qp, cp, psk, keyA), bs);
+        FsoLinkComponent alice = start(pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, stranger), as);
+        // the ends retry every second: three refusals in a row at Alice, the cause named each time
+        await("three refusals at Alice", 60_000, () -> statuses(as).stream()
+                .filter(st -> st.reason().contains("wrong peer public key")).count() >= 3);
+        LinkStatus a = alice.driver().status(), b = bob.driver().status();
+        assertEquals(LinkState.DOWN, a.state());
+        assertTrue(a.reason(), a.reason().startsWith(PqRebootstrap.REFUSED) && a.reason().contains("wrong peer public key"));
+        await("Bob down, refused by A", 30_000, () -> bob.driver().status().state() == LinkState.DOWN
+                && bob.driver().status().reason().contains(PqRebootstrap.REFUSED + " by A"));
+        for (Sink s : List.of(as, bs)) {
+            for (LinkStatus st : statuses(s)) {
+                assertTrue(st.toString(), st.state() == LinkState.DOWN || st.state() == LinkState.STARTING);
+            }
+        }
+        assertEquals(0, as.blockCount() + bs.blockCount());
+        assertEquals("nothing stored from a refused exchange", 0, alice.driver().padStore().generation());
+        assertEquals(0, bob.driver().padStore().generation());
+    }
+
+    @Test
+    public void withoutTheFallbackAtThePeerTheLinkStaysDownExhaustedAsBefore() throws Exception {
+        int qp = freePort(), cp = freePort();
+        byte[] psk = tinyPsk();
+        String keyB = publicKey(false, psk);
+        Files.walk(stateDir(false)).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Map<String, Object> bobCfg = linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath());
+        bobCfg.put("authKeyHex", HexFormat.of().formatHex(psk)); // pqFallback left at its default, false
+        Sink as = new Sink(), bs = new Sink();
+        FsoLinkComponent bob = start(bobCfg, bs);
+        FsoLinkComponent alice = start(pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, keyB), as);
+        await("both down, exhausted", 30_000,
+                () -> alice.driver().status().reason().startsWith(PadStore.EXHAUSTED)
+                        && bob.driver().status().reason().startsWith(PadStore.EXHAUSTED));
+        assertTrue(alice.driver().status().reason(), alice.driver().status().reason().contains("pqFallback is off at the peer"));
+        assertEquals(LinkState.DOWN, bob.driver().status().state());
+        assertEquals(0, as.blockCount() + bs.blockCount());
+        assertEquals(null, bob.driver().pqPublicKey());
+        try (Stream<Path> files = Files.list(stateDir(false))) {
+            assertTrue("no identity generated without the fallback",
+                    files.noneMatch(f -> f.getFileName().toString().startsWith("pq-identity")));
+        }
+    }
+
+    @Test
+    public void aLinkDownLongerThanPqAfterDownSecondsReBootstrapsAlthoughPadsAreLeft() throws Exception {
+        int qp = freePort(), cp = freePort();
+        byte[] psk = new byte[16 + 2 * 16 * 2048];
+        new SplittableRandom(99).nextBytes(psk);
+        String keyA = publicKey(true, psk), keyB = publicKey(false, psk);
+        Map<String, Object> aliceCfg = pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, keyB);
+        aliceCfg.put("pqAfterDownSeconds", 1L);
+        Sink as = new Sink(), bs = new Sink();
+        long started = System.nanoTime();
+        FsoLinkComponent alice = start(aliceCfg, as);
+        // Bob is not there yet: Alice has had no channel for over a second (the condition, not a sleep)
+        await("Alice down for more than pqAfterDownSeconds", 30_000,
+                () -> System.nanoTime() - started > 1_500_000_000L && alice.driver().status().state() == LinkState.DOWN);
+        FsoLinkComponent bob = start(pqConfig(FsoLinkConfig.Role.BOB, qp, cp, psk, keyA), bs);
+        await("blocks at both ends", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+        await("Bob has Alice's blocks", 30_000, () -> bs.blockCount() >= as.blockCount());
+        assertSameBlocks(as, bs);
+        assertEquals(1, alice.driver().padStore().generation());
+        assertEquals(1, bob.driver().padStore().generation());
+        assertEquals(1, alice.driver().pqRebootstraps());
+    }
+}
