@@ -228,7 +228,7 @@ final class SessionSetup {
                                 "QKD key offered for a pair that is not two base stations", false);
                     }
                     try {
-                        qkd = endpoint.quantumKeyById("session set-up from " + who, configuredPeerSae, peerSae, keyId);
+                        qkd = endpoint.quantumKeyById("set-up", configuredPeerSae, peerSae, keyId);
                     } catch (DpnException e) {
                         throw new Refused(e.reason(), e.getMessage(), false);
                     }

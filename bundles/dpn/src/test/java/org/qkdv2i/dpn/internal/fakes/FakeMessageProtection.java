@@ -114,8 +114,10 @@ public final class FakeMessageProtection implements MessageProtection {
                 throw new MessageRejectedException(Reason.WRONG_EPOCH, "epoch " + ep + ", have " + epoch);
             }
             int window = options.replayWindow();
-            if (window == 0 && seq != highest + 1) {
-                throw new MessageRejectedException(seq <= highest ? Reason.REPLAYED : Reason.REORDERED, "seq " + seq);
+            if (window == 0 && seq <= highest) {
+                // strict order: anything not newer than the newest accepted (gaps are losses, allowed)
+                throw new MessageRejectedException(seq == highest || (highest - seq < 64 && (bitmap & (1L << (highest - seq))) != 0)
+                        ? Reason.REPLAYED : Reason.REORDERED, "seq " + seq);
             }
             if (window > 0 && seq <= highest) {
                 long back = highest - seq;
