@@ -333,6 +333,15 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
         if (closed) {
             return;
         }
+        if (replicator.leader() == null) {
+            // no leader elected yet: asking now only makes the Raft client log its retries
+            try {
+                scheduler.schedule(this::pinOwnKey, 200, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // stopping
+            }
+            return;
+        }
         try {
             byte[] reply = await(replicator.submit(LogState.pinKeyCommand(settings.selfId(), signer.publicKeyInfo())),
                     "pinning the tree-head key of " + settings.selfId());
@@ -387,6 +396,11 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
     public boolean verifyTreeHead(String replica, SignedTreeHead h) {
         byte[] key = state.replicaKey(replica);
         return key != null && TreeHeadSigner.verify(key, h);
+    }
+
+    /** The last head of {@code peer} that passed the cross-check, or null. */
+    public SignedTreeHead lastSeenHead(String peer) {
+        return crossCheck.lastSeen(peer);
     }
 
     /** Forged heads detected so far (most recent last, at most 100). */

@@ -110,7 +110,6 @@ final class RatisReplicator implements Replicator {
         InetSocketAddress self = settings.peers().get(settings.selfId());
         GrpcConfigKeys.Server.setHost(p, self.getHostString());
         GrpcConfigKeys.Server.setPort(p, self.getPort());
-        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("4MB"));
         long election = settings.electionTimeout().toMillis();
         // generous timeouts: a loaded two-core node must not lose its leader to a GC pause
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
