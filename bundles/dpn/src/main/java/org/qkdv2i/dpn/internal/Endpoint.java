@@ -298,7 +298,8 @@ final class Endpoint implements DpnEndpoint {
             throw new DpnException(DpnException.Reason.CLOSED, "dpn " + name() + ": endpoint stopped");
         }
         sessions.add(s);
-        LOG.info("{}: open, segment {}, {}{}", s.describe(), s.segment(), s.initiator() ? "initiated" : "accepted",
+        LOG.info("{}: open, segment {}, {}, unit authentication {}{}", s.describe(), s.segment(),
+                s.initiator() ? "initiated" : "accepted", s.postQuantumAuthenticated() ? "ML-DSA + ML-KEM" : "KMAC",
                 s.quantumKeyed() ? ", QKD-keyed" : "");
         if (s.initiator()) {
             try {

@@ -59,6 +59,7 @@ final class Session implements DpnSession {
     private final long sessionId;
     private final ChannelOptions options;
     private final String peerSaeId;
+    private final boolean postQuantumAuth;
     private final AtomicLong rejectedInARow = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
 
@@ -86,7 +87,8 @@ final class Session implements DpnSession {
 
     Session(Endpoint endpoint, Socket socket, DataInputStream in, DataOutputStream out, IdentityRecord local,
             IdentityRecord peer, boolean initiator, String segment, long sessionId, ChannelOptions options,
-            KeySchedule.EpochKeys keys, ProtectedChannel channel, boolean quantumKeyed, String peerSaeId) {
+            KeySchedule.EpochKeys keys, ProtectedChannel channel, boolean quantumKeyed, String peerSaeId,
+            boolean postQuantumAuth) {
         this.endpoint = endpoint;
         this.socket = socket;
         this.in = in;
@@ -102,6 +104,12 @@ final class Session implements DpnSession {
         this.channel = channel;
         this.quantumKeyed = quantumKeyed;
         this.peerSaeId = peerSaeId;
+        this.postQuantumAuth = postQuantumAuth;
+    }
+
+    /** True if the set-up's unit authentication ran ML-DSA + ML-KEM (no enrolled relation yet). */
+    boolean postQuantumAuthenticated() {
+        return postQuantumAuth;
     }
 
     /** Channel for the given epoch keys, as the set-up and every rekey make it. */

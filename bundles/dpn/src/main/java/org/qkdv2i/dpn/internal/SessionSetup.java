@@ -381,7 +381,7 @@ final class SessionSetup {
             }
             ok = true;
             return new Session(endpoint, socket, in, out, local, peer, initiator, segment, sessionId, options, keys,
-                    channel, qkd != null, peerSae);
+                    channel, qkd != null, peerSae, ap.postQuantum());
         } finally {
             if (!ok) {
                 channel.close();
