@@ -1,0 +1,128 @@
+package org.qkdv2i.zap.internal.puf;
+
+import java.util.SplittableRandom;
+
+import org.qkdv2i.zap.internal.fuzzy.FuzzyExtractor;
+
+/**
+ * The statistics of the emulated SRAM PUF. Cell i has a skew s_i ~ N(0,1) (its power-up
+ * preference; unstable cells s_i = 0); a read gives bit 1{s_i + σ·N(0,1) &gt; 0}, i.e. 1 with
+ * probability Φ(s_i/σ) — sampled that way (one uniform per cell, same distribution as drawing
+ * the Gaussian noise). σ is solved numerically once so that the MEAN bit error rate of a read
+ * against the enrolled response (per-cell majority of {@value FuzzyExtractor#ENROLMENT_READS}
+ * reads) equals the configured rate at 25 °C and no ageing, unstable cells included.
+ */
+public final class SramModel {
+
+    private SramModel() {
+    }
+
+    /** Standard normal CDF Φ via erfc (Numerical Recipes erfcc, fractional error &lt; 1.2e-7). */
+    public static double phi(double x) {
+        double z = Math.abs(x) / Math.sqrt(2);
+        double t = 1 / (1 + 0.5 * z);
+        double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+                + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
+    }
+
+    /** P[majority of n reads is 1] for a cell reading 1 with probability q. */
+    static double majorityOne(double q, int n) {
+        double sum = 0;
+        double lq = Math.log(q);
+        double lp = Math.log1p(-q);
+        double lc = 0; // log C(n, i), built up
+        for (int i = 0; i <= n; i++) {
+            if (i > 0) {
+                lc += Math.log(n - i + 1) - Math.log(i);
+            }
+            if (2 * i > n) {
+                sum += Math.exp(lc + i * lq + (n - i) * lp);
+            }
+        }
+        return sum;
+    }
+
+    /** Probability that a fresh read of a cell with skew s differs from its enrolled (majority) bit. */
+    static double mismatch(double s, double sigma, int enrolmentReads) {
+        double q = phi(s / sigma);
+        if (q <= 0 || q >= 1) {
+            return 0;
+        }
+        double m = majorityOne(q, enrolmentReads);
+        return m * (1 - q) + (1 - m) * q;
+    }
+
+    /** Mean mismatch over s ~ N(0,1) (Simpson's rule on [0, 8], symmetric). */
+    static double meanMismatch(double sigma, int enrolmentReads) {
+        int steps = 2000;
+        double h = 8.0 / steps;
+        double sum = 0;
+        for (int i = 0; i <= steps; i++) {
+            double s = i * h;
+            double f = mismatch(s, sigma, enrolmentReads) * Math.exp(-s * s / 2) / Math.sqrt(2 * Math.PI);
+            sum += f * (i == 0 || i == steps ? 1 : (i % 2 == 1 ? 4 : 2));
+        }
+        return 2 * sum * h / 3;
+    }
+
+    /**
+     * The noise σ giving a mean bit error rate {@code ber} when a share {@code unstable} of the
+     * cells reads 50/50 (each contributes ½).
+     */
+    public static double solveSigma(double ber, double unstable, int enrolmentReads) {
+        double stableTarget = (ber - unstable / 2) / (1 - unstable);
+        if (!(stableTarget > 0)) {
+            throw new IllegalArgumentException("unstableCellShare " + unstable + " alone gives a bit error rate of "
+                    + unstable / 2 + ", above meanBitErrorRate " + ber);
+        }
+        double lo = 1e-6;
+        double hi = 100;
+        for (int i = 0; i < 100; i++) {
+            double mid = Math.sqrt(lo * hi);
+            if (meanMismatch(mid, enrolmentReads) < stableTarget) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return Math.sqrt(lo * hi);
+    }
+
+    /** Noise growth away from 25 °C (both ways, ×2 at 85 °C) and with age (+5 % a year). */
+    public static double environmentFactor(double temperatureC, double ageingYears) {
+        return (1 + Math.abs(temperatureC - 25) / 60) * (1 + 0.05 * Math.max(0, ageingYears));
+    }
+
+    /** Per-cell probability of reading 1: Φ(s_i / σ). */
+    public static double[] oneProbabilities(float[] skews, double sigma) {
+        double[] q = new double[skews.length];
+        for (int i = 0; i < skews.length; i++) {
+            q[i] = phi(skews[i] / sigma);
+        }
+        return q;
+    }
+
+    /** One read, packed little-endian (Puf#read layout). */
+    public static byte[] read(double[] oneProbability, SplittableRandom random) {
+        int cells = oneProbability.length;
+        byte[] out = new byte[(cells + 7) / 8];
+        for (int i = 0; i < cells; i++) {
+            if (random.nextDouble() < oneProbability[i]) {
+                out[i >> 3] |= (byte) (1 << (i & 7));
+            }
+        }
+        return out;
+    }
+
+    /** Fresh skews for a new device: N(0,1), a share {@code unstable} of them 0. */
+    public static float[] newSkews(int cells, double unstable, java.util.Random random) {
+        float[] s = new float[cells];
+        for (int i = 0; i < cells; i++) {
+            double g = random.nextGaussian();
+            s[i] = random.nextDouble() < unstable ? 0f : (float) g;
+        }
+        return s;
+    }
+}
