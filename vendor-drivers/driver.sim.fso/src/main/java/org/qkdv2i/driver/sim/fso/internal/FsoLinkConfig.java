@@ -50,7 +50,8 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
     String authKeyHex() default "";
 
     @AttributeDefinition(description = "Directory of this end's authentication pad store (encrypted; positions survive "
-            + "restarts so no one-time pad is used twice). Empty: the bundle's data area")
+            + "restarts so no one-time pad is used twice) and, with pqFallback, of its encrypted ML-DSA-65 identity. "
+            + "Empty: the bundle's data area")
     String stateDir() default "";
 
     // --- post-quantum fallback (paper §5)
@@ -72,7 +73,7 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
     long pqAfterDownSeconds() default 0;
 
     @AttributeDefinition(description = "With pqFallback: pads per direction of a post-quantum bootstrap (at least 4); "
-            + "fewer pads = a shorter window of computational-only authentication")
+            + "fewer pads = a shorter window of computational-only authentication (about pqPads/2 key rounds)")
     int pqPads() default 64;
 
     // --- optics

@@ -52,6 +52,12 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * fails the GCM check is refused ({@link PadStoreException#terminal()}), never replaced by a fresh
  * bootstrap. A missing file means a first start: the end bootstraps, and the peer's positions
  * announced at connection ({@link #reconcile}) move it past every pad the link used before.
+ *
+ * <p>A post-quantum re-bootstrap ({@link #rebootstrap}, {@link PqRebootstrap}) replaces the hash key
+ * and all pads and counts a <em>generation</em>; the first refill afterwards replaces that hash key
+ * with QKD key, which then authenticates the refilled pads while the bootstrap's pads left keep the
+ * old one (file format 2 holds generation, both hash keys and the switch index per direction;
+ * format 1 files are still read).
  */
 public final class PadStore implements AutoCloseable {
 
