@@ -6,15 +6,23 @@ package org.qkdv2i.v2x.api.message;
  * time stamp modulo 65536) and its CamParameters.
  *
  * @param lowFrequencyContainer {@code null} when absent
+ * @param specialVehicleContainer {@code null} when absent
  */
 public record Cam(ItsPduHeader header, int generationDeltaTime, BasicContainer basicContainer,
-        HighFrequencyContainer highFrequencyContainer, BasicVehicleContainerLowFrequency lowFrequencyContainer) {
+        HighFrequencyContainer highFrequencyContainer, BasicVehicleContainerLowFrequency lowFrequencyContainer,
+        SpecialVehicleContainer specialVehicleContainer) {
 
     public Cam {
         Check.notNull("header", header);
         Check.range("generationDeltaTime", generationDeltaTime, 0, 65535);
         Check.notNull("basicContainer", basicContainer);
         Check.notNull("highFrequencyContainer", highFrequencyContainer);
+    }
+
+    /** A CAM without a special vehicle container. */
+    public Cam(ItsPduHeader header, int generationDeltaTime, BasicContainer basicContainer,
+            HighFrequencyContainer highFrequencyContainer, BasicVehicleContainerLowFrequency lowFrequencyContainer) {
+        this(header, generationDeltaTime, basicContainer, highFrequencyContainer, lowFrequencyContainer, null);
     }
 
     /** generationDeltaTime for a TimestampIts (ms since 2004-01-01 UTC): its value modulo 65536 (EN 302 637-2 B.3). */

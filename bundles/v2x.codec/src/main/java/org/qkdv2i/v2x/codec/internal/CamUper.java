@@ -18,6 +18,7 @@ import org.qkdv2i.v2x.api.message.HighFrequencyContainer;
 import org.qkdv2i.v2x.api.message.ItsPduHeader;
 import org.qkdv2i.v2x.api.message.ProtectedCommunicationZone;
 import org.qkdv2i.v2x.api.message.RsuContainerHighFrequency;
+import org.qkdv2i.v2x.api.message.SpecialVehicleContainer;
 import org.qkdv2i.v2x.api.message.VehicleRole;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 
@@ -46,7 +47,7 @@ final class CamUper {
         // CamParameters ::= SEQUENCE {basic, highFrequency, lowFrequency OPTIONAL, specialVehicle OPTIONAL, ...}
         w.bit(false);
         w.bit(cam.lowFrequencyContainer() != null);
-        w.bit(false); // specialVehicleContainer: not modelled
+        w.bit(cam.specialVehicleContainer() != null);
         // BasicContainer ::= SEQUENCE {stationType, referencePosition, ...}
         w.bit(false);
         w.constrained(cam.basicContainer().stationType(), 0, 255, "stationType");
@@ -59,6 +60,9 @@ final class CamUper {
             encodeEnum(w, lf.vehicleRole(), VEHICLE_ROLES.length, "vehicleRole");
             w.bits(namedBitsToWire(lf.exteriorLights().bits(), 8), 8);
             encodePathHistory(w, lf.pathHistory());
+        }
+        if (cam.specialVehicleContainer() != null) {
+            SpecialVehicleUper.encode(w, cam.specialVehicleContainer());
         }
     }
 
@@ -178,7 +182,6 @@ final class CamUper {
         int generationDeltaTime = r.constrainedInt(0, 65535, "cam.cam", "generationDeltaTime");
         boolean paramsExt = r.bit(PARAMS, "extension bit");
         boolean hasLf = r.bit(PARAMS, "lowFrequencyContainer present");
-        long svcAt = r.position();
         boolean hasSpecial = r.bit(PARAMS, "specialVehicleContainer present");
         boolean basicExt = r.bit(BASIC, "extension bit");
         int stationType = r.constrainedInt(0, 255, BASIC, "stationType");
@@ -197,14 +200,11 @@ final class CamUper {
             ExteriorLights lights = new ExteriorLights(wireToNamedBits(r.bits(8, BVLF, "exteriorLights"), 8));
             lf = new BasicVehicleContainerLowFrequency(role, lights, decodePathHistory(r, BVLF + ".pathHistory"));
         }
-        if (hasSpecial) {
-            throw r.fail(Kind.UNSUPPORTED, PARAMS, "specialVehicleContainer", svcAt,
-                    "special vehicle containers are not modelled by this codec version");
-        }
+        SpecialVehicleContainer special = hasSpecial ? SpecialVehicleUper.decode(r) : null;
         if (paramsExt) {
             r.skipExtensionAdditions(PARAMS);
         }
-        return new Cam(header, generationDeltaTime, basic, hf, lf);
+        return new Cam(header, generationDeltaTime, basic, hf, lf, special);
     }
 
     private static HighFrequencyContainer decodeHighFrequency(BitReader r) {

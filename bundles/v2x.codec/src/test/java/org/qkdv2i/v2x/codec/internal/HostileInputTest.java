@@ -114,12 +114,13 @@ public class HostileInputTest {
     }
 
     @Test
-    public void specialVehicleContainerIsReportedAsUnsupported() {
+    public void anUnknownChoiceExtensionIsUnsupported() {
         byte[] cam = HEX.parseHex(CAM_GOLF8_VERIFY);
-        cam[8] |= 0x20; // bit 66: specialVehicleContainer present
+        cam[199 / 8] |= (byte) (0x80 >>> (199 % 8)); // HighFrequencyContainer extension bit
         DecodeError e = error(V2xCodecs.cam(), cam);
         assertEquals(Kind.UNSUPPORTED, e.kind());
-        assertEquals(66, e.bitOffset());
+        assertEquals("cam.cam.camParameters.highFrequencyContainer", e.field());
+        assertEquals(199, e.bitOffset());
     }
 
     @Test

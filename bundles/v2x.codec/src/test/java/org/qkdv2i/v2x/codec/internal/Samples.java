@@ -104,7 +104,36 @@ final class Samples {
                 : new BasicVehicleContainerLowFrequency(pick(VehicleRole.values()), new ExteriorLights(between(0, 255)),
                         pathHistory(0));
         return new Cam(ItsPduHeader.cam(between64(0, 4294967295L)), between(0, 65535),
-                new BasicContainer(between(0, 255), position()), hf, lf);
+                new BasicContainer(between(0, 255), position()), hf, lf, maybe() ? null : special());
+    }
+
+    SpecialVehicleContainer special() {
+        switch (rnd.nextInt(7)) {
+            case 0:
+                return new SpecialVehicleContainer.PublicTransport(maybe(),
+                        maybe() ? null : new PtActivation(between(0, 255), bytes(between(1, 20))));
+            case 1:
+                return new SpecialVehicleContainer.SpecialTransport(between(0, 15), between(0, 3));
+            case 2:
+                return new SpecialVehicleContainer.DangerousGoods(between(0, 19));
+            case 3: {
+                ClosedLanes lanes = null;
+                if (maybe()) {
+                    int size = maybe() ? 0 : between(1, 13);
+                    lanes = new ClosedLanes(maybe() ? between(0, 2) : null, maybe() ? between(0, 2) : null, size,
+                            size == 0 ? 0 : rnd.nextInt(1 << size));
+                }
+                return new SpecialVehicleContainer.RoadWorks(maybe() ? between(0, 255) : null, between(0, 3), lanes);
+            }
+            case 4:
+                return new SpecialVehicleContainer.Rescue(between(0, 3));
+            case 5:
+                return new SpecialVehicleContainer.Emergency(between(0, 3), maybe() ? cause() : null,
+                        maybe() ? between(0, 3) : null);
+            default:
+                return new SpecialVehicleContainer.SafetyCar(between(0, 3), maybe() ? cause() : null,
+                        maybe() ? between(0, 3) : null, maybe() ? between(1, 255) : null);
+        }
     }
 
     CauseCode cause() {

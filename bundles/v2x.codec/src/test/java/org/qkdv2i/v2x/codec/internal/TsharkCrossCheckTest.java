@@ -131,6 +131,18 @@ public class TsharkCrossCheckTest {
         frames.add(frame(2001, V2xCodecs.cam().encode(fullCam())));
         frames.add(frame(2001, V2xCodecs.cam().encode(rsuCam())));
         frames.add(frame(2002, V2xCodecs.denm().encode(fullDenm())));
+        Cam base = rsuCam();
+        frames.add(frame(2001, V2xCodecs.cam().encode(new Cam(base.header(), 1, base.basicContainer(),
+                base.highFrequencyContainer(), null, new SpecialVehicleContainer.Emergency(3,
+                        new CauseCode(CauseCode.EMERGENCY_VEHICLE_APPROACHING, 1), 1)))));
+        frames.add(frame(2001, V2xCodecs.cam().encode(new Cam(base.header(), 2, base.basicContainer(),
+                base.highFrequencyContainer(), null, new SpecialVehicleContainer.RoadWorks(6, 1,
+                        new ClosedLanes(1, 2, 3, 0b100))))));
+        frames.add(frame(2001, V2xCodecs.cam().encode(new Cam(base.header(), 3, base.basicContainer(),
+                base.highFrequencyContainer(), null, new SpecialVehicleContainer.PublicTransport(true,
+                        new PtActivation(2, new byte[] {(byte) 0xCA, (byte) 0xFE}))))));
+        frames.add(frame(2001, V2xCodecs.cam().encode(new Cam(base.header(), 4, base.basicContainer(),
+                base.highFrequencyContainer(), null, new SpecialVehicleContainer.SafetyCar(2, null, 3, 80)))));
         String text = dissect(frames);
         assertFalse(text, text.contains("Malformed"));
         assertFalse(text, text.contains("Expert Info"));
@@ -168,5 +180,15 @@ public class TsharkCrossCheckTest {
             "informationQuality: highest (7)", "roadworksSubCauseCode: shortTermStationaryRoadworks (4)",
             "accidentSubCauseCode: heavyAccident (2)", "eventDeltaTime: 1.00s (100)",
             "speedValue: 13.88m/s = 50.0km/h (1388)", "headingValue: wgs84West (2700)", "PathHistory: 0 items",
-            "roadType: nonUrban-WithStructuralSeparationToOppositeLanes (3)");
+            "roadType: nonUrban-WithStructuralSeparationToOppositeLanes (3)",
+            // special vehicle containers
+            "specialVehicleContainer: emergencyContainer (5)",
+            "emergencyVehicleApproachingSubCauseCode: emergencyVehicleApproaching (1)",
+            "specialVehicleContainer: roadWorksContainerBasic (3)", "roadworksSubCauseCode: winterService (6)",
+            "innerhardShoulderStatus: closed (1)", "outerhardShoulderStatus: availableForDriving (2)",
+            "specialVehicleContainer: publicTransportContainer (0)", ".1.. .... embarkationStatus: True",
+            "emergencyPriority: 80 [bit length 2, 6 LSB pad bits, 10.. .... decimal value 2]",
+            "drivingLaneStatus: 20 [bit length 3, 5 LSB pad bits, 001. .... decimal value 1]",
+            "ptActivationData: cafe", "specialVehicleContainer: safetyCarContainer (6)",
+            "trafficRule: passToLeft (3)", "speedLimit: 80km/h (80)");
 }
