@@ -32,6 +32,11 @@ public final class FsoLinkComponent {
 
     public static final String PID = "org.qkdv2i.driver.sim.fso.Link";
     static final String DRIVER_TYPE = "sim.fso";
+    /**
+     * Service property with this end's ML-DSA-65 public key (base64 SubjectPublicKeyInfo) when
+     * {@code pqFallback} is on: what the peer's {@code pqPeerPublicKey} must hold.
+     */
+    static final String PQ_PUBLIC_KEY = "sim.fso.pq.publicKey";
     private static final Logger LOG = LoggerFactory.getLogger(FsoLinkComponent.class);
 
     private final BundleContext context;
@@ -80,6 +85,10 @@ public final class FsoLinkComponent {
         props.put(QkdDriverConstants.ROLE, end.role().name());
         props.put(QkdDriverConstants.DRIVER_TYPE, DRIVER_TYPE);
         props.put(Constants.SERVICE_DESCRIPTION, "Simulated FSO decoy-state BB84 link end");
+        String pqKey = driver.pqPublicKey();
+        if (pqKey != null) {
+            props.put(PQ_PUBLIC_KEY, pqKey); // public: lets an operator read it off the service registry
+        }
         if (context != null) {
             registration = context.registerService(QkdDriver.class, driver, props);
         }

@@ -178,14 +178,30 @@ final class FsoLinkDriver implements QkdDriver {
     }
 
     void start() {
+        if (settings.pq().fallback() && !settings.stateDir().isEmpty() && settings.authKey().length > 0) {
+            try {
+                pqIdentity = openIdentity(); // now, so that the component can publish the public key
+            } catch (PadStoreException e) {
+                // the link thread tries again and reports it
+            }
+        }
         thread = new Thread(this::run, THREAD_PREFIX + end.linkId() + "-" + end.localNodeId());
         thread.setDaemon(true);
         thread.start();
     }
 
+    private PqIdentity openIdentity() throws PadStoreException {
+        return PqIdentity.open(java.nio.file.Path.of(settings.stateDir()), end.linkId(), end.localNodeId(),
+                end.role() == QkdRole.TRANSMITTER, settings.authKey());
+    }
+
     /** Stops for good: closes sockets, ends the thread, wipes the authentication pads. */
     void close() {
         closed = true;
+        PqIdentity id = pqIdentity;
+        if (id != null) {
+            id.close();
+        }
         for (Closeable c : open) {
             closeQuietly(c);
         }
@@ -240,8 +256,7 @@ final class FsoLinkDriver implements QkdDriver {
         downSince = clock.millis();
         while (settings.pq().fallback() && pq == null && !closed) {
             try {
-                PqIdentity id = PqIdentity.open(java.nio.file.Path.of(settings.stateDir()), end.linkId(),
-                        end.localNodeId(), alice, settings.authKey());
+                PqIdentity id = pqIdentity != null ? pqIdentity : openIdentity();
                 pqIdentity = id;
                 pq = new PqRebootstrap(id, settings.pq().peerPublicKey(), end.localNodeId(), end.peerNodeId(),
                         settings.pq().pads(), new SecureRandom(), this::downTooLong);

@@ -41,6 +41,7 @@ import org.qkdv2i.qkd.api.LinkStatus;
  * wrong peer key keeps it DOWN naming the cause; without the fallback at one end it behaves as
  * before; a link down longer than pqAfterDownSeconds re-bootstraps although pads are left.
  */
+@SuppressWarnings("unchecked")
 public class PqFallbackTest {
 
     @Rule
@@ -251,5 +252,38 @@ public class PqFallbackTest {
         assertEquals(1, alice.driver().padStore().generation());
         assertEquals(1, bob.driver().padStore().generation());
         assertEquals(1, alice.driver().pqRebootstraps());
+    }
+
+    @Test
+    public void theOwnPublicKeyIsPublishedAsAServicePropertyWithNothingSecret() throws Exception {
+        int qp = freePort(), cp = freePort();
+        byte[] psk = tinyPsk();
+        String keyA = publicKey(true, psk);
+        List<java.util.Dictionary<String, ?>> registered = new ArrayList<>();
+        org.osgi.framework.BundleContext context = (org.osgi.framework.BundleContext) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] { org.osgi.framework.BundleContext.class },
+                        (proxy, m, args) -> {
+                            if (m.getName().equals("registerService")) {
+                                registered.add((java.util.Dictionary<String, ?>) args[2]);
+                                return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                                        new Class<?>[] { org.osgi.framework.ServiceRegistration.class },
+                                        (p, rm, rargs) -> null);
+                            }
+                            throw new UnsupportedOperationException(m.getName());
+                        });
+        Map<String, Object> withPq = pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, "");
+        components.add(new FsoLinkComponent(context, config(withPq), Clock.systemUTC()));
+        Map<String, Object> without = linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath());
+        components.add(new FsoLinkComponent(context, config(without), Clock.systemUTC()));
+        assertEquals(2, registered.size());
+        assertEquals(keyA, registered.get(0).get(FsoLinkComponent.PQ_PUBLIC_KEY));
+        assertEquals(null, registered.get(1).get(FsoLinkComponent.PQ_PUBLIC_KEY));
+        for (java.util.Dictionary<String, ?> props : registered) {
+            for (java.util.Enumeration<String> k = props.keys(); k.hasMoreElements();) {
+                String name = k.nextElement();
+                assertFalse(name, String.valueOf(props.get(name)).contains(HexFormat.of().formatHex(psk, 0, 16)));
+                assertFalse(name, name.toLowerCase(java.util.Locale.ROOT).contains("authkey"));
+            }
+        }
     }
 }
