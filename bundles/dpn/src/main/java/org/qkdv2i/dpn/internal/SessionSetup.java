@@ -241,7 +241,10 @@ final class SessionSetup {
                     peerSae = configuredPeerSae;
                 }
                 byte[] transcript = KeySchedule.transcriptHash(ap.transcriptHash(), hello, setupBody);
-                return establish(socket, in, out, ap, qkd, transcript, false, peerSae, deadline);
+                Session s = establish(socket, in, out, ap, qkd, transcript, false, peerSae, deadline);
+                // established: sessions may stay idle indefinitely
+                socket.setSoTimeout(0);
+                return s;
             } finally {
                 ap.secret().destroy();
             }

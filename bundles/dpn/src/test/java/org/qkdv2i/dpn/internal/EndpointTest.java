@@ -75,6 +75,21 @@ public class EndpointTest {
     }
 
     @Test
+    public void anIdleSessionOutlivesTheSetUpTimeout() throws Exception {
+        Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, "z", Settings.of("bs-E").withLimits(65536, 200));
+        Node rsu = net.fake("rsu-7", DeviceRole.RSU, "z", Settings.of("rsu-7").withLimits(65536, 200));
+        DpnSession s = bs.endpoint.connect(rsu.endpoint.listenAddress(), rsu.dau.id());
+        s.send(utf8("first"));
+        DpnSession back = rsu.next().session();
+        Thread.sleep(1000); // idle time is what is tested here, not a synchronisation
+        assertTrue(s.isOpen() && back.isOpen());
+        back.send(utf8("still there"));
+        assertEquals("still there", new String(bs.next().payload(), StandardCharsets.UTF_8));
+        s.send(utf8("and here"));
+        assertEquals("and here", new String(rsu.next().payload(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     public void manyMessagesArriveInOrder() throws Exception {
         Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
         Node rsu = net.fake("rsu-7", DeviceRole.RSU, DauKind.DAU_N, "z");

@@ -113,6 +113,15 @@ public final class FakeMessageProtection implements MessageProtection {
             if (ep != epoch) {
                 throw new MessageRejectedException(Reason.WRONG_EPOCH, "epoch " + ep + ", have " + epoch);
             }
+            GCMModeCipher c = GCMBlockCipher.newInstance(AESEngine.newInstance());
+            c.init(false, new AEADParameters(new KeyParameter(receiveKey), 128, nonce, aad(Arrays.copyOf(wire, HEADER))));
+            byte[] out = new byte[c.getOutputSize(wire.length - HEADER)];
+            int n = c.processBytes(wire, HEADER, wire.length - HEADER, out, 0);
+            try {
+                c.doFinal(out, n);
+            } catch (InvalidCipherTextException e) {
+                throw new MessageRejectedException(Reason.TAMPERED, "tag");
+            }
             int window = options.replayWindow();
             if (window == 0 && seq <= highest) {
                 // strict order: anything not newer than the newest accepted (gaps are losses, allowed)
@@ -127,15 +136,6 @@ public final class FakeMessageProtection implements MessageProtection {
                 if ((bitmap & (1L << back)) != 0) {
                     throw new MessageRejectedException(Reason.REPLAYED, "seq " + seq);
                 }
-            }
-            GCMModeCipher c = GCMBlockCipher.newInstance(AESEngine.newInstance());
-            c.init(false, new AEADParameters(new KeyParameter(receiveKey), 128, nonce, aad(Arrays.copyOf(wire, HEADER))));
-            byte[] out = new byte[c.getOutputSize(wire.length - HEADER)];
-            int n = c.processBytes(wire, HEADER, wire.length - HEADER, out, 0);
-            try {
-                c.doFinal(out, n);
-            } catch (InvalidCipherTextException e) {
-                throw new MessageRejectedException(Reason.TAMPERED, "tag");
             }
             long now = options.clock().millis();
             if (now - time > options.maxAge().toMillis() || time - now > 1000) {
