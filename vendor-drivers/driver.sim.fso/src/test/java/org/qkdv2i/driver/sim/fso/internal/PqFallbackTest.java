@@ -286,4 +286,105 @@ public class PqFallbackTest {
             }
         }
     }
+
+    /**
+     * Four pads per direction carry the link (each key round refills what it spends) until a relay
+     * swallows Alice's VERIFY and hangs up: the pads Alice spent alone leave fewer than a round
+     * needs after the ends resynchronise, and the link continues post-quantum.
+     */
+    @Test
+    public void keysFlowOnATinyKeyUntilItRunsOutThenFlowAgainPostQuantum() throws Exception {
+        int qp = freePort(), cp = freePort();
+        byte[] psk = new byte[16 + 2 * 16 * 4];
+        new SplittableRandom(7).nextBytes(psk);
+        String keyA = publicKey(true, psk), keyB = publicKey(false, psk);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket relay = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> relay(relay, cp, armed, cuts), "test-relay");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Map<String, Object> aliceCfg = pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, keyB);
+            aliceCfg.put("classicalPort", relay.getLocalPort());
+            Sink as = new Sink(), bs = new Sink();
+            FsoLinkComponent bob = start(pqConfig(FsoLinkConfig.Role.BOB, qp, cp, psk, keyA), bs);
+            FsoLinkComponent alice = start(aliceCfg, as);
+            await("blocks on the tiny key", 120_000, () -> as.blockCount() >= 2 && bs.blockCount() >= 2);
+            assertEquals("still the configured key", 0, alice.driver().padStore().generation());
+            assertEquals(0, alice.driver().pqRebootstraps());
+
+            armed.set(true);
+            await("the cut", 120_000, () -> cuts.get() == 1);
+            int before = as.blockCount();
+            await("blocks after the cut", 120_000, () -> as.blockCount() >= before + 2);
+            await("Bob has Alice's blocks", 30_000, () -> bs.blockCount() >= as.blockCount());
+            assertSameBlocks(as, bs);
+            assertEquals(1, alice.driver().pqRebootstraps());
+            assertEquals(1, bob.driver().pqRebootstraps());
+            assertEquals(1, alice.driver().padStore().generation());
+            assertEquals(1, bob.driver().padStore().generation());
+            assertFalse(bob.driver().padStore().pqKeyed());
+        } finally {
+            for (FsoLinkComponent c : components) {
+                c.deactivate();
+            }
+            components.clear();
+        }
+    }
+
+    /** Relays Alice's classical connections to Bob frame by frame; when armed, swallows a VERIFY and hangs up. */
+    private static void relay(java.net.ServerSocket relay, int bobPort, java.util.concurrent.atomic.AtomicBoolean armed,
+            java.util.concurrent.atomic.AtomicInteger cuts) {
+        try {
+            while (true) {
+                java.net.Socket a = relay.accept();
+                java.net.Socket b = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), bobPort);
+                a.setTcpNoDelay(true);
+                b.setTcpNoDelay(true);
+                for (java.net.Socket[] dir : List.of(new java.net.Socket[] { a, b }, new java.net.Socket[] { b, a })) {
+                    Thread t = new Thread(() -> pump(dir[0], dir[1], armed, cuts), "test-relay-pump");
+                    t.setDaemon(true);
+                    t.start();
+                }
+            }
+        } catch (java.io.IOException closed) {
+            // test over
+        }
+    }
+
+    private static void pump(java.net.Socket from, java.net.Socket to, java.util.concurrent.atomic.AtomicBoolean armed,
+            java.util.concurrent.atomic.AtomicInteger cuts) {
+        try {
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(from.getInputStream()));
+            java.io.DataOutputStream out = new java.io.DataOutputStream(to.getOutputStream());
+            while (true) {
+                int code = in.readUnsignedByte();
+                int len = in.readInt();
+                org.qkdv2i.driver.sim.fso.internal.channel.MessageType type =
+                        org.qkdv2i.driver.sim.fso.internal.channel.MessageType.of(code);
+                byte[] rest = new byte[len + (type.untagged() ? 0 : 24)];
+                in.readFully(rest);
+                if (type == org.qkdv2i.driver.sim.fso.internal.channel.MessageType.VERIFY
+                        && armed.compareAndSet(true, false)) {
+                    cuts.incrementAndGet();
+                    break;
+                }
+                java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(5 + rest.length);
+                java.io.DataOutputStream d = new java.io.DataOutputStream(frame);
+                d.writeByte(code);
+                d.writeInt(len);
+                d.write(rest);
+                out.write(frame.toByteArray());
+                out.flush();
+            }
+        } catch (java.io.IOException closed) {
+            // one side hung up
+        }
+        try {
+            from.close();
+            to.close();
+        } catch (java.io.IOException ignored) {
+            // closing anyway
+        }
+    }
 }
