@@ -332,8 +332,12 @@ final class HandshakeRun implements UnitAuthentication {
         if (postQuantum) {
             // a relation for later runs: both sides derive the same secret, never sent
             byte[] relation = Kdf.kmac(key, "qkdv2i/unit-auth/relation/v1", th);
-            engine.relations.put(peer, relation, engine.clock.instant());
+            // the responder has verified message 3, so the initiator holds it too; the initiator
+            // cannot know that message 3 arrived until the relation first works
+            engine.relations.put(peer, relation, engine.clock.instant(), !initiator);
             Arrays.fill(relation, (byte) 0);
+        } else {
+            engine.relations.confirm(peer.id()); // the peer proved it holds the relation
         }
         state = State.DONE;
         wipe();

@@ -29,8 +29,12 @@ public final class RelationStore implements AutoCloseable {
 
     private static final String PURPOSE = "relations";
 
-    /** One relation; {@link #secret()} is a copy the caller zeroises. */
-    public record Relation(IdentityRecord peer, byte[] secret, Instant since) {
+    /**
+     * One relation; {@link #secret()} is a copy the caller zeroises. {@code confirmed} is false
+     * while the peer has not yet shown it holds the relation too (an initiator stores it before
+     * knowing whether its last message arrived).
+     */
+    public record Relation(IdentityRecord peer, byte[] secret, Instant since, boolean confirmed) {
     }
 
     private final Path file;
@@ -54,7 +58,8 @@ public final class RelationStore implements AutoCloseable {
                     IdentityRecord peer = RecordCodec.read(in);
                     byte[] secret = in.readNBytes(32);
                     Instant since = Instant.ofEpochSecond(in.readLong(), in.readInt());
-                    relations.put(peer.id(), new Relation(peer, secret, since));
+                    boolean confirmed = in.readBoolean();
+                    relations.put(peer.id(), new Relation(peer, secret, since, confirmed));
                 }
             } finally {
                 Arrays.fill(plain, (byte) 0);
@@ -64,15 +69,25 @@ public final class RelationStore implements AutoCloseable {
 
     public synchronized Optional<Relation> get(DeviceId peer) {
         Relation r = relations.get(peer);
-        return r == null ? Optional.empty() : Optional.of(new Relation(r.peer(), r.secret().clone(), r.since()));
+        return r == null ? Optional.empty()
+                : Optional.of(new Relation(r.peer(), r.secret().clone(), r.since(), r.confirmed()));
     }
 
-    public synchronized void put(IdentityRecord peer, byte[] secret, Instant since) {
-        Relation old = relations.put(peer.id(), new Relation(peer, secret.clone(), since));
+    public synchronized void put(IdentityRecord peer, byte[] secret, Instant since, boolean confirmed) {
+        Relation old = relations.put(peer.id(), new Relation(peer, secret.clone(), since, confirmed));
         if (old != null) {
             Arrays.fill(old.secret(), (byte) 0);
         }
         persist();
+    }
+
+    /** Marks the relation with {@code peer} as held by both sides. */
+    public synchronized void confirm(DeviceId peer) {
+        Relation r = relations.get(peer);
+        if (r != null && !r.confirmed()) {
+            relations.put(peer, new Relation(r.peer(), r.secret(), r.since(), true));
+            persist();
+        }
     }
 
     public synchronized boolean remove(DeviceId peer) {
@@ -102,6 +117,7 @@ public final class RelationStore implements AutoCloseable {
                 out.write(r.secret());
                 out.writeLong(r.since().getEpochSecond());
                 out.writeInt(r.since().getNano());
+                out.writeBoolean(r.confirmed());
             }
             out.flush();
             plain = bytes.toByteArray();

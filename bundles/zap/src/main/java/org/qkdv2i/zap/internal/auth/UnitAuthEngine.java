@@ -65,9 +65,12 @@ public final class UnitAuthEngine {
             throw refuse(expectedPeer, Reason.REVOKED, "peer " + expectedPeer + " is revoked in the identity log");
         }
         Optional<RelationStore.Relation> relation = relations.get(expectedPeer);
-        if (relation.isPresent()) {
+        // an unconfirmed relation (our last post-quantum message may never have arrived) is used
+        // only when there is no directory to run the post-quantum handshake again
+        if (relation.isPresent() && (relation.get().confirmed() || dir.isEmpty())) {
             return HandshakeRun.kmacInitiator(this, relation.get());
         }
+        relation.ifPresent(r -> java.util.Arrays.fill(r.secret(), (byte) 0));
         if (dir.isEmpty()) {
             throw refuse(expectedPeer, Reason.UNAVAILABLE, "no enrolled relation with " + expectedPeer
                     + " and no identity directory to look up its public keys");
