@@ -117,7 +117,8 @@ final class FsoLinkDriver implements QkdDriver {
 
     /**
      * This end's ML-DSA-65 public key as the peer's {@code pqPeerPublicKey} wants it (base64
-     * SubjectPublicKeyInfo); null without {@code pqFallback} or before the link thread loaded it.
+     * SubjectPublicKeyInfo), loaded or generated at {@link #start()}; null without {@code pqFallback}
+     * (or while its file cannot be read: the status says why).
      */
     String pqPublicKey() {
         PqIdentity id = pqIdentity;
@@ -311,7 +312,7 @@ final class FsoLinkDriver implements QkdDriver {
                     publish(new LinkStatus(LinkState.DOWN, Double.NaN, 0, 0, status.channelLossDb(), reason,
                             clock.instant()));
                     if (!reason.equals(lastError) || !padsGone) {
-                        if (padsGone && settings.pq().fallback() && why.startsWith(PadStore.EXHAUSTED)) {
+                        if (padsGone && pq != null && why.startsWith(PadStore.EXHAUSTED + " (no pad left")) { // take(), mid-round
                             LOG.warn("FSO link {} at node {}: authentication key exhausted in mid-round; re-bootstrapping "
                                     + "post-quantum at the reconnection", end.linkId(), end.localNodeId());
                         } else if (padsGone) {
