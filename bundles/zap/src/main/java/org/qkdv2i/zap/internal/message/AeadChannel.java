@@ -56,6 +56,9 @@ final class AeadChannel extends ChannelBase {
     private final GCMModeCipher receiveCipher = GCMBlockCipher.newInstance(AESEngine.newInstance());
     private final byte[] receiveSalt;
     private final ReplayWindow window;
+    /** BC keeps these arrays as they are (no copy): zeroised on close. */
+    private final KeyParameter sendKeyParameter;
+    private final KeyParameter receiveKeyParameter;
 
     AeadChannel(ChannelKeys keys, ChannelOptions options) {
         super("aead channel " + Long.toUnsignedString(keys.channelId()) + " epoch " + keys.epoch(), options);
@@ -69,15 +72,14 @@ final class AeadChannel extends ChannelBase {
         this.receiveSalt = Bytes.kmac(keys.receiveKey(), "qkdv2i/aead/nonce-salt/v1", context, 4);
         byte[] sendKey = Bytes.kmac(keys.sendKey(), "qkdv2i/aead/key/v1", context, 32);
         byte[] receiveKey = Bytes.kmac(keys.receiveKey(), "qkdv2i/aead/key/v1", context, 32);
-        try {
-            // The key schedule and GHASH key are computed once; each message re-inits with a null
-            // key (BC: "key reuse") and its own nonce.
-            sendCipher.init(true, new AEADParameters(new KeyParameter(sendKey), TAG * 8, nonce(sendSalt, 0)));
-            receiveCipher.init(false, new AEADParameters(new KeyParameter(receiveKey), TAG * 8, nonce(receiveSalt, 0)));
-        } finally {
-            Arrays.fill(sendKey, (byte) 0);
-            Arrays.fill(receiveKey, (byte) 0);
-        }
+        sendKeyParameter = new KeyParameter(sendKey); // copies
+        receiveKeyParameter = new KeyParameter(receiveKey);
+        Arrays.fill(sendKey, (byte) 0);
+        Arrays.fill(receiveKey, (byte) 0);
+        // The key schedule and GHASH key are computed once; each message re-inits with a null
+        // key (BC: "key reuse") and its own nonce.
+        sendCipher.init(true, new AEADParameters(sendKeyParameter, TAG * 8, nonce(sendSalt, 0)));
+        receiveCipher.init(false, new AEADParameters(receiveKeyParameter, TAG * 8, nonce(receiveSalt, 0)));
     }
 
     private static byte[] nonce(byte[] salt, long seq) {
@@ -192,6 +194,8 @@ final class AeadChannel extends ChannelBase {
                 byte[] zero = new byte[32];
                 sendCipher.init(true, new AEADParameters(new KeyParameter(zero), TAG * 8, new byte[12]));
                 receiveCipher.init(false, new AEADParameters(new KeyParameter(zero), TAG * 8, new byte[12]));
+                Arrays.fill(sendKeyParameter.getKey(), (byte) 0);
+                Arrays.fill(receiveKeyParameter.getKey(), (byte) 0);
                 Arrays.fill(sendSalt, (byte) 0);
                 Arrays.fill(receiveSalt, (byte) 0);
             }

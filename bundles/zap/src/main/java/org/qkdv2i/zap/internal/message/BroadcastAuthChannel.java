@@ -148,7 +148,9 @@ final class BroadcastAuthChannel extends ChannelBase {
                 }
                 closed = true;
                 byte[] zero = new byte[32];
-                sendMac.init(new KeyParameter(zero)); // overwrites BC's copy of the group key
+                // KMAC absorbed the key into its sponge state and keeps a private clone; re-keying
+                // overwrites the state, the old clone is left to the garbage collector.
+                sendMac.init(new KeyParameter(zero));
                 receiveMac.init(new KeyParameter(zero));
             }
         }

@@ -25,10 +25,8 @@ import org.bouncycastle.oer.its.ieee1609dot2.PreSharedKeyRecipientInfo;
 import org.bouncycastle.oer.its.ieee1609dot2.RecipientInfo;
 import org.bouncycastle.oer.its.ieee1609dot2.SequenceOfRecipientInfo;
 import org.bouncycastle.oer.its.ieee1609dot2.SymmetricCiphertext;
-import org.bouncycastle.oer.its.ieee1609dot2.basetypes.SymmetricEncryptionKey;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.UINT8;
 import org.bouncycastle.oer.its.template.ieee1609dot2.IEEE1609dot2;
-import org.bouncycastle.oer.its.template.ieee1609dot2.basetypes.Ieee1609Dot2BaseTypes;
 import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.api.MessageRejectedException;
 import org.qkdv2i.zap.api.MessageRejectedException.Reason;
@@ -66,7 +64,6 @@ final class Ieee1609PskChannel extends ChannelBase {
     static final int MAX_PAYLOAD = (1 << 24) - 1 - INNER_HEADER - 16;
 
     static final Element DATA = IEEE1609dot2.Ieee1609Dot2Data.build();
-    static final Element SYMMETRIC_ENCRYPTION_KEY = Ieee1609Dot2BaseTypes.SymmetricEncryptionKey.build();
 
     /**
      * The fixed COER prefix this profile sends: protocolVersion 3, choice [2] encryptedData,
@@ -90,6 +87,8 @@ final class Ieee1609PskChannel extends ChannelBase {
     private final Object receiveLock = new Object();
     private final CCMBlockCipher receiveCipher = (CCMBlockCipher) CCMBlockCipher.newInstance(AESEngine.newInstance());
     private final SenderWindows windows;
+    /** BC's CCM keeps this object and re-keys AES from it per message: zeroised on close. */
+    private final KeyParameter key;
 
     Ieee1609PskChannel(byte[] psk16, ChannelOptions options, SecureRandom random) {
         super("ieee1609.2 psk channel", options);
@@ -103,9 +102,9 @@ final class Ieee1609PskChannel extends ChannelBase {
         this.nonceBase = new byte[NONCE];
         random.nextBytes(nonceBase);
         this.windows = new SenderWindows(options.replayWindow(), name);
-        KeyParameter key = new KeyParameter(psk16); // copies
+        this.key = new KeyParameter(psk16); // copies
         sendCipher.init(true, new AEADParameters(key, TAG * 8, nonceBase));
-        receiveCipher.init(false, new AEADParameters(new KeyParameter(psk16), TAG * 8, nonceBase));
+        receiveCipher.init(false, new AEADParameters(key, TAG * 8, nonceBase));
     }
 
     /**
@@ -113,7 +112,12 @@ final class Ieee1609PskChannel extends ChannelBase {
      * the COER encoding of {@code SymmetricEncryptionKey { aes128Ccm: psk }}.
      */
     static byte[] hashedId8(byte[] psk16) {
-        byte[] coer = OEREncoder.toByteArray(SymmetricEncryptionKey.aes128ccm(psk16), SYMMETRIC_ENCRYPTION_KEY);
+        // COER of this CHOICE's root alternative 0 with a fixed-size OCTET STRING (ITU-T X.696
+        // §20, §17.1): tag byte 0x80, then the 16 key bytes. Built here rather than by OEREncoder
+        // so the PSK copy can be zeroised; the test checks it equals OEREncoder's output.
+        byte[] coer = new byte[17];
+        coer[0] = (byte) 0x80;
+        System.arraycopy(psk16, 0, coer, 1, 16);
         SHA256Digest d = new SHA256Digest();
         d.update(coer, 0, coer.length);
         byte[] h = new byte[32];
@@ -282,6 +286,7 @@ final class Ieee1609PskChannel extends ChannelBase {
                 byte[] zero = new byte[16];
                 sendCipher.init(true, new AEADParameters(new KeyParameter(zero), TAG * 8, new byte[NONCE]));
                 receiveCipher.init(false, new AEADParameters(new KeyParameter(zero), TAG * 8, new byte[NONCE]));
+                Arrays.fill(key.getKey(), (byte) 0);
                 Arrays.fill(nonceBase, (byte) 0);
             }
         }
