@@ -28,6 +28,20 @@ final class Check {
         return value;
     }
 
+    /** An optional IA5String of {@code min..max} characters (code points 0..127). */
+    static String ia5(String name, String value, int min, int max) {
+        if (value == null) {
+            return null;
+        }
+        range(name + " length", value.length(), min, max);
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) > 127) {
+                throw new IllegalArgumentException(name + " is not IA5 (ASCII): " + value);
+            }
+        }
+        return value;
+    }
+
     static <T> T notNull(String name, T value) {
         return Objects.requireNonNull(value, name + " is mandatory");
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.qkdv2i.v2x.api.message.ActionId;
+import org.qkdv2i.v2x.api.message.AlacarteContainer;
 import org.qkdv2i.v2x.api.message.CauseCode;
 import org.qkdv2i.v2x.api.message.Denm;
 import org.qkdv2i.v2x.api.message.EventPoint;
@@ -44,13 +45,16 @@ final class DenmUper {
         // DecentralizedEnvironmentalNotificationMessage: not extensible; situation, location, alacarte OPTIONAL
         w.bit(denm.situation() != null);
         w.bit(denm.location() != null);
-        w.bit(false); // alacarte: not modelled
+        w.bit(denm.alacarte() != null);
         encodeManagement(w, denm.management());
         if (denm.situation() != null) {
             encodeSituation(w, denm.situation());
         }
         if (denm.location() != null) {
             encodeLocation(w, denm.location());
+        }
+        if (denm.alacarte() != null) {
+            AlacarteUper.encode(w, denm.alacarte());
         }
     }
 
@@ -135,16 +139,12 @@ final class DenmUper {
         }
         boolean hasSituation = r.bit(MSG, "situation present");
         boolean hasLocation = r.bit(MSG, "location present");
-        long alacarteAt = r.position();
         boolean hasAlacarte = r.bit(MSG, "alacarte present");
         ManagementContainer management = decodeManagement(r);
         SituationContainer situation = hasSituation ? decodeSituation(r) : null;
         LocationContainer location = hasLocation ? decodeLocation(r) : null;
-        if (hasAlacarte) {
-            throw r.fail(Kind.UNSUPPORTED, MSG, "alacarte", alacarteAt,
-                    "the a-la-carte container is not modelled by this codec version");
-        }
-        return new Denm(header, management, situation, location);
+        AlacarteContainer alacarte = hasAlacarte ? AlacarteUper.decode(r) : null;
+        return new Denm(header, management, situation, location, alacarte);
     }
 
     private static ManagementContainer decodeManagement(BitReader r) {

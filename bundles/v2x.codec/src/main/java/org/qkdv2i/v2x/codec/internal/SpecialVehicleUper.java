@@ -98,7 +98,7 @@ final class SpecialVehicleUper {
 
     // ClosedLanes ::= SEQUENCE {innerhardShoulderStatus OPTIONAL, outerhardShoulderStatus OPTIONAL,
     //                           drivingLaneStatus DrivingLaneStatus OPTIONAL, ...}
-    private static void encodeClosedLanes(BitWriter w, ClosedLanes l) {
+    static void encodeClosedLanes(BitWriter w, ClosedLanes l) {
         w.bit(false);
         w.bit(l.innerhardShoulderStatus() != null);
         w.bit(l.outerhardShoulderStatus() != null);
@@ -188,7 +188,7 @@ final class SpecialVehicleUper {
         }
     }
 
-    private static ClosedLanes decodeClosedLanes(BitReader r, String ctx) {
+    static ClosedLanes decodeClosedLanes(BitReader r, String ctx) {
         boolean ext = r.bit(ctx, "extension bit");
         boolean hasInner = r.bit(ctx, "innerhardShoulderStatus present");
         boolean hasOuter = r.bit(ctx, "outerhardShoulderStatus present");

@@ -165,7 +165,75 @@ final class Samples {
             l = new LocationContainer(maybe() ? speed() : null, maybe() ? heading() : null, traces,
                     maybe() ? pick(RoadType.values()) : null);
         }
-        return new Denm(ItsPduHeader.denm(between64(0, 4294967295L)), m, s, l);
+        return new Denm(ItsPduHeader.denm(between64(0, 4294967295L)), m, s, l, maybe() ? null : alacarte());
+    }
+
+    /** n items, now and then beyond the root of an extensible SIZE(lb..ub, ...). */
+    int extensibleCount(int lb, int ub) {
+        return rnd.nextInt(8) == 0 ? ub + 1 + rnd.nextInt(20) : between(lb, ub);
+    }
+
+    String ia5(int lb, int ub) {
+        int n = between(lb, ub);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append((char) rnd.nextInt(128));
+        }
+        return sb.toString();
+    }
+
+    AlacarteContainer alacarte() {
+        ImpactReductionContainer impact = null;
+        if (maybe()) {
+            List<Integer> pillars = new ArrayList<>();
+            int n = extensibleCount(1, 3);
+            for (int i = 0; i < n; i++) {
+                pillars.add(between(1, 30));
+            }
+            impact = new ImpactReductionContainer(between(1, 100), between(1, 100), between(1, 127), between(1, 127),
+                    pillars, between(1, 63), between(1, 127), between(1, 255), between(1, 20), between(0, (1 << 20) - 1),
+                    between(1, 1024), between(0, 1));
+        }
+        RoadWorksContainerExtended roadWorks = null;
+        if (maybe()) {
+            List<Integer> restriction = new ArrayList<>();
+            List<ReferencePosition> path = new ArrayList<>();
+            List<ActionId> refs = new ArrayList<>();
+            if (maybe()) {
+                int n = extensibleCount(1, 3);
+                for (int i = 0; i < n; i++) {
+                    restriction.add(between(0, 255));
+                }
+            }
+            if (maybe()) {
+                int n = between(1, 40);
+                for (int i = 0; i < n; i++) {
+                    path.add(position());
+                }
+            }
+            if (maybe()) {
+                int n = extensibleCount(1, 8);
+                for (int i = 0; i < n; i++) {
+                    refs.add(new ActionId(between64(0, 4294967295L), between(0, 65535)));
+                }
+            }
+            roadWorks = new RoadWorksContainerExtended(maybe() ? between(0, 3) : null,
+                    maybe() ? new ClosedLanes(null, between(0, 2), 13, between(0, 8191)) : null, restriction,
+                    maybe() ? between(1, 255) : null, maybe() ? cause() : null, path, maybe() ? delta() : null,
+                    maybe() ? between(0, 3) : null, refs);
+        }
+        StationaryVehicleContainer stationary = null;
+        if (maybe()) {
+            DangerousGoodsExtended goods = maybe() ? null : new DangerousGoodsExtended(between(0, 19), between(0, 9999),
+                    maybe(), maybe(), maybe(), maybe() ? ia5(1, 24) : null,
+                    maybe() ? "0049 89 " + between(0, 99999999) : null, maybe() ? "Spedition Müller ÄÖÜ €" : null);
+            stationary = new StationaryVehicleContainer(maybe() ? between(0, 3) : null, maybe() ? cause() : null, goods,
+                    maybe() ? between(0, 127) : null,
+                    maybe() ? new VehicleIdentification(maybe() ? ia5(1, 3) : null, maybe() ? ia5(6, 6) : null) : null,
+                    maybe() ? between(0, 127) : null);
+        }
+        return new AlacarteContainer(maybe() ? between(-1, 14) : null, impact, maybe() ? between(-60, 67) : null,
+                roadWorks, maybe() ? between(0, 5) : null, stationary);
     }
 
     byte[] bytes(int n) {

@@ -121,7 +121,16 @@ public class TsharkCrossCheckTest {
         var l = new LocationContainer(new Speed(1388, 100), new Heading(2700, 127),
                 List.of(List.of(new PathPoint(new DeltaReferencePosition(1, 2, 3), 4)), List.of()),
                 RoadType.NON_URBAN_WITH_STRUCTURAL_SEPARATION_TO_OPPOSITE_LANES);
-        return new Denm(ItsPduHeader.denm(3141592653L), m, s, l);
+        var a = new AlacarteContainer(3, new ImpactReductionContainer(50, 51, 60, 61, List.of(10, 20, 30), 25, 27, 30,
+                12, 0b101, 16, 1), -12, new RoadWorksContainerExtended(3, new ClosedLanes(0, null, 2, 0b10),
+                        List.of(StationType.HEAVY_TRUCK, StationType.TRAILER), 60,
+                        new CauseCode(CauseCode.ROADWORKS, 1), List.of(ReferencePosition.ofDegrees(48.5, 11.25)),
+                        new DeltaReferencePosition(100, 200, 300), 1, List.of(new ActionId(42, 7))),
+                5, new StationaryVehicleContainer(2, new CauseCode(CauseCode.STATIONARY_VEHICLE, 2),
+                        // no companyName: Wireshark 4.0 reads UTF8String (SIZE(1..24)) with a 5-bit
+                        // length, but X.691 §30.6 makes that size constraint not PER-visible
+                        new DangerousGoodsExtended(6, 1203, true, false, true, "3YE", "0049 89 1234567", null), 2, new VehicleIdentification("WVW", "ZZZ1KZ"), 1 << 1));
+        return new Denm(ItsPduHeader.denm(3141592653L), m, s, l, a);
     }
 
     @Test
@@ -181,6 +190,19 @@ public class TsharkCrossCheckTest {
             "accidentSubCauseCode: heavyAccident (2)", "eventDeltaTime: 1.00s (100)",
             "speedValue: 13.88m/s = 50.0km/h (1388)", "headingValue: wgs84West (2700)", "PathHistory: 0 items",
             "roadType: nonUrban-WithStructuralSeparationToOppositeLanes (3)",
+            // DENM a-la-carte
+            "lanePosition: Unknown (3)", "heightLonCarrRight: Unknown (51)", "PosPillar: unavailable (30)",
+            "positionOfOccupants: a00000 [bit length 20, 4 LSB pad bits, 1010 0000  0000 0000  0000 .... decimal value 655360]",
+            "requestResponseIndication: response (1)", "externalTemperature: Unknown (-12)",
+            "drivingLaneStatus: 40 [bit length 2, 6 LSB pad bits, 01.. .... decimal value 1]",
+            "StationType: trailer (9)", "speedLimit: 60km/h (60)", "roadworksSubCauseCode: majorRoadworks (1)",
+            "latitude: 48°30'0.000\"N (485000000)", "deltaAltitude: 3.00m (300)",
+            "trafficFlowRule: noPassingForTrucks (1)", "originatingStationID: 42", "sequenceNumber: 7",
+            "positioningSolution: dR (5)", "stationarySince: lessThan15Minutes (2)",
+            "stationaryVehicleSubCauseCode: vehicleBreakdown (2)", "dangerousGoodsType: flammableGases (6)",
+            "unNumber: 1203", ".... ..1. elevatedTemperature: True", "emergencyActionCode: 3YE",
+            "phoneNumber: 0049 89 1234567", "wMInumber: WVW", "vDS: ZZZ1KZ", "numberOfOccupants: Unknown (2)",
+            "energyStorageType: 40 [bit length 7, 1 LSB pad bits, 0100 000. decimal value 32]",
             // special vehicle containers
             "specialVehicleContainer: emergencyContainer (5)",
             "emergencyVehicleApproachingSubCauseCode: emergencyVehicleApproaching (1)",
