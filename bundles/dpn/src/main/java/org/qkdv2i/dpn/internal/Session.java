@@ -66,8 +66,9 @@ final class Session implements DpnSession {
     /** Guards the current keys and channel, the pending rekey and every write. */
     private final Object lock = new Object();
     private KeySchedule.EpochKeys keys;
-    private ProtectedChannel channel;
-    private Rekey pending;
+    /** Volatile so the reader never waits for the lock a blocked writer may hold. */
+    private volatile ProtectedChannel channel;
+    private volatile Rekey pending;
     private volatile boolean quantumKeyed;
     private volatile boolean open = true;
     private volatile DpnException.Reason closedBecause;
@@ -204,13 +205,15 @@ final class Session implements DpnSession {
     @Override
     public void rekey() throws DpnException {
         checkUsable();
-        Rekey r;
+        Rekey r = pending;
+        // the KMM call may be slow (peer KMM over HTTPS): made before taking the lock
+        Key qkd = r == null && quantumKeyed ? endpoint.quantumKeyForRekey(this, peerSaeId) : null;
         synchronized (lock) {
             if (pending != null) {
                 r = pending;
+                destroy(qkd);
             } else {
                 byte[] nonce = endpoint.random(32);
-                Key qkd = quantumKeyed ? endpoint.quantumKeyForRekey(this, peerSaeId) : null;
                 r = new Rekey(nonce, qkd);
                 ByteBuffer body = ByteBuffer.allocate(32 + 1 + 1 + 256 + 16).put(nonce);
                 if (qkd == null) {
@@ -357,10 +360,8 @@ final class Session implements DpnSession {
         try {
             while (open) {
                 Frames.Frame f = Frames.read(in, t -> t == Frames.DATA ? limit : 0);
-                ProtectedChannel ch;
-                synchronized (lock) {
-                    ch = channel;
-                }
+                // only this thread switches channels; close() may null it
+                ProtectedChannel ch = channel;
                 if (ch == null) {
                     return;
                 }
@@ -457,6 +458,12 @@ final class Session implements DpnSession {
             b.get(sae);
             UUID keyId = new UUID(b.getLong(), b.getLong());
             qkd = endpoint.quantumKeyById(this, new String(sae, java.nio.charset.StandardCharsets.UTF_8), keyId);
+        }
+        if (pending != null && initiator) {
+            // both asked: the session initiator's request wins, the peer answers it (decided
+            // without the lock, so this reader keeps reading while a writer holds it)
+            destroy(qkd);
+            return;
         }
         Rekey superseded = null;
         synchronized (lock) {

@@ -55,6 +55,17 @@ public final class DpnSetupBenchmark {
             net.directory.enrol(rsu.identityRecord());
             Node a = net.add(bs, Settings.of("bs-E"));
             Node b = net.add(rsu, Settings.of("rsu-7"));
+            Policy bothWays = Policy.parse(new String[] {"BASE_STATION<>RSU"}, false, new String[0], new String[0]);
+            a.policy = bothWays;
+            b.policy = bothWays;
+            // first contact (ML-DSA + ML-KEM), then once the other way so both relations are confirmed
+            a.endpoint.connect(b.endpoint.listenAddress(), b.dau.id()).close();
+            b.endpoint.connect(a.endpoint.listenAddress(), a.dau.id()).close();
+            DpnSession check = a.endpoint.connect(b.endpoint.listenAddress(), b.dau.id());
+            if (((Session) check).postQuantumAuthenticated()) {
+                throw new IllegalStateException("expected KMAC set-ups over the enrolled relation");
+            }
+            check.close();
             run("real DAU, enrolled relation (KMAC256)", a, b, n / 4, n);
         }
 

@@ -268,6 +268,55 @@ public class EndpointTest {
         }
     }
 
+    @Test(timeout = 120_000)
+    public void bulkTrafficBothWaysWithRekeysDoesNotDeadlock() throws Exception {
+        Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
+        Node rsu = net.fake("rsu-7", DeviceRole.RSU, DauKind.DAU_N, "z");
+        DpnSession s = bs.endpoint.connect(rsu.endpoint.listenAddress(), rsu.dau.id());
+        s.send(utf8("x"));
+        DpnSession back = rsu.next().session();
+        int n = 150;
+        byte[] big = new byte[60_000];
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<?> down = pool.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    s.send(big);
+                }
+                return null;
+            });
+            Future<?> up = pool.submit(() -> {
+                for (int i = 0; i < n; i++) {
+                    back.send(big);
+                }
+                return null;
+            });
+            Future<?> k1 = pool.submit(() -> {
+                for (int i = 0; i < 10; i++) {
+                    s.rekey();
+                }
+                return null;
+            });
+            Future<?> k2 = pool.submit(() -> {
+                for (int i = 0; i < 10; i++) {
+                    back.rekey();
+                }
+                return null;
+            });
+            for (int i = 0; i < n; i++) {
+                assertEquals(big.length, rsu.next().payload().length);
+                assertEquals(big.length, bs.next().payload().length);
+            }
+            down.get(60, TimeUnit.SECONDS);
+            up.get(60, TimeUnit.SECONDS);
+            k1.get(60, TimeUnit.SECONDS);
+            k2.get(60, TimeUnit.SECONDS);
+            assertTrue(s.isOpen() && back.isOpen());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     public void scheduledRekeyAdvancesTheEpoch() throws Exception {
         Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, "z", Settings.of("bs-E").withRekeySeconds(1));

@@ -31,7 +31,7 @@ public class RealDauSessionTest {
     }
 
     @Test
-    public void firstSessionIsPostQuantumThenKmacAndBothCarryMessages() throws Exception {
+    public void firstContactIsPostQuantumLaterSetUpsKmacAndRevocationRefuses() throws Exception {
         DauComponent bsDau = RealZap.dau(tmp.getRoot().toPath(), "bs-E", DauKind.DAU_N, DeviceRole.BASE_STATION, "z",
                 0.10, net.directory);
         DauComponent rsuDau = RealZap.dau(tmp.getRoot().toPath(), "rsu-7-n", DauKind.DAU_N, DeviceRole.RSU, "z", 0.10,
@@ -40,6 +40,9 @@ public class RealDauSessionTest {
         net.directory.enrol(rsuDau.identityRecord());
         Node bs = net.add(bsDau, Settings.of("bs-E"));
         Node rsu = net.add(rsuDau, Settings.of("rsu-7-n"));
+        Policy bothWays = Policy.parse(new String[] {"BASE_STATION<>RSU"}, false, new String[0], new String[0]);
+        bs.policy = bothWays;
+        rsu.policy = bothWays;
 
         DpnSession s = bs.endpoint.connect(rsu.endpoint.listenAddress(), rsu.dau.id());
         assertTrue("no relation yet: ML-DSA + ML-KEM", ((Session) s).postQuantumAuthenticated());
@@ -48,7 +51,13 @@ public class RealDauSessionTest {
         s.close();
         TestNet.await("closed at the RSU", () -> rsu.endpoint.sessions().isEmpty());
 
-        // second set-up: the enrolled relation from the first makes it a KMAC run
+        // ZAP: the responder's relation is confirmed at once, the initiator's only once the peer
+        // used it, so the RSU's set-up towards the base station runs KMAC over the new relation ...
+        DpnSession back = rsu.endpoint.connect(bs.endpoint.listenAddress(), bs.dau.id());
+        assertFalse("enrolled relation: KMAC", ((Session) back).postQuantumAuthenticated());
+        back.close();
+        TestNet.await("closed at the base station", () -> bs.endpoint.sessions().isEmpty());
+        // ... and from then on the base station's too
         DpnSession s2 = bs.endpoint.connect(rsu.endpoint.listenAddress(), rsu.dau.id());
         assertFalse("enrolled relation: KMAC", ((Session) s2).postQuantumAuthenticated());
         s2.send("two".getBytes(StandardCharsets.UTF_8));
