@@ -81,6 +81,9 @@ final class AlacarteUper {
         }
         long at = r.position();
         int n = r.lengthGeneral(ctx, leaf);
+        if (n < lb) {
+            throw r.fail(Kind.OUT_OF_RANGE, ctx, leaf, at, n + " items, at least " + lb + " required");
+        }
         if (n > MAX_EXTENDED_ITEMS) {
             throw r.fail(Kind.UNSUPPORTED, ctx, leaf, at, n + " items (at most " + MAX_EXTENDED_ITEMS + " accepted)");
         }

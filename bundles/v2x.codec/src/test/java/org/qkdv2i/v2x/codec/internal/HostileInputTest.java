@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Random;
 
 import org.junit.Test;
+import org.qkdv2i.v2x.api.message.AlacarteContainer;
+import org.qkdv2i.v2x.api.message.DangerousGoodsExtended;
+import org.qkdv2i.v2x.api.message.Denm;
+import org.qkdv2i.v2x.api.message.StationaryVehicleContainer;
 import org.qkdv2i.v2x.codec.DecodeError;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 import org.qkdv2i.v2x.codec.DecodeResult;
@@ -121,6 +125,38 @@ public class HostileInputTest {
         assertEquals(Kind.UNSUPPORTED, e.kind());
         assertEquals("cam.cam.camParameters.highFrequencyContainer", e.field());
         assertEquals(199, e.bitOffset());
+    }
+
+    @Test
+    public void invalidUtf8InACompanyNameIsMalformed() {
+        Samples s = new Samples(9);
+        Denm denm = s.denm();
+        var goods = new DangerousGoodsExtended(1, 1203, false, false, false, null, null, "AB");
+        denm = new Denm(denm.header(), denm.management(), null, null, new AlacarteContainer(null, null, null, null, null,
+                new StationaryVehicleContainer(null, null, goods, null, null, null)));
+        byte[] bytes = V2xCodecs.denm().encode(denm);
+        long at = findBits(bytes, 0x024142L, 24); // length 2, 'A', 'B'
+        assertTrue(at >= 0);
+        for (int i = 0; i < 16; i++) { // 'A' 'B' -> 0xFF 0xFF, never valid UTF-8
+            long bit = at + 8 + i;
+            bytes[(int) (bit / 8)] |= (byte) (0x80 >>> (bit % 8));
+        }
+        DecodeError e = error(V2xCodecs.denm(), bytes);
+        assertEquals(Kind.MALFORMED, e.kind());
+        assertEquals("denm.denm.alacarte.stationaryVehicle.carryingDangerousGoods.companyName", e.field());
+        assertEquals(at, e.bitOffset());
+    }
+
+    /** First bit position of a {@code width}-bit pattern, or -1. */
+    private static long findBits(byte[] data, long pattern, int width) {
+        for (long start = 0; start + width <= data.length * 8L; start++) {
+            BitReader probe = new BitReader(data);
+            probe.skip(start, "t", "t");
+            if (probe.bits(width, "t", "t") == pattern) {
+                return start;
+            }
+        }
+        return -1;
     }
 
     @Test
