@@ -272,4 +272,52 @@ public class PqRebootstrapTest {
             assertTrue(e.getMessage(), e.getMessage().startsWith("pqPeerPublicKey"));
         }
     }
+
+    /** A pad store written before the fallback existed (format 1) is read, and rewritten as format 2. */
+    @Test
+    public void aFormat1PadStoreFileIsStillRead() throws Exception {
+        byte[] psk = PadFixtures.psk(10, 27);
+        byte[] salt = "link-1\0A\0ALICE".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] fileKey = PadStore.hkdf(psk, salt, PadStore.LABEL_FILE_KEY, 32);
+        byte[] fileId = PadStore.hkdf(psk, salt, PadStore.LABEL_FILE_ID, 16);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(4 + 8 + 4 + 2 * 24 + 2 * 7 * 16);
+        body.putInt(1).putLong(0).putInt(0);
+        for (int d = 0; d < 2; d++) { // target 10, pads 3..9 unused
+            body.putLong(10).putLong(3).putLong(10);
+            body.put(psk, 16 + d * 160 + 3 * 16, 7 * 16);
+        }
+        byte[] header = new byte[24];
+        System.arraycopy("QKDPADS1".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, header, 0, 8);
+        System.arraycopy(fileId, 0, header, 8, 16);
+        byte[] nonce = new byte[12];
+        org.bouncycastle.crypto.modes.GCMModeCipher gcm = org.bouncycastle.crypto.modes.GCMBlockCipher
+                .newInstance(org.bouncycastle.crypto.engines.AESEngine.newInstance());
+        gcm.init(true, new org.bouncycastle.crypto.params.AEADParameters(
+                new org.bouncycastle.crypto.params.KeyParameter(fileKey), 128, nonce, header));
+        byte[] plain = body.array();
+        byte[] ct = new byte[gcm.getOutputSize(plain.length)];
+        gcm.doFinal(ct, gcm.processBytes(plain, 0, plain.length, ct, 0));
+        Path dir = tmp.newFolder("v1").toPath();
+        Path file = dir.resolve("pads-" + java.util.HexFormat.of().formatHex(fileId, 0, 8) + ".bin");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(header);
+        out.write(nonce);
+        out.write(ct);
+        Files.write(file, out.toByteArray());
+
+        try (PadStore s = PadStore.open(dir, "link-1", "A", true, psk)) {
+            assertEquals(file, s.file());
+            assertEquals(0, s.generation());
+            assertEquals(3, s.next(0));
+            PadStore.HashKeys k = s.hashKeys();
+            assertArrayEquals("hash key from the authKeyHex", java.util.Arrays.copyOf(psk, 16), k.current());
+            byte[] pad = new byte[16];
+            assertEquals(3, s.take(1, pad));
+            assertArrayEquals(java.util.Arrays.copyOfRange(psk, 16 + 160 + 48, 16 + 160 + 64), pad);
+        }
+        try (PadStore s = PadStore.open(dir, "link-1", "A", true, psk)) { // rewritten as format 2 by the take
+            assertTrue(s.next(1) > 3);
+            assertEquals(0, s.generation());
+        }
+    }
 }
