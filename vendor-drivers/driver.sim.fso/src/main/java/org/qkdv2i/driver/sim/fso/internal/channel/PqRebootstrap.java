@@ -178,14 +178,19 @@ public final class PqRebootstrap {
         } catch (RuntimeException e) {
             throw new IOException("malformed ML-KEM ciphertext from " + peerNode);
         }
-        byte[] finish;
-        try (Wire.Buffer b = new Wire.Buffer()) {
-            writeBlob(b, own.sign(SIGNATURE_CONTEXT, concat("ALICE", t.hash())));
-            finish = b.bytes();
+        try {
+            byte[] finish;
+            try (Wire.Buffer b = new Wire.Buffer()) {
+                writeBlob(b, own.sign(SIGNATURE_CONTEXT, concat("ALICE", t.hash())));
+                finish = b.bytes();
+            }
+            ch.send(MessageType.PQ_FINISH, finish);
+            t.add(finish);
+            return ss;
+        } catch (IOException | RuntimeException e) {
+            Arrays.fill(ss, (byte) 0);
+            throw e;
         }
-        ch.send(MessageType.PQ_FINISH, finish);
-        t.add(finish);
-        return ss;
     }
 
     private byte[] runBob(FramedChannel ch, Transcript t) throws IOException {
@@ -225,16 +230,21 @@ public final class PqRebootstrap {
             writeBlob(b, ct);
             body = b.bytes();
         }
-        byte[] accept;
-        try (Wire.Buffer b = new Wire.Buffer()) {
-            b.write(body);
-            writeBlob(b, own.sign(SIGNATURE_CONTEXT, concat("BOB", t.hashWith(body))));
-            accept = b.bytes();
+        byte[] finish;
+        try {
+            byte[] accept;
+            try (Wire.Buffer b = new Wire.Buffer()) {
+                b.write(body);
+                writeBlob(b, own.sign(SIGNATURE_CONTEXT, concat("BOB", t.hashWith(body))));
+                accept = b.bytes();
+            }
+            ch.send(MessageType.PQ_ACCEPT, accept);
+            t.add(accept);
+            finish = ch.receive(MessageType.PQ_FINISH);
+        } catch (IOException | RuntimeException e) {
+            Arrays.fill(ss, (byte) 0);
+            throw e;
         }
-        ch.send(MessageType.PQ_ACCEPT, accept);
-        t.add(accept);
-
-        byte[] finish = ch.receive(MessageType.PQ_FINISH);
         DataInputStream fin = Wire.reader(finish);
         byte[] sig = readBlob(fin);
         if (fin.available() != 0) {
