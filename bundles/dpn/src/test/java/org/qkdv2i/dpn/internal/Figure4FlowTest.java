@@ -41,7 +41,9 @@ import org.qkdv2i.zap.internal.DauComponent;
  * </pre>
  * and back. The air PSK is {@code exportKey("v2x-psk", 16)} of the RSU-OBU DPN session. The
  * DAUs are ROOT's real ones on emulated SRAM PUFs at 5, 10 and 15 % mean bit error rate, each
- * restarted once (device secret reconstructed from a fresh noisy read).
+ * restarted once (device secret reconstructed from a fresh noisy read); message protection is
+ * MSG's real {@code MessageProtectionComponent} (AES-256-GCM on the data link, the IEEE 1609.2
+ * PSK profile on the air).
  */
 @RunWith(Parameterized.class)
 public class Figure4FlowTest {

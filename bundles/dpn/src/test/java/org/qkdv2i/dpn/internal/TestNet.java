@@ -21,12 +21,12 @@ import org.qkdv2i.dpn.api.DpnMessageHandler;
 import org.qkdv2i.dpn.api.DpnSession;
 import org.qkdv2i.dpn.internal.fakes.FakeDau;
 import org.qkdv2i.dpn.internal.fakes.FakeDirectory;
-import org.qkdv2i.dpn.internal.fakes.FakeMessageProtection;
 import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.zap.api.DauKind;
 import org.qkdv2i.zap.api.DeviceAuthenticationUnit;
 import org.qkdv2i.zap.api.DeviceRole;
 import org.qkdv2i.zap.api.MessageProtection;
+import org.qkdv2i.zap.internal.message.MessageProtectionComponent;
 
 /** DPN endpoints on 127.0.0.1 for tests: real sockets, fake or real DAUs. */
 final class TestNet implements AutoCloseable {
@@ -103,7 +103,8 @@ final class TestNet implements AutoCloseable {
 
     final FakeDirectory directory = new FakeDirectory();
     final MovableClock clock = new MovableClock();
-    MessageProtection protection = new FakeMessageProtection();
+    /** MSG's real message protection (AES-256-GCM, IEEE 1609.2 PSK profile). */
+    MessageProtection protection = new MessageProtectionComponent();
     private final List<Node> nodes = new ArrayList<>();
 
     Node fake(String name, DeviceRole role, DauKind kind, String zone) throws Exception {
