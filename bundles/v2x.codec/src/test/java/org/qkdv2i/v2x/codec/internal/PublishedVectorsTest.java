@@ -62,6 +62,15 @@ public class PublishedVectorsTest {
             + "d9a6102e8408e5ffede2e102bdc0885ffedf0a1000bc019bfff7f321ffff"
             + "c005dfffc55a1ffffffffffffdd1a100407fffffffe1a2fffe0000";
 
+    /**
+     * A received BSM with three part II contents: the first 84 octets of the payload in
+     * usdot-jpo-ode/asn1_codec data/InputData.decoding.bsm.xml (the file pads it with zeros).
+     * It comes without decoded values; it checks that the frame and the three open types
+     * delimit exactly and re-encode byte for byte.
+     */
+    static final String BSM_ASN1_CODEC_PART2 = "00145144ad0b7947c2ed9ad2748035a4e8ff880000000fd2229199307d7d07d0b17fff05407d12720038"
+            + "c000fe72c107b001ea88fffeb4002127c0009000000fdfffe3ffff940734470400004191012010000000";
+
     private final CamCodec cams = V2xCodecs.cam();
     private final BsmCodec bsms = V2xCodecs.bsm();
 
@@ -190,6 +199,21 @@ public class PublishedVectorsTest {
         assertEquals(0, result.value().partII().get(0).id());
         assertTrue(result.value().regional().isEmpty());
         assertArrayEquals("re-encoded byte for byte", bytes, bsms.encode(result.value()));
+    }
+
+    @Test
+    public void asn1CodecBsmWithThreePartIIContentsReEncodesExactly() {
+        byte[] bytes = HEX.parseHex(BSM_ASN1_CODEC_PART2);
+        assertEquals(3 + 0x51, bytes.length); // MessageFrame header and its open-type length 0x51
+        DecodeResult<Bsm> result = bsms.decode(bytes);
+        assertTrue(result.toString(), result.isOk());
+        Bsm bsm = result.value();
+        assertEquals(3, bsm.partII().size());
+        assertEquals(java.util.List.of(0, 2, 1), bsm.partII().stream().map(v -> v.id()).toList());
+        assertArrayEquals(bytes, bsms.encode(bsm));
+        // the file's zero padding after the frame is not part of it
+        byte[] padded = java.util.Arrays.copyOf(bytes, 207);
+        assertEquals(org.qkdv2i.v2x.codec.DecodeError.Kind.TRAILING_DATA, bsms.decode(padded).error().kind());
     }
 
     /**
