@@ -21,6 +21,8 @@ public final class Bch {
     private final int k;
     /** Generator polynomial coefficients, g[0..n-k], each 0 or 1. */
     private final byte[] g;
+    /** powers[e] = α^e for 0 ≤ e &lt; n·2t: syndromes without a modulo per term. */
+    private final int[] powers;
 
     public Bch(int m, int t) {
         this.gf = new Gf2m(m);
@@ -59,6 +61,10 @@ public final class Bch {
             gen = multiply(gen, bin);
         }
         this.g = gen;
+        this.powers = new int[n * 2 * t];
+        for (int e = 0; e < powers.length; e++) {
+            powers[e] = gf.exp[e % n];
+        }
         this.k = n - (gen.length - 1);
         if (k <= 0) {
             throw new IllegalArgumentException("BCH(n=" + n + ", t=" + t + ") has no message bits");
@@ -122,12 +128,17 @@ public final class Bch {
         }
         int[] s = new int[2 * t + 1]; // s[1..2t]
         boolean zero = true;
+        int[] ones = new int[n];
+        int weight = 0;
+        for (int i = 0; i < n; i++) {
+            if (word[i] != 0) {
+                ones[weight++] = i;
+            }
+        }
         for (int j = 1; j <= 2 * t; j += 2) {
             int acc = 0;
-            for (int i = 0; i < n; i++) {
-                if (word[i] != 0) {
-                    acc ^= gf.exp[(int) (((long) i * j) % n)];
-                }
+            for (int w = 0; w < weight; w++) {
+                acc ^= powers[ones[w] * j];
             }
             s[j] = acc;
             zero &= acc == 0;
@@ -175,20 +186,24 @@ public final class Bch {
         if (len > t) {
             return -1;
         }
-        // Chien search: position i is in error iff Λ(α^−i) = 0
-        int[] logC = new int[len + 1];
-        for (int i = 0; i <= len; i++) {
-            logC[i] = c[i] == 0 ? -1 : gf.log[c[i]];
+        // Chien search: position i is in error iff Λ(α^−i) = 0; term d has exponent log Λ_d − i·d
+        int[] exps = new int[len + 1];
+        int terms = 0;
+        int[] degs = new int[len + 1];
+        for (int d = 0; d <= len; d++) {
+            if (c[d] != 0) {
+                exps[terms] = gf.log[c[d]];
+                degs[terms++] = d;
+            }
         }
         int[] positions = new int[len];
         int found = 0;
-        for (int i = 0; i < n && found <= len; i++) {
+        for (int i = 0; i < n; i++) {
             int sum = 0;
-            for (int d = 0; d <= len; d++) {
-                if (logC[d] >= 0) {
-                    int e = (logC[d] - (int) (((long) i * d) % n)) % n;
-                    sum ^= gf.exp[e < 0 ? e + n : e];
-                }
+            for (int k = 0; k < terms; k++) {
+                sum ^= gf.exp[exps[k]];
+                int e = exps[k] - degs[k];
+                exps[k] = e < 0 ? e + n : e;
             }
             if (sum == 0) {
                 if (found == len) {

@@ -107,14 +107,16 @@ public final class FuzzyExtractor {
         }
         Arrays.fill(code, (byte) 0);
         byte[] wUsed = usedBits(w);
+        byte[] r = responseKey(wUsed, pufId);
+        Arrays.fill(wUsed, (byte) 0);
         try {
             byte[] body = body(offset);
-            byte[] tag = tag(wUsed, body, pufId);
+            byte[] tag = tag(r, body, pufId);
             byte[] helper = Arrays.copyOf(body, body.length + TAG);
             System.arraycopy(tag, 0, helper, body.length, TAG);
-            return new Enrolment(helper, secret(wUsed, pufId));
+            return new Enrolment(helper, secret(r, pufId));
         } finally {
-            Arrays.fill(wUsed, (byte) 0);
+            Arrays.fill(r, (byte) 0);
         }
     }
 
@@ -124,6 +126,16 @@ public final class FuzzyExtractor {
      * @return the 32-byte device secret (caller zeroises)
      */
     public byte[] reconstruct(byte[] read, byte[] helper, String pufId) throws ReconstructionException {
+        return reconstruct(read, helper, pufId, null);
+    }
+
+    /**
+     * As {@link #reconstruct(byte[], byte[], String)}, also reporting how many bits the BCH decoder
+     * corrected in each block ({@code correctedPerBlock[b]}, −1 for a block it could not decode) —
+     * for the Monte Carlo benchmark's margin histogram; may be null.
+     */
+    public byte[] reconstruct(byte[] read, byte[] helper, String pufId, int[] correctedPerBlock)
+            throws ReconstructionException {
         checkLength(read);
         int used = params.cellsUsed();
         int offsetLen = (used + 7) / 8;
@@ -140,18 +152,26 @@ public final class FuzzyExtractor {
         byte[] offset = Arrays.copyOfRange(helper, HEADER, HEADER + offsetLen);
         byte[] code = new byte[codeBits];
         int r = params.repetition();
+        byte[] noisy = new byte[offsetLen]; // w' ⊕ helper = c ⊕ e, packed
+        for (int i = 0; i < offsetLen; i++) {
+            noisy[i] = (byte) (read[i] ^ offset[i]);
+        }
         for (int q = 0; q < codeBits; q++) {
             int ones = 0;
-            for (int j = 0; j < r; j++) {
-                int cell = cellOf(q, j);
-                ones += bit(read, cell) ^ bit(offset, cell);
+            for (int cell = q; cell < used; cell += codeBits) {
+                ones += (noisy[cell >> 3] >> (cell & 7)) & 1;
             }
             code[q] = (byte) (2 * ones > r ? 1 : 0);
         }
+        Arrays.fill(noisy, (byte) 0);
         byte[] block = new byte[bch.n()];
         for (int b = 0; b < params.blocks(); b++) {
             System.arraycopy(code, b * bch.n(), block, 0, bch.n());
-            if (bch.decode(block) < 0) {
+            int corrected = bch.decode(block);
+            if (correctedPerBlock != null) {
+                correctedPerBlock[b] = corrected;
+            }
+            if (corrected < 0) {
                 Arrays.fill(code, (byte) 0);
                 Arrays.fill(block, (byte) 0);
                 throw new ReconstructionException(ReconstructionException.Reason.TOO_NOISY,
@@ -160,28 +180,29 @@ public final class FuzzyExtractor {
             System.arraycopy(block, 0, code, b * bch.n(), bch.n());
         }
         Arrays.fill(block, (byte) 0);
-        byte[] wUsed = new byte[offsetLen];
+        byte[] wUsed = offset.clone(); // w = c ⊕ helper: flip the offset where the code bit is 1
         for (int q = 0; q < codeBits; q++) {
-            for (int j = 0; j < r; j++) {
-                int cell = cellOf(q, j);
-                if ((code[q] ^ bit(offset, cell)) != 0) {
-                    wUsed[cell >> 3] |= (byte) (1 << (cell & 7));
+            if (code[q] != 0) {
+                for (int cell = q; cell < used; cell += codeBits) {
+                    wUsed[cell >> 3] ^= (byte) (1 << (cell & 7));
                 }
             }
         }
         Arrays.fill(code, (byte) 0);
+        byte[] rk = responseKey(wUsed, pufId);
+        Arrays.fill(wUsed, (byte) 0);
         try {
             byte[] body = Arrays.copyOf(helper, HEADER + offsetLen);
             byte[] tag = Arrays.copyOfRange(helper, HEADER + offsetLen, helper.length);
-            byte[] expected = tag(wUsed, body, pufId);
+            byte[] expected = tag(rk, body, pufId);
             if (!Kdf.equal(tag, expected)) {
                 throw new ReconstructionException(ReconstructionException.Reason.TAMPERED,
                         "helper data does not authenticate: it was altered, belongs to another PUF, "
                                 + "or the response was miscorrected; refusing the reconstructed secret");
             }
-            return secret(wUsed, pufId);
+            return secret(rk, pufId);
         } finally {
-            Arrays.fill(wUsed, (byte) 0);
+            Arrays.fill(rk, (byte) 0);
         }
     }
 
@@ -215,24 +236,17 @@ public final class FuzzyExtractor {
         return Kdf.hkdf(wUsed, "qkdv2i/puf-response/v1", Kdf.utf8(pufId), 32);
     }
 
-    private static byte[] tag(byte[] wUsed, byte[] body, String pufId) {
-        byte[] r = responseKey(wUsed, pufId);
+    private static byte[] tag(byte[] r, byte[] body, String pufId) {
         byte[] key = Kdf.kmac(r, "qkdv2i/helper-auth-key/v1");
         try {
             return Kdf.kmac(key, "qkdv2i/helper-data/v1", body, Kdf.utf8(pufId));
         } finally {
             Arrays.fill(key, (byte) 0);
-            Arrays.fill(r, (byte) 0);
         }
     }
 
-    private static byte[] secret(byte[] wUsed, String pufId) {
-        byte[] r = responseKey(wUsed, pufId);
-        try {
-            return Kdf.kmac(r, "qkdv2i/device-secret/v1", Kdf.utf8(pufId));
-        } finally {
-            Arrays.fill(r, (byte) 0);
-        }
+    private static byte[] secret(byte[] r, String pufId) {
+        return Kdf.kmac(r, "qkdv2i/device-secret/v1", Kdf.utf8(pufId));
     }
 
     private void checkLength(byte[] response) {

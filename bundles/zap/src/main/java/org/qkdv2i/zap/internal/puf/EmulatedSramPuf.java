@@ -109,7 +109,7 @@ public final class EmulatedSramPuf implements Puf {
 
     private final String device;
     private final double sigma;
-    private final double[] oneProbability;
+    private final long[] oneThreshold;
     private final SplittableRandom noise;
 
     @Activate
@@ -127,7 +127,7 @@ public final class EmulatedSramPuf implements Puf {
                 FuzzyExtractor.ENROLMENT_READS);
         double effective = sigma * SramModel.environmentFactor(settings.temperatureC(), settings.ageingYears());
         float[] skews = loadOrCreate(settings, random);
-        this.oneProbability = SramModel.oneProbabilities(skews, effective);
+        this.oneThreshold = SramModel.oneThresholds(skews, effective);
         Arrays.fill(skews, 0f);
         this.noise = new SplittableRandom(random.nextLong());
         LOG.info("emulated SRAM PUF {}: {} cells, mean bit error rate {} at 25 °C (noise sigma {}), {} °C, {} years "
@@ -175,7 +175,7 @@ public final class EmulatedSramPuf implements Puf {
 
     @Override
     public int cellCount() {
-        return oneProbability.length;
+        return oneThreshold.length;
     }
 
     @Override
@@ -184,7 +184,7 @@ public final class EmulatedSramPuf implements Puf {
         synchronized (noise) {
             r = noise.split();
         }
-        return SramModel.read(oneProbability, r);
+        return SramModel.read(oneThreshold, r);
     }
 
     /** The noise σ solved for the configured rate (at 25 °C, no ageing). */

@@ -7,7 +7,7 @@ import org.qkdv2i.zap.internal.fuzzy.FuzzyExtractor;
 /**
  * The statistics of the emulated SRAM PUF. Cell i has a skew s_i ~ N(0,1) (its power-up
  * preference; unstable cells s_i = 0); a read gives bit 1{s_i + σ·N(0,1) &gt; 0}, i.e. 1 with
- * probability Φ(s_i/σ) — sampled that way (one uniform per cell, same distribution as drawing
+ * probability Φ(s_i/σ) — sampled that way (one 32-bit uniform per cell, the same distribution as drawing
  * the Gaussian noise). σ is solved numerically once so that the MEAN bit error rate of a read
  * against the enrolled response (per-cell majority of {@value FuzzyExtractor#ENROLMENT_READS}
  * reads) equals the configured rate at 25 °C and no ageing, unstable cells included.
@@ -95,23 +95,29 @@ public final class SramModel {
         return (1 + Math.abs(temperatureC - 25) / 60) * (1 + 0.05 * Math.max(0, ageingYears));
     }
 
-    /** Per-cell probability of reading 1: Φ(s_i / σ). */
-    public static double[] oneProbabilities(float[] skews, double sigma) {
-        double[] q = new double[skews.length];
+    /**
+     * Per-cell probability of reading 1, Φ(s_i / σ), as a 32-bit threshold: the cell reads 1 when
+     * a uniform 32-bit number is below it (resolution 2^-32, far below any rate that matters).
+     */
+    public static long[] oneThresholds(float[] skews, double sigma) {
+        long[] t = new long[skews.length];
         for (int i = 0; i < skews.length; i++) {
-            q[i] = phi(skews[i] / sigma);
+            t[i] = Math.round(phi(skews[i] / sigma) * 0x1p32);
         }
-        return q;
+        return t;
     }
 
-    /** One read, packed little-endian (Puf#read layout). */
-    public static byte[] read(double[] oneProbability, SplittableRandom random) {
-        int cells = oneProbability.length;
+    /** One read, packed little-endian (Puf#read layout); two cells per 64 random bits. */
+    public static byte[] read(long[] oneThreshold, SplittableRandom random) {
+        int cells = oneThreshold.length;
         byte[] out = new byte[(cells + 7) / 8];
-        for (int i = 0; i < cells; i++) {
-            if (random.nextDouble() < oneProbability[i]) {
-                out[i >> 3] |= (byte) (1 << (i & 7));
+        for (int i = 0; i < cells; i += 2) {
+            long r = random.nextLong();
+            int bits = (r >>> 32) < oneThreshold[i] ? 1 : 0;
+            if (i + 1 < cells && (r & 0xFFFFFFFFL) < oneThreshold[i + 1]) {
+                bits |= 2;
             }
+            out[i >> 3] |= (byte) (bits << (i & 7));
         }
         return out;
     }
