@@ -157,8 +157,10 @@ final class BitReader {
      */
     void skipExtensionAdditions(String ctx) {
         long at = position();
-        long n = normallySmall(ctx, "extensionBitmap") + 1;
-        if (n > 4096) {
+        // "normally small length" (X.691 §11.9.3.4): 0 + (n-1) in 6 bits, or 1 + a general length n
+        long n = bit(ctx, "extensionBitmap") ? lengthGeneral(ctx, "extensionBitmap")
+                : bits(6, ctx, "extensionBitmap") + 1;
+        if (n < 1 || n > 4096) {
             throw fail(Kind.UNSUPPORTED, ctx, "extensionBitmap", at, n + " extension additions");
         }
         long present = 0;

@@ -101,6 +101,21 @@ public class UperPrimitivesTest {
     }
 
     @Test
+    public void aLongExtensionBitmapUsesAGeneralLength() {
+        BitWriter w = new BitWriter();
+        w.bit(true); // more than 64 additions: 1, then a general length of n (X.691 §11.9.3.4)
+        w.lengthGeneral(70);
+        for (int i = 0; i < 70; i++) {
+            w.bit(i == 69);
+        }
+        w.openType(new byte[] {9, 9});
+        w.bits(0xA5, 8);
+        BitReader r = new BitReader(w.toByteArray());
+        r.skipExtensionAdditions("t");
+        assertEquals(0xA5, r.bits(8, "t", "after"));
+    }
+
+    @Test
     public void anExtensionBitmapWithNothingPresentIsMalformed() {
         BitWriter w = new BitWriter();
         w.normallySmall(0);
