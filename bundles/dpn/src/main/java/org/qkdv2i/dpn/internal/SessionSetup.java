@@ -150,6 +150,15 @@ final class SessionSetup {
             String line = "session set-up to " + who + " failed: " + ioCause(e);
             LOG.warn("dpn {}: {}", endpoint.name(), line);
             throw new DpnException(DpnException.Reason.UNREACHABLE, line);
+        } catch (IllegalStateException e) {
+            // the DAU has no identity (PUF secret not reconstructed) or is stopping
+            Endpoint.closeQuietly(socket);
+            String line = "session set-up to " + who + " failed: DAU unavailable: " + e.getMessage();
+            LOG.warn("dpn {}: {}", endpoint.name(), line);
+            throw new DpnException(DpnException.Reason.AUTHENTICATION_FAILED, line);
+        } catch (RuntimeException e) {
+            Endpoint.closeQuietly(socket);
+            throw e;
         } finally {
             if (qkd != null) {
                 qkd.destroy();
@@ -274,6 +283,15 @@ final class SessionSetup {
             LOG.warn("dpn {}: session set-up from {} closed: bad input: {}", endpoint.name(), who, e.getMessage());
         } catch (IOException e) {
             LOG.warn("dpn {}: session set-up from {} failed: {}", endpoint.name(), who, ioCause(e));
+        } catch (IllegalStateException e) {
+            if (out != null) {
+                sendError(out, DpnException.Reason.AUTHENTICATION_FAILED, "DAU unavailable: " + e.getMessage());
+            }
+            LOG.warn("dpn {}: session set-up from {} refused: DAU unavailable: {}", endpoint.name(), who,
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            // a bug, not an expected condition: keep the trace, close the connection
+            LOG.error("dpn {}: session set-up from {} failed", endpoint.name(), who, e);
         } finally {
             if (qkd != null) {
                 qkd.destroy();

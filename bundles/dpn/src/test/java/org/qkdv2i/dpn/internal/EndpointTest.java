@@ -170,6 +170,50 @@ public class EndpointTest {
     }
 
     @Test
+    public void aDauWithoutAnIdentityRefusesCleanly() throws Exception {
+        Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
+        org.qkdv2i.dpn.internal.fakes.FakeDau real = new org.qkdv2i.dpn.internal.fakes.FakeDau("rsu-7", DeviceRole.RSU,
+                DauKind.DAU_N, "z", net.directory);
+        // like ROOT's DAU when its PUF secret could not be reconstructed
+        org.qkdv2i.zap.api.DeviceAuthenticationUnit broken = new org.qkdv2i.zap.api.DeviceAuthenticationUnit() {
+            @Override
+            public org.qkdv2i.zap.api.DeviceId id() {
+                return real.id();
+            }
+
+            @Override
+            public org.qkdv2i.zap.api.IdentityRecord identityRecord() {
+                return real.identityRecord();
+            }
+
+            @Override
+            public org.qkdv2i.zap.api.UnitAuthentication initiate(org.qkdv2i.zap.api.DeviceId expectedPeer) {
+                throw new IllegalStateException("DAU rsu-7 has no identity (PUF secret not reconstructed)");
+            }
+
+            @Override
+            public org.qkdv2i.zap.api.UnitAuthentication respond() {
+                throw new IllegalStateException("DAU rsu-7 has no identity (PUF secret not reconstructed)");
+            }
+        };
+        Node rsu = net.add(broken, Settings.of("rsu-7"));
+        try {
+            bs.endpoint.connect(rsu.endpoint.listenAddress(), rsu.dau.id());
+            fail();
+        } catch (DpnException e) {
+            assertEquals(DpnException.Reason.AUTHENTICATION_FAILED, e.reason());
+        }
+        try {
+            rsu.endpoint.connect(bs.endpoint.listenAddress(), bs.dau.id());
+            fail();
+        } catch (DpnException e) {
+            assertEquals(DpnException.Reason.AUTHENTICATION_FAILED, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("DAU unavailable"));
+        }
+        assertTrue(rsu.endpoint.sessions().isEmpty());
+    }
+
+    @Test
     public void unreachablePeerIsReported() throws Exception {
         Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
         Node rsu = net.fake("rsu-7", DeviceRole.RSU, DauKind.DAU_N, "z");
