@@ -59,8 +59,11 @@ public final class DpnSetupBenchmark {
             a.policy = bothWays;
             b.policy = bothWays;
             // first contact (ML-DSA + ML-KEM), then once the other way so both relations are confirmed
+            // (each time waiting until the far end closed too, or connect() returns its open session)
             a.endpoint.connect(b.endpoint.listenAddress(), b.dau.id()).close();
+            TestNet.await("closed", () -> b.endpoint.sessions().isEmpty());
             b.endpoint.connect(a.endpoint.listenAddress(), a.dau.id()).close();
+            TestNet.await("closed", () -> a.endpoint.sessions().isEmpty());
             DpnSession check = a.endpoint.connect(b.endpoint.listenAddress(), b.dau.id());
             if (((Session) check).postQuantumAuthenticated()) {
                 throw new IllegalStateException("expected KMAC set-ups over the enrolled relation");
