@@ -113,8 +113,9 @@ public final class DpnEndpointComponent {
     private ServiceRegistration<DpnEndpoint> registration;
 
     @Activate
-    public DpnEndpointComponent(Config config, BundleContext context, @Reference MessageProtection protection,
-            @Reference SessionPolicy policy) {
+    public DpnEndpointComponent(Config config, BundleContext context,
+            @Reference(name = "protection") MessageProtection protection,
+            @Reference(name = "policy") SessionPolicy policy) {
         this(settings(config), context, protection, policy, Clock.systemUTC(), new SecureRandom());
     }
 
