@@ -44,7 +44,6 @@ final class HandshakeRun implements UnitAuthentication {
     static final int NONCE = 32;
     static final int TAG = 32;
     static final int KEM_CT = MLKEMParameters.ml_kem_768.getEncapsulationLength();
-    static final int MAX_SIG = 8192;
 
     private enum State { INITIATOR_WAIT_M2, RESPONDER_WAIT_M1, RESPONDER_WAIT_M3, DONE, FAILED }
 
@@ -154,6 +153,8 @@ final class HandshakeRun implements UnitAuthentication {
                 throw fail(e.reason(), e.getMessage());
             }
             throw e;
+        } catch (java.io.UncheckedIOException e) {
+            throw fail(Reason.UNAVAILABLE, "cannot store the relation: " + e.getMessage());
         } catch (RuntimeException e) {
             throw fail(Reason.PROTOCOL, "malformed handshake message (" + e.getClass().getSimpleName() + ")");
         }
@@ -236,7 +237,7 @@ final class HandshakeRun implements UnitAuthentication {
         if (dir.isRevoked(idI)) {
             throw fail(Reason.REVOKED, "peer " + idI + " is revoked in the identity log");
         }
-        peer = dir.find(idI).orElseThrow(() -> fail(Reason.UNKNOWN_PEER,
+        peer = dir.find(idI).filter(r -> r.id().equals(idI)).orElseThrow(() -> fail(Reason.UNKNOWN_PEER,
                 "peer " + idI + " is not enrolled in the identity log"));
         in.position(2 + 2 * ID + NONCE);
         byte[] ctI = new byte[KEM_CT];

@@ -75,7 +75,7 @@ public final class UnitAuthEngine {
             throw refuse(expectedPeer, Reason.UNAVAILABLE, "no enrolled relation with " + expectedPeer
                     + " and no identity directory to look up its public keys");
         }
-        IdentityRecord peer = dir.get().find(expectedPeer).orElseThrow(() -> refuse(expectedPeer,
+        IdentityRecord peer = dir.get().find(expectedPeer).filter(r -> r.id().equals(expectedPeer)).orElseThrow(() -> refuse(expectedPeer,
                 Reason.UNKNOWN_PEER, "peer " + expectedPeer + " is neither enrolled in the identity log nor related"));
         return HandshakeRun.pqInitiator(this, peer);
     }
