@@ -268,7 +268,9 @@ final class Session implements DpnSession {
             return;
         }
         synchronized (lock) {
-            if (open && channel != null) {
+            // not open from now on: the reader takes the peer's hang-up as expected, and says nothing
+            open = false;
+            if (channel != null) {
                 try {
                     writeControl(CLOSE, new byte[0]);
                 } catch (DpnException e) {
