@@ -49,6 +49,17 @@ public final class DpnSetupBenchmark {
         }
 
         Path dir = Files.createTempDirectory("dpn-bench");
+        try {
+            realDau(dir, n, pqPairs);
+        } finally {
+            // the emulated PUFs' cell skews and the sealed relations: test state, not kept
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void realDau(Path dir, int n, int pqPairs) throws Exception {
         try (TestNet net = new TestNet()) {
             DauComponent bs = RealZap.dau(dir, "bs-E", DauKind.DAU_N, DeviceRole.BASE_STATION, "z", 0.10, net.directory);
             DauComponent rsu = RealZap.dau(dir, "rsu-7", DauKind.DAU_N, DeviceRole.RSU, "z", 0.10, net.directory);
