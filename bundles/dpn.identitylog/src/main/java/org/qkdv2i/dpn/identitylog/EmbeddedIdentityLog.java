@@ -50,7 +50,7 @@ public final class EmbeddedIdentityLog implements IdentityLog, IdentityDirectory
 
     public static EmbeddedIdentityLog inMemory(String logId) {
         return open(new NodeSettings(logId, "local", Map.of(), null, null, Duration.ofSeconds(10), Duration.ZERO,
-                null));
+                null, null));
     }
 
     /**
@@ -59,7 +59,7 @@ public final class EmbeddedIdentityLog implements IdentityLog, IdentityDirectory
      */
     public static EmbeddedIdentityLog inDirectory(Path dir, String logId) {
         return open(new NodeSettings(logId, "local", Map.of(), dir, null, Duration.ofSeconds(10), Duration.ZERO,
-                null));
+                null, null));
     }
 
     private static EmbeddedIdentityLog open(NodeSettings settings) {

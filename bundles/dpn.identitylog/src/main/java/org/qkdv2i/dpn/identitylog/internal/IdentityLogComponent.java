@@ -67,6 +67,9 @@ public final class IdentityLogComponent implements IdentityLog, IdentityDirector
 
         @AttributeDefinition(description = "Raft election timeout, minimum (maximum is twice that)")
         long electionTimeoutMillis() default 1_000;
+
+        @AttributeDefinition(description = "Ratis transport between replicas: netty or grpc (all replicas alike)")
+        String transport() default "netty";
     }
 
     private final IdentityLogNode node;
@@ -79,7 +82,7 @@ public final class IdentityLogComponent implements IdentityLog, IdentityDirector
                     blank(config.storageDir()) ? null : Path.of(config.storageDir()),
                     blank(config.kekFile()) ? null : Path.of(config.kekFile()),
                     Duration.ofMillis(config.commitTimeoutMillis()), Duration.ofSeconds(config.crossCheckSeconds()),
-                    Duration.ofMillis(config.electionTimeoutMillis()));
+                    Duration.ofMillis(config.electionTimeoutMillis()), config.transport());
         } catch (IllegalArgumentException e) {
             LOG.error("identity log {} replica {}: bad configuration of {}: {}", config.logId(), config.selfId(), PID,
                     e.getMessage());

@@ -249,7 +249,10 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
 
     /** Fetches {@code peer}'s signed head and cross-checks it (signature, its history, this tree). */
     public Verdict crossCheck(String peer) throws IdentityLogException {
-        byte[] answer = await(replicator.query(peer, new Wire.Out().u8(Q_HEAD).toByteArray()), "head of " + peer);
+        // the peer answers once it has applied as much of the Raft log as this replica: a head
+        // from a replica still replaying after a restart would look like a rollback
+        byte[] answer = await(replicator.query(peer, new Wire.Out().u8(Q_HEAD).toByteArray(),
+                replicator.appliedIndex()), "head of " + peer);
         SignedTreeHead h;
         try {
             Wire.In in = new Wire.In(answer);
@@ -271,7 +274,7 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
 
     private List<byte[]> peerConsistencyProof(String peer, long m, long n) throws IdentityLogException {
         byte[] q = new Wire.Out().u8(Q_CONSISTENCY).i64(m).i64(n).toByteArray();
-        byte[] answer = await(replicator.query(peer, q), "consistency proof " + m + "->" + n + " from " + peer);
+        byte[] answer = await(replicator.query(peer, q, 0), "consistency proof " + m + "->" + n + " from " + peer);
         try {
             Wire.In in = new Wire.In(answer);
             if (in.u8() != 0) {
@@ -330,13 +333,23 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
     }
 
     private void pinOwnKey() {
+        pinOwnKey(System.nanoTime());
+    }
+
+    /**
+     * Pins this replica's tree-head key in the log: a write on every start. Besides the pin, that
+     * write matters after a restart: with Ratis 3.2 a leader's gRPC appender can loop on
+     * heartbeat-only INCONSISTENCY replies to a restarted follower of an idle group until a real
+     * entry is appended (RATIS-2523), and this is that entry.
+     */
+    private void pinOwnKey(long since) {
         if (closed) {
             return;
         }
-        if (replicator.leader() == null) {
-            // no leader elected yet: asking now only makes the Raft client log its retries
+        if (replicator.leader() == null && System.nanoTime() - since < TimeUnit.SECONDS.toNanos(3)) {
+            // no leader known yet: asking now mostly makes the Raft client log its retries
             try {
-                scheduler.schedule(this::pinOwnKey, 200, TimeUnit.MILLISECONDS);
+                scheduler.schedule(() -> pinOwnKey(since), 200, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException ignored) {
                 // stopping
             }
@@ -355,7 +368,7 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
                 LOG.info("identity log replica {}: tree-head key not pinned yet ({}), retrying", settings.selfId(),
                         e.getMessage());
                 try {
-                    scheduler.schedule(this::pinOwnKey, 1, TimeUnit.SECONDS);
+                    scheduler.schedule(() -> pinOwnKey(System.nanoTime()), 1, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException ignored) {
                     // stopping
                 }

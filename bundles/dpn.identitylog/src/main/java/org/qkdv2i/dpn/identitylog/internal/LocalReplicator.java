@@ -94,8 +94,13 @@ final class LocalReplicator implements Replicator {
     }
 
     @Override
-    public CompletableFuture<byte[]> query(String peer, byte[] query) {
+    public CompletableFuture<byte[]> query(String peer, byte[] query, long minIndex) {
         return CompletableFuture.failedFuture(new IOException("single-node identity log has no peer " + peer));
+    }
+
+    @Override
+    public long appliedIndex() {
+        return -1;
     }
 
     @Override

@@ -22,9 +22,14 @@ import java.util.regex.Pattern;
  * @param commitTimeout      how long enrol/revoke wait for a majority
  * @param crossCheckInterval how often peers' heads are fetched and cross-checked; zero for never
  * @param electionTimeout    Raft election timeout (minimum; the maximum is twice that)
+ * @param transport          Ratis transport between replicas: {@code netty} or {@code grpc}; null for netty
  */
 public record NodeSettings(String logId, String selfId, Map<String, InetSocketAddress> peers, Path storageDir,
-        Path kekFile, Duration commitTimeout, Duration crossCheckInterval, Duration electionTimeout) {
+        Path kekFile, Duration commitTimeout, Duration crossCheckInterval, Duration electionTimeout,
+        String transport) {
+
+    public static final String NETTY = "netty";
+    public static final String GRPC = "grpc";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -47,6 +52,10 @@ public record NodeSettings(String logId, String selfId, Map<String, InetSocketAd
         }
         crossCheckInterval = crossCheckInterval == null ? Duration.ZERO : crossCheckInterval;
         electionTimeout = electionTimeout == null ? Duration.ofSeconds(1) : electionTimeout;
+        transport = transport == null || transport.isBlank() ? NETTY : transport.trim().toLowerCase();
+        if (!transport.equals(NETTY) && !transport.equals(GRPC)) {
+            throw new IllegalArgumentException("transport must be netty or grpc, got '" + transport + "'");
+        }
     }
 
     public boolean replicated() {

@@ -19,6 +19,8 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.netty.NettyFactory;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -38,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raft replication with Apache Ratis (gRPC transport): one Raft group per log, this replica's
+ * Raft replication with Apache Ratis (Netty or gRPC transport): one Raft group per log, this replica's
  * server plus a client that submits commands to whoever leads and sends read-only queries to a
  * named peer. Ratis finds its RPC factory and gRPC its providers by class name or
  * ServiceLoader, so everything Ratis starts runs with this bundle's class loader as context
@@ -89,8 +91,10 @@ final class RatisReplicator implements Replicator {
                     .build();
             server.start();
             int retries = (int) Math.max(1, settings.commitTimeout().toMillis() / 200);
+            ClientId clientId = ClientId.randomId();
             client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group)
-                    .setClientRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(ClientId.randomId(), props))
+                    .setClientRpc(netty() ? new NettyFactory(new Parameters()).newRaftClientRpc(clientId, props)
+                            : new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, props))
                     .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
                             TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
                     .build();
@@ -108,8 +112,15 @@ final class RatisReplicator implements Replicator {
         RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(new File(settings.storageDir().toFile(), "raft")));
         InetSocketAddress self = settings.peers().get(settings.selfId());
-        GrpcConfigKeys.Server.setHost(p, self.getHostString());
-        GrpcConfigKeys.Server.setPort(p, self.getPort());
+        if (netty()) {
+            // request/response appendEntries (LogAppenderDefault); no native epoll inside a bundle
+            NettyConfigKeys.Server.setHost(p, self.getHostString());
+            NettyConfigKeys.Server.setPort(p, self.getPort());
+            NettyConfigKeys.Server.setUseEpoll(p, false);
+        } else {
+            GrpcConfigKeys.Server.setHost(p, self.getHostString());
+            GrpcConfigKeys.Server.setPort(p, self.getPort());
+        }
         long election = settings.electionTimeout().toMillis();
         // generous timeouts: a loaded two-core node must not lose its leader to a GC pause
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
@@ -119,8 +130,12 @@ final class RatisReplicator implements Replicator {
         // entries are ~3 kB (two PQ public keys): small segments, little preallocation
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("1MB"));
-        p.set("raft.rpc.type", SupportedRpcType.GRPC.name());
+        p.set("raft.rpc.type", (netty() ? SupportedRpcType.NETTY : SupportedRpcType.GRPC).name());
         return p;
+    }
+
+    private boolean netty() {
+        return NodeSettings.NETTY.equals(settings.transport());
     }
 
     @Override
@@ -133,7 +148,7 @@ final class RatisReplicator implements Replicator {
     }
 
     @Override
-    public CompletableFuture<byte[]> query(String peer, byte[] query) {
+    public CompletableFuture<byte[]> query(String peer, byte[] query, long minIndex) {
         RaftClient c = client;
         if (c == null) {
             return CompletableFuture.failedFuture(new IOException("replica " + settings.selfId() + " is not running"));
@@ -141,8 +156,10 @@ final class RatisReplicator implements Replicator {
         if (!settings.peers().containsKey(peer)) {
             return CompletableFuture.failedFuture(new IOException("no peer " + peer + " in this log's group"));
         }
-        // a stale read is answered by that very replica from its own state, whoever leads
-        return c.async().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0, RaftPeerId.valueOf(peer))
+        // a stale read is answered by that very replica from its own state, whoever leads, once it
+        // has applied minIndex (so a replica still replaying its log after a restart is not asked)
+        return c.async().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), Math.max(0, minIndex),
+                RaftPeerId.valueOf(peer))
                 .thenApply(RatisReplicator::content);
     }
 
@@ -165,8 +182,8 @@ final class RatisReplicator implements Replicator {
         }
     }
 
-    /** This replica's last applied Raft index (for tests and status). */
-    long lastAppliedIndex() {
+    @Override
+    public long appliedIndex() {
         try {
             return server.getDivision(group.getGroupId()).getInfo().getLastAppliedIndex();
         } catch (IOException e) {

@@ -12,8 +12,14 @@ interface Replicator extends AutoCloseable {
     /** Submits a command; completes with the state's reply once committed and applied. */
     CompletableFuture<byte[]> submit(byte[] command);
 
-    /** Asks replica {@code peer} a read-only question (its own head, a proof from its tree). */
-    CompletableFuture<byte[]> query(String peer, byte[] query);
+    /**
+     * Asks replica {@code peer} a read-only question (its own head, a proof from its tree), to be
+     * answered only once that replica has applied the Raft log up to {@code minIndex}.
+     */
+    CompletableFuture<byte[]> query(String peer, byte[] query, long minIndex);
+
+    /** The Raft index this replica has applied up to (-1 without Raft). */
+    long appliedIndex();
 
     /** The current leader's ID, or null if none is known. */
     String leader();
