@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.qkdv2i.dpn.api.DpnException;
 import org.qkdv2i.dpn.api.DpnSession;
@@ -63,9 +65,18 @@ final class Session implements DpnSession {
     private final AtomicLong rejectedInARow = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
 
-    /** Guards the current keys and channel, the pending rekey and every write. */
-    private final Object lock = new Object();
-    private KeySchedule.EpochKeys keys;
+    /**
+     * Guards every write, the channel switch and the pending rekey. A write may block on a full
+     * TCP buffer while holding it, so nothing that must be prompt waits for it unbounded: the
+     * reader reads {@link #channel} without it, closing closes the socket first (which frees a
+     * blocked writer) and {@link #close()} only tries it.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when this side's rekey is answered or the session closes. */
+    private final Condition rekeyAnswered = lock.newCondition();
+    /** Guards {@link #keys} for exportKey and the switch (never held during I/O). */
+    private final Object keysLock = new Object();
+    private volatile KeySchedule.EpochKeys keys;
     /** Volatile so the reader never waits for the lock a blocked writer may hold. */
     private volatile ProtectedChannel channel;
     private volatile Rekey pending;
@@ -143,9 +154,8 @@ final class Session implements DpnSession {
 
     @Override
     public int epoch() {
-        synchronized (lock) {
-            return keys == null ? -1 : keys.epoch;
-        }
+        KeySchedule.EpochKeys k = keys;
+        return k == null ? -1 : k.epoch;
     }
 
     @Override
@@ -182,16 +192,16 @@ final class Session implements DpnSession {
             throw new IllegalArgumentException("message of " + payload.length + " bytes exceeds maxMessageBytes "
                     + endpoint.settings().maxMessageBytes());
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.settings().sessionSetupTimeoutMillis());
-        synchronized (lock) {
+        long left = TimeUnit.MILLISECONDS.toNanos(endpoint.settings().sessionSetupTimeoutMillis());
+        lock.lock();
+        try {
             // while this side's rekey is in flight the peer may already be on the new keys
             while (pending != null && open) {
-                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new DpnException(DpnException.Reason.UNREACHABLE, describe() + ": rekey not answered in time");
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    left = rekeyAnswered.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new DpnException(DpnException.Reason.CLOSED, describe() + ": interrupted");
@@ -199,6 +209,8 @@ final class Session implements DpnSession {
             }
             checkUsable();
             writeControl(APP, payload);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -208,7 +220,8 @@ final class Session implements DpnSession {
         Rekey r = pending;
         // the KMM call may be slow (peer KMM over HTTPS): made before taking the lock
         Key qkd = r == null && quantumKeyed ? endpoint.quantumKeyForRekey(this, peerSaeId) : null;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (pending != null) {
                 r = pending;
                 destroy(qkd);
@@ -226,6 +239,8 @@ final class Session implements DpnSession {
                 pending = r;
                 writeControl(REKEY, Arrays.copyOf(body.array(), body.position()));
             }
+        } finally {
+            lock.unlock();
         }
         if (Thread.currentThread() == reader) {
             // asked from a message handler: the ACK is read by this very thread later
@@ -249,7 +264,7 @@ final class Session implements DpnSession {
 
     @Override
     public byte[] exportKey(String label, int length) {
-        synchronized (lock) {
+        synchronized (keysLock) {
             if (keys == null) {
                 throw new IllegalStateException(describe() + " is closed");
             }
@@ -267,15 +282,22 @@ final class Session implements DpnSession {
         if (!open) {
             return;
         }
-        synchronized (lock) {
-            // not open from now on: the reader takes the peer's hang-up as expected, and says nothing
-            open = false;
-            if (channel != null) {
-                try {
-                    writeControl(CLOSE, new byte[0]);
-                } catch (DpnException e) {
-                    // the connection is gone already; closing it is all that is left
-                }
+        // not open from now on: the reader takes the peer's hang-up as expected, and says nothing
+        open = false;
+        boolean locked = false;
+        try {
+            // a writer stuck on a full buffer must not hold up closing: then no CLOSE message
+            locked = lock.tryLock(1, TimeUnit.SECONDS);
+            if (locked && channel != null) {
+                writeControl(CLOSE, new byte[0]);
+            }
+        } catch (DpnException e) {
+            // the connection is gone already; closing it is all that is left
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (locked) {
+                lock.unlock();
             }
         }
         LOG.info("{}: closed", describe());
@@ -291,32 +313,38 @@ final class Session implements DpnSession {
     }
 
     void closeWith(DpnException.Reason reason, boolean overrideReason) {
+        if (closedBecause == null || overrideReason) {
+            closedBecause = reason;
+        }
+        open = false;
+        try {
+            // first, so a writer blocked in the socket gets an exception and lets go of the lock
+            socket.close();
+        } catch (IOException e) {
+            // nothing to do: closing
+        }
         Rekey r;
-        synchronized (lock) {
-            if (closedBecause == null || overrideReason) {
-                closedBecause = reason;
-            }
-            open = false;
+        lock.lock();
+        try {
             r = pending;
             pending = null;
             if (channel != null) {
                 channel.close();
                 channel = null;
             }
-            if (keys != null) {
-                keys.close();
-                keys = null;
+            synchronized (keysLock) {
+                if (keys != null) {
+                    keys.close();
+                    keys = null;
+                }
             }
-            lock.notifyAll();
+            rekeyAnswered.signalAll();
+        } finally {
+            lock.unlock();
         }
         if (r != null) {
             destroy(r.qkdKey);
             r.done.completeExceptionally(new DpnException(closedBecause, describe() + " closed"));
-        }
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // nothing to do: closing
         }
         endpoint.removed(this);
     }
@@ -345,6 +373,11 @@ final class Session implements DpnSession {
         try {
             Frames.write(out, Frames.DATA, channel.protect(plain));
         } catch (IOException e) {
+            DpnException.Reason why = closedBecause;
+            if (!open && why != null) {
+                // closed on purpose (revocation, stop) while this write was blocked
+                throw new DpnException(why, describe() + ": closed (" + why + ")");
+            }
             LOG.info("{}: connection lost while sending: {}", describe(), e.getMessage());
             closeWith(DpnException.Reason.UNREACHABLE, false);
             throw new DpnException(DpnException.Reason.UNREACHABLE, describe() + ": connection lost: " + e.getMessage());
@@ -468,7 +501,8 @@ final class Session implements DpnSession {
             return;
         }
         Rekey superseded = null;
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (pending != null && initiator) {
                 // both asked: the session initiator's request wins, the peer answers it
                 destroy(qkd);
@@ -479,7 +513,9 @@ final class Session implements DpnSession {
             byte[] nonce = endpoint.random(32);
             writeControl(REKEY_ACK, nonce);
             switchTo(qkd, peerNonce, nonce);
-            lock.notifyAll();
+            rekeyAnswered.signalAll();
+        } finally {
+            lock.unlock();
         }
         destroy(qkd);
         if (superseded != null) {
@@ -495,14 +531,20 @@ final class Session implements DpnSession {
             throw new ProtocolException("malformed REKEY_ACK message");
         }
         Rekey r;
-        synchronized (lock) {
+        lock.lock();
+        try {
             r = pending;
+            if (channel == null) {
+                return; // closed meanwhile
+            }
             if (r == null) {
                 throw new ProtocolException("REKEY_ACK without a rekey request");
             }
             switchTo(r.qkdKey, r.nonce, body);
             pending = null;
-            lock.notifyAll();
+            rekeyAnswered.signalAll();
+        } finally {
+            lock.unlock();
         }
         destroy(r.qkdKey);
         Arrays.fill(r.nonce, (byte) 0);
@@ -522,11 +564,13 @@ final class Session implements DpnSession {
             }
         }
         ProtectedChannel old = channel;
-        KeySchedule.EpochKeys oldKeys = keys;
         channel = channel(endpoint, next, sessionId, localIsLow, options);
-        keys = next;
         old.close();
-        oldKeys.close();
+        synchronized (keysLock) {
+            KeySchedule.EpochKeys oldKeys = keys;
+            keys = next;
+            oldKeys.close();
+        }
     }
 
     private static void destroy(Key k) {

@@ -398,6 +398,55 @@ public class EndpointTest {
         }
     }
 
+    @Test(timeout = 60_000)
+    public void aWriterBlockedOnAFullBufferDoesNotDelayRevocationOrStop() throws Exception {
+        Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
+        Node rsu = net.fake("rsu-7", DeviceRole.RSU, DauKind.DAU_N, "z");
+        CountDownLatch release = new CountDownLatch(1);
+        rsu.handlers.clear();
+        rsu.handlers.add((session, payload) -> {
+            try {
+                release.await(); // a stuck application: the RSU stops reading
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        DpnSession s = bs.endpoint.connect(rsu.endpoint.listenAddress(), rsu.dau.id());
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        Thread writer = new Thread(() -> {
+            try {
+                byte[] big = new byte[60_000];
+                while (true) {
+                    s.send(big);
+                    sent.incrementAndGet();
+                }
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        });
+        writer.start();
+        // the send buffers fill up: the writer stops making progress inside send()
+        TestNet.await("writer blocked", () -> {
+            int before = sent.get();
+            try {
+                Thread.sleep(300); // observing progress over time, not synchronising
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return sent.get() == before && writer.getState() == Thread.State.RUNNABLE;
+        });
+        long t0 = System.nanoTime();
+        net.directory.revoke(rsu.dau.id());
+        assertFalse(s.isOpen());
+        writer.join(10_000);
+        assertFalse("the blocked writer was released", writer.isAlive());
+        assertTrue("revocation took effect at once", System.nanoTime() - t0 < 5_000_000_000L);
+        assertTrue(String.valueOf(failure.get()), failure.get() instanceof DpnException d
+                && d.reason() == DpnException.Reason.REVOKED);
+        release.countDown();
+    }
+
     @Test
     public void aRevokedPeerConnectingIsRefusedEvenIfItsDauDoesNotCheck() throws Exception {
         Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
