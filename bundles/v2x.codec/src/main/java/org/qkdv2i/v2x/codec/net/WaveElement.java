@@ -8,7 +8,10 @@ import java.util.HexFormat;
  * WAVE Element IDs): an element ID octet, a length (the §8.1.3 count encoding) and the value.
  */
 public final class WaveElement {
-    /** Transmit Power Used (§8.3.4.4): one octet, dBm as a signed integer. */
+    /**
+     * Transmit Power Used (§8.3.4.4): one octet, dBm + 128 (deployed OBUs/RSUs send 0x84..0x98
+     * for 4..24 dBm, e.g. the captures cited in this bundle's README).
+     */
     public static final int TRANSMIT_POWER_USED = 4;
     /** Channel Number (§8.3.4.2): one octet, the IEEE 802.11 channel number. */
     public static final int CHANNEL_NUMBER = 15;
@@ -36,7 +39,8 @@ public final class WaveElement {
     }
 
     public static WaveElement transmitPowerUsed(int dbm) {
-        return new WaveElement(TRANSMIT_POWER_USED, new byte[] {(byte) Checks.range("transmit power", dbm, -128, 127)});
+        return new WaveElement(TRANSMIT_POWER_USED,
+                new byte[] {(byte) (Checks.range("transmit power", dbm, -128, 127) + 128)});
     }
 
     public int id() {

@@ -83,24 +83,24 @@ public final class WsmpPacket {
 
     /** The Channel Number element of the N-header, if present. */
     public OptionalInt channelNumber() {
-        return element(WaveElement.CHANNEL_NUMBER, false);
+        return element(WaveElement.CHANNEL_NUMBER, 0);
     }
 
     /** The Data Rate element (500 kb/s units), if present. */
     public OptionalInt dataRate() {
-        return element(WaveElement.DATA_RATE, false);
+        return element(WaveElement.DATA_RATE, 0);
     }
 
     /** The Transmit Power Used element (dBm), if present. */
     public OptionalInt transmitPowerDbm() {
-        return element(WaveElement.TRANSMIT_POWER_USED, true);
+        return element(WaveElement.TRANSMIT_POWER_USED, -128);
     }
 
-    private OptionalInt element(int id, boolean signed) {
+    private OptionalInt element(int id, int offset) {
         if (nHeaderExtension != null) {
             for (WaveElement e : nHeaderExtension) {
                 if (e.id() == id && e.octet() >= 0) {
-                    return OptionalInt.of(signed ? (byte) e.octet() : e.octet());
+                    return OptionalInt.of(e.octet() + offset);
                 }
             }
         }
