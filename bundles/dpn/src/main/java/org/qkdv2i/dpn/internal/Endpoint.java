@@ -78,6 +78,8 @@ final class Endpoint implements DpnEndpoint {
     private final Map<MessageRejectedException.Reason, LongAdder> rejections = new EnumMap<>(
             MessageRejectedException.Reason.class);
     private final Semaphore pendingSetups = new Semaphore(MAX_PENDING_SETUPS);
+    /** Connections still in set-up (both directions): closed by {@link #stop()}, so it need not wait for them. */
+    private final Set<Socket> settingUp = ConcurrentHashMap.newKeySet();
     private final IdentityDirectory.Listener listener = this::directoryChanged;
     private final SessionSetup setup;
     private volatile IdentityDirectory directory;
@@ -130,6 +132,9 @@ final class Endpoint implements DpnEndpoint {
             } catch (IOException e) {
                 // closing anyway
             }
+        }
+        for (Socket socket : new ArrayList<>(settingUp)) {
+            closeQuietly(socket);
         }
         for (Session session : new ArrayList<>(sessions)) {
             session.close();
@@ -477,9 +482,11 @@ final class Endpoint implements DpnEndpoint {
 
     private void serve(Socket socket) {
         Session s;
+        settingUp(socket, true);
         try {
             s = setup.respond(socket);
         } finally {
+            settingUp(socket, false);
             pendingSetups.release();
         }
         if (s == null) {
@@ -491,6 +498,26 @@ final class Endpoint implements DpnEndpoint {
             return;
         }
         s.readLoop();
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    /** Connections in set-up now (tests, diagnostics). */
+    int settingUpCount() {
+        return settingUp.size();
+    }
+
+    void settingUp(Socket socket, boolean inProgress) {
+        if (inProgress) {
+            settingUp.add(socket);
+            if (!running) {
+                closeQuietly(socket);
+            }
+        } else {
+            settingUp.remove(socket);
+        }
     }
 
     static void closeQuietly(Socket s) {

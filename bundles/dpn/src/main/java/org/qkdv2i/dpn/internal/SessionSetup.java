@@ -76,6 +76,7 @@ final class SessionSetup {
         long deadline = System.nanoTime() + timeout * 1_000_000L;
         String who = expected + " at " + address;
         Socket socket = new Socket();
+        endpoint.settingUp(socket, true);
         Key qkd = null;
         try {
             socket.connect(address, timeout);
@@ -160,6 +161,7 @@ final class SessionSetup {
             Endpoint.closeQuietly(socket);
             throw e;
         } finally {
+            endpoint.settingUp(socket, false);
             if (qkd != null) {
                 qkd.destroy();
             }
@@ -282,7 +284,11 @@ final class SessionSetup {
             // e.g. an ID that is not one, from a malformed message
             LOG.warn("dpn {}: session set-up from {} closed: bad input: {}", endpoint.name(), who, e.getMessage());
         } catch (IOException e) {
-            LOG.warn("dpn {}: session set-up from {} failed: {}", endpoint.name(), who, ioCause(e));
+            if (endpoint.isRunning()) {
+                LOG.warn("dpn {}: session set-up from {} failed: {}", endpoint.name(), who, ioCause(e));
+            } else {
+                LOG.info("dpn {}: session set-up from {} abandoned: endpoint stopping", endpoint.name(), who);
+            }
         } catch (IllegalStateException e) {
             if (out != null) {
                 sendError(out, DpnException.Reason.AUTHENTICATION_FAILED, "DAU unavailable: " + e.getMessage());

@@ -83,6 +83,21 @@ public class BadInputTest {
     }
 
     @Test
+    public void stopDoesNotWaitForASilentPeersSetUp() throws Exception {
+        Node rsu = net.fake("rsu-7", DeviceRole.RSU, "z", Settings.of("rsu-7").withLimits(65536, 30_000));
+        try (Socket s = new Socket(rsu.endpoint.listenAddress().getAddress(), rsu.endpoint.listenAddress().getPort())) {
+            s.getOutputStream().write(new byte[] {0, 0}); // half a frame header, then silence
+            s.getOutputStream().flush();
+            TestNet.await("set-up in progress", () -> rsu.endpoint.settingUpCount() == 1);
+            long t0 = System.nanoTime();
+            rsu.endpoint.stop();
+            assertTrue("stop took " + (System.nanoTime() - t0) / 1_000_000 + " ms",
+                    System.nanoTime() - t0 < 3_000_000_000L);
+            assertEquals(0, readUntilClosed(s).length);
+        }
+    }
+
+    @Test
     public void garbageUnitAuthenticationGetsAnErrorFrameAndIsClosed() throws Exception {
         Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
         Node rsu = net.fake("rsu-7", DeviceRole.RSU, DauKind.DAU_N, "z");
