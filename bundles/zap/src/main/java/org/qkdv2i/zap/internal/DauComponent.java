@@ -87,6 +87,11 @@ public final class DauComponent implements DeviceAuthenticationUnit, AutoCloseab
         @AttributeDefinition(description = "Folder for helper data, identity file and sealed relations")
         String stateDir();
 
+        @AttributeDefinition(description = "Bundles measured into the identity (SOFTWARE): comma-separated symbolic-name "
+                + "globs, e.g. org.qkdv2i.*,org.apache.felix.*; only bundles installed before the DAU starts count, so "
+                + "leave out bundles a deploy folder adds later")
+        String measuredBundles() default "*";
+
         @AttributeDefinition(name = "puf.target", description = "Filter selecting the PUF; set it to "
                 + "(puf.device=<name>) when several PUFs are registered (a bound PUF of another device is refused)")
         String puf_target() default "(puf.device=*)";
@@ -118,7 +123,8 @@ public final class DauComponent implements DeviceAuthenticationUnit, AutoCloseab
                 throw new IllegalArgumentException("bound PUF " + puf.getValue().id() + " belongs to device " + device
                         + "; set puf.target=(puf.device=" + settings.name() + ")");
             }
-            started = new DauCore(puf.getValue(), settings, bundles(context), this::currentDirectory,
+            started = new DauCore(puf.getValue(), settings, bundles(context, config.measuredBundles()),
+                    this::currentDirectory,
                     Clock.systemUTC(), new SecureRandom());
         } catch (IOException | ReconstructionException | RuntimeException e) {
             LOG.error("DAU {}: not started, no identity: {}", name, e.getMessage());
@@ -160,11 +166,20 @@ public final class DauComponent implements DeviceAuthenticationUnit, AutoCloseab
         return dau;
     }
 
-    private static List<MeasuredComponent> bundles(BundleContext context) {
+    /** The SOFTWARE part of the measurement: installed bundles whose symbolic name matches a glob. */
+    static List<MeasuredComponent> bundles(BundleContext context, String globs) {
+        List<java.util.regex.Pattern> patterns = new ArrayList<>();
+        for (String g : (globs == null || globs.isBlank() ? "*" : globs).split(",")) {
+            if (!g.isBlank()) {
+                patterns.add(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(g.strip())
+                        .replace("*", "\\E.*\\Q")));
+            }
+        }
         List<MeasuredComponent> out = new ArrayList<>();
         for (Bundle b : context.getBundles()) {
-            if (b.getSymbolicName() != null) {
-                out.add(Measurement.software(b.getSymbolicName(), b.getVersion().toString()));
+            String bsn = b.getSymbolicName();
+            if (bsn != null && patterns.stream().anyMatch(p -> p.matcher(bsn).matches())) {
+                out.add(Measurement.software(bsn, b.getVersion().toString()));
             }
         }
         return out;

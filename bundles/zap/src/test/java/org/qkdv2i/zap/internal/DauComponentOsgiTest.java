@@ -46,12 +46,8 @@ public class DauComponentOsgiTest {
     }
 
     private BundleContext context() {
-        Bundle bundle = (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
-                (p, m, args) -> switch (m.getName()) {
-                    case "getSymbolicName" -> "org.qkdv2i.zap";
-                    case "getVersion" -> new Version(0, 1, 0);
-                    default -> null;
-                });
+        Bundle bundle = bundle("org.qkdv2i.zap");
+        Bundle scr = bundle("org.apache.felix.scr");
         ServiceRegistration<?> reg = (ServiceRegistration<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ServiceRegistration.class}, (p, m, args) -> {
                     if (m.getName().equals("unregister")) {
@@ -63,7 +59,7 @@ public class DauComponentOsgiTest {
                 (p, m, args) -> {
                     switch (m.getName()) {
                         case "getBundles":
-                            return new Bundle[] {bundle};
+                            return new Bundle[] {bundle, scr};
                         case "registerService":
                             Dictionary<String, ?> props = (Dictionary<String, ?>) args[2];
                             for (String k : java.util.Collections.list(props.keys())) {
@@ -75,6 +71,25 @@ public class DauComponentOsgiTest {
                             return null;
                     }
                 });
+    }
+
+    private Bundle bundle(String bsn) {
+        return (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
+                (p, m, args) -> switch (m.getName()) {
+                    case "getSymbolicName" -> bsn;
+                    case "getVersion" -> new Version(0, 1, 0);
+                    default -> null;
+                });
+    }
+
+    @Test
+    public void measuredBundlesSelectsBySymbolicNameGlobs() {
+        BundleContext ctx = context();
+        assertEquals(2, DauComponent.bundles(ctx, "*").size());
+        assertEquals(1, DauComponent.bundles(ctx, "org.qkdv2i.*").size());
+        assertEquals("org.qkdv2i.zap", DauComponent.bundles(ctx, "org.qkdv2i.*").get(0).name());
+        assertEquals(2, DauComponent.bundles(ctx, "org.apache.felix.scr, org.qkdv2i.z*").size());
+        assertEquals(0, DauComponent.bundles(ctx, "org.qkdv2i").size());
     }
 
     private Puf puf(String device) throws Exception {
