@@ -111,6 +111,54 @@ public class HandshakeTest {
     }
 
     @Test
+    public void overARealTcpConnection() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<AuthenticatedPeer> responder = pool.submit(() -> {
+                try (java.net.Socket s = server.accept();
+                        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                        java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream())) {
+                    s.setSoTimeout(20_000);
+                    UnitAuthentication r = rsu.respond();
+                    for (int i = 0; i < 2; i++) { // M1 -> M2, M3 -> nothing
+                        byte[] msg = in.readNBytes(in.readInt());
+                        Optional<byte[]> reply = r.receive(msg);
+                        if (reply.isPresent()) {
+                            out.writeInt(reply.get().length);
+                            out.write(reply.get());
+                            out.flush();
+                        }
+                    }
+                    return r.result().orElseThrow();
+                }
+            });
+            AuthenticatedPeer mine;
+            try (java.net.Socket s = new java.net.Socket(server.getInetAddress(), server.getLocalPort());
+                    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                    java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream())) {
+                s.setSoTimeout(20_000);
+                UnitAuthentication i = bs.initiate(rsu.id());
+                byte[] m1 = i.firstMessage().orElseThrow();
+                out.writeInt(m1.length);
+                out.write(m1);
+                out.flush();
+                byte[] m3 = i.receive(in.readNBytes(in.readInt())).orElseThrow();
+                out.writeInt(m3.length);
+                out.write(m3);
+                out.flush();
+                mine = i.result().orElseThrow();
+                AuthenticatedPeer theirs = responder.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertArrayEquals(mine.secret().bytes(), theirs.secret().bytes());
+                assertEquals(bs.identityRecord(), theirs.peer());
+                assertTrue(mine.postQuantum());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     public void theRelationIsSealedAtRestAndWorksAfterARestartWithoutADirectory() throws Exception {
         run(bs.initiate(rsu.id()), rsu.respond());
         Path file = dir.resolve("dau-bs-E-" + bs.id() + ".relations");
