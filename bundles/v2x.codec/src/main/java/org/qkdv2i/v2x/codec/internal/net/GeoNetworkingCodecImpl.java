@@ -102,6 +102,11 @@ public final class GeoNetworkingCodecImpl implements GeoNetworkingCodec {
         return NetDecoding.run(octets, "gn", GeoNetworkingCodecImpl::decode);
     }
 
+    @Override
+    public DecodeResult<GnPacket> decodeLinkPayload(byte[] octets) {
+        return NetDecoding.run(octets, "gn", GeoNetworkingCodecImpl::decode, true);
+    }
+
     private static GnPacket decode(ByteIn in) {
         int b0 = in.u8("gn.basic.version");
         if (b0 >>> 4 != GnPacket.VERSION) {

@@ -12,13 +12,18 @@ final class NetDecoding {
     }
 
     static <T> DecodeResult<T> run(byte[] input, String pdu, Function<ByteIn, T> decoder) {
+        return run(input, pdu, decoder, false);
+    }
+
+    /** @param linkPadding octets after the packet are link-layer padding, not an error */
+    static <T> DecodeResult<T> run(byte[] input, String pdu, Function<ByteIn, T> decoder, boolean linkPadding) {
         if (input == null || input.length == 0) {
             return DecodeResult.failed(new DecodeError(Kind.TRUNCATED, pdu, 0, "no input"));
         }
         ByteIn in = new ByteIn(input);
         try {
             T value = decoder.apply(in);
-            if (in.remaining() != 0) {
+            if (in.remaining() != 0 && !linkPadding) {
                 return DecodeResult.failed(new DecodeError(Kind.TRAILING_DATA, pdu, in.position() * 8L,
                         in.remaining() + " octet(s) after the " + pdu));
             }

@@ -78,6 +78,11 @@ public final class WsmpCodecImpl implements WsmpCodec {
         return NetDecoding.run(octets, "wsmp", WsmpCodecImpl::decode);
     }
 
+    @Override
+    public DecodeResult<WsmpPacket> decodeLinkPayload(byte[] octets) {
+        return NetDecoding.run(octets, "wsmp", WsmpCodecImpl::decode, true);
+    }
+
     private static WsmpPacket decode(ByteIn in) {
         int b0 = in.u8("wsmp.n.version");
         if ((b0 & 0x07) != WsmpPacket.VERSION) {

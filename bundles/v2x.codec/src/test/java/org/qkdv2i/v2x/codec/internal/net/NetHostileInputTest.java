@@ -16,6 +16,11 @@ import org.qkdv2i.v2x.codec.DecodeError;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 import org.qkdv2i.v2x.codec.DecodeResult;
 import org.qkdv2i.v2x.codec.net.BtpPacket;
+import org.qkdv2i.v2x.codec.net.GnCommonHeader;
+import org.qkdv2i.v2x.codec.net.GnExtendedHeader;
+import org.qkdv2i.v2x.codec.net.GnLifetime;
+import org.qkdv2i.v2x.codec.net.GnPacket;
+import org.qkdv2i.v2x.codec.net.TrafficClass;
 import org.qkdv2i.v2x.codec.net.NetCodecs;
 
 /**
@@ -178,6 +183,30 @@ public class NetHostileInputTest {
         e = w.decode(HEX.parseHex("0b020f01ac")).error(); // two elements announced, one present
         assertEquals(Kind.TRUNCATED, e.kind());
         assertEquals("wsmp.n.extension[1].id", e.field());
+    }
+
+    @Test
+    public void linkPaddingIsToleratedOnlyWhereAsked() {
+        // a beacon (36 octets) in a minimum Ethernet frame arrives with 10 octets of padding
+        byte[] beacon = NetCodecs.geoNetworking().encode(GnPacket.unsecured(GnLifetime.DEFAULT, 1,
+                new GnCommonHeader(GnCommonHeader.NextHeader.ANY, new TrafficClass(false, false, 0), true, 1),
+                new GnExtendedHeader.Beacon(NetSamples.lpv(new Random(4))), new byte[0]));
+        byte[] padded = Arrays.copyOf(beacon, 46);
+        assertEquals(Kind.TRAILING_DATA, NetCodecs.geoNetworking().decode(padded).error().kind());
+        assertEquals(NetCodecs.geoNetworking().decode(beacon).value(),
+                NetCodecs.geoNetworking().decodeLinkPayload(padded).value());
+        assertEquals(Kind.TRUNCATED, NetCodecs.geoNetworking().decodeLinkPayload(Arrays.copyOf(beacon, 30)).error().kind());
+        byte[] wsm = HEX.parseHex("03002003616263");
+        byte[] wsmPadded = Arrays.copyOf(wsm, 46);
+        assertEquals(Kind.TRAILING_DATA, NetCodecs.wsmp().decode(wsmPadded).error().kind());
+        assertEquals(NetCodecs.wsmp().decode(wsm).value(), NetCodecs.wsmp().decodeLinkPayload(wsmPadded).value());
+        Random r = new Random(11);
+        for (int i = 0; i < 5000; i++) { // never throws either
+            byte[] b = new byte[r.nextInt(80)];
+            r.nextBytes(b);
+            NetCodecs.geoNetworking().decodeLinkPayload(b);
+            NetCodecs.wsmp().decodeLinkPayload(b);
+        }
     }
 
     @Test
