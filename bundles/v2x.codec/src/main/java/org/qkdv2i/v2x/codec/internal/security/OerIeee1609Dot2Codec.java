@@ -73,10 +73,14 @@ import org.qkdv2i.v2x.codec.security.VerificationResult;
 
 /**
  * IEEE 1609.2 / ETSI TS 103 097 {@code Ieee1609Dot2Data} through Bouncy Castle's OER types,
- * offered as the {@link Ieee1609Dot2Codec} service. Stateless; the trust store is the caller's.
+ * offered as the {@link Ieee1609Dot2Codec} service. Thread-safe; its only state is a bounded memo of
+ * certificate-signature checks; the trust store is the caller's.
  */
 @Component(service = Ieee1609Dot2Codec.class)
 public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
+
+    /** Memoises certificate-signature checks (pure functions of the encodings); thread-safe. */
+    private final Verifier verifier = new Verifier();
 
     /** IEEE 1609.2 §6.3.2: protocolVersion 3 (2016, 2022; ETSI TS 103 097 v1.3+ / v2.1.1). */
     static final int PROTOCOL_VERSION = 3;
@@ -270,7 +274,7 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     @Override
     public VerificationResult verify(byte[] encoding, TrustStore trust) {
         Objects.requireNonNull(trust, "trust");
-        return Verifier.verify(encoding, trust);
+        return verifier.verify(encoding, trust);
     }
 
     @Override

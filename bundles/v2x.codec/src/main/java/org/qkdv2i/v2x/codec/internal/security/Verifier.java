@@ -37,8 +37,8 @@ import org.qkdv2i.v2x.codec.security.VerificationStatus;
  * certificate chain to a trusted root, validity at the generation time, psid permissions.
  */
 final class Verifier {
-    private Verifier() {
-    }
+
+    private final SignatureMemo memo = new SignatureMemo();
 
     /** Authorization ticket → authority → root; a longer chain is refused. */
     static final int MAX_CHAIN = 4;
@@ -54,7 +54,7 @@ final class Verifier {
         }
     }
 
-    static VerificationResult verify(byte[] encoding, TrustStore trust) {
+    VerificationResult verify(byte[] encoding, TrustStore trust) {
         SecuredData.Signed message = null;
         try {
             Ieee1609Dot2Data d;
@@ -93,7 +93,7 @@ final class Verifier {
         return new VerificationResult(s, f.error.toString(), message);
     }
 
-    private static void check(SecuredData.Signed m, SignedData sd, TrustStore trust) throws Outcome {
+    private void check(SecuredData.Signed m, SignedData sd, TrustStore trust) throws Outcome {
         Long generationTime = m.header().generationTime();
         if (generationTime == null) {
             throw new Outcome(VerificationStatus.INVALID_HEADER, "no generationTime (ETSI TS 103 097 §5.2 requires it)");
@@ -108,7 +108,7 @@ final class Verifier {
         case SELF -> throw new Outcome(VerificationStatus.UNSUPPORTED, "self-signed data (only certificate requests are)");
         };
         Certificate signer = certificate(signerBytes, "signer certificate " + m.signerId());
-        ECPublicKeyParameters key = verificationKey(signer, m.signerId());
+        ECPublicKeyParameters key = verificationKey(signer, signerBytes, m.signerId());
         byte[] tbs = Oer.encode(sd.getTbsData(), Oer.TBS_DATA);
         requireP256(sd.getSignature(), "message");
         if (!Ecdsa256.verify(key, Ecdsa256.digest(tbs, signerBytes), sd.getSignature())) {
@@ -122,7 +122,7 @@ final class Verifier {
         chain(signer, signerBytes, m.signerId(), generationTime, psid, trust);
     }
 
-    private static void chain(Certificate cert, byte[] certBytes, HashedId8 certId, long generationTime, long psid,
+    private void chain(Certificate cert, byte[] certBytes, HashedId8 certId, long generationTime, long psid,
             TrustStore trust) throws Outcome {
         for (int depth = 0; depth < MAX_CHAIN; depth++) {
             checkValidity(cert.getToBeSigned(), certId, generationTime);
@@ -144,16 +144,19 @@ final class Verifier {
             }
             byte[] issuerBytes = found.get();
             Certificate issuerCert = certificate(issuerBytes, "issuer certificate " + issuerId);
-            ECPublicKeyParameters issuerKey = verificationKey(issuerCert, issuerId);
-            Signature signature = cert.getSignature();
-            if (signature == null) {
-                throw new Outcome(VerificationStatus.MALFORMED, certId + " carries no signature");
-            }
-            requireP256(signature, "certificate " + certId);
-            byte[] tbs = Oer.encode(cert.getToBeSigned(), Oer.TBS_CERTIFICATE);
-            if (!Ecdsa256.verify(issuerKey, Ecdsa256.digest(tbs, issuerBytes), signature)) {
-                throw new Outcome(VerificationStatus.BAD_CERTIFICATE_SIGNATURE, "the signature of " + certId
-                        + " does not verify under issuer " + issuerId);
+            if (!memo.verified(certBytes, issuerBytes)) {
+                ECPublicKeyParameters issuerKey = verificationKey(issuerCert, issuerBytes, issuerId);
+                Signature signature = cert.getSignature();
+                if (signature == null) {
+                    throw new Outcome(VerificationStatus.MALFORMED, certId + " carries no signature");
+                }
+                requireP256(signature, "certificate " + certId);
+                byte[] tbs = Oer.encode(cert.getToBeSigned(), Oer.TBS_CERTIFICATE);
+                if (!Ecdsa256.verify(issuerKey, Ecdsa256.digest(tbs, issuerBytes), signature)) {
+                    throw new Outcome(VerificationStatus.BAD_CERTIFICATE_SIGNATURE, "the signature of " + certId
+                            + " does not verify under issuer " + issuerId);
+                }
+                memo.rememberVerified(certBytes, issuerBytes);
             }
             if (!mayIssue(issuerCert.getToBeSigned(), psid)) {
                 throw new Outcome(VerificationStatus.PSID_NOT_PERMITTED, "issuer " + issuerId
@@ -178,7 +181,11 @@ final class Verifier {
         }
     }
 
-    private static ECPublicKeyParameters verificationKey(Certificate c, HashedId8 id) throws Outcome {
+    private ECPublicKeyParameters verificationKey(Certificate c, byte[] bytes, HashedId8 id) throws Outcome {
+        ECPublicKeyParameters known = memo.key(bytes);
+        if (known != null) {
+            return known;
+        }
         VerificationKeyIndicator vki = c.getToBeSigned().getVerifyKeyIndicator();
         if (vki.getChoice() != VerificationKeyIndicator.verificationKey) {
             throw new Outcome(VerificationStatus.UNSUPPORTED, id + " has a reconstruction value (implicit certificate)");
@@ -192,6 +199,7 @@ final class Verifier {
         if (key == null) {
             throw new Outcome(VerificationStatus.MALFORMED, id + "'s verification key is not a P-256 point");
         }
+        memo.rememberKey(bytes, key);
         return key;
     }
 

@@ -143,7 +143,10 @@ public class SignedDataTest {
 
     @Test
     public void aTicketFromAnotherKeyFailsItsCertificateSignature() {
-        // claims the authority as issuer but is signed with another key
+        // claims the authority as issuer but is signed with another key; the genuine chain was
+        // verified first, so the codec's memo of certificate signatures must not vouch for it
+        assertEquals(VerificationStatus.OK, codec.verify(sign(Psid.CAM, TestPki.IN_VALIDITY, SignerKind.CERTIFICATE,
+                pki.ticket), pki.trustStore()).status());
         TestPki other = new TestPki(codec);
         SigningCredential forgedAuthority = new SigningCredential(pki.authority.certificate(), other.authority.privateKey());
         var t = TestPki.keyPair();
@@ -158,6 +161,7 @@ public class SignedDataTest {
     @Test
     public void untrustedRootOrUnknownAuthorityIsUntrustedChain() {
         byte[] wire = sign(Psid.CAM, TestPki.IN_VALIDITY, SignerKind.CERTIFICATE, pki.ticket);
+        assertEquals(VerificationStatus.OK, codec.verify(wire, pki.trustStore()).status()); // memo filled
         TrustStore noRoot = new TrustStore();
         noRoot.addCertificate(pki.authority.certificate());
         noRoot.addCertificate(pki.root.certificate()); // known, but not trusted
