@@ -40,6 +40,13 @@ public interface Ieee1609Dot2Codec {
     VerificationResult verify(byte[] encoding, TrustStore trust);
 
     /**
+     * As {@link #verify(byte[], TrustStore)}, and first refuses data generated more than
+     * {@code maxAge} before or after {@code now} as {@link VerificationStatus#STALE} (the receive
+     * path's freshness check, ETSI TS 103 097 / IEEE 1609.2 §5.2.4.2.3 relevance checks).
+     */
+    VerificationResult verify(byte[] encoding, TrustStore trust, java.time.Instant now, java.time.Duration maxAge);
+
+    /**
      * Issues an explicit certificate signed by {@code issuer} (an authority or a root).
      *
      * @throws IllegalArgumentException on an unusable issuer certificate

@@ -10,6 +10,11 @@ public enum VerificationStatus {
     NOT_SIGNED,
     /** A well-formed alternative this verifier does not support (another curve, implicit certificates, extDataHash…). */
     UNSUPPORTED,
+    /**
+     * The generation time lies further from the receiver's clock than the allowed age (a replay, or
+     * a sender clock far off); only with {@code verify(…, now, maxAge)}.
+     */
+    STALE,
     /** The header lacks what the profile requires (generationTime; generationLocation for a DENM). */
     INVALID_HEADER,
     /** Signed with a digest of a certificate this node does not know. */

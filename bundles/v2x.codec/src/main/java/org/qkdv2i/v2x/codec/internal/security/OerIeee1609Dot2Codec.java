@@ -2,6 +2,7 @@ package org.qkdv2i.v2x.codec.internal.security;
 
 import java.math.BigInteger;
 import java.security.interfaces.ECPrivateKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -245,6 +246,19 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     @Override
     public byte[] sign(SignRequest request, SigningCredential signer) {
         Objects.requireNonNull(request, "request");
+        GenerationLocation loc = request.generationLocation();
+        // ETSI TS 103 097 §7.1: psid and generationTime; the DENM adds generationLocation
+        var header = new org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo(new Psid(request.psid()),
+                new Time64(ItsTime.time64(request.generationTime())), null,
+                loc == null ? null : new ThreeDLocation(new Latitude(loc.latitude()), new Longitude(loc.longitude()),
+                        new Elevation(loc.elevation())),
+                null, null, null, null, null, null, null);
+        return sign(header, request.payload(), request.signer(), signer);
+    }
+
+    /** SignedData over {@code payload} with any header (tests build headers the profile forbids). */
+    static byte[] sign(org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo header, byte[] payload, SignerKind kind,
+            SigningCredential signer) {
         Objects.requireNonNull(signer, "signer");
         byte[] certBytes = signer.certificate();
         Certificate cert;
@@ -253,17 +267,10 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
         } catch (Failure f) {
             throw new IllegalArgumentException("the signing credential's certificate: " + f.error);
         }
-        GenerationLocation loc = request.generationLocation();
-        // ETSI TS 103 097 §7.1: psid and generationTime; the DENM adds generationLocation
-        var header = new org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo(new Psid(request.psid()),
-                new Time64(ItsTime.time64(request.generationTime())), null,
-                loc == null ? null : new ThreeDLocation(new Latitude(loc.latitude()), new Longitude(loc.longitude()),
-                        new Elevation(loc.elevation())),
-                null, null, null, null, null, null, null);
-        ToBeSignedData tbs = new ToBeSignedData(new SignedDataPayload(unsecured(request.payload()), null), header);
+        ToBeSignedData tbs = new ToBeSignedData(new SignedDataPayload(unsecured(payload), null), header);
         byte[] tbsBytes = Oer.encode(tbs, Oer.TBS_DATA);
         Signature signature = Ecdsa256.sign(Ecdsa256.privateKey(signer.privateKey()), Ecdsa256.digest(tbsBytes, certBytes));
-        SignerIdentifier signerId = request.signer() == SignerKind.DIGEST
+        SignerIdentifier signerId = kind == SignerKind.DIGEST
                 ? SignerIdentifier.digest(new org.bouncycastle.oer.its.ieee1609dot2.basetypes.HashedId8(
                         HashedId8.ofCertificate(certBytes).toBytes()))
                 : SignerIdentifier.certificate(new SequenceOfCertificate(List.of(cert)));
@@ -274,7 +281,17 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     @Override
     public VerificationResult verify(byte[] encoding, TrustStore trust) {
         Objects.requireNonNull(trust, "trust");
-        return verifier.verify(encoding, trust);
+        return verifier.verify(encoding, trust, null, null);
+    }
+
+    @Override
+    public VerificationResult verify(byte[] encoding, TrustStore trust, Instant now, java.time.Duration maxAge) {
+        Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(now, "now");
+        if (maxAge == null || maxAge.isNegative()) {
+            throw new IllegalArgumentException("maxAge must be zero or positive");
+        }
+        return verifier.verify(encoding, trust, now, maxAge);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package org.qkdv2i.v2x.codec.internal.security;
 
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -14,7 +16,6 @@ import org.bouncycastle.oer.its.ieee1609dot2.SignedData;
 import org.bouncycastle.oer.its.ieee1609dot2.SubjectPermissions;
 import org.bouncycastle.oer.its.ieee1609dot2.ToBeSignedCertificate;
 import org.bouncycastle.oer.its.ieee1609dot2.VerificationKeyIndicator;
-import org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.EccP256CurvePoint;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.PsidSsp;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.PsidSspRange;
@@ -25,6 +26,7 @@ import org.bouncycastle.oer.its.ieee1609dot2.basetypes.ValidityPeriod;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 import org.qkdv2i.v2x.codec.internal.security.Oer.Failure;
 import org.qkdv2i.v2x.codec.security.HashedId8;
+import org.qkdv2i.v2x.codec.security.ItsTime;
 import org.qkdv2i.v2x.codec.security.Psid;
 import org.qkdv2i.v2x.codec.security.SecuredData;
 import org.qkdv2i.v2x.codec.security.SignerKind;
@@ -54,7 +56,8 @@ final class Verifier {
         }
     }
 
-    VerificationResult verify(byte[] encoding, TrustStore trust) {
+    /** {@code now == null}: no freshness check. */
+    VerificationResult verify(byte[] encoding, TrustStore trust, Instant now, Duration maxAge) {
         SecuredData.Signed message = null;
         try {
             Ieee1609Dot2Data d;
@@ -73,7 +76,7 @@ final class Verifier {
             } catch (Failure f) {
                 return failed(f, null);
             }
-            check(message, sd, trust);
+            check(message, sd, trust, now, maxAge);
             if (message.signerKind() == SignerKind.CERTIFICATE) {
                 trust.addCertificate(message.signerCertificate()); // later messages may name it by digest (§7.1.1)
             }
@@ -93,13 +96,22 @@ final class Verifier {
         return new VerificationResult(s, f.error.toString(), message);
     }
 
-    private void check(SecuredData.Signed m, SignedData sd, TrustStore trust) throws Outcome {
+    private void check(SecuredData.Signed m, SignedData sd, TrustStore trust, Instant now, Duration maxAge)
+            throws Outcome {
         Long generationTime = m.header().generationTime();
         if (generationTime == null) {
             throw new Outcome(VerificationStatus.INVALID_HEADER, "no generationTime (ETSI TS 103 097 §5.2 requires it)");
         }
         if (m.header().psid() == Psid.DENM && m.header().generationLocation() == null) {
             throw new Outcome(VerificationStatus.INVALID_HEADER, "DENM without generationLocation (ETSI TS 103 097 §7.1.2)");
+        }
+        if (now != null) {
+            // judged before any ECDSA work: a replayed or far-future message costs nothing
+            Instant generated = ItsTime.fromTime64(generationTime);
+            if (generated.isBefore(now.minus(maxAge)) || generated.isAfter(now.plus(maxAge))) {
+                throw new Outcome(VerificationStatus.STALE, "generated " + generated + ", receiver time " + now
+                        + ", more than " + maxAge.toMillis() + " ms apart");
+            }
         }
         byte[] signerBytes = switch (m.signerKind()) {
         case CERTIFICATE -> m.signerCertificate();
@@ -214,15 +226,15 @@ final class Verifier {
     private static void checkValidity(ToBeSignedCertificate tbs, HashedId8 id, long generationTime) throws Outcome {
         ValidityPeriod vp = tbs.getValidityPeriod();
         BigInteger startMicros = vp.getStart().getValue().multiply(BigInteger.valueOf(1_000_000));
-        Duration d = vp.getDuration();
+        org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration d = vp.getDuration();
         long unitMicros = switch (d.getChoice()) {
-        case Duration.microseconds -> 1L;
-        case Duration.milliseconds -> 1_000L;
-        case Duration.seconds -> 1_000_000L;
-        case Duration.minutes -> 60_000_000L;
-        case Duration.hours -> 3_600_000_000L;
-        case Duration.sixtyHours -> 216_000_000_000L;
-        case Duration.years -> 31_556_952_000_000L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.microseconds -> 1L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.milliseconds -> 1_000L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.seconds -> 1_000_000L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.minutes -> 60_000_000L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.hours -> 3_600_000_000L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.sixtyHours -> 216_000_000_000L;
+        case org.bouncycastle.oer.its.ieee1609dot2.basetypes.Duration.years -> 31_556_952_000_000L;
         default -> throw new Outcome(VerificationStatus.MALFORMED, id + " has an unknown duration unit");
         };
         BigInteger end = startMicros.add(d.getDuration().getValue().multiply(BigInteger.valueOf(unitMicros)));

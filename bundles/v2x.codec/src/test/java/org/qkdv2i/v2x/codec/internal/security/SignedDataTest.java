@@ -207,6 +207,45 @@ public class SignedDataTest {
     }
 
     @Test
+    public void staleOrFutureGenerationTimeIsRefusedBeforeAnySignatureWork() {
+        byte[] wire = sign(Psid.CAM, TestPki.IN_VALIDITY, SignerKind.CERTIFICATE, pki.ticket);
+        java.time.Duration maxAge = java.time.Duration.ofSeconds(2);
+        assertEquals(VerificationStatus.OK,
+                codec.verify(wire, pki.trustStore(), TestPki.IN_VALIDITY.plusMillis(1500), maxAge).status());
+        VerificationResult old = codec.verify(wire, pki.trustStore(), TestPki.IN_VALIDITY.plusSeconds(3), maxAge);
+        assertEquals(old.toString(), VerificationStatus.STALE, old.status());
+        assertEquals(VerificationStatus.STALE,
+                codec.verify(wire, pki.trustStore(), TestPki.IN_VALIDITY.minusSeconds(3), maxAge).status());
+        // staleness is judged first, so even a broken signature reports STALE, not BAD_SIGNATURE
+        byte[] broken = wire.clone();
+        broken[broken.length - 1] ^= 1;
+        assertEquals(VerificationStatus.STALE,
+                codec.verify(broken, pki.trustStore(), TestPki.IN_VALIDITY.plusSeconds(3), maxAge).status());
+        assertEquals(VerificationStatus.BAD_SIGNATURE,
+                codec.verify(broken, pki.trustStore(), TestPki.IN_VALIDITY, maxAge).status());
+    }
+
+    @Test
+    public void headersTheProfileForbidsAreInvalidHeader() {
+        // correctly signed, but without generationTime (ETSI TS 103 097 §5.2 requires it)
+        var noTime = new org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo(
+                new org.bouncycastle.oer.its.ieee1609dot2.basetypes.Psid(Psid.CAM), null, null, null, null, null, null,
+                null, null, null, null);
+        VerificationResult r = codec.verify(OerIeee1609Dot2Codec.sign(noTime, CAM_PACKET, SignerKind.CERTIFICATE,
+                pki.ticket), pki.trustStore());
+        assertEquals(r.toString(), VerificationStatus.INVALID_HEADER, r.status());
+        // a DENM without generationLocation (§7.1.2)
+        var denmNoLocation = new org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo(
+                new org.bouncycastle.oer.its.ieee1609dot2.basetypes.Psid(Psid.DENM),
+                new org.bouncycastle.oer.its.ieee1609dot2.basetypes.Time64(ItsTime.time64(TestPki.IN_VALIDITY)), null,
+                null, null, null, null, null, null, null, null);
+        r = codec.verify(OerIeee1609Dot2Codec.sign(denmNoLocation, CAM_PACKET, SignerKind.CERTIFICATE, pki.ticket),
+                pki.trustStore());
+        assertEquals(r.toString(), VerificationStatus.INVALID_HEADER, r.status());
+        assertTrue(r.detail(), r.detail().contains("generationLocation"));
+    }
+
+    @Test
     public void unsignedAndBrokenInputsHaveTheirOwnStatus() {
         assertEquals(VerificationStatus.NOT_SIGNED, codec.verify(codec.encodeUnsecured(CAM_PACKET), pki.trustStore()).status());
         assertEquals(VerificationStatus.MALFORMED, codec.verify(new byte[] {3, (byte) 0x81}, pki.trustStore()).status());
