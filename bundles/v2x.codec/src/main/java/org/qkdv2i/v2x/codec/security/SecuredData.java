@@ -21,8 +21,8 @@ public sealed interface SecuredData {
      *
      * @param header            psid, generation time and location
      * @param payload           the signed payload (the inner unsecuredData)
-     * @param signerKind        digest or certificate
-     * @param signerId          the digest, or the HashedId8 of the included certificate
+     * @param signerKind        digest, certificate or self
+     * @param signerId          the digest, or the HashedId8 of the included certificate; {@code null} for self
      * @param signerCertificate the included certificate's COER, or {@code null} for a digest
      */
     record Signed(HeaderInfo header, byte[] payload, SignerKind signerKind, HashedId8 signerId, byte[] signerCertificate)

@@ -60,7 +60,7 @@ final class Oer {
         } catch (EOFException e) {
             throw new Failure(Kind.TRUNCATED, field, 8L * (bytes.length - in.available()),
                     "input ends inside the " + field);
-        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+        } catch (Exception | StackOverflowError e) { // deep nesting of SignedData recurses in BC's reader
             // BC reports bad lengths, choices and enumerations as IOException/IllegalArgumentException/
             // IllegalStateException, and a truncated read sometimes as a bare exception: one kind here.
             long at = 8L * (bytes.length - in.available());
