@@ -68,8 +68,8 @@ public final class IdentityLogComponent implements IdentityLog, IdentityDirector
         @AttributeDefinition(description = "Raft election timeout, minimum (maximum is twice that)")
         long electionTimeoutMillis() default 1_000;
 
-        @AttributeDefinition(description = "Ratis transport between replicas: netty or grpc (all replicas alike)")
-        String transport() default "netty";
+        @AttributeDefinition(description = "Ratis transport between replicas: grpc or netty (all replicas alike; grpc is the tested one)")
+        String transport() default "grpc";
     }
 
     private final IdentityLogNode node;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * @param commitTimeout      how long enrol/revoke wait for a majority
  * @param crossCheckInterval how often peers' heads are fetched and cross-checked; zero for never
  * @param electionTimeout    Raft election timeout (minimum; the maximum is twice that)
- * @param transport          Ratis transport between replicas: {@code netty} or {@code grpc}; null for netty
+ * @param transport          Ratis transport between replicas: {@code grpc} or {@code netty}; null for grpc
  */
 public record NodeSettings(String logId, String selfId, Map<String, InetSocketAddress> peers, Path storageDir,
         Path kekFile, Duration commitTimeout, Duration crossCheckInterval, Duration electionTimeout,
@@ -52,7 +52,7 @@ public record NodeSettings(String logId, String selfId, Map<String, InetSocketAd
         }
         crossCheckInterval = crossCheckInterval == null ? Duration.ZERO : crossCheckInterval;
         electionTimeout = electionTimeout == null ? Duration.ofSeconds(1) : electionTimeout;
-        transport = transport == null || transport.isBlank() ? NETTY : transport.trim().toLowerCase();
+        transport = transport == null || transport.isBlank() ? GRPC : transport.trim().toLowerCase();
         if (!transport.equals(NETTY) && !transport.equals(GRPC)) {
             throw new IllegalArgumentException("transport must be netty or grpc, got '" + transport + "'");
         }

@@ -39,7 +39,7 @@ public class NodeSettingsTest {
                 "selfId must be");
         assertBad(() -> new NodeSettings("log", "bs-1", Map.of(), null, null, Duration.ofSeconds(1), null, null, "udp"),
                 "transport must be netty or grpc");
-        assertEquals(NodeSettings.NETTY,
+        assertEquals(NodeSettings.GRPC,
                 new NodeSettings("log", "bs-1", Map.of(), null, null, Duration.ofSeconds(1), null, null, null).transport());
     }
 
