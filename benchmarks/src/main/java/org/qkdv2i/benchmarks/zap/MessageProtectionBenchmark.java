@@ -22,12 +22,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * work on one core; {@code ecdsaSignVerify} is the asymmetric counterpart. {@code rawAesGcm} is
  * Bouncy Castle's AES-256-GCM alone (encrypt + decrypt, no framing) to show the cipher's share.
  * The post-quantum rows are the ML-KEM-768 / ML-DSA-65 costs of unit authentication without an
- * enrolled relation. Average time per operation, single thread.
+ * enrolled relation. Average time per operation, single thread. Five warm-up iterations: on the
+ * shared 2-core machine under load the JIT threads get little CPU, and with one or two the first
+ * measured iterations still ran interpreted code (10-60x slower). On a loaded machine prefer
+ * {@link MessageProtectionCpuTime} (thread CPU time).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgs = {"-Xms512m", "-Xmx512m"})
 public class MessageProtectionBenchmark {

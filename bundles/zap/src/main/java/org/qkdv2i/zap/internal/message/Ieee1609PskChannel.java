@@ -34,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The IEEE 1609.2 symmetric profile on the air (IEEE Std 1609.2-2016 §5.3.5, §6.3.30–6.3.34):
+ * The IEEE 1609.2 symmetric profile on the air (IEEE Std 1609.2-2016 §6.3: EncryptedData,
+ * RecipientInfo / PreSharedKeyRecipientInfo, SymmetricCiphertext / One28BitCcmCiphertext):
  *
  * <pre>
  * Ieee1609Dot2Data { protocolVersion 3, content encryptedData: EncryptedData {
@@ -56,7 +57,7 @@ final class Ieee1609PskChannel extends ChannelBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(Ieee1609PskChannel.class);
 
-    static final int PROTOCOL_VERSION = 3; // IEEE 1609.2 §6.3.2
+    static final int PROTOCOL_VERSION = 3; // Ieee1609Dot2Data.protocolVersion of IEEE 1609.2-2016
     static final int NONCE = 12;
     static final int TAG = 16;
     static final int INNER_HEADER = 28;
@@ -108,12 +109,12 @@ final class Ieee1609PskChannel extends ChannelBase {
     }
 
     /**
-     * IEEE 1609.2 §6.3.34 PreSharedKeyRecipientInfo: the low-order (last) 8 bytes of SHA-256 over
+     * IEEE 1609.2-2016 PreSharedKeyRecipientInfo (HashedId8): the low-order (last) 8 bytes of SHA-256 over
      * the COER encoding of {@code SymmetricEncryptionKey { aes128Ccm: psk }}.
      */
     static byte[] hashedId8(byte[] psk16) {
-        // COER of this CHOICE's root alternative 0 with a fixed-size OCTET STRING (ITU-T X.696
-        // §20, §17.1): tag byte 0x80, then the 16 key bytes. Built here rather than by OEREncoder
+        // COER (ITU-T X.696) of this CHOICE's root alternative 0: the context-specific tag byte
+        // 0x80, then the fixed-size OCTET STRING with no length: the 16 key bytes. Built here rather than by OEREncoder
         // so the PSK copy can be zeroised; the test checks it equals OEREncoder's output.
         byte[] coer = new byte[17];
         coer[0] = (byte) 0x80;
