@@ -78,7 +78,7 @@ public final class UdpAirRadio implements VirtualAirRadio {
         String group() default "";
 
         @AttributeDefinition(name = "Multicast interface", description = "Interface name for the group (e.g. lo,"
-                + " eth0); empty = the system's choice", required = false)
+                + " eth0); empty = the first up, non-loopback, multicast-capable interface", required = false)
         String multicast_interface() default "";
 
         @AttributeDefinition(name = "Bind", description = "Local host:port in unicast mode (port 0 = any);"
@@ -231,11 +231,10 @@ public final class UdpAirRadio implements VirtualAirRadio {
                 ch.bind(new InetSocketAddress(g.getPort()));
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true); // radios on one host hear each other
                 if (nif == null) {
-                    nif = NetworkInterface.getByInetAddress(InetAddress.getLocalHost());
+                    nif = defaultMulticastInterface();
                 }
-                if (nif != null) {
-                    ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
-                }
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1); // the virtual air stays on the local link
                 ch.join(g.getAddress(), nif);
                 this.targets = List.of(g);
             }
@@ -259,6 +258,16 @@ public final class UdpAirRadio implements VirtualAirRadio {
         LOG.info("virtual-air radio {} ({}, {}) on {} channel {} to {}; range {} m, loss {}, latency {} ms + {} ms",
                 radioId, technology, address, socket.getLocalAddress(), channel, targets, rangeM, lossProbability,
                 latencyNs / 1e6, jitterNs / 1e6);
+    }
+
+    /** The first interface that is up, not loopback and multicast-capable. */
+    private static NetworkInterface defaultMulticastInterface() throws IOException {
+        for (NetworkInterface n : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (n.isUp() && !n.isLoopback() && n.supportsMulticast() && n.inetAddresses().findAny().isPresent()) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("no multicast-capable interface is up; set multicast_interface (e.g. lo)");
     }
 
     private static Thread daemon(Runnable r, String name) {
