@@ -135,6 +135,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     private final PskKeyring<ProtectedChannel> keyring = new PskKeyring<>();
     private final List<ListenerEntry> listeners = new CopyOnWriteArrayList<>();
     private final RateLimitedLog dropLog;
+    private final RateLimitedLog listenerLog;
 
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
@@ -183,6 +184,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         this.camRules = new CamGenerationRules(config.camMin(), config.camMax(), config.lowFrequencyInterval(),
                 config.isRsu());
         this.dropLog = new RateLimitedLog(LOG, clock, Duration.ofSeconds(1));
+        this.listenerLog = new RateLimitedLog(LOG, clock, Duration.ofSeconds(1));
         if (config.signGenerated() && credential == null) {
             throw new IllegalArgumentException("stack " + config.stackId() + ": signing needs a credential");
         }
@@ -900,8 +902,8 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
                 try {
                     e.listener.received(m);
                 } catch (RuntimeException ex) {
-                    LOG.warn("stack {}: listener {} failed: {}", config.stackId(), e.listener.getClass().getName(),
-                            ex.toString());
+                    listenerLog.log("stack " + config.stackId() + ": listener " + e.listener.getClass().getName()
+                            + " failed: " + ex);
                 }
             }
         }
