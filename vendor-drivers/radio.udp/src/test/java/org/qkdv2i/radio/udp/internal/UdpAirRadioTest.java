@@ -401,6 +401,37 @@ public class UdpAirRadioTest {
         assertTrue(atB.isEmpty());
     }
 
+    /**
+     * One-way latency over the virtual air without simulated latency (issue 6 benchmark target: p99 < 1 ms
+     * on loopback): one frame in flight at a time, time from send() to the listener. Printed; the
+     * assertion is loose because the build machine is shared.
+     */
+    @Test
+    public void oneWayLatencyOnLoopbackIsSubMillisecond() throws Exception {
+        UdpAirRadio b = radio("radio_id", "b", "position", north(200));
+        UdpAirRadio a = radio("radio_id", "a", "position", north(0), "peers", new String[] {peer(b)});
+        BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+        b.subscribe(f -> arrivals.add(System.nanoTime()));
+        int warm = 500;
+        int n = 2000;
+        long[] ns = new long[n];
+        for (int i = 0; i < warm + n; i++) {
+            long t0 = System.nanoTime();
+            a.send(gn(A_MAC, i));
+            Long t1 = arrivals.poll(DEADLINE_MS, TimeUnit.MILLISECONDS);
+            assertNotNull("frame " + i, t1);
+            if (i >= warm) {
+                ns[i - warm] = t1 - t0;
+            }
+        }
+        java.util.Arrays.sort(ns);
+        double p50 = ns[n / 2] / 1e3;
+        double p99 = ns[n * 99 / 100] / 1e3;
+        System.out.printf("virtual air one-way latency over loopback: p50 %.1f us, p99 %.1f us, max %.1f us (%d frames)%n",
+                p50, p99, ns[n - 1] / 1e3, n);
+        assertTrue("p99 " + p99 + " us", p99 < 20_000);
+    }
+
     @Test
     public void configurationErrorsNameTheProperty() {
         assertMessage("radio.id", () -> new UdpAirRadio(air("radio_id", " ")));
