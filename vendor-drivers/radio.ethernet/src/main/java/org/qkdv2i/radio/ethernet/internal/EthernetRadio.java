@@ -124,15 +124,19 @@ public final class EthernetRadio implements Radio {
         return s.strip();
     }
 
-    static int[] parseEtherTypes(String[] values) {
-        if (values == null || values.length == 0) {
+    static int[] parseEtherTypes(String[] configured) {
+        // a FileInstall .cfg line gives one string "0x8947,0x88DC": split every element on commas
+        String[] values = configured == null ? new String[0] : java.util.Arrays.stream(configured)
+                .filter(java.util.Objects::nonNull).flatMap(v -> java.util.Arrays.stream(v.split(",")))
+                .map(String::strip).filter(v -> !v.isEmpty()).toArray(String[]::new);
+        if (values.length == 0) {
             throw new IllegalArgumentException("configuration property ethertypes needs at least one EtherType");
         }
         int[] t = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             try {
-                t[i] = Integer.decode(values[i].strip());
-            } catch (NumberFormatException | NullPointerException e) {
+                t[i] = Integer.decode(values[i]);
+            } catch (NumberFormatException e) {
                 t[i] = -1;
             }
             if (t[i] < 0x0600 || t[i] > 0xFFFF) {

@@ -38,6 +38,8 @@ public class EthernetFramesTest {
     @Test
     public void configurationIsChecked() {
         assertArrayEquals(new int[] {0x8947, 0x88DC}, EthernetRadio.parseEtherTypes(new String[] {"0x8947", " 0x88dc "}));
+        assertArrayEquals("a .cfg comma list", new int[] {0x8947, 0x88DC},
+                EthernetRadio.parseEtherTypes(new String[] {"0x8947, 0x88DC"}));
         assertThrows(IllegalArgumentException.class, () -> EthernetRadio.parseEtherTypes(new String[] {"0x0800x"}));
         assertThrows(IllegalArgumentException.class, () -> EthernetRadio.parseEtherTypes(new String[] {"1500"}));
         assertThrows(IllegalArgumentException.class, () -> EthernetRadio.parseEtherTypes(new String[0]));

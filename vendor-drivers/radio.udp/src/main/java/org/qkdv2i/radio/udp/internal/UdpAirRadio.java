@@ -207,9 +207,11 @@ public final class UdpAirRadio implements VirtualAirRadio {
                 ch = DatagramChannel.open(StandardProtocolFamily.INET);
                 ch.bind(parseSocketAddress(config.bind(), "bind"));
                 List<SocketAddress> t = new ArrayList<>();
-                for (String peer : config.peers() == null ? new String[0] : config.peers()) {
-                    if (peer != null && !peer.isBlank()) {
-                        t.add(parseSocketAddress(peer, "peers"));
+                for (String peers : config.peers() == null ? new String[0] : config.peers()) {
+                    for (String peer : peers == null ? new String[0] : peers.split(",")) { // a .cfg comma list
+                        if (!peer.isBlank()) {
+                            t.add(parseSocketAddress(peer, "peers"));
+                        }
                     }
                 }
                 this.targets = List.copyOf(t);

@@ -163,7 +163,7 @@ public class UdpAirRadioTest {
         UdpAirRadio near = radio("radio_id", "near", "address", "02:00:00:00:00:0b", "position", north(500));
         UdpAirRadio far = radio("radio_id", "far", "address", "02:00:00:00:00:0c", "position", north(1500));
         UdpAirRadio a = radio("radio_id", "a", "address", A_MAC.toString(), "position", north(0),
-                "peers", new String[] {peer(near), peer(far)});
+                "peers", new String[] {peer(near) + ", " + peer(far)}); // as a FileInstall .cfg line gives it
         BlockingQueue<RadioFrame> nearQ = new LinkedBlockingQueue<>();
         BlockingQueue<RadioFrame> farQ = new LinkedBlockingQueue<>();
         near.subscribe(nearQ::add);
