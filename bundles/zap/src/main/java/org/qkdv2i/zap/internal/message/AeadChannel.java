@@ -2,12 +2,6 @@ package org.qkdv2i.zap.internal.message;
 
 import java.util.Arrays;
 
-import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.crypto.modes.GCMModeCipher;
-import org.bouncycastle.crypto.params.AEADParameters;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.qkdv2i.zap.api.ChannelKeys;
 import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.api.MessageRejectedException;
@@ -30,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * Checks on open, in order: closed, length/version (MALFORMED), channel id (TAMPERED: not this
  * channel's key), epoch (WRONG_EPOCH), segment tag (CROSS_SEGMENT), GCM tag (TAMPERED), age
  * (EXPIRED), replay window (REPLAYED / REORDERED). Only an accepted message moves the window.
+ * The AES-GCM computation itself is a {@link GcmCipher} (Bouncy Castle by default, or the JDK's
+ * SunJCE): same wire format, same checks, whichever it is.
  */
 final class AeadChannel extends ChannelBase {
 
@@ -37,7 +33,7 @@ final class AeadChannel extends ChannelBase {
 
     static final byte VERSION = 1;
     static final int HEADER = 33;
-    static final int TAG = 16;
+    static final int TAG = GcmCipher.TAG_BYTES;
     private static final int OFF_CHANNEL = 1;
     private static final int OFF_EPOCH = 9;
     private static final int OFF_SEQ = 13;
@@ -48,19 +44,16 @@ final class AeadChannel extends ChannelBase {
     private final int epoch;
 
     private final Object sendLock = new Object();
-    private final GCMModeCipher sendCipher = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    private final GcmCipher sendCipher;
     private final byte[] sendSalt;
     private long sendSeq;
 
     private final Object receiveLock = new Object();
-    private final GCMModeCipher receiveCipher = GCMBlockCipher.newInstance(AESEngine.newInstance());
+    private final GcmCipher receiveCipher;
     private final byte[] receiveSalt;
     private final ReplayWindow window;
-    /** BC keeps these arrays as they are (no copy): zeroised on close. */
-    private final KeyParameter sendKeyParameter;
-    private final KeyParameter receiveKeyParameter;
 
-    AeadChannel(ChannelKeys keys, ChannelOptions options) {
+    AeadChannel(ChannelKeys keys, ChannelOptions options, GcmCipher.Factory gcm) {
         super("aead channel " + Long.toUnsignedString(keys.channelId()) + " epoch " + keys.epoch(), options);
         this.channelId = keys.channelId();
         this.epoch = keys.epoch();
@@ -72,14 +65,20 @@ final class AeadChannel extends ChannelBase {
         this.receiveSalt = Bytes.kmac(keys.receiveKey(), "qkdv2i/aead/nonce-salt/v1", context, 4);
         byte[] sendKey = Bytes.kmac(keys.sendKey(), "qkdv2i/aead/key/v1", context, 32);
         byte[] receiveKey = Bytes.kmac(keys.receiveKey(), "qkdv2i/aead/key/v1", context, 32);
-        sendKeyParameter = new KeyParameter(sendKey); // copies
-        receiveKeyParameter = new KeyParameter(receiveKey);
-        Arrays.fill(sendKey, (byte) 0);
-        Arrays.fill(receiveKey, (byte) 0);
-        // The key schedule and GHASH key are computed once; each message re-inits with a null
-        // key (BC: "key reuse") and its own nonce.
-        sendCipher.init(true, new AEADParameters(sendKeyParameter, TAG * 8, nonce(sendSalt, 0)));
-        receiveCipher.init(false, new AEADParameters(receiveKeyParameter, TAG * 8, nonce(receiveSalt, 0)));
+        GcmCipher send = null;
+        try {
+            send = gcm.create(sendKey, true); // copies
+            receiveCipher = gcm.create(receiveKey, false);
+            sendCipher = send;
+        } catch (RuntimeException e) {
+            if (send != null) {
+                send.destroy();
+            }
+            throw e;
+        } finally {
+            Arrays.fill(sendKey, (byte) 0);
+            Arrays.fill(receiveKey, (byte) 0);
+        }
     }
 
     private static byte[] nonce(byte[] salt, long seq) {
@@ -107,15 +106,7 @@ final class AeadChannel extends ChannelBase {
             Bytes.putLong(out, OFF_SEQ, seq);
             Bytes.putLong(out, OFF_TIME, clock.millis());
             Bytes.putInt(out, OFF_SEGMENT, segmentHash);
-            sendCipher.init(true, new AEADParameters(null, TAG * 8, nonce(sendSalt, seq)));
-            sendCipher.processAADBytes(out, 0, HEADER);
-            sendCipher.processAADBytes(segmentBytes, 0, segmentBytes.length);
-            int n = sendCipher.processBytes(payload, 0, payload.length, out, HEADER);
-            try {
-                sendCipher.doFinal(out, HEADER + n);
-            } catch (InvalidCipherTextException e) {
-                throw new IllegalStateException("GCM encryption failed", e); // cannot happen when encrypting
-            }
+            sendCipher.seal(nonce(sendSalt, seq), out, HEADER, segmentBytes, payload);
             return out;
         }
     }
@@ -156,14 +147,7 @@ final class AeadChannel extends ChannelBase {
         synchronized (receiveLock) {
             checkOpen();
             byte[] plain = new byte[wire.length - HEADER - TAG];
-            receiveCipher.init(false, new AEADParameters(null, TAG * 8, nonce(receiveSalt, seq)));
-            receiveCipher.processAADBytes(wire, 0, HEADER);
-            receiveCipher.processAADBytes(segmentBytes, 0, segmentBytes.length);
-            try {
-                int n = receiveCipher.processBytes(wire, HEADER, wire.length - HEADER, plain, 0);
-                receiveCipher.doFinal(plain, n);
-            } catch (InvalidCipherTextException ex) {
-                Arrays.fill(plain, (byte) 0);
+            if (!receiveCipher.open(nonce(receiveSalt, seq), wire, HEADER, segmentBytes, plain)) {
                 throw reject(Reason.TAMPERED, name + ": authentication tag of message " + seq + " does not verify");
             }
             try {
@@ -190,12 +174,9 @@ final class AeadChannel extends ChannelBase {
                     return;
                 }
                 closed = true;
-                // Overwrite BC's AES round keys and GHASH tables: keys are zeroised on close.
-                byte[] zero = new byte[32];
-                sendCipher.init(true, new AEADParameters(new KeyParameter(zero), TAG * 8, new byte[12]));
-                receiveCipher.init(false, new AEADParameters(new KeyParameter(zero), TAG * 8, new byte[12]));
-                Arrays.fill(sendKeyParameter.getKey(), (byte) 0);
-                Arrays.fill(receiveKeyParameter.getKey(), (byte) 0);
+                // keys are zeroised on close (as far as each backend lets us: see its class)
+                sendCipher.destroy();
+                receiveCipher.destroy();
                 Arrays.fill(sendSalt, (byte) 0);
                 Arrays.fill(receiveSalt, (byte) 0);
             }

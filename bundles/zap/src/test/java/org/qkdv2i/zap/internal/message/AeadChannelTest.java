@@ -18,16 +18,32 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.junit.After;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
 import org.qkdv2i.zap.api.ChannelKeys;
 import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.api.MessageRejectedException.Reason;
 import org.qkdv2i.zap.api.ProtectedChannel;
+import org.qkdv2i.zap.internal.message.MessageProtectionComponent.AesGcmBackend;
 
+/** Every behaviour on both AES-GCM backends (Bouncy Castle, the JDK's SunJCE). */
+@RunWith(Parameterized.class)
 public class AeadChannelTest {
 
     private static final long T0 = 1_800_000_000_000L;
 
-    private final MessageProtectionComponent protection = new MessageProtectionComponent();
+    @Parameters(name = "{0}")
+    public static List<Object[]> backends() {
+        return List.of(new Object[] {AesGcmBackend.BOUNCY_CASTLE}, new Object[] {AesGcmBackend.JDK});
+    }
+
+    private final MessageProtectionComponent protection;
+
+    public AeadChannelTest(AesGcmBackend backend) {
+        this.protection = new MessageProtectionComponent(backend);
+        assertEquals(backend, protection.aesGcm());
+    }
     private final TestClock clock = new TestClock(T0);
     private final byte[] k1 = key(1);
     private final byte[] k2 = key(2);
