@@ -286,7 +286,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     @Override
     public void sendCam(Cam cam, Security sec) throws IOException {
         requireProfile(Profile.EU, "CAM");
-        sendBtpShb(BtpPacket.PORT_CAM, cams.encode(cam), TC_CAM, sec, Psid.CAM, null);
+        sendBtpShb(BtpPacket.PORT_CAM, cams.encode(cam), TC_CAM, sec, Psid.CAM);
     }
 
     @Override
@@ -309,7 +309,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
             if (sec instanceof Security.Signed && psid == null) {
                 throw new IllegalArgumentException("a signed payload needs Security.signed(psid)");
             }
-            sendBtpShb((int) serviceId, payload, priority, sec, psid == null ? 0 : psid, null);
+            sendBtpShb((int) serviceId, payload, priority, sec, psid == null ? 0 : psid);
         } else {
             if (serviceId < 0 || serviceId > WsmpPacket.MAX_PSID) {
                 throw new IllegalArgumentException("PSID " + serviceId + " outside 0..0x1020407F");
@@ -386,7 +386,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
                             CamGenerationRules.Decision d = camRules.check(now, state);
                             if (d.generate()) {
                                 sendBtpShb(BtpPacket.PORT_CAM, cams.encode(buildCam(state, now, d.lowFrequency())),
-                                        TC_CAM, generatedSecurity(), Psid.CAM, null);
+                                        TC_CAM, generatedSecurity(), Psid.CAM);
                             }
                         } else if (lastBsm == null
                                 || Duration.between(lastBsm, now).compareTo(config.bsmInterval()) >= 0) {
@@ -590,8 +590,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
 
     // ---------------------------------------------------------------- send path
 
-    private void sendBtpShb(int port, byte[] message, int tc, Security sec, long psid, GenerationLocation loc)
-            throws IOException {
+    private void sendBtpShb(int port, byte[] message, int tc, Security sec, long psid) throws IOException {
         sendBtp(port, message, tc, sec, psid, null);
     }
 
