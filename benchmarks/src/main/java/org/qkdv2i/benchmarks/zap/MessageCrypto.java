@@ -38,6 +38,7 @@ import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.api.MessageRejectedException;
 import org.qkdv2i.zap.api.ProtectedChannel;
 import org.qkdv2i.zap.internal.message.MessageProtectionComponent;
+import org.qkdv2i.zap.internal.message.MessageProtectionComponent.AesGcmBackend;
 
 /**
  * The workloads of issue 5's message benchmarks, shared by the JMH class and the CPU-time
@@ -54,6 +55,9 @@ public final class MessageCrypto {
 
     private final ProtectedChannel gcmSender;
     private final ProtectedChannel gcmReceiver;
+    /** The same channel with {@code aesGcm = JDK}: AES-256-GCM computed by SunJCE (AES-NI). */
+    private final ProtectedChannel gcmJdkSender;
+    private final ProtectedChannel gcmJdkReceiver;
     private final ProtectedChannel ccmSender;
     private final ProtectedChannel ccmReceiver;
     private final ProtectedChannel kmacSender;
@@ -90,6 +94,9 @@ public final class MessageCrypto {
         random.nextBytes(k2);
         gcmSender = protection.aead(new ChannelKeys(1, 0, k1, k2), options);
         gcmReceiver = protection.aead(new ChannelKeys(1, 0, k2, k1), options);
+        MessageProtectionComponent onJdk = new MessageProtectionComponent(AesGcmBackend.JDK);
+        gcmJdkSender = onJdk.aead(new ChannelKeys(2, 0, k1, k2), options);
+        gcmJdkReceiver = onJdk.aead(new ChannelKeys(2, 0, k2, k1), options);
         ccmSender = protection.ieee1609Psk(Arrays.copyOf(k1, 16), options);
         ccmReceiver = protection.ieee1609Psk(Arrays.copyOf(k1, 16), options);
         kmacSender = protection.broadcastAuthentication(k1, options);
@@ -138,6 +145,10 @@ public final class MessageCrypto {
         return batch(gcmSender, n);
     }
 
+    public byte[][] gcmJdkBatch(int n) {
+        return batch(gcmJdkSender, n);
+    }
+
     public byte[][] ieee1609CcmBatch(int n) {
         return batch(ccmSender, n);
     }
@@ -158,6 +169,10 @@ public final class MessageCrypto {
         return gcmReceiver.open(wire);
     }
 
+    public byte[] gcmJdkOpen(byte[] wire) throws MessageRejectedException {
+        return gcmJdkReceiver.open(wire);
+    }
+
     public byte[] ieee1609CcmOpen(byte[] wire) throws MessageRejectedException {
         return ccmReceiver.open(wire);
     }
@@ -167,9 +182,9 @@ public final class MessageCrypto {
     }
 
     /**
-     * Reference only, not used by the product (which uses Bouncy Castle): the JDK's SunJCE
-     * AES-256-GCM, which HotSpot runs on AES-NI/CLMUL intrinsics, encrypt + decrypt of the same
-     * 300 bytes. Tells what a provider switch would buy; the decision is the lead's.
+     * The JDK's SunJCE AES-256-GCM alone (no framing), which HotSpot runs on AES-NI/CLMUL
+     * intrinsics, encrypt + decrypt of the same 300 bytes: the cipher's share of the
+     * {@code aesGcm = JDK} channel ({@link #gcmJdk}).
      */
     public byte[] jdkAesGcm() throws java.security.GeneralSecurityException {
         long c = ++jdkCounter;
@@ -192,6 +207,11 @@ public final class MessageCrypto {
 
     public byte[] gcm() throws MessageRejectedException {
         return check(gcmReceiver.open(gcmSender.protect(payload)));
+    }
+
+    /** AES-256-GCM channel with {@code aesGcm = JDK}: same framing and checks as {@link #gcm}. */
+    public byte[] gcmJdk() throws MessageRejectedException {
+        return check(gcmJdkReceiver.open(gcmJdkSender.protect(payload)));
     }
 
     public byte[] ieee1609Ccm() throws MessageRejectedException {
@@ -299,6 +319,8 @@ public final class MessageCrypto {
     public void close() {
         gcmSender.close();
         gcmReceiver.close();
+        gcmJdkSender.close();
+        gcmJdkReceiver.close();
         ccmSender.close();
         ccmReceiver.close();
         kmacSender.close();

@@ -8,7 +8,9 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,6 +28,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * shared 2-core machine under load the JIT threads get little CPU, and with one or two the first
  * measured iterations still ran interpreted code (10-60x slower). On a loaded machine prefer
  * {@link MessageProtectionCpuTime} (thread CPU time).
+ *
+ * <p>The AES-256-GCM channel runs on both backends: {@code gcm*} on Bouncy Castle (the default),
+ * {@code gcmJdk*} with {@code aesGcm = JDK} (SunJCE, AES-NI); {@code jdkAesGcm} is SunJCE's
+ * cipher alone. {@code gcmOpenOnly} is the receiver's cost alone (per message; batches of 1,024
+ * protected untimed before each invocation), parameter {@code aesGcm}.
+ *
+ * <pre>
+ * cd /work/main &amp;&amp; mvn -B -q -o -pl bundles/zap install &amp;&amp; mvn -B -q -o -pl benchmarks package -DskipTests
+ * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" org.openjdk.jmh.Main \
+ *     'org.qkdv2i.benchmarks.zap.MessageProtectionBenchmark.(gcm|rawAesGcm|jdkAesGcm|ecdsa)' -f 1
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +63,58 @@ public class MessageProtectionBenchmark {
     @Benchmark
     public byte[] gcmProtectOpen() throws Exception {
         return crypto.gcm();
+    }
+
+    @Benchmark
+    public byte[] gcmJdkProtectOpen() throws Exception {
+        return crypto.gcmJdk();
+    }
+
+    /** Receiver's side only, on either backend. */
+    @State(Scope.Thread)
+    public static class OpenBatch {
+        static final int SIZE = 1024;
+
+        @Param({"BOUNCY_CASTLE", "JDK"})
+        public String aesGcm;
+
+        MessageCrypto crypto;
+        byte[][] wires;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            crypto = new MessageCrypto();
+        }
+
+        /** Untimed: 1,024 messages in order for a strict receiver (about 1-10 ms of work each time). */
+        @Setup(Level.Invocation)
+        public void protectBatch() {
+            wires = "JDK".equals(aesGcm) ? crypto.gcmJdkBatch(SIZE) : crypto.gcmBatch(SIZE);
+        }
+
+        byte[] open(byte[] wire) throws Exception {
+            return "JDK".equals(aesGcm) ? crypto.gcmJdkOpen(wire) : crypto.gcmOpen(wire);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            crypto.close();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OpenBatch.SIZE)
+    public int gcmOpenOnly(OpenBatch b) throws Exception {
+        int n = 0;
+        for (byte[] w : b.wires) {
+            n += b.open(w).length;
+        }
+        return n;
+    }
+
+    @Benchmark
+    public byte[] jdkAesGcm() throws Exception {
+        return crypto.jdkAesGcm();
     }
 
     @Benchmark
