@@ -24,10 +24,11 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 
 /**
  * A V2X stack on a C-V2X PC5 radio (factory PID {@code org.qkdv2i.v2x.cv2x.Stack}); the same upper
- * layers as the ITS-G5 stack, PC5 non-IP framing below.
+ * layers as the ITS-G5 stack, PC5 non-IP framing below. Immediate, like the ITS-G5 stack: it
+ * generates and receives whether or not anyone holds its service.
  */
 @Designate(ocd = Cv2xStackConfig.class, factory = true)
-@Component(configurationPid = "org.qkdv2i.v2x.cv2x.Stack", configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(configurationPid = "org.qkdv2i.v2x.cv2x.Stack", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = V2xStack.class)
 public final class Cv2xStackComponent extends StackHost {
 

@@ -22,10 +22,11 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 
 /**
  * A V2X stack on an IEEE 802.11p radio (factory PID {@code org.qkdv2i.v2x.itsg5.Stack}). The
- * radio, the station state provider and the listeners come and go at any time.
+ * radio, the station state provider and the listeners come and go at any time. Immediate: it
+ * generates CAMs/BSMs and receives whether or not anyone holds its service.
  */
 @Designate(ocd = ItsG5StackConfig.class, factory = true)
-@Component(configurationPid = "org.qkdv2i.v2x.itsg5.Stack", configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(configurationPid = "org.qkdv2i.v2x.itsg5.Stack", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
         service = V2xStack.class)
 public final class ItsG5StackComponent extends StackHost {
 
