@@ -148,7 +148,7 @@ public class Pc5StackTest {
         }
         StackStatistics s = rsu.statistics();
         assertEquals(n, s.received());
-        assertEquals(s.received(), s.malformed() + s.refused() + s.delivered() + s.duplicates());
+        assertEquals(s.received(), s.malformed() + s.refused() + s.delivered() + s.duplicates() + s.outsideArea());
         assertTrue(s.malformed() > n - 10);
     }
 }

@@ -144,6 +144,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong outsideArea = new AtomicLong();
 
     private final Object radioLock = new Object();
     private volatile Radio radio;
@@ -280,7 +281,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     @Override
     public StackStatistics statistics() {
         return new StackStatistics(sent.get(), sendFailures.get(), received.get(), delivered.get(), malformed.get(),
-                refused.get(), duplicates.get());
+                refused.get(), duplicates.get(), outsideArea.get());
     }
 
     @Override
@@ -766,6 +767,11 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
             drop(frame, "GeoNetworking next header " + nh + " not handled", false);
             return;
         }
+        if (p.extended() instanceof GnExtendedHeader.GeoBroadcast g && !insideOrUnknown(g.area())) {
+            // EN 302 636-4-1 §10.3.11.3: a GBC packet goes to the upper layer only inside its area
+            outsideArea.incrementAndGet();
+            return;
+        }
         DecodeResult<BtpPacket> b = btp.decode(p);
         if (!b.isOk()) {
             drop(frame, "BTP: " + b.error(), false);
@@ -875,6 +881,12 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         } catch (MessageRejectedException ex) {
             return new Opened(null, null, "PSK channel refused: " + ex.reason() + " " + ex.getMessage(), false);
         }
+    }
+
+    /** True if this station is inside {@code area} or does not know where it is. */
+    private boolean insideOrUnknown(GeoArea area) {
+        StationState s = currentState();
+        return s == null || GeoAreas.contains(area, s.latitude(), s.longitude());
     }
 
     /** EN 302 637-3 §8.3: a DENM is new if its actionID is unknown or its referenceTime is later. */

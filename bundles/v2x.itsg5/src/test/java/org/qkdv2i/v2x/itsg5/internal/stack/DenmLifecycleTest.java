@@ -150,6 +150,27 @@ public class DenmLifecycleTest {
     }
 
     @Test
+    public void geoBroadcastIsDeliveredOnlyInsideItsArea() throws Exception {
+        // WORKS is 48.14 N 11.58 E; 0.0036 degrees of latitude = 400 m north, 0.0054 = 600 m
+        car.setStateProvider(() -> new org.qkdv2i.v2x.api.StationState(1001, 5, 481436000, 115800000, true, 0, 0,
+                rig.clock.instant()));
+        rsu.triggerDenm(DenmRequest.of(ROADWORKS, Duration.ofSeconds(60)).withEventPosition(WORKS), Security.unsecured());
+        assertEquals(1, carHeard.denms().size());
+        car.setStateProvider(() -> new org.qkdv2i.v2x.api.StationState(1001, 5, 481454000, 115800000, true, 0, 0,
+                rig.clock.instant()));
+        rsu.triggerDenm(DenmRequest.of(ROADWORKS, Duration.ofSeconds(60)).withEventPosition(WORKS), Security.unsecured());
+        assertEquals(1, carHeard.denms().size());
+        assertEquals(1, car.statistics().outsideArea());
+        // a 100 m x 1000 m rectangle along north-south contains the point 600 m north, east-west does not
+        assertTrue(GeoAreas.contains(new GeoArea(GeoArea.Shape.RECTANGLE, WORKS.latitude(), WORKS.longitude(), 1000, 100,
+                0), 481454000, 115800000));
+        assertFalse(GeoAreas.contains(new GeoArea(GeoArea.Shape.RECTANGLE, WORKS.latitude(), WORKS.longitude(), 1000, 100,
+                90), 481454000, 115800000));
+        assertTrue(GeoAreas.contains(new GeoArea(GeoArea.Shape.ELLIPSE, WORKS.latitude(), WORKS.longitude(), 1000, 100,
+                90), 481400000, 115880000)); // about 590 m east
+    }
+
+    @Test
     public void usStackRefusesDenm() throws Exception {
         V2xEngine us = rig.itsG5(StackConfig.defaults("us", Profile.US, 5, 5).generating(false), 0x02_00_00_00_00_0CL,
                 null, null);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 public class HostileFramesTest {
 
     private static void assertAccounted(StackStatistics s) {
-        assertEquals(s.toString(), s.received(), s.delivered() + s.malformed() + s.refused() + s.duplicates());
+        assertEquals(s.toString(), s.received(), s.delivered() + s.malformed() + s.refused() + s.duplicates()
+                + s.outsideArea());
     }
 
     @Test
