@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
@@ -55,6 +59,7 @@ final class RatisReplicator implements Replicator {
     private final RaftGroup group;
     private RaftServer server;
     private RaftClient client;
+    private ExecutorService queryThreads;
 
     RatisReplicator(NodeSettings settings, LogState state, LogStateMachine.Queries queries) {
         this.settings = settings;
@@ -90,6 +95,12 @@ final class RatisReplicator implements Replicator {
                     .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                     .build();
             server.start();
+            AtomicInteger n = new AtomicInteger();
+            queryThreads = Executors.newCachedThreadPool(r -> {
+                Thread q = new Thread(r, "identitylog-" + settings.selfId() + "-query-" + n.incrementAndGet());
+                q.setDaemon(true);
+                return q;
+            });
             int retries = (int) Math.max(1, settings.commitTimeout().toMillis() / 200);
             ClientId clientId = ClientId.randomId();
             client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group)
@@ -150,17 +161,33 @@ final class RatisReplicator implements Replicator {
     @Override
     public CompletableFuture<byte[]> query(String peer, byte[] query, long minIndex) {
         RaftClient c = client;
-        if (c == null) {
+        ExecutorService threads = queryThreads;
+        if (c == null || threads == null) {
             return CompletableFuture.failedFuture(new IOException("replica " + settings.selfId() + " is not running"));
         }
         if (!settings.peers().containsKey(peer)) {
             return CompletableFuture.failedFuture(new IOException("no peer " + peer + " in this log's group"));
         }
         // a stale read is answered by that very replica from its own state, whoever leads, once it
-        // has applied minIndex (so a replica still replaying its log after a restart is not asked)
-        return c.async().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), Math.max(0, minIndex),
-                RaftPeerId.valueOf(peer))
-                .thenApply(RatisReplicator::content);
+        // has applied minIndex (so a replica still replaying its log after a restart is not asked).
+        // Sent with the blocking API, which opens a new gRPC stream per request: the async API
+        // sends stale reads on the client's long-lived ordered stream to that peer, and once the
+        // peer had been unreachable (killed, or not yet started) that stream stayed stuck after it
+        // came back (every retry timed out for minutes; Ratis 3.2.0)
+        Message q = Message.valueOf(ByteString.copyFrom(query));
+        RaftPeerId target = RaftPeerId.valueOf(peer);
+        long min = Math.max(0, minIndex);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return content(c.io().sendStaleRead(q, min, target));
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, threads);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IOException("replica " + settings.selfId() + " is stopping"));
+        }
     }
 
     private static byte[] content(RaftClientReply reply) {
@@ -193,6 +220,10 @@ final class RatisReplicator implements Replicator {
 
     @Override
     public void close() {
+        if (queryThreads != null) {
+            queryThreads.shutdownNow();
+            queryThreads = null;
+        }
         if (client != null) {
             try {
                 client.close();
