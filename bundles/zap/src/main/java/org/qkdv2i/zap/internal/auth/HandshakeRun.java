@@ -19,33 +19,55 @@ import org.qkdv2i.zap.internal.identity.DeviceKeys;
 import org.qkdv2i.zap.internal.identity.Measurement;
 
 /**
- * One handshake run. Messages (version byte 1, then a type byte):
+ * One handshake run. Messages (version byte 2, then a type byte; version 1 had a KMAC M1
+ * without RID and no NO_RELATION, and is refused by name):
  * <pre>
- * KMAC  M1 = 1|01| ID_I | ID_R | N_I                       (initiator → responder)
- *       M2 = 1|02| ID_R | N_R | KMAC(K, M1‖M2', "…responder-tag")
- *       M3 = 1|03| KMAC(K, M1‖M2, "…initiator-tag")
- * PQ    M1 = 1|11| ID_I | ID_R | N_I | ct_I = Encaps(pk_KEM_R)
- *       M2 = 1|12| ID_R | N_R | ct_R = Encaps(pk_KEM_I) | len | Sig_R(M1‖M2') | KMAC(K, …, "…responder-tag")
- *       M3 = 1|13| len | Sig_I(M1‖M2) | KMAC(K, M1‖M2‖Sig_I, "…initiator-tag")
+ * KMAC  M1 = 2|01| ID_I | ID_R | N_I | RID                 (initiator → responder)
+ *       M2 = 2|02| ID_R | N_R | KMAC(K, M1‖M2', "…responder-tag")
+ *       M3 = 2|03| KMAC(K, M1‖M2, "…initiator-tag")
+ *       RID = KMAC256(relation secret, lower ID‖higher ID, "qkdv2i/unit-auth/relation-id/v1"), 16 bytes:
+ *             names the relation (one-way, like a key ID) so a responder holding none, or another
+ *             one, says so instead of answering with a tag the initiator cannot verify
+ *  or   NR = 2|04| ID_R | SHA-256(M1)                      (responder has no matching relation)
+ *       → the same run goes on with PQ M1 … M3 below (the KMAC M1 and NR are not part of them)
+ * PQ    M1 = 2|11| ID_I | ID_R | N_I | ct_I = Encaps(pk_KEM_R)
+ *       M2 = 2|12| ID_R | N_R | ct_R = Encaps(pk_KEM_I) | len | Sig_R(M1‖M2') | KMAC(K, …, "…responder-tag")
+ *       M3 = 2|13| len | Sig_I(M1‖M2) | KMAC(K, M1‖M2‖Sig_I, "…initiator-tag")
  *       K  = KMAC256(ss_I ‖ ss_R, M1‖M2', "qkdv2i/unit-auth/pq-key/v1")
  * </pre>
  * Result secret = KMAC256(K, SHA-256(M1‖M2‖M3), "qkdv2i/unit-auth/session/v1").
+ *
+ * <p><b>Downgrade.</b> NR cannot be authenticated: by definition the responder holds no key it
+ * shares with the initiator, and an ML-DSA signature on it would make every unauthenticated
+ * probe cost the responder a signature while buying nothing. It is bound to this run (the
+ * responder's ID and the hash of this run's M1, whose nonce is fresh), so it cannot be replayed
+ * from another run. Its only effect is that the initiator runs the full post-quantum handshake,
+ * which authenticates both sides on its own (ML-DSA over the whole PQ transcript, ML-KEM key
+ * confirmation) and is the strongest mode there is: whoever forges NR can at most make a pair
+ * spend the post-quantum CPU once (the new relation then replaces the old one), never reach a
+ * weaker mode, and learns nothing of any key. Likewise the only thing a responder ever accepts
+ * instead of the KMAC continuation is a complete post-quantum first message (never a second
+ * KMAC attempt, never anything unauthenticated); no one deletes a relation because of NR.
  */
 final class HandshakeRun implements UnitAuthentication {
 
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
     static final byte KMAC_1 = 0x01;
     static final byte KMAC_2 = 0x02;
     static final byte KMAC_3 = 0x03;
+    static final byte NO_RELATION = 0x04;
     static final byte PQ_1 = 0x11;
     static final byte PQ_2 = 0x12;
     static final byte PQ_3 = 0x13;
     static final int ID = 16;
     static final int NONCE = 32;
     static final int TAG = 32;
+    static final int RID = 16;
+    static final int KMAC_1_LENGTH = 2 + 2 * ID + NONCE + RID;
+    static final int NO_RELATION_LENGTH = 2 + ID + 32;
     static final int KEM_CT = MLKEMParameters.ml_kem_768.getEncapsulationLength();
 
-    private enum State { INITIATOR_WAIT_M2, RESPONDER_WAIT_M1, RESPONDER_WAIT_M3, DONE, FAILED }
+    private enum State { INITIATOR_WAIT_M2, RESPONDER_WAIT_M1, RESPONDER_WAIT_PQ1, RESPONDER_WAIT_M3, DONE, FAILED }
 
     private final UnitAuthEngine engine;
     private final boolean initiator;
@@ -67,37 +89,46 @@ final class HandshakeRun implements UnitAuthentication {
         this.initiator = initiator;
     }
 
+    /**
+     * Any relation, confirmed or not, is tried first: if the peer does not hold the same one it
+     * answers NO_RELATION and this run goes on post-quantum (see the class comment).
+     */
     static HandshakeRun kmacInitiator(UnitAuthEngine engine, RelationStore.Relation relation) {
         HandshakeRun run = new HandshakeRun(engine, true);
         run.peer = relation.peer();
         run.expectedPeer = relation.peer().id();
         run.key = pairKey(relation.secret(), engine.self.id(), run.expectedPeer);
+        byte[] rid = relationId(relation.secret(), engine.self.id(), run.expectedPeer);
         Arrays.fill(relation.secret(), (byte) 0);
         run.nonceI = nonce(engine);
-        run.m1 = ByteBuffer.allocate(2 + 2 * ID + NONCE).put(VERSION).put(KMAC_1).put(id(engine.self.id()))
-                .put(id(run.expectedPeer)).put(run.nonceI).array();
+        run.m1 = ByteBuffer.allocate(KMAC_1_LENGTH).put(VERSION).put(KMAC_1).put(id(engine.self.id()))
+                .put(id(run.expectedPeer)).put(run.nonceI).put(rid).array();
         run.state = State.INITIATOR_WAIT_M2;
         return run;
     }
 
     static HandshakeRun pqInitiator(UnitAuthEngine engine, IdentityRecord peer) throws AuthenticationException {
         HandshakeRun run = new HandshakeRun(engine, true);
-        run.postQuantum = true;
-        run.peer = peer;
         run.expectedPeer = peer.id();
-        SecretWithEncapsulation enc = DeviceKeys.encapsulate(peer.mlKemPublicKey(), engine.random);
+        run.startPostQuantum(peer);
+        return run;
+    }
+
+    /** Initiator: (re)starts this run as a post-quantum one; sets m1. */
+    private void startPostQuantum(IdentityRecord peerRecord) throws AuthenticationException {
+        SecretWithEncapsulation enc = DeviceKeys.encapsulate(peerRecord.mlKemPublicKey(), engine.random);
         if (enc == null) {
-            throw engine.refuse(peer.id(), Reason.PROTOCOL, "identity record of " + peer.id()
-                    + " carries no ML-KEM-768 public key");
+            throw fail(Reason.PROTOCOL, "identity record of " + peerRecord.id() + " carries no ML-KEM-768 public key");
         }
-        run.ssI = enc.getSecret();
+        postQuantum = true;
+        peer = peerRecord;
+        ssI = enc.getSecret();
         byte[] ct = enc.getEncapsulation();
         destroy(enc);
-        run.nonceI = nonce(engine);
-        run.m1 = ByteBuffer.allocate(2 + 2 * ID + NONCE + KEM_CT).put(VERSION).put(PQ_1).put(id(engine.self.id()))
-                .put(id(peer.id())).put(run.nonceI).put(ct).array();
-        run.state = State.INITIATOR_WAIT_M2;
-        return run;
+        nonceI = nonce(engine);
+        m1 = ByteBuffer.allocate(2 + 2 * ID + NONCE + KEM_CT).put(VERSION).put(PQ_1).put(id(engine.self.id()))
+                .put(id(peerRecord.id())).put(nonceI).put(ct).array();
+        state = State.INITIATOR_WAIT_M2;
     }
 
     static HandshakeRun responder(UnitAuthEngine engine) {
@@ -122,12 +153,15 @@ final class HandshakeRun implements UnitAuthentication {
             throw fail(Reason.PROTOCOL, "empty or truncated handshake message");
         }
         if (message[0] != VERSION) {
-            throw fail(Reason.PROTOCOL, "handshake version " + message[0] + " not supported (this DAU speaks 1)");
+            throw fail(Reason.PROTOCOL, "handshake version " + message[0] + " not supported (this DAU speaks " + VERSION + ")");
         }
         byte type = message[1];
         try {
             switch (state) {
                 case INITIATOR_WAIT_M2:
+                    if (!postQuantum && type == NO_RELATION) {
+                        return Optional.of(initiatorNoRelation(message));
+                    }
                     return Optional.of(postQuantum ? initiatorPq2(expect(message, PQ_2)) : initiatorKmac2(
                             expect(message, KMAC_2)));
                 case RESPONDER_WAIT_M1:
@@ -135,10 +169,22 @@ final class HandshakeRun implements UnitAuthentication {
                         return Optional.of(responderKmac1(message));
                     }
                     if (type == PQ_1) {
-                        return Optional.of(responderPq1(message));
+                        return Optional.of(responderPq1(message, null));
                     }
                     throw fail(Reason.PROTOCOL, "expected a first handshake message, got type " + type);
+                case RESPONDER_WAIT_PQ1:
+                    // after NO_RELATION only the full post-quantum handshake, from the same initiator
+                    return Optional.of(responderPq1(expect(message, PQ_1), expectedPeer));
                 case RESPONDER_WAIT_M3:
+                    if (!postQuantum && type == PQ_1) {
+                        // the initiator got a NO_RELATION we never sent (forged on the path, our M2
+                        // dropped): it now runs the full post-quantum handshake, which authenticates
+                        // it completely on its own. Accepting it is an upgrade, never a downgrade;
+                        // the KMAC state of this run is dropped, our relation stays until replaced.
+                        wipe();
+                        key = null;
+                        return Optional.of(responderPq1(message, expectedPeer));
+                    }
                     if (postQuantum) {
                         responderPq3(expect(message, PQ_3));
                     } else {
@@ -170,7 +216,7 @@ final class HandshakeRun implements UnitAuthentication {
     // ---- KMAC mode -------------------------------------------------------------------------
 
     private byte[] responderKmac1(byte[] msg) throws AuthenticationException {
-        checkLength(msg, 2 + 2 * ID + NONCE);
+        checkLength(msg, KMAC_1_LENGTH);
         ByteBuffer in = ByteBuffer.wrap(msg, 2, msg.length - 2);
         DeviceId idI = readId(in);
         DeviceId idR = readId(in);
@@ -178,8 +224,13 @@ final class HandshakeRun implements UnitAuthentication {
         checkAddressedToMe(idR);
         checkFresh(msg);
         checkNotRevoked(idI);
-        RelationStore.Relation relation = engine.relations.get(idI).orElseThrow(() -> fail(Reason.UNKNOWN_PEER,
-                "no enrolled relation with " + idI + " (it must authenticate post-quantum first)"));
+        byte[] rid = Arrays.copyOfRange(msg, KMAC_1_LENGTH - RID, KMAC_1_LENGTH);
+        Optional<RelationStore.Relation> held = engine.relations.get(idI);
+        if (held.isEmpty() || !Kdf.equal(rid, relationId(held.get().secret(), idI, idR))) {
+            held.ifPresent(r -> Arrays.fill(r.secret(), (byte) 0));
+            return noRelation(msg, idI, idR, held.isPresent());
+        }
+        RelationStore.Relation relation = held.get();
         peer = relation.peer();
         key = pairKey(relation.secret(), idI, idR);
         Arrays.fill(relation.secret(), (byte) 0);
@@ -190,6 +241,56 @@ final class HandshakeRun implements UnitAuthentication {
         m2 = concat(body, tag);
         state = State.RESPONDER_WAIT_M3;
         return m2.clone();
+    }
+
+    /**
+     * Responder without the initiator's relation (none, or another one: its last post-quantum
+     * message was lost, or a store was reset): tell it to go post-quantum, on this run. Only
+     * when that can work here (directory present, initiator enrolled); our own relation, if
+     * any, stays until a post-quantum run replaces it.
+     */
+    private byte[] noRelation(byte[] msg, DeviceId idI, DeviceId idR, boolean holdsAnother)
+            throws AuthenticationException {
+        String what = holdsAnother ? "holds another relation with " + idI : "has no relation with " + idI;
+        IdentityDirectory dir = engine.directory.get().orElseThrow(() -> fail(Reason.UNAVAILABLE, "this DAU " + what
+                + " and no identity directory for the post-quantum handshake"));
+        if (dir.find(idI).filter(r -> r.id().equals(idI)).isEmpty()) {
+            throw fail(Reason.UNKNOWN_PEER, "this DAU " + what + " and " + idI + " is not enrolled in the identity log");
+        }
+        state = State.RESPONDER_WAIT_PQ1;
+        UnitAuthEngine.LOG.info("DAU {}: {} {}: asked it to continue post-quantum", engine.dauName,
+                holdsAnother ? "relation does not match the one of" : "no relation with", idI);
+        return ByteBuffer.allocate(NO_RELATION_LENGTH).put(VERSION).put(NO_RELATION).put(id(idR))
+                .put(Kdf.sha256(msg)).array();
+    }
+
+    /**
+     * Initiator: the peer says it holds no matching relation. Unauthenticated (see the class
+     * comment), so it changes nothing but this run's mode: the relation is kept and the run
+     * continues with the full post-quantum handshake. Public keys from the directory when there
+     * is one (and the revocation check), else from the relation's record (which came from it).
+     */
+    private byte[] initiatorNoRelation(byte[] msg) throws AuthenticationException {
+        checkLength(msg, NO_RELATION_LENGTH);
+        ByteBuffer in = ByteBuffer.wrap(msg, 2, msg.length - 2);
+        checkIsExpectedPeer(readId(in));
+        byte[] echo = new byte[32];
+        in.get(echo);
+        if (!Kdf.equal(echo, Kdf.sha256(m1))) {
+            throw fail(Reason.PROTOCOL, "NO_RELATION from " + expectedPeer + " does not answer this run's first message");
+        }
+        Optional<IdentityDirectory> dir = engine.directory.get();
+        if (dir.isPresent() && dir.get().isRevoked(expectedPeer)) {
+            throw fail(Reason.REVOKED, "peer " + expectedPeer + " is revoked in the identity log");
+        }
+        DeviceId want = expectedPeer;
+        IdentityRecord record = dir.flatMap(d -> d.find(want)).filter(r -> r.id().equals(want)).orElse(peer);
+        wipe();
+        key = null;
+        UnitAuthEngine.LOG.info("DAU {}: {} {} holds no matching relation (unauthenticated answer): continuing "
+                + "with ML-DSA + ML-KEM", engine.dauName, peer.name(), expectedPeer);
+        startPostQuantum(record);
+        return m1.clone();
     }
 
     private byte[] initiatorKmac2(byte[] msg) throws AuthenticationException {
@@ -223,12 +324,16 @@ final class HandshakeRun implements UnitAuthentication {
 
     // ---- post-quantum mode -----------------------------------------------------------------
 
-    private byte[] responderPq1(byte[] msg) throws AuthenticationException {
+    /** @param sameInitiator when this run began with a KMAC first message: the ID it named */
+    private byte[] responderPq1(byte[] msg, DeviceId sameInitiator) throws AuthenticationException {
         postQuantum = true;
         checkLength(msg, 2 + 2 * ID + NONCE + KEM_CT);
         ByteBuffer in = ByteBuffer.wrap(msg, 2, msg.length - 2);
         DeviceId idI = readId(in);
         DeviceId idR = readId(in);
+        if (sameInitiator != null && !sameInitiator.equals(idI)) {
+            throw fail(Reason.WRONG_PEER, "post-quantum continuation from " + idI + " on a run begun by " + sameInitiator);
+        }
         expectedPeer = idI;
         checkAddressedToMe(idR);
         checkFresh(msg);
@@ -402,6 +507,13 @@ final class HandshakeRun implements UnitAuthentication {
             bb.putInt(p.length).put(p);
         }
         return bb.array();
+    }
+
+    /** Public name of a relation (16 bytes, one-way): lets a responder see it holds the same one. */
+    static byte[] relationId(byte[] relationSecret, DeviceId a, DeviceId b) {
+        DeviceId lo = a.compareTo(b) <= 0 ? a : b;
+        DeviceId hi = lo == a ? b : a;
+        return Kdf.kmac(relationSecret, "qkdv2i/unit-auth/relation-id/v1", RID, id(lo), id(hi));
     }
 
     static byte[] pairKey(byte[] relationSecret, DeviceId a, DeviceId b) {

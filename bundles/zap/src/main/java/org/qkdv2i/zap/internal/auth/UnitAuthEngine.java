@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * from the {@link IdentityDirectory}; both sides then store a new relation secret (sealed at
  * rest) so later runs use KMAC.
  *
+ * <p>An initiator holding any relation starts with KMAC; a responder that does not hold the
+ * same relation answers NO_RELATION and the run continues post-quantum (two more messages on
+ * the same {@link UnitAuthentication}). A forged NO_RELATION can only force that full
+ * post-quantum handshake, never a weaker one (see {@link HandshakeRun}).
+ *
  * <p>Replay: both nonces are fresh; a responder refuses a first message it has seen (bounded
  * cache) and every tag or signature covers the other side's fresh nonce.
  */
@@ -65,12 +70,13 @@ public final class UnitAuthEngine {
             throw refuse(expectedPeer, Reason.REVOKED, "peer " + expectedPeer + " is revoked in the identity log");
         }
         Optional<RelationStore.Relation> relation = relations.get(expectedPeer);
-        // an unconfirmed relation (our last post-quantum message may never have arrived) is used
-        // only when there is no directory to run the post-quantum handshake again
-        if (relation.isPresent() && (relation.get().confirmed() || dir.isEmpty())) {
+        // any relation, even one the peer has not yet shown it holds (our last post-quantum
+        // message may have been lost): KMAC first; a peer without it answers NO_RELATION and the
+        // same run continues post-quantum, so set-ups that always start at this end still get
+        // from ML-DSA + ML-KEM to KMAC after one run
+        if (relation.isPresent()) {
             return HandshakeRun.kmacInitiator(this, relation.get());
         }
-        relation.ifPresent(r -> java.util.Arrays.fill(r.secret(), (byte) 0));
         if (dir.isEmpty()) {
             throw refuse(expectedPeer, Reason.UNAVAILABLE, "no enrolled relation with " + expectedPeer
                     + " and no identity directory to look up its public keys");
