@@ -26,7 +26,6 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocation (untimed), because the channel's replay window accepts each message once;
  * {@code *RoundTrip} is both ends' work for one message on one core.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
@@ -36,59 +35,70 @@ public class V2xSecurityBenchmark {
 
     static final int BATCH = 1024;
 
-    @Param({"CAM", "BSM"})
-    public V2xSecureMessages.Kind kind;
+    /** The workload, shared by the benchmark methods and {@link PskBatch} (one per thread). */
+    @State(Scope.Thread)
+    public static class Messages {
+        @Param({"CAM", "BSM"})
+        public V2xSecureMessages.Kind kind;
 
-    V2xSecureMessages messages;
-    private byte[] signedWire;
+        V2xSecureMessages m;
+        byte[] signedWire;
 
-    @Setup(Level.Trial)
-    public void setup() {
-        messages = new V2xSecureMessages(Duration.ofMinutes(5));
+        @Setup(Level.Trial)
+        public void setup() {
+            m = new V2xSecureMessages(Duration.ofMinutes(5));
+        }
+
+        /** A fresh signed message per iteration (its generation time stays within the receiver's limit). */
+        @Setup(Level.Iteration)
+        public void sign() {
+            signedWire = m.sendSigned(kind);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            m.close();
+        }
     }
 
-    /** A fresh signed message per iteration (its generation time stays within the receiver's limit). */
-    @Setup(Level.Iteration)
-    public void sign() {
-        signedWire = messages.sendSigned(kind);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        messages.close();
-    }
-
-    @Benchmark
-    public byte[] ecdsaEncodeSign() {
-        return messages.sendSigned(kind);
-    }
-
-    @Benchmark
-    public Object ecdsaVerifyDecode() {
-        return messages.receiveSigned(kind, signedWire);
-    }
-
-    @Benchmark
-    public Object ecdsaRoundTrip() {
-        return messages.receiveSigned(kind, messages.sendSigned(kind));
-    }
-
-    @Benchmark
-    public byte[] pskEncodeProtect() {
-        return messages.sendPsk(kind);
-    }
-
-    /** Messages protected (untimed) before each invocation, for {@link #pskOpenDecode}. */
+    /**
+     * Messages protected (untimed) before each invocation of {@link #pskOpenDecode}. It keeps the
+     * {@link Messages} it protected with: JMH hands a setup method's state parameter and a benchmark
+     * method's state parameter of the same class as two instances, and only this one's receiver
+     * holds the sender's key.
+     */
     @State(Scope.Thread)
     public static class PskBatch {
         byte[][] wires = new byte[BATCH][];
+        Messages s;
 
         @Setup(Level.Invocation)
-        public void protect(V2xSecurityBenchmark b) {
+        public void protect(Messages s) {
+            this.s = s;
             for (int i = 0; i < BATCH; i++) {
-                wires[i] = b.messages.sendPsk(b.kind);
+                wires[i] = s.m.sendPsk(s.kind);
             }
         }
+    }
+
+    @Benchmark
+    public byte[] ecdsaEncodeSign(Messages s) {
+        return s.m.sendSigned(s.kind);
+    }
+
+    @Benchmark
+    public Object ecdsaVerifyDecode(Messages s) {
+        return s.m.receiveSigned(s.kind, s.signedWire);
+    }
+
+    @Benchmark
+    public Object ecdsaRoundTrip(Messages s) {
+        return s.m.receiveSigned(s.kind, s.m.sendSigned(s.kind));
+    }
+
+    @Benchmark
+    public byte[] pskEncodeProtect(Messages s) {
+        return s.m.sendPsk(s.kind);
     }
 
     @Benchmark
@@ -96,13 +106,13 @@ public class V2xSecurityBenchmark {
     public Object pskOpenDecode(PskBatch batch) {
         Object last = null;
         for (byte[] w : batch.wires) {
-            last = messages.receivePsk(kind, w);
+            last = batch.s.m.receivePsk(batch.s.kind, w);
         }
         return last;
     }
 
     @Benchmark
-    public Object pskRoundTrip() {
-        return messages.receivePsk(kind, messages.sendPsk(kind));
+    public Object pskRoundTrip(Messages s) {
+        return s.m.receivePsk(s.kind, s.m.sendPsk(s.kind));
     }
 }
