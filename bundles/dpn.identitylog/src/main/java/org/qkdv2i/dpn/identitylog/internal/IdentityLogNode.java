@@ -337,10 +337,8 @@ public final class IdentityLogNode implements IdentityLog, IdentityDirectory, Au
     }
 
     /**
-     * Pins this replica's tree-head key in the log: a write on every start. Besides the pin, that
-     * write matters after a restart: with Ratis 3.2 a leader's gRPC appender can loop on
-     * heartbeat-only INCONSISTENCY replies to a restarted follower of an idle group until a real
-     * entry is appended (RATIS-2523), and this is that entry.
+     * Pins this replica's tree-head key in the log: a write on every start (first pin wins; a
+     * later start with another key is refused and logged, so peers will call its heads forged).
      */
     private void pinOwnKey(long since) {
         if (closed) {

@@ -33,6 +33,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -59,6 +60,7 @@ final class RatisReplicator implements Replicator {
     private final RaftGroup group;
     private RaftServer server;
     private RaftClient client;
+    private RaftClient queryClient;
     private ExecutorService queryThreads;
 
     RatisReplicator(NodeSettings settings, LogState state, LogStateMachine.Queries queries) {
@@ -102,13 +104,12 @@ final class RatisReplicator implements Replicator {
                 return q;
             });
             int retries = (int) Math.max(1, settings.commitTimeout().toMillis() / 200);
-            ClientId clientId = ClientId.randomId();
-            client = RaftClient.newBuilder().setProperties(props).setRaftGroup(group)
-                    .setClientRpc(netty() ? new NettyFactory(new Parameters()).newRaftClientRpc(clientId, props)
-                            : new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, props))
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
-                            TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
-                    .build();
+            client = newClient(props, RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
+                    TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)));
+            // queries retry briefly: a peer that is down must not hold a query thread for minutes
+            // (each attempt waits up to the client request timeout, 3 s)
+            queryClient = newClient(props, RetryPolicies.retryUpToMaximumCountWithFixedSleep(2,
+                    TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)));
             LOG.info("identity log replica {} started Raft group {} of {} ({} storage)", settings.selfId(),
                     group.getGroupId(), settings.peers().keySet(), existing ? "recovered" : "new");
         } catch (IOException | RuntimeException e) {
@@ -117,6 +118,15 @@ final class RatisReplicator implements Replicator {
         } finally {
             t.setContextClassLoader(previous);
         }
+    }
+
+    private RaftClient newClient(RaftProperties props, RetryPolicy retry) {
+        ClientId clientId = ClientId.randomId();
+        return RaftClient.newBuilder().setProperties(props).setRaftGroup(group)
+                .setClientRpc(netty() ? new NettyFactory(new Parameters()).newRaftClientRpc(clientId, props)
+                        : new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, props))
+                .setRetryPolicy(retry)
+                .build();
     }
 
     private RaftProperties properties() {
@@ -160,7 +170,7 @@ final class RatisReplicator implements Replicator {
 
     @Override
     public CompletableFuture<byte[]> query(String peer, byte[] query, long minIndex) {
-        RaftClient c = client;
+        RaftClient c = queryClient;
         ExecutorService threads = queryThreads;
         if (c == null || threads == null) {
             return CompletableFuture.failedFuture(new IOException("replica " + settings.selfId() + " is not running"));
@@ -223,6 +233,15 @@ final class RatisReplicator implements Replicator {
         if (queryThreads != null) {
             queryThreads.shutdownNow();
             queryThreads = null;
+        }
+        if (queryClient != null) {
+            try {
+                queryClient.close();
+            } catch (IOException e) {
+                LOG.warn("identity log replica {}: closing the Raft query client failed: {}", settings.selfId(),
+                        e.toString());
+            }
+            queryClient = null;
         }
         if (client != null) {
             try {
