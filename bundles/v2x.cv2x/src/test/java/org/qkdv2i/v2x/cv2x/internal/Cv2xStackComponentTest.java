@@ -12,6 +12,10 @@ import org.junit.Test;
 import org.qkdv2i.v2x.api.adapter.Profile;
 import org.qkdv2i.v2x.api.radio.LinkAddress;
 import org.qkdv2i.v2x.api.radio.RadioTechnology;
+import org.qkdv2i.v2x.itsg5.internal.Configs;
+import org.qkdv2i.v2x.itsg5.internal.stack.Collector;
+import org.qkdv2i.v2x.itsg5.internal.stack.LoopbackAir;
+import org.qkdv2i.v2x.itsg5.internal.stack.MovingStation;
 
 /** The PC5 DS component as SCR drives it: configuration, binding, its ticker, deactivation. */
 public class Cv2xStackComponentTest {

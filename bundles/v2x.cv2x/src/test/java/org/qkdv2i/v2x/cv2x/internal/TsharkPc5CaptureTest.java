@@ -23,6 +23,8 @@ import org.qkdv2i.v2x.api.adapter.Profile;
 import org.qkdv2i.v2x.api.radio.LinkAddress;
 import org.qkdv2i.v2x.api.radio.RadioTechnology;
 import org.qkdv2i.v2x.codec.security.TrustStore;
+import org.qkdv2i.v2x.itsg5.internal.stack.ManualClock;
+import org.qkdv2i.v2x.itsg5.internal.stack.MovingStation;
 import org.qkdv2i.v2x.itsg5.internal.stack.StackConfig;
 import org.qkdv2i.v2x.itsg5.internal.stack.V2xEngine;
 
