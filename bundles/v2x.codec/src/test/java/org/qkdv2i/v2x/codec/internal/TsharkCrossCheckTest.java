@@ -1,26 +1,19 @@
 package org.qkdv2i.v2x.codec.internal;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.Assume;
-import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.v2x.api.message.*;
 import org.qkdv2i.v2x.codec.V2xCodecs;
+import org.qkdv2i.v2x.codec.testing.Tshark;
 
 /**
  * Independent check of the encoders: Wireshark's ITS dissector (generated from the ETSI ASN.1
@@ -33,38 +26,6 @@ import org.qkdv2i.v2x.codec.V2xCodecs;
 public class TsharkCrossCheckTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-
-    private static boolean tsharkPresent;
-
-    @BeforeClass
-    public static void findTshark() {
-        try {
-            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            tsharkPresent = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            tsharkPresent = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Skips the calling test when tshark is absent outside CI; fails it when tshark is absent on
-     * CI (environment variable CI set), where a silent skip would hide the check.
-     */
-    static void requireTshark(boolean present) {
-        if (present) {
-            return;
-        }
-        String ci = System.getenv("CI");
-        if (ci != null && !ci.isEmpty()) {
-            throw new AssertionError("tshark not found but CI=" + ci + ": the Wireshark cross-check must run on CI"
-                    + " (.ci/run installs tshark)");
-        }
-        Assume.assumeTrue("tshark not installed (and CI not set): Wireshark cross-check skipped;"
-                + " apt-get install tshark to run it", false);
-    }
 
     /** Ethernet + GeoNetworking basic/common/SHB headers + BTP-B, as EN 302 636-4-1 and -5-1 lay them out. */
     static byte[] frame(int btpPort, byte[] pdu) {
@@ -79,29 +40,10 @@ public class TsharkCrossCheckTest {
         return b.array();
     }
 
-    static byte[] pcap(List<byte[]> frames) {
-        int size = 24 + frames.stream().mapToInt(f -> 16 + f.length).sum();
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-        int t = 0;
-        for (byte[] f : frames) {
-            b.putInt(++t).putInt(0).putInt(f.length).putInt(f.length).put(f);
-        }
-        return b.array();
-    }
-
     private String dissect(List<byte[]> frames) throws Exception {
         File file = tmp.newFile("v2x.pcap");
-        Files.write(file.toPath(), pcap(frames));
-        File out = tmp.newFile("tshark.txt");
-        ProcessBuilder pb = new ProcessBuilder("tshark", "-r", file.getPath(), "-V", "-O", "its")
-                .redirectErrorStream(true).redirectOutput(out);
-        pb.environment().put("TZ", "UTC"); // TimestampIts is shown as a date
-        Process p = pb.start();
-        assertTrue("tshark finished", p.waitFor(120, TimeUnit.SECONDS));
-        String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
-        assertEquals(text, 0, p.exitValue());
-        return text;
+        Files.write(file.toPath(), Tshark.pcap(frames));
+        return Tshark.run(file, "-V", "-O", "its");
     }
 
     static Cam fullCam() {
@@ -153,7 +95,7 @@ public class TsharkCrossCheckTest {
 
     @Test
     public void wiresharkReadsOurCamsAndDenmsAsSent() throws Exception {
-        requireTshark(tsharkPresent);
+        Tshark.require("Wireshark cross-check");
         List<byte[]> frames = new ArrayList<>();
         frames.add(frame(2001, V2xCodecs.cam().encode(fullCam())));
         frames.add(frame(2001, V2xCodecs.cam().encode(rsuCam())));
@@ -171,8 +113,7 @@ public class TsharkCrossCheckTest {
         frames.add(frame(2001, V2xCodecs.cam().encode(new Cam(base.header(), 4, base.basicContainer(),
                 base.highFrequencyContainer(), null, new SpecialVehicleContainer.SafetyCar(2, null, 3, 80)))));
         String text = dissect(frames);
-        assertFalse(text, text.contains("Malformed"));
-        assertFalse(text, text.contains("Expert Info"));
+        Tshark.assertClean(text);
         List<String> lines = text.lines().map(String::strip).toList();
         for (String expected : EXPECTED) {
             assertTrue("tshark shows \"" + expected + "\"\n" + text, lines.contains(expected));

@@ -5,8 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,10 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.Assume;
-import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -30,6 +25,7 @@ import org.qkdv2i.v2x.api.radio.RadioTechnology;
 import org.qkdv2i.v2x.api.radio.SidelinkParameters;
 import org.qkdv2i.v2x.codec.V2xCodecs;
 import org.qkdv2i.v2x.codec.net.*;
+import org.qkdv2i.v2x.codec.testing.Tshark;
 
 /**
  * Independent check of the whole send path: frames built with the v2x codecs go through the
@@ -41,33 +37,6 @@ import org.qkdv2i.v2x.codec.net.*;
 public class TsharkV2xCaptureTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-
-    private static boolean tsharkPresent;
-
-    @BeforeClass
-    public static void findTshark() {
-        try {
-            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            tsharkPresent = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            tsharkPresent = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static void requireTshark() {
-        if (tsharkPresent) {
-            return;
-        }
-        String ci = System.getenv("CI");
-        if (ci != null && !ci.isEmpty()) {
-            throw new AssertionError("tshark not found but CI=" + ci + ": the Wireshark cross-check must run on CI");
-        }
-        Assume.assumeTrue("tshark not installed (and CI not set): Wireshark cross-check skipped;"
-                + " apt-get install tshark to run it", false);
-    }
 
     static final LinkAddress OBU = LinkAddress.mac(0x0200_0000_0001L);
     static final Instant T0 = Instant.parse("2026-11-27T10:00:00Z");
@@ -152,19 +121,6 @@ public class TsharkV2xCaptureTest {
             + "be3e965a7094258b4a249dfb758a078082737a94516c56f885262fd4d2ac775ebaa14684ebf6593966ef7d3084078edd"
             + "d0f4fe9406042b1d1a92b70a0cce8d7de7e9b6fe13fb269a5a67573161589e2a79";
 
-    private String tshark(File pcap, String... args) throws Exception {
-        File out = tmp.newFile();
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.getPath()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);
-        pb.environment().put("TZ", "UTC");
-        Process p = pb.start();
-        assertTrue("tshark finished", p.waitFor(120, TimeUnit.SECONDS));
-        String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
-        assertEquals(text, 0, p.exitValue());
-        return text;
-    }
-
     static final List<String> FIELDS = List.of("frame.number", "eth.type", "geonw.bh.version", "geonw.bh.nh",
             "geonw.bh.lt.mult", "geonw.bh.lt.base", "geonw.bh.rhl", "geonw.ch.nh", "geonw.ch.htype", "geonw.ch.tc.id",
             "geonw.ch.flags.mob", "geonw.ch.plength", "geonw.ch.mhl", "geonw.seq_num", "geonw.src_pos.addr.type",
@@ -175,29 +131,6 @@ public class TsharkV2xCaptureTest {
             "its.latitude", "its.longitude", "its.speedValue", "its.headingValue", "wsmp.version_v3", "wsmp.wave_ie",
             "wsmp.wave_ie_data", "wsmp.psid", "ieee1609dot2.protocolVersion", "ieee1609dot2.unsecuredData");
 
-    /** tshark -T fields output as one field-to-value map per frame. */
-    private List<java.util.Map<String, String>> fields(File pcap, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of(options));
-        args.addAll(List.of("-T", "fields", "-E", "separator=|"));
-        for (String f : FIELDS) {
-            args.add("-e");
-            args.add(f);
-        }
-        List<java.util.Map<String, String>> rows = new ArrayList<>();
-        for (String line : tshark(pcap, args.toArray(String[]::new)).lines().toList()) {
-            String[] v = line.split("\\|", -1);
-            if (v.length != FIELDS.size()) {
-                continue; // tshark's own notices (e.g. running as root)
-            }
-            java.util.Map<String, String> row = new java.util.HashMap<>();
-            for (int i = 0; i < v.length; i++) {
-                row.put(FIELDS.get(i), v[i]);
-            }
-            rows.add(row);
-        }
-        return rows;
-    }
-
     private static void expect(java.util.Map<String, String> row, Object... fieldValuePairs) {
         for (int i = 0; i < fieldValuePairs.length; i += 2) {
             assertEquals("frame " + row.get("frame.number") + " " + fieldValuePairs[i] + " in " + row,
@@ -205,20 +138,9 @@ public class TsharkV2xCaptureTest {
         }
     }
 
-    /** The -V text of each frame. */
-    private static List<String> perFrame(String text) {
-        List<String> frames = new ArrayList<>();
-        for (String part : text.split("(?m)^(?=Frame \\d+: )")) {
-            if (part.startsWith("Frame ")) {
-                frames.add(part);
-            }
-        }
-        return frames;
-    }
-
     @Test
     public void wiresharkReadsWhatTheRecorderWrote() throws Exception {
-        requireTshark();
+        Tshark.require("Wireshark cross-check");
         File file = new File(tmp.getRoot(), "v2x.pcap");
         PcapRecorder radio = new PcapRecorder(TestConfigs.config("obu-1", RadioTechnology.ITS_G5, file.getPath(),
                 "02:00:00:00:00:01"), Clock.fixed(T0, ZoneOffset.UTC));
@@ -228,9 +150,9 @@ public class TsharkV2xCaptureTest {
         }
         radio.deactivate();
 
-        String text = tshark(file, "-V");
+        String text = Tshark.run(file, "-V");
         assertFalse(text, text.contains("Malformed"));
-        List<String> frames = perFrame(text);
+        List<String> frames = Tshark.frames(text);
         assertEquals(text, sent.size(), frames.size());
         for (int i = 0; i < 5; i++) {
             assertFalse(frames.get(i), frames.get(i).contains("Expert Info"));
@@ -241,7 +163,7 @@ public class TsharkV2xCaptureTest {
         assertEquals(frames.get(5), List.of("[Expert Info (Note/Sequence): \"Remain Hop Limit\" only 1]"),
                 experts.stream().map(String::strip).toList());
 
-        List<java.util.Map<String, String>> rows = fields(file);
+        List<java.util.Map<String, String>> rows = Tshark.fields(file, FIELDS);
         assertEquals(sent.size(), rows.size());
         Object[] source = {"geonw.src_pos.addr.type", StationType.PASSENGER_CAR, "geonw.src_pos.addr.mid",
             "02:00:00:00:00:01", "geonw.src_pos.tst", SOURCE.timestamp(), "geonw.src_pos.lat", STATE.latitude(),
@@ -295,7 +217,7 @@ public class TsharkV2xCaptureTest {
 
     @Test
     public void pc5FramesReadAsGeoNetworkingThroughAUserDlt() throws Exception {
-        requireTshark();
+        Tshark.require("Wireshark cross-check");
         File file = new File(tmp.getRoot(), "pc5.pcap");
         PcapRecorder radio = new PcapRecorder(TestConfigs.config("ue-1", RadioTechnology.CV2X_PC5, file.getPath(),
                 "0x00abcd"), Clock.fixed(T0, ZoneOffset.UTC));
@@ -307,10 +229,9 @@ public class TsharkV2xCaptureTest {
         radio.deactivate();
         // User DLT 147: skip the 8-octet pseudo-header and the family octet, dissect the rest as GeoNetworking
         String dlt = "uat:user_dlts:\"User 0 (DLT=147)\",\"gnw\",\"9\",\"\",\"0\",\"\"";
-        String text = tshark(file, "-o", dlt, "-V");
-        assertFalse(text, text.contains("Malformed"));
-        assertFalse(text, text.contains("Expert Info"));
-        List<java.util.Map<String, String>> rows = fields(file, "-o", dlt);
+        String text = Tshark.run(file, "-o", dlt, "-V");
+        Tshark.assertClean(text);
+        List<java.util.Map<String, String>> rows = Tshark.fields(file, FIELDS, "-o", dlt);
         assertEquals(1, rows.size());
         expect(rows.get(0), "geonw.src_pos.lat", STATE.latitude(), "geonw.ch.htype", "0x50", "btpb.dstport",
                 BtpPacket.PORT_CAM, "its.stationID", STATE.stationId(), "cam.generationDeltaTime", 4242);

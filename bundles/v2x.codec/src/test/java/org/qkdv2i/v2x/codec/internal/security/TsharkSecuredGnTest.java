@@ -1,14 +1,9 @@
 package org.qkdv2i.v2x.codec.internal.security;
 
-import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,10 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.Assume;
-import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -30,6 +22,7 @@ import org.qkdv2i.v2x.codec.security.Psid;
 import org.qkdv2i.v2x.codec.security.SecuredData;
 import org.qkdv2i.v2x.codec.security.SignRequest;
 import org.qkdv2i.v2x.codec.security.SignerKind;
+import org.qkdv2i.v2x.codec.testing.Tshark;
 import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.internal.message.MessageProtectionComponent;
 
@@ -48,21 +41,6 @@ public class TsharkSecuredGnTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
-    private static boolean tsharkPresent;
-
-    @BeforeClass
-    public static void findTshark() {
-        try {
-            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            tsharkPresent = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            tsharkPresent = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     static byte[] securedGnFrame(byte[] ieee1609Dot2Data) {
         ByteBuffer b = ByteBuffer.allocate(14 + 4 + ieee1609Dot2Data.length);
         b.put(new byte[] {-1, -1, -1, -1, -1, -1, 2, 0, 0, 0, 0, 1, (byte) 0x89, 0x47});
@@ -71,39 +49,18 @@ public class TsharkSecuredGnTest {
         return b.array();
     }
 
-    static byte[] pcap(List<byte[]> frames) {
-        int size = 24 + frames.stream().mapToInt(f -> 16 + f.length).sum();
-        ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
-        int t = 0;
-        for (byte[] f : frames) {
-            b.putInt(++t).putInt(0).putInt(f.length).putInt(f.length).put(f);
-        }
-        return b.array();
-    }
-
     private List<String> dissect(List<byte[]> frames) throws Exception {
         File file = tmp.newFile("secured.pcap");
-        Files.write(file.toPath(), pcap(frames));
+        Files.write(file.toPath(), Tshark.pcap(frames));
         List<String> perFrame = new ArrayList<>();
         for (int i = 1; i <= frames.size(); i++) {
-            File out = tmp.newFile("frame" + i + ".txt");
-            ProcessBuilder pb = new ProcessBuilder("tshark", "-r", file.getPath(), "-V", "-Y", "frame.number == " + i)
-                    .redirectErrorStream(true).redirectOutput(out);
-            pb.environment().put("TZ", "UTC");
-            Process p = pb.start();
-            assertTrue("tshark finished", p.waitFor(120, TimeUnit.SECONDS));
-            String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
-            assertEquals(text, 0, p.exitValue());
-            perFrame.add(text);
+            perFrame.add(Tshark.run(file, "-V", "-Y", "frame.number == " + i));
         }
         return perFrame;
     }
 
     private static void clean(String text) {
-        assertFalse(text, text.contains("Malformed"));
-        assertFalse(text, text.contains("Expert Info (Warning"));
-        assertFalse(text, text.contains("Expert Info (Error"));
+        Tshark.assertClean(text, "Comment", "Chat", "Note"); // no Warning or Error
         assertTrue(text, text.contains("Ieee1609Dot2Data"));
         assertTrue(text, text.contains("protocolVersion: 3"));
     }
@@ -121,8 +78,7 @@ public class TsharkSecuredGnTest {
 
     @Test
     public void securedFramesDissectCleanly() throws Exception {
-        Assume.assumeTrue("tshark not installed (and CI unset): 1609.2 cross-check skipped",
-                tsharkPresent || System.getenv("CI") != null);
+        Tshark.require("1609.2 cross-check");
         Ieee1609Dot2Codec codec = Ieee1609Dot2Codecs.create();
         TestPki pki = new TestPki(codec);
         byte[] vanetza = HEX.parseHex(VanetzaVectorsTest.GOLF8_WITH_CERTIFICATE);

@@ -1,22 +1,15 @@
 package org.qkdv2i.v2x.itsg5.internal.stack;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.File;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.Assume;
-import org.junit.BeforeClass;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -30,6 +23,7 @@ import org.qkdv2i.v2x.api.message.StationType;
 import org.qkdv2i.v2x.api.radio.Radio;
 import org.qkdv2i.v2x.api.radio.RadioTechnology;
 import org.qkdv2i.v2x.codec.security.TrustStore;
+import org.qkdv2i.v2x.codec.testing.Tshark;
 import org.qkdv2i.v2x.itsg5.internal.ItsG5Framing;
 import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.api.ProtectedChannel;
@@ -43,29 +37,6 @@ import org.qkdv2i.zap.internal.message.MessageProtectionComponent;
 public class TsharkAdapterCaptureTest {
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
-    private static boolean tshark;
-
-    @BeforeClass
-    public static void probe() {
-        try {
-            Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            tshark = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            tshark = false;
-        }
-    }
-
-    private static void requireTshark() {
-        if (tshark) {
-            return;
-        }
-        String ci = System.getenv("CI");
-        if (ci != null && !ci.isEmpty()) {
-            throw new AssertionError("tshark not found but CI=" + ci + ": the Wireshark check must run on CI");
-        }
-        Assume.assumeTrue("tshark not installed (and CI unset): Wireshark check skipped", false);
-    }
 
     static PcapRecorder recorder(String id, String path, String mac) throws Exception {
         return new PcapRecorder(new PcapRecorder.Config() {
@@ -107,53 +78,15 @@ public class TsharkAdapterCaptureTest {
         m.invoke(r);
     }
 
-    private String run(File pcap, String... args) throws Exception {
-        File out = tmp.newFile();
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.getPath()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);
-        pb.environment().put("TZ", "UTC");
-        Process p = pb.start();
-        assertTrue("tshark finished", p.waitFor(120, TimeUnit.SECONDS));
-        String text = Files.readString(out.toPath(), StandardCharsets.UTF_8);
-        assertEquals(text, 0, p.exitValue());
-        return text;
-    }
-
-    private List<Map<String, String>> fields(File pcap, List<String> names) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-T", "fields", "-E", "separator=|", "-E", "occurrence=f"));
-        for (String f : names) {
-            args.add("-e");
-            args.add(f);
-        }
-        List<Map<String, String>> rows = new ArrayList<>();
-        for (String line : run(pcap, args.toArray(String[]::new)).lines().toList()) {
-            String[] v = line.split("\\|", -1);
-            if (v.length == names.size()) {
-                Map<String, String> row = new HashMap<>();
-                for (int i = 0; i < v.length; i++) {
-                    row.put(names.get(i), v[i]);
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
-    }
-
     /** No malformed packet; no expert item above Note (a secured SHB gets the RHL-1 note, see radio.pcap). */
     private static void assertClean(String text, int frames) {
-        assertFalse(text, text.contains("Malformed"));
-        assertEquals(text, frames, text.split("(?m)^Frame \\d+: ", -1).length - 1);
-        for (String l : text.lines().toList()) {
-            if (l.contains("Expert Info")) {
-                assertTrue(l, l.contains("(Note/") || l.contains("(Chat/"));
-            }
-        }
+        Tshark.assertClean(text, "Note", "Chat");
+        assertEquals(text, frames, Tshark.frames(text).size());
     }
 
     @Test
     public void euStackFramesDissect() throws Exception {
-        requireTshark();
+        Tshark.require("Wireshark check");
         DevPki pki = new DevPki(Rig.START.minus(Duration.ofDays(1)));
         File file = new File(tmp.getRoot(), "eu.pcap");
         PcapRecorder radio = recorder("obu1", file.getPath(), "02:00:00:00:00:01");
@@ -176,12 +109,12 @@ public class TsharkAdapterCaptureTest {
         } finally {
             close(radio);
         }
-        String text = run(file, "-V");
+        String text = Tshark.run(file, "-V");
         assertClean(text, 5);
-        List<Map<String, String>> rows = fields(file, List.of("frame.number", "eth.type", "geonw.bh.nh", "geonw.ch.htype",
+        List<Map<String, String>> rows = Tshark.fields(file, List.of("frame.number", "eth.type", "geonw.bh.nh", "geonw.ch.htype",
                 "geonw.src_pos.addr.mid", "geonw.src_pos.lat", "btpb.dstport", "its.messageID", "its.stationID",
                 "its.latitude", "ieee1609dot2.protocolVersion", "ieee1609dot2.psid", "geonw.gxc.radius",
-                "its.causeCode"));
+                "its.causeCode"), "-E", "occurrence=f");
         assertEquals(5, rows.size());
         for (Map<String, String> r : rows) {
             assertEquals("0x8947", r.get("eth.type"));
@@ -213,7 +146,7 @@ public class TsharkAdapterCaptureTest {
 
     @Test
     public void usStackFramesDissect() throws Exception {
-        requireTshark();
+        Tshark.require("Wireshark check");
         DevPki pki = new DevPki(Rig.START.minus(Duration.ofDays(1)));
         File file = new File(tmp.getRoot(), "us.pcap");
         PcapRecorder radio = recorder("obu2", file.getPath(), "02:00:00:00:00:02");
@@ -229,10 +162,10 @@ public class TsharkAdapterCaptureTest {
         } finally {
             close(radio);
         }
-        String text = run(file, "-V");
+        String text = Tshark.run(file, "-V");
         assertClean(text, 3);
-        List<Map<String, String>> rows = fields(file, List.of("eth.type", "wsmp.version_v3", "wsmp.psid",
-                "ieee1609dot2.protocolVersion", "ieee1609dot2.psid"));
+        List<Map<String, String>> rows = Tshark.fields(file, List.of("eth.type", "wsmp.version_v3", "wsmp.psid",
+                "ieee1609dot2.protocolVersion", "ieee1609dot2.psid"), "-E", "occurrence=f");
         assertEquals(3, rows.size());
         for (Map<String, String> r : rows) {
             assertEquals("0x88dc", r.get("eth.type"));
