@@ -118,7 +118,8 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
     @Override
     public void relay(RelayTelemetry r) {
         state("relay/" + level(r.link()), new Json().put("node", r.node()).put("link", r.link())
-                .put("keysRelayed", r.keysRelayed()).put("linkKeysUsed", r.linkKeysUsed()).put("time", r.time()));
+                .put("peer", r.peerNode()).put("keysSent", r.keysSent()).put("keysReceived", r.keysReceived())
+                .put("linkKeyBits", r.linkKeyBits()).put("voided", r.voided()).put("time", r.time()));
     }
 
     @Override

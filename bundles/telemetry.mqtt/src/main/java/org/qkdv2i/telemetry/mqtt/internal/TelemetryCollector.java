@@ -25,13 +25,18 @@ import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
+import org.qkdv2i.kmm.api.RelayStats;
 import org.qkdv2i.qkd.api.LinkStatus;
 import org.qkdv2i.telemetry.api.Alarm;
+import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.TelemetrySink;
 import org.slf4j.Logger;
+import org.qkdv2i.zap.api.IdentityDirectory;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -55,6 +60,8 @@ public final class TelemetryCollector implements KeyEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollector.class);
 
     private final List<KeyManager> keyManagers = new CopyOnWriteArrayList<>();
+    private final List<RelayRoutes> relays = new CopyOnWriteArrayList<>();
+    private final Map<IdentityDirectory, IdentityDirectory.Listener> directories = new ConcurrentHashMap<>();
     private final Map<TelemetrySink, String> sinks = new ConcurrentHashMap<>();
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -91,6 +98,50 @@ public final class TelemetryCollector implements KeyEventListener {
 
     void removeKeyManager(KeyManager km) {
         keyManagers.remove(km);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addRelayRoutes(RelayRoutes r) {
+        relays.add(r);
+    }
+
+    void removeRelayRoutes(RelayRoutes r) {
+        relays.remove(r);
+    }
+
+    /** The identity directory (DPN identity log) is network-wide: its changes go to every node's sinks. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDirectory(IdentityDirectory d) {
+        IdentityDirectory.Listener l = (id, revoked) -> identityChanged(id.toString(), revoked);
+        directories.put(d, l);
+        d.addListener(l);
+    }
+
+    void removeDirectory(IdentityDirectory d) {
+        IdentityDirectory.Listener l = directories.remove(d);
+        if (l != null) {
+            try {
+                d.removeListener(l);
+            } catch (RuntimeException goingAway) {
+                // the directory is being unregistered
+            }
+        }
+    }
+
+    void identityChanged(String device, boolean revoked) {
+        sinks.forEach((sink, node) -> {
+            try {
+                sink.identity(new IdentityEvent(node, "dpn", revoked ? "REVOKED" : "CHANGED", device, "", clock.instant()));
+                if (revoked) {
+                    sink.alarm(new Alarm(Alarm.Kind.REVOCATION, Alarm.Severity.WARNING, node, device, clock.instant(),
+                            "device " + device + " revoked in the identity directory"));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: telemetry sink {} failed ({})", node, sink.getClass().getName(), e.toString());
+            }
+        });
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -146,6 +197,21 @@ public final class TelemetryCollector implements KeyEventListener {
                 continue;
             }
             each(node, s -> s.kmm(k));
+        }
+        for (RelayRoutes r : relays) {
+            String node;
+            List<RelayStats> stats;
+            try {
+                node = r.nodeId();
+                stats = r.relayStats();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            for (RelayStats st : stats) {
+                RelayTelemetry rt = new RelayTelemetry(node, st.linkId(), st.peerNodeId(), st.keysSent(),
+                        st.keysReceived(), st.linkKeyBits(), st.voided(), clock.instant());
+                each(node, s -> s.relay(rt));
+            }
         }
     }
 

@@ -24,6 +24,7 @@ import org.qkdv2i.kmm.api.SaeInfo;
 import org.qkdv2i.qkd.api.LinkState;
 import org.qkdv2i.qkd.api.LinkStatus;
 import org.qkdv2i.telemetry.api.Alarm;
+import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
@@ -55,6 +56,11 @@ public class TelemetryCollectorTest {
         @Override
         public void alarm(Alarm alarm) {
             got.add(alarm);
+        }
+
+        @Override
+        public void identity(IdentityEvent event) {
+            got.add(event);
         }
 
         @Override
@@ -154,6 +160,21 @@ public class TelemetryCollectorTest {
         assertEquals(100, pool.capacity());
         KmmCounters k = (KmmCounters) n1.got.stream().filter(KmmCounters.class::isInstance).findFirst().orElseThrow();
         assertEquals(3, k.delivered());
+    }
+
+    @Test
+    public void aRevocationIsAnAlarmForEveryNode() {
+        Recording n1 = new Recording();
+        Recording n2 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.addSink(n2, Map.of(TelemetrySink.NODE_PROPERTY, "n2"));
+        collector.identityChanged("0123456789abcdef0123456789abcdef", true);
+        collector.identityChanged("fedcba9876543210fedcba9876543210", false);
+        assertEquals(1, n1.alarms().size());
+        assertEquals(Alarm.Kind.REVOCATION, n1.alarms().get(0).kind());
+        assertEquals("n2", n2.alarms().get(0).node());
+        assertEquals("0123456789abcdef0123456789abcdef", n2.alarms().get(0).subject());
+        assertEquals(2, n1.got.stream().filter(IdentityEvent.class::isInstance).count());
     }
 
     @Test
