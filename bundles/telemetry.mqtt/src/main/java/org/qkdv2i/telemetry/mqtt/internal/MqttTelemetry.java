@@ -54,6 +54,7 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
     private final ScheduledExecutorService worker;
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong connectAttempts = new AtomicLong();
     private final MqttAsyncClient client;
     // written and read on the worker thread only, except the volatile reads for status()
     private volatile boolean connected;
@@ -149,6 +150,10 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
                 buffer.droppedState(), buffer.droppedAlarms());
     }
 
+    long connectAttempts() {
+        return connectAttempts.get();
+    }
+
     private void state(String suffix, Json json) {
         enqueue(suffix, json, true, false);
     }
@@ -181,6 +186,7 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         if (closed || connected) {
             return;
         }
+        connectAttempts.incrementAndGet();
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         o.setAutomaticReconnect(false); // our own backoff, so the buffer is replayed in order
@@ -191,10 +197,13 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         if (!settings.username().isEmpty()) {
             o.setUserName(settings.username());
         }
+        byte[] pw = null;
         if (settings.password() != null && settings.password().length > 0) {
-            byte[] pw = new String(settings.password()).getBytes(StandardCharsets.UTF_8);
+            // Paho keeps the array itself: wiped once the CONNECT has been answered
+            java.nio.ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(settings.password()));
+            pw = Arrays.copyOf(b.array(), b.limit()); // the encoder's array may be longer than the password
+            Arrays.fill(b.array(), (byte) 0);
             o.setPassword(pw);
-            Arrays.fill(pw, (byte) 0);
         }
         if (settings.socketFactory() != null) {
             o.setSocketFactory(settings.socketFactory());
@@ -212,6 +221,10 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
                     e.getMessage(), backoff);
             forceClose();
             retryLater();
+        } finally {
+            if (pw != null) {
+                Arrays.fill(pw, (byte) 0);
+            }
         }
     }
 

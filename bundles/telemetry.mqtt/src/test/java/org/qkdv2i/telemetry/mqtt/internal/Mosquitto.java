@@ -25,7 +25,12 @@ final class Mosquitto implements AutoCloseable {
     private final String binary;
     private Process process;
 
-    Mosquitto() throws IOException {
+    Mosquitto() throws IOException, InterruptedException {
+        this(null, null);
+    }
+
+    /** With user and password: anonymous clients are refused (mosquitto_passwd writes the hashed file). */
+    Mosquitto(String user, String password) throws IOException, InterruptedException {
         binary = findBinary();
         if (binary == null) {
             if (System.getenv("CI") != null) {
@@ -37,9 +42,19 @@ final class Mosquitto implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        String auth = "allow_anonymous true";
+        if (user != null) {
+            Path pw = dir.resolve("passwd");
+            Process p = new ProcessBuilder(new File(binary).getParent() + "/../bin/mosquitto_passwd", "-b", "-c",
+                    pw.toString(), user, password).redirectErrorStream(true).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                fail("mosquitto_passwd failed: " + new String(p.getInputStream().readAllBytes()));
+            }
+            auth = "allow_anonymous false\npassword_file " + pw;
+        }
         Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                 "listener " + port + " 127.0.0.1",
-                "allow_anonymous true",
+                auth,
                 "user root", // stay the test's user: no privilege drop when run as root in CI containers
                 "persistence true",
                 "persistence_location " + dir + "/",

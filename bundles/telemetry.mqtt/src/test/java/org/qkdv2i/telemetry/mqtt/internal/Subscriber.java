@@ -25,6 +25,11 @@ final class Subscriber implements MqttCallback, AutoCloseable {
 
     /** @param persistentSession keep the session (and queued QoS 1 messages) across broker restarts */
     Subscriber(String url, String id, boolean persistentSession, String... filters) throws MqttException {
+        this(url, id, null, null, persistentSession, filters);
+    }
+
+    Subscriber(String url, String id, String user, String password, boolean persistentSession, String... filters)
+            throws MqttException {
         client = new MqttClient(url, id, new MemoryPersistence());
         client.setCallback(this);
         MqttConnectionOptions o = new MqttConnectionOptions();
@@ -33,6 +38,10 @@ final class Subscriber implements MqttCallback, AutoCloseable {
             o.setSessionExpiryInterval(3600L);
             o.setAutomaticReconnect(true);
             o.setAutomaticReconnectDelay(1, 2);
+        }
+        if (user != null) {
+            o.setUserName(user);
+            o.setPassword(password.getBytes(StandardCharsets.UTF_8));
         }
         client.connect(o);
         for (String f : filters) {
