@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * node (service property {@code qkd.node}). Adapter-neutral: an OPC UA sink gets the same stream.
  */
 @Component(configurationPid = TelemetryCollector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = KeyEventListener.class)
+        service = KeyEventListener.class, immediate = true) // publishes state even before a KMM sends an event
 @Designate(ocd = TelemetryCollector.Config.class)
 public final class TelemetryCollector implements KeyEventListener {
 

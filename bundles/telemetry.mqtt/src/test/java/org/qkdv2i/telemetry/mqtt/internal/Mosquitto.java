@@ -45,7 +45,7 @@ final class Mosquitto implements AutoCloseable {
         String auth = "allow_anonymous true";
         if (user != null) {
             Path pw = dir.resolve("passwd");
-            Process p = new ProcessBuilder(new File(binary).getParent() + "/../bin/mosquitto_passwd", "-b", "-c",
+            Process p = new ProcessBuilder(passwdBinary(), "-b", "-c",
                     pw.toString(), user, password).redirectErrorStream(true).start();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 fail("mosquitto_passwd failed: " + new String(p.getInputStream().readAllBytes()));
@@ -72,6 +72,16 @@ final class Mosquitto implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    private static String passwdBinary() {
+        for (String p : new String[] {"/usr/bin/mosquitto_passwd", "/usr/local/bin/mosquitto_passwd",
+                "/opt/homebrew/bin/mosquitto_passwd"}) {
+            if (new File(p).canExecute()) {
+                return p;
+            }
+        }
+        return "mosquitto_passwd";
     }
 
     String url() {
