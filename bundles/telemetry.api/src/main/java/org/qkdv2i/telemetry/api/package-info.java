@@ -1,0 +1,11 @@
+/**
+ * Telemetry a QKD-V2I node publishes to operators (IoT platforms over MQTT, SCADA over OPC UA):
+ * state records, alarms, and the {@link org.qkdv2i.telemetry.api.TelemetrySink} SPI that each
+ * telemetry adapter implements.
+ */
+@Version("1.0.0")
+@Export
+package org.qkdv2i.telemetry.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

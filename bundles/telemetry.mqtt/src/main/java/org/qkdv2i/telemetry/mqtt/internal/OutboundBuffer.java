@@ -1,0 +1,97 @@
+package org.qkdv2i.telemetry.mqtt.internal;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Bounded buffer of messages waiting for the broker. Alarms are kept in order and sent first;
+ * state messages are coalesced per topic (only the newest state of a topic matters, it is
+ * retained). On overflow the oldest state message goes first; an alarm is dropped only when the
+ * buffer holds nothing but alarms. Every drop is counted.
+ */
+final class OutboundBuffer {
+
+    record Message(String topic, byte[] payload, boolean retained, boolean alarm, long seq) {
+    }
+
+    private final int capacity;
+    private final Deque<Message> alarms = new ArrayDeque<>();
+    /** key: topic for retained state (coalesced); topic + seq for non-retained events. */
+    private final LinkedHashMap<String, Message> states = new LinkedHashMap<>();
+    private long seq;
+    private long droppedState;
+    private long droppedAlarms;
+
+    OutboundBuffer(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("bufferSize must be at least 1");
+        }
+        this.capacity = capacity;
+    }
+
+    /** @return a one-line description of what was dropped to make room, or null if nothing */
+    synchronized String offer(String topic, byte[] payload, boolean retained, boolean alarm) {
+        Message m = new Message(topic, payload, retained, alarm, ++seq);
+        String key = retained ? topic : topic + '#' + m.seq();
+        if (!alarm && states.containsKey(key)) {
+            states.remove(key); // superseded by a newer state of the same topic: re-append at the end
+            states.put(key, m);
+            return null;
+        }
+        String dropped = null;
+        if (size() >= capacity) {
+            if (!states.isEmpty()) {
+                Iterator<Map.Entry<String, Message>> it = states.entrySet().iterator();
+                dropped = "state " + it.next().getValue().topic();
+                it.remove();
+                droppedState++;
+            } else if (alarm) {
+                dropped = "alarm " + alarms.removeFirst().topic();
+                droppedAlarms++;
+            } else {
+                droppedState++;
+                return "state " + topic;
+            }
+        }
+        if (alarm) {
+            alarms.addLast(m);
+        } else {
+            states.put(key, m);
+        }
+        return dropped;
+    }
+
+    /** The next message to send: alarms first, then the oldest state. */
+    synchronized Message peek() {
+        if (!alarms.isEmpty()) {
+            return alarms.peekFirst();
+        }
+        return states.isEmpty() ? null : states.values().iterator().next();
+    }
+
+    /** Removes a message once the broker acknowledged it (unless a newer state replaced it). */
+    synchronized void acknowledged(Message m) {
+        if (m.alarm()) {
+            if (alarms.peekFirst() == m) {
+                alarms.removeFirst();
+            }
+        } else {
+            states.values().removeIf(x -> x == m);
+        }
+    }
+
+    synchronized int size() {
+        return alarms.size() + states.size();
+    }
+
+    synchronized long droppedState() {
+        return droppedState;
+    }
+
+    synchronized long droppedAlarms() {
+        return droppedAlarms;
+    }
+}

@@ -1,0 +1,249 @@
+package org.qkdv2i.telemetry.mqtt.internal;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.qkdv2i.kmm.api.KeyEvent;
+import org.qkdv2i.kmm.api.KeyEventListener;
+import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
+import org.qkdv2i.kmm.api.RelayStats;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.telemetry.api.Alarm;
+import org.qkdv2i.telemetry.api.IdentityEvent;
+import org.qkdv2i.telemetry.api.KmmCounters;
+import org.qkdv2i.telemetry.api.LinkTelemetry;
+import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.RelayTelemetry;
+import org.qkdv2i.telemetry.api.TelemetrySink;
+import org.slf4j.Logger;
+import org.qkdv2i.zap.api.IdentityDirectory;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the node's key managers (pools and link status, periodically) and key events (at once),
+ * turns them into telemetry records and alarms, and feeds every {@link TelemetrySink} of the same
+ * node (service property {@code qkd.node}). Adapter-neutral: an OPC UA sink gets the same stream.
+ */
+@Component(configurationPid = TelemetryCollector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = KeyEventListener.class, immediate = true) // publishes state even before a KMM sends an event
+@Designate(ocd = TelemetryCollector.Config.class)
+public final class TelemetryCollector implements KeyEventListener {
+
+    static final String PID = "org.qkdv2i.telemetry.Collector";
+
+    @ObjectClassDefinition(name = "QKD-V2I telemetry collector")
+    public @interface Config {
+        @AttributeDefinition(name = "State period (s)", description = "how often link and pool state is published")
+        long statePeriodSeconds() default 10;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(TelemetryCollector.class);
+
+    private final List<KeyManager> keyManagers = new CopyOnWriteArrayList<>();
+    private final List<RelayRoutes> relays = new CopyOnWriteArrayList<>();
+    private final Map<IdentityDirectory, IdentityDirectory.Listener> directories = new ConcurrentHashMap<>();
+    private final Map<TelemetrySink, String> sinks = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+
+    @Activate
+    public TelemetryCollector(Config c) {
+        this(c, Clock.systemUTC(), true);
+    }
+
+    TelemetryCollector(Config c, Clock clock, boolean periodic) {
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "telemetry-collector");
+            t.setDaemon(true);
+            return t;
+        });
+        if (periodic) {
+            long p = Math.max(1, c.statePeriodSeconds());
+            timer.scheduleWithFixedDelay(this::publishState, p, p, TimeUnit.SECONDS);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addKeyManager(KeyManager km) {
+        keyManagers.add(km);
+        timer.execute(this::publishState);
+    }
+
+    void removeKeyManager(KeyManager km) {
+        keyManagers.remove(km);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addRelayRoutes(RelayRoutes r) {
+        relays.add(r);
+    }
+
+    void removeRelayRoutes(RelayRoutes r) {
+        relays.remove(r);
+    }
+
+    /** The identity directory (DPN identity log) is network-wide: its changes go to every node's sinks. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addDirectory(IdentityDirectory d) {
+        IdentityDirectory.Listener l = (id, revoked) -> identityChanged(id.toString(), revoked);
+        directories.put(d, l);
+        d.addListener(l);
+    }
+
+    void removeDirectory(IdentityDirectory d) {
+        IdentityDirectory.Listener l = directories.remove(d);
+        if (l != null) {
+            try {
+                d.removeListener(l);
+            } catch (RuntimeException goingAway) {
+                // the directory is being unregistered
+            }
+        }
+    }
+
+    void identityChanged(String device, boolean revoked) {
+        sinks.forEach((sink, node) -> {
+            try {
+                sink.identity(new IdentityEvent(node, "dpn", revoked ? "REVOKED" : "CHANGED", device, "", clock.instant()));
+                if (revoked) {
+                    sink.alarm(new Alarm(Alarm.Kind.REVOCATION, Alarm.Severity.WARNING, node, device, clock.instant(),
+                            "device " + device + " revoked in the identity directory"));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: telemetry sink {} failed ({})", node, sink.getClass().getName(), e.toString());
+            }
+        });
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addSink(TelemetrySink sink, Map<String, Object> props) {
+        Object node = props.get(TelemetrySink.NODE_PROPERTY);
+        sinks.put(sink, node == null ? "" : node.toString());
+        timer.execute(this::publishState); // a new sink gets the current state at once
+    }
+
+    void removeSink(TelemetrySink sink) {
+        sinks.remove(sink);
+    }
+
+    private void each(String node, Consumer<TelemetrySink> call) {
+        sinks.forEach((sink, n) -> {
+            if (n.equals(node)) {
+                try {
+                    call.accept(sink);
+                } catch (RuntimeException e) {
+                    // a failing adapter must not disturb the others (or key delivery)
+                    LOG.warn("node {}: telemetry sink {} failed ({})", node, sink.getClass().getName(), e.toString());
+                }
+            }
+        });
+    }
+
+    /** Publishes link, pool and KMM state of every known node. */
+    void publishState() {
+        for (KeyManager km : keyManagers) {
+            String node;
+            List<PoolStatus> pools;
+            try {
+                node = km.nodeId();
+                pools = km.pools();
+            } catch (RuntimeException e) {
+                continue; // the key manager is going away
+            }
+            long delivered = 0;
+            long expired = 0;
+            for (PoolStatus p : pools) {
+                delivered += p.delivered();
+                expired += p.expired();
+                PoolTelemetry pt = pool(node, p);
+                each(node, s -> s.pool(pt));
+                LinkTelemetry lt = link(node, p);
+                each(node, s -> s.link(lt));
+            }
+            KmmCounters k;
+            try {
+                k = new KmmCounters(node, pools.size(), km.saes().size(), delivered, expired, clock.instant());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            each(node, s -> s.kmm(k));
+        }
+        for (RelayRoutes r : relays) {
+            String node;
+            List<RelayStats> stats;
+            try {
+                node = r.nodeId();
+                stats = r.relayStats();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            for (RelayStats st : stats) {
+                RelayTelemetry rt = new RelayTelemetry(node, st.linkId(), st.peerNodeId(), st.keysSent(),
+                        st.keysReceived(), st.linkKeyBits(), st.voided(), clock.instant());
+                each(node, s -> s.relay(rt));
+            }
+        }
+    }
+
+    PoolTelemetry pool(String node, PoolStatus p) {
+        return new PoolTelemetry(node, p.linkId(), p.peerNodeId(), p.ownKeys(), p.peerKeys(), p.capacity(),
+                p.lowWater(), p.delivered(), p.expired(), clock.instant());
+    }
+
+    LinkTelemetry link(String node, PoolStatus p) {
+        LinkStatus s = p.link();
+        if (s == null || !p.driverPresent()) {
+            return new LinkTelemetry(node, p.linkId(), "DOWN", Double.NaN, 0, Double.NaN, "no driver", clock.instant());
+        }
+        return new LinkTelemetry(node, p.linkId(), s.state().name(), s.qber(), s.secretKeyRate(), s.channelLossDb(),
+                s.reason(), s.timestamp());
+    }
+
+    @Override
+    public void keyEvent(KeyEvent e) {
+        Alarm alarm = switch (e.type()) {
+            case LINK_EAVESDROPPING -> new Alarm(Alarm.Kind.EAVESDROPPING, Alarm.Severity.CRITICAL, e.nodeId(),
+                    e.linkId(), e.time(), "eavesdropping detected on link " + e.linkId() + ": " + e.detail());
+            case POOL_EMPTY -> new Alarm(Alarm.Kind.POOL_EMPTY, Alarm.Severity.MAJOR, e.nodeId(), e.linkId(), e.time(),
+                    "key pool of link " + e.linkId() + " is empty: " + e.detail());
+            case LINK_DOWN -> new Alarm(Alarm.Kind.LINK_DOWN, Alarm.Severity.MAJOR, e.nodeId(), e.linkId(), e.time(),
+                    "link " + e.linkId() + " down: " + e.detail());
+            default -> null; // POOL_LOW, POOL_REFILLED, LINK_UP: state only
+        };
+        if (alarm != null) {
+            each(e.nodeId(), s -> s.alarm(alarm));
+        }
+        // refresh the state of the affected node off the caller's thread (the KMM must not wait)
+        timer.execute(this::publishState);
+    }
+}
