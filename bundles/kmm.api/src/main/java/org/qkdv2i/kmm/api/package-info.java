@@ -3,7 +3,7 @@
  * pair, keys by ID, pool status and pool events. Protocol adapters such as ETSI GS QKD
  * 014 are thin layers over {@link org.qkdv2i.kmm.api.KeyManager}.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.qkdv2i.kmm.api;
 
