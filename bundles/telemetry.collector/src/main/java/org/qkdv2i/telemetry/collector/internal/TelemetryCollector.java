@@ -1,4 +1,4 @@
-package org.qkdv2i.telemetry.mqtt.internal;
+package org.qkdv2i.telemetry.collector.internal;
 
 import java.time.Clock;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.qkdv2i.telemetry.mqtt.internal;
+package org.qkdv2i.telemetry.collector.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
