@@ -2,6 +2,7 @@ package org.qkdv2i.dpn.api;
 
 import java.net.InetSocketAddress;
 import java.util.Collection;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.qkdv2i.zap.api.DeviceId;
@@ -33,4 +34,20 @@ public interface DpnEndpoint {
 
     /** The sessions open now, both directions. */
     Collection<DpnSession> sessions();
+
+    /**
+     * Session set-ups refused since this endpoint started, both directions, counted by reason:
+     * only {@link DpnException.Reason#AUTHENTICATION_FAILED} (unit authentication failed, wrong
+     * peer, a key the KMM would not confirm, this DAU unable to authenticate),
+     * {@link DpnException.Reason#REVOKED} and {@link DpnException.Reason#POLICY_DENIED}, whichever
+     * side refused. Unreachable peers and connections that never spoke the DPN protocol are not
+     * counted. Reasons never seen are absent. Telemetry polls it to raise authentication-failure
+     * alarms (one per period with the growth, not one per refusal).
+     *
+     * @return a snapshot; the default (endpoints built against 1.0) is empty
+     * @since 1.1
+     */
+    default Map<DpnException.Reason, Long> refusedSetUps() {
+        return Map.of();
+    }
 }

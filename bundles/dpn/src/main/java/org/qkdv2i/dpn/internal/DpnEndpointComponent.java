@@ -290,6 +290,9 @@ public final class DpnEndpointComponent {
                         props.put(DeviceAuthenticationUnit.NAME, settings.dauName());
                         props.put(DeviceAuthenticationUnit.ID, wanted.id().value());
                         props.put("dpn.port", e.listenAddress().getPort());
+                        if (!settings.qkdNodeId().isEmpty()) {
+                            props.put(KeyManager.NODE_PROPERTY, settings.qkdNodeId()); // telemetry: whose alarms
+                        }
                         registration = context.registerService(DpnEndpoint.class, e, props);
                     }
                 } catch (IOException ex) {

@@ -77,6 +77,7 @@ final class Endpoint implements DpnEndpoint {
     private final Map<DeviceId, Object> connectLocks = new ConcurrentHashMap<>();
     private final Map<MessageRejectedException.Reason, LongAdder> rejections = new EnumMap<>(
             MessageRejectedException.Reason.class);
+    private final Map<DpnException.Reason, LongAdder> refusedSetUps = new EnumMap<>(DpnException.Reason.class);
     private final Semaphore pendingSetups = new Semaphore(MAX_PENDING_SETUPS);
     /** Connections still in set-up (both directions): closed by {@link #stop()}, so it need not wait for them. */
     private final Set<Socket> settingUp = ConcurrentHashMap.newKeySet();
@@ -100,6 +101,9 @@ final class Endpoint implements DpnEndpoint {
         this.random = random;
         for (MessageRejectedException.Reason r : MessageRejectedException.Reason.values()) {
             rejections.put(r, new LongAdder());
+        }
+        for (DpnException.Reason r : DpnException.Reason.values()) {
+            refusedSetUps.put(r, new LongAdder()); // filled once: the map is only read afterwards
         }
         this.setup = new SessionSetup(this);
     }
@@ -188,6 +192,7 @@ final class Endpoint implements DpnEndpoint {
             }
             if (isRevoked(expectedPeer)) {
                 LOG.warn("dpn {}: session to {} refused: REVOKED", name(), expectedPeer);
+                refusedSetUp(DpnException.Reason.REVOKED);
                 throw new DpnException(DpnException.Reason.REVOKED, "device " + expectedPeer + " is revoked");
             }
             checkRoom();
@@ -266,6 +271,29 @@ final class Endpoint implements DpnEndpoint {
 
     void countRejected(MessageRejectedException.Reason reason) {
         rejections.get(reason).increment();
+    }
+
+    /**
+     * Counts a refused session set-up (either side refused) for {@link #refusedSetUps()}; only
+     * authentication, revocation and policy refusals count.
+     */
+    void refusedSetUp(DpnException.Reason reason) {
+        if (reason == DpnException.Reason.AUTHENTICATION_FAILED || reason == DpnException.Reason.REVOKED
+                || reason == DpnException.Reason.POLICY_DENIED) {
+            refusedSetUps.get(reason).increment();
+        }
+    }
+
+    @Override
+    public Map<DpnException.Reason, Long> refusedSetUps() {
+        Map<DpnException.Reason, Long> out = new EnumMap<>(DpnException.Reason.class);
+        refusedSetUps.forEach((r, n) -> {
+            long v = n.sum();
+            if (v > 0) {
+                out.put(r, v);
+            }
+        });
+        return out;
     }
 
     /** Messages refused so far, by reason (tests, diagnostics). */

@@ -132,6 +132,7 @@ final class SessionSetup {
             String line = "session set-up to " + who + " refused" + (r.fromPeer ? " by the peer" : "") + ": "
                     + r.reason + ": " + r.getMessage();
             LOG.warn("dpn {}: {}", endpoint.name(), line);
+            endpoint.refusedSetUp(r.reason);
             throw new DpnException(r.reason, line);
         } catch (AuthenticationException e) {
             Endpoint.closeQuietly(socket);
@@ -140,11 +141,13 @@ final class SessionSetup {
             String line = "session set-up to " + who + " failed: unit authentication " + e.reason() + ": "
                     + e.getMessage();
             LOG.warn("dpn {}: {}", endpoint.name(), line);
+            endpoint.refusedSetUp(reason);
             throw new DpnException(reason, line);
         } catch (ProtocolException e) {
             Endpoint.closeQuietly(socket);
             String line = "session set-up to " + who + " failed: bad input: " + e.getMessage();
             LOG.warn("dpn {}: {}", endpoint.name(), line);
+            endpoint.refusedSetUp(DpnException.Reason.AUTHENTICATION_FAILED);
             throw new DpnException(DpnException.Reason.AUTHENTICATION_FAILED, line);
         } catch (IOException e) {
             Endpoint.closeQuietly(socket);
@@ -156,6 +159,7 @@ final class SessionSetup {
             Endpoint.closeQuietly(socket);
             String line = "session set-up to " + who + " failed: DAU unavailable: " + e.getMessage();
             LOG.warn("dpn {}: {}", endpoint.name(), line);
+            endpoint.refusedSetUp(DpnException.Reason.AUTHENTICATION_FAILED);
             throw new DpnException(DpnException.Reason.AUTHENTICATION_FAILED, line);
         } catch (RuntimeException e) {
             Endpoint.closeQuietly(socket);
@@ -265,12 +269,14 @@ final class SessionSetup {
             }
             LOG.warn("dpn {}: session set-up from {} refused{}: {}: {}", endpoint.name(), who,
                     r.fromPeer ? " by the peer" : "", r.reason, r.getMessage());
+            endpoint.refusedSetUp(r.reason);
         } catch (DpnException e) {
             if (out != null) {
                 sendError(out, e.reason(), e.getMessage());
             }
             LOG.warn("dpn {}: session set-up from {} refused: {}: {}", endpoint.name(), who, e.reason(),
                     e.getMessage());
+            endpoint.refusedSetUp(e.reason());
         } catch (AuthenticationException e) {
             if (out != null) {
                 sendError(out, e.reason() == AuthenticationException.Reason.REVOKED ? DpnException.Reason.REVOKED
@@ -278,6 +284,8 @@ final class SessionSetup {
             }
             LOG.warn("dpn {}: session set-up from {} refused: unit authentication {}: {}", endpoint.name(), who,
                     e.reason(), e.getMessage());
+            endpoint.refusedSetUp(e.reason() == AuthenticationException.Reason.REVOKED ? DpnException.Reason.REVOKED
+                    : DpnException.Reason.AUTHENTICATION_FAILED);
         } catch (ProtocolException e) {
             LOG.warn("dpn {}: session set-up from {} closed: bad input: {}", endpoint.name(), who, e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -295,6 +303,7 @@ final class SessionSetup {
             }
             LOG.warn("dpn {}: session set-up from {} refused: DAU unavailable: {}", endpoint.name(), who,
                     e.getMessage());
+            endpoint.refusedSetUp(DpnException.Reason.AUTHENTICATION_FAILED);
         } catch (RuntimeException e) {
             // a bug, not an expected condition: keep the trace, close the connection
             LOG.error("dpn {}: session set-up from {} failed", endpoint.name(), who, e);

@@ -170,6 +170,43 @@ public class EndpointTest {
     }
 
     @Test
+    public void refusedSetUpsAreCountedByReasonAtBothEnds() throws Exception {
+        Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
+        Node rsu = net.fake("rsu-7", DeviceRole.RSU, DauKind.DAU_N, "z");
+        Node other = net.fake("rsu-8", DeviceRole.RSU, DauKind.DAU_N, "z");
+        assertTrue(bs.endpoint.refusedSetUps().isEmpty());
+        try {
+            bs.endpoint.connect(rsu.endpoint.listenAddress(), other.dau.id()); // rsu-7 is not rsu-8
+            fail();
+        } catch (DpnException expected) {
+            // counted below
+        }
+        try {
+            rsu.endpoint.connect(bs.endpoint.listenAddress(), bs.dau.id()); // RSU>BASE_STATION: no allow rule
+            fail();
+        } catch (DpnException expected) {
+            // counted below
+        }
+        // each side counts the refusal whichever side refused (a responder counts on its own thread)
+        TestNet.await("the RSU counted both", () -> rsu.endpoint.refusedSetUps().equals(
+                Map.of(DpnException.Reason.AUTHENTICATION_FAILED, 1L, DpnException.Reason.POLICY_DENIED, 1L)));
+        TestNet.await("the base station counted both", () -> bs.endpoint.refusedSetUps().equals(
+                Map.of(DpnException.Reason.AUTHENTICATION_FAILED, 1L, DpnException.Reason.POLICY_DENIED, 1L)));
+        // an unreachable peer is not an authentication failure
+        java.net.InetSocketAddress closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = new java.net.InetSocketAddress("127.0.0.1", s.getLocalPort());
+        }
+        try {
+            bs.endpoint.connect(closed, other.dau.id());
+            fail();
+        } catch (DpnException e) {
+            assertEquals(DpnException.Reason.UNREACHABLE, e.reason());
+        }
+        assertEquals(2, bs.endpoint.refusedSetUps().values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @Test
     public void aDauWithoutAnIdentityRefusesCleanly() throws Exception {
         Node bs = net.fake("bs-E", DeviceRole.BASE_STATION, DauKind.DAU_N, "z");
         org.qkdv2i.dpn.internal.fakes.FakeDau real = new org.qkdv2i.dpn.internal.fakes.FakeDau("rsu-7", DeviceRole.RSU,
