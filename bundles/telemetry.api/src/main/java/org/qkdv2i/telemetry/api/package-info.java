@@ -2,8 +2,10 @@
  * Telemetry a QKD-V2I node publishes to operators (IoT platforms over MQTT, SCADA over OPC UA):
  * state records, alarms, and the {@link org.qkdv2i.telemetry.api.TelemetrySink} SPI that each
  * telemetry adapter implements.
+ * <p>1.1: {@link org.qkdv2i.telemetry.api.V2xCounters} carries all V2X stack counters (the 1.0
+ * constructor and accessors stay).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.qkdv2i.telemetry.api;
 

@@ -2,6 +2,7 @@ package org.qkdv2i.telemetry.collector.internal;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +22,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.qkdv2i.dpn.api.DpnEndpoint;
+import org.qkdv2i.dpn.api.DpnException;
 import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
@@ -35,14 +38,24 @@ import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.TelemetrySink;
-import org.slf4j.Logger;
+import org.qkdv2i.telemetry.api.V2xCounters;
+import org.qkdv2i.v2x.api.adapter.StackStatistics;
+import org.qkdv2i.v2x.api.adapter.V2xStack;
+import org.qkdv2i.zap.api.DeviceAuthenticationUnit;
 import org.qkdv2i.zap.api.IdentityDirectory;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads the node's key managers (pools and link status, periodically) and key events (at once),
- * turns them into telemetry records and alarms, and feeds every {@link TelemetrySink} of the same
- * node (service property {@code qkd.node}). Adapter-neutral: an OPC UA sink gets the same stream.
+ * relay routes, the identity directory, V2X stacks and DPN endpoints, turns them into telemetry
+ * records and alarms, and feeds every {@link TelemetrySink} of the same node (service property
+ * {@code qkd.node}). Adapter-neutral: an OPC UA sink gets the same stream as an MQTT one.
+ *
+ * <p>Authentication failures (V2X frames refused by security, DPN session set-ups refused) are
+ * polled counters: at most one {@code AUTH_FAILURE} alarm per stack or endpoint per state period,
+ * carrying the growth, so a flood of bad frames cannot flood the operators (or push state out of
+ * an adapter's buffer).
  */
 @Component(configurationPid = TelemetryCollector.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = KeyEventListener.class, immediate = true) // publishes state even before a KMM sends an event
@@ -63,6 +76,12 @@ public final class TelemetryCollector implements KeyEventListener {
     private final List<RelayRoutes> relays = new CopyOnWriteArrayList<>();
     private final Map<IdentityDirectory, IdentityDirectory.Listener> directories = new ConcurrentHashMap<>();
     private final Map<TelemetrySink, String> sinks = new ConcurrentHashMap<>();
+    /** V2X stacks and DPN endpoints with their qkd.node service property ("" if absent: all nodes' sinks). */
+    private final Map<V2xStack, String> stacks = new ConcurrentHashMap<>();
+    private final Map<DpnEndpoint, Owner> endpoints = new ConcurrentHashMap<>();
+    /** Refusal counts at the last alarm check; touched on the timer thread only (and by unbinds). */
+    private final Map<Object, Long> lastRefused = new ConcurrentHashMap<>();
+    private final long periodSeconds;
     private final Clock clock;
     private final ScheduledExecutorService timer;
 
@@ -71,22 +90,33 @@ public final class TelemetryCollector implements KeyEventListener {
         this(c, Clock.systemUTC(), true);
     }
 
+    /** A DPN endpoint's node ("" if not set) and DAU name. */
+    private record Owner(String node, String dau) {
+    }
+
     TelemetryCollector(Config c, Clock clock, boolean periodic) {
         this.clock = clock;
+        this.periodSeconds = Math.max(1, c.statePeriodSeconds());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "telemetry-collector");
             t.setDaemon(true);
             return t;
         });
         if (periodic) {
-            long p = Math.max(1, c.statePeriodSeconds());
-            timer.scheduleWithFixedDelay(this::publishState, p, p, TimeUnit.SECONDS);
+            timer.scheduleWithFixedDelay(this::publishState, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+            // its own schedule: publishState also runs on key events, alarms must stay one per period
+            timer.scheduleWithFixedDelay(this::checkAuthFailures, periodSeconds, periodSeconds, TimeUnit.SECONDS);
         }
     }
 
     @Deactivate
     void deactivate() {
         timer.shutdownNow();
+    }
+
+    /** For tests: returns once the timer thread has run everything queued so far (it is one thread). */
+    void awaitIdle() throws Exception {
+        timer.submit(() -> { }).get(10, TimeUnit.SECONDS);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -108,6 +138,34 @@ public final class TelemetryCollector implements KeyEventListener {
 
     void removeRelayRoutes(RelayRoutes r) {
         relays.remove(r);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStack(V2xStack stack, Map<String, Object> props) {
+        stacks.put(stack, nodeOf(props));
+    }
+
+    void removeStack(V2xStack stack) {
+        stacks.remove(stack);
+        lastRefused.remove(stack);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addEndpoint(DpnEndpoint endpoint, Map<String, Object> props) {
+        Object dau = props.get(DeviceAuthenticationUnit.NAME);
+        endpoints.put(endpoint, new Owner(nodeOf(props), dau == null ? "dpn" : dau.toString()));
+    }
+
+    void removeEndpoint(DpnEndpoint endpoint) {
+        endpoints.remove(endpoint);
+        lastRefused.remove(endpoint);
+    }
+
+    private static String nodeOf(Map<String, Object> props) {
+        Object node = props.get(TelemetrySink.NODE_PROPERTY);
+        return node == null ? "" : node.toString().trim();
     }
 
     /** The identity directory (DPN identity log) is network-wide: its changes go to every node's sinks. */
@@ -169,6 +227,22 @@ public final class TelemetryCollector implements KeyEventListener {
         });
     }
 
+    /**
+     * Calls every sink of {@code node} with its own node ID; {@code node} "" (a V2X stack or DPN
+     * endpoint registered without {@code qkd.node}) means every sink: one framework is normally one node.
+     */
+    private void eachOf(String node, BiConsumer<TelemetrySink, String> call) {
+        sinks.forEach((sink, n) -> {
+            if (node.isEmpty() || n.equals(node)) {
+                try {
+                    call.accept(sink, n);
+                } catch (RuntimeException e) {
+                    LOG.warn("node {}: telemetry sink {} failed ({})", n, sink.getClass().getName(), e.toString());
+                }
+            }
+        });
+    }
+
     /** Publishes link, pool and KMM state of every known node. */
     void publishState() {
         for (KeyManager km : keyManagers) {
@@ -213,6 +287,72 @@ public final class TelemetryCollector implements KeyEventListener {
                 each(node, s -> s.relay(rt));
             }
         }
+        stacks.forEach((stack, node) -> {
+            String id;
+            StackStatistics st;
+            try {
+                id = stack.stackId();
+                st = stack.statistics();
+            } catch (RuntimeException e) {
+                return; // the stack is going away
+            }
+            eachOf(node, (s, n) -> s.v2x(new V2xCounters(n, id, st.sent(), st.received(), st.malformed() + st.refused(),
+                    st.sendFailures(), st.delivered(), st.malformed(), st.refused(), st.duplicates(), st.outsideArea(),
+                    clock.instant())));
+        });
+    }
+
+    /**
+     * Raises one AUTH_FAILURE alarm per V2X stack whose security refused frames since the last
+     * check, and per DPN endpoint that refused session set-ups, with the count. Runs once per
+     * state period. Counters start at the stack's / endpoint's activation, so the first check
+     * reports what was refused before the collector bound it (at least once, as alarms are).
+     */
+    void checkAuthFailures() {
+        stacks.forEach((stack, node) -> {
+            String id;
+            long refused;
+            try {
+                id = stack.stackId();
+                refused = stack.statistics().refused();
+            } catch (RuntimeException e) {
+                return;
+            }
+            long grew = grewBy(stack, refused);
+            if (grew > 0) {
+                String text = "V2X stack " + id + " refused " + grew + " received frame" + (grew == 1 ? "" : "s")
+                        + " by security (verification failed, unknown PSK or unsecured) in the last " + periodSeconds
+                        + " s; " + refused + " since the stack started";
+                LOG.warn("V2X stack {}: {} frames refused by security in the last {} s", id, grew, periodSeconds);
+                eachOf(node, (s, n) -> s.alarm(new Alarm(Alarm.Kind.AUTH_FAILURE, Alarm.Severity.WARNING, n, id,
+                        clock.instant(), text)));
+            }
+        });
+        endpoints.forEach((endpoint, owner) -> {
+            Map<DpnException.Reason, Long> byReason;
+            try {
+                byReason = endpoint.refusedSetUps();
+            } catch (RuntimeException e) {
+                return;
+            }
+            long total = byReason.values().stream().mapToLong(Long::longValue).sum();
+            long grew = grewBy(endpoint, total);
+            if (grew > 0) {
+                String text = "DPN endpoint " + owner.dau() + " refused " + grew + " session set-up"
+                        + (grew == 1 ? "" : "s") + " in the last " + periodSeconds + " s; since it started: " + byReason;
+                LOG.warn("DPN endpoint {}: {} session set-ups refused in the last {} s ({})", owner.dau(), grew,
+                        periodSeconds, byReason);
+                eachOf(owner.node(), (s, n) -> s.alarm(new Alarm(Alarm.Kind.AUTH_FAILURE, Alarm.Severity.MAJOR, n,
+                        owner.dau(), clock.instant(), text)));
+            }
+        });
+    }
+
+    /** Growth of a monotonic counter since the last check (a restarted counter counts from 0). */
+    private long grewBy(Object source, long now) {
+        Long before = lastRefused.put(source, now);
+        long base = before == null || before > now ? 0 : before;
+        return now - base;
     }
 
     PoolTelemetry pool(String node, PoolStatus p) {

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,9 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.After;
 import org.junit.Test;
+import org.qkdv2i.dpn.api.DpnEndpoint;
+import org.qkdv2i.dpn.api.DpnException;
 import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyManager;
@@ -30,6 +35,9 @@ import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.TelemetrySink;
+import org.qkdv2i.telemetry.api.V2xCounters;
+import org.qkdv2i.v2x.api.adapter.StackStatistics;
+import org.qkdv2i.v2x.api.adapter.V2xStack;
 
 public class TelemetryCollectorTest {
 
@@ -64,12 +72,21 @@ public class TelemetryCollectorTest {
         }
 
         @Override
+        public void v2x(V2xCounters counters) {
+            got.add(counters);
+        }
+
+        @Override
         public SinkStatus status() {
             return new SinkStatus("test", "n1", "", true, got.size(), 0, 0, 0);
         }
 
         List<Alarm> alarms() {
             return got.stream().filter(Alarm.class::isInstance).map(Alarm.class::cast).toList();
+        }
+
+        List<V2xCounters> v2x() {
+            return got.stream().filter(V2xCounters.class::isInstance).map(V2xCounters.class::cast).toList();
         }
     }
 
@@ -144,10 +161,11 @@ public class TelemetryCollectorTest {
     }
 
     @Test
-    public void stateComesFromTheKeyManager() {
+    public void stateComesFromTheKeyManager() throws Exception {
         Recording n1 = new Recording();
         collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
         collector.addKeyManager(new OneLinkKmm());
+        collector.awaitIdle();
         n1.got.clear();
         collector.publishState();
         LinkTelemetry link = (LinkTelemetry) n1.got.stream().filter(LinkTelemetry.class::isInstance).findFirst().orElseThrow();
@@ -189,5 +207,141 @@ public class TelemetryCollectorTest {
         collector.addSink(good, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
         collector.keyEvent(new KeyEvent(KeyEvent.Type.POOL_EMPTY, "n1", "fso-1", "", T));
         assertEquals(1, good.alarms().size());
+    }
+
+    /** A V2X stack whose refused counter the test moves; only stackId() and statistics() are used. */
+    private static V2xStack stack(String id, AtomicLong refused) {
+        return (V2xStack) Proxy.newProxyInstance(V2xStack.class.getClassLoader(), new Class<?>[] {V2xStack.class},
+                (proxy, m, args) -> switch (m.getName()) {
+                    case "stackId" -> id;
+                    case "statistics" -> new StackStatistics(100, 2, 90, 80, 3, refused.get(), 4, 1);
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "stack " + id;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    private static DpnEndpoint endpoint(AtomicReference<Map<DpnException.Reason, Long>> refused) {
+        return (DpnEndpoint) Proxy.newProxyInstance(DpnEndpoint.class.getClassLoader(),
+                new Class<?>[] {DpnEndpoint.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "refusedSetUps" -> refused.get();
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "endpoint";
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    @Test
+    public void v2xCountersGoToTheSinksOfTheStacksNodeOrToAllWithoutOne() throws Exception {
+        Recording n1 = new Recording();
+        Recording n2 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.addSink(n2, Map.of(TelemetrySink.NODE_PROPERTY, "n2"));
+        collector.addStack(stack("rsu-g5", new AtomicLong(7)), Map.of(TelemetrySink.NODE_PROPERTY, "n1",
+                V2xStack.STACK, "rsu-g5"));
+        collector.awaitIdle(); // a new sink gets the state at once, on the timer thread
+        n1.got.clear();
+        n2.got.clear();
+        collector.publishState();
+        assertEquals(1, n1.v2x().size());
+        assertTrue("n2's sink gets no counters of n1's stack", n2.v2x().isEmpty());
+        V2xCounters c = n1.v2x().get(0);
+        assertEquals("n1", c.node());
+        assertEquals("rsu-g5", c.adapter());
+        assertEquals(100, c.sent());
+        assertEquals(2, c.sendFailures());
+        assertEquals(90, c.received());
+        assertEquals(80, c.delivered());
+        assertEquals(3, c.malformed());
+        assertEquals(7, c.refused());
+        assertEquals(10, c.rejected()); // malformed + refused
+        assertEquals(4, c.duplicates());
+        assertEquals(1, c.outsideArea());
+
+        collector.addStack(stack("obu-pc5", new AtomicLong()), Map.of(V2xStack.STACK, "obu-pc5"));
+        n1.got.clear();
+        n2.got.clear();
+        collector.publishState();
+        assertEquals(2, n1.v2x().size());
+        assertEquals(List.of("obu-pc5"), n2.v2x().stream().map(V2xCounters::adapter).toList());
+        assertEquals("n2", n2.v2x().get(0).node());
+    }
+
+    @Test
+    public void refusedV2xFramesRaiseOneAlarmPerStackPerPeriodWithTheCount() {
+        Recording n1 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        AtomicLong refused = new AtomicLong();
+        V2xStack rsu = stack("rsu-g5", refused);
+        collector.addStack(rsu, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.checkAuthFailures();
+        assertTrue("nothing refused, no alarm", n1.alarms().isEmpty());
+
+        refused.addAndGet(250); // a flood of forged frames within one period
+        collector.checkAuthFailures();
+        assertEquals(1, n1.alarms().size());
+        Alarm a = n1.alarms().get(0);
+        assertEquals(Alarm.Kind.AUTH_FAILURE, a.kind());
+        assertEquals(Alarm.Severity.WARNING, a.severity());
+        assertEquals("rsu-g5", a.subject());
+        assertEquals("n1", a.node());
+        assertTrue(a.text(), a.text().contains("refused 250 received frames"));
+
+        collector.checkAuthFailures();
+        assertEquals("no growth, no new alarm", 1, n1.alarms().size());
+        refused.incrementAndGet();
+        collector.checkAuthFailures();
+        assertEquals(2, n1.alarms().size());
+        assertTrue(n1.alarms().get(1).text(), n1.alarms().get(1).text().contains("refused 1 received frame "));
+        assertTrue(n1.alarms().get(1).text(), n1.alarms().get(1).text().contains("251 since the stack started"));
+
+        collector.removeStack(rsu);
+        refused.addAndGet(10);
+        collector.checkAuthFailures();
+        assertEquals("a removed stack is not polled", 2, n1.alarms().size());
+    }
+
+    @Test
+    public void refusedDpnSetUpsRaiseAMajorAuthFailureAlarmNamingTheDau() {
+        Recording n1 = new Recording();
+        Recording n2 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.addSink(n2, Map.of(TelemetrySink.NODE_PROPERTY, "n2"));
+        AtomicReference<Map<DpnException.Reason, Long>> refused = new AtomicReference<>(Map.of());
+        collector.addEndpoint(endpoint(refused), Map.of(TelemetrySink.NODE_PROPERTY, "n1", "dau.name", "dau-n1"));
+        collector.checkAuthFailures();
+        assertTrue(n1.alarms().isEmpty());
+        refused.set(Map.of(DpnException.Reason.AUTHENTICATION_FAILED, 2L, DpnException.Reason.REVOKED, 1L));
+        collector.checkAuthFailures();
+        collector.checkAuthFailures();
+        assertEquals(1, n1.alarms().size());
+        Alarm a = n1.alarms().get(0);
+        assertEquals(Alarm.Kind.AUTH_FAILURE, a.kind());
+        assertEquals(Alarm.Severity.MAJOR, a.severity());
+        assertEquals("dau-n1", a.subject());
+        assertTrue(a.text(), a.text().contains("refused 3 session set-ups") && a.text().contains("AUTHENTICATION_FAILED=2"));
+        assertTrue("the endpoint belongs to n1", n2.alarms().isEmpty());
+    }
+
+    @Test
+    public void aStackThatFailsIsSkipped() throws Exception {
+        Recording n1 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        V2xStack broken = (V2xStack) Proxy.newProxyInstance(V2xStack.class.getClassLoader(),
+                new Class<?>[] {V2xStack.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new IllegalStateException("stack stopping");
+                });
+        collector.addStack(broken, Map.of());
+        collector.addStack(stack("ok", new AtomicLong(1)), Map.of());
+        collector.awaitIdle();
+        n1.got.clear();
+        collector.publishState();
+        collector.checkAuthFailures();
+        assertEquals(List.of("ok"), n1.v2x().stream().map(V2xCounters::adapter).toList());
+        assertEquals(1, n1.alarms().size());
     }
 }

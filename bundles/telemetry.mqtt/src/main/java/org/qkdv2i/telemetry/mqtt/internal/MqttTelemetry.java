@@ -127,6 +127,8 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
     public void v2x(V2xCounters v) {
         state("v2x/" + level(v.adapter()), new Json().put("node", v.node()).put("adapter", v.adapter())
                 .put("sent", v.sent()).put("received", v.received()).put("rejected", v.rejected())
+                .put("sendFailures", v.sendFailures()).put("delivered", v.delivered()).put("malformed", v.malformed())
+                .put("refused", v.refused()).put("duplicates", v.duplicates()).put("outsideArea", v.outsideArea())
                 .put("time", v.time()));
     }
 

@@ -15,6 +15,7 @@ import org.junit.Test;
 import org.qkdv2i.telemetry.api.Alarm;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.V2xCounters;
 
 /** The publisher against a real Mosquitto broker, checked by a Paho subscriber. */
 public class MqttTelemetryBrokerTest {
@@ -82,6 +83,22 @@ public class MqttTelemetryBrokerTest {
         }
         assertTrue(publisher.status().connected());
         assertEquals(0, publisher.status().droppedState() + publisher.status().droppedAlarms());
+    }
+
+    @Test
+    public void v2xCountersAreRetainedStateWithEveryCounter() throws Exception {
+        publisher = publisher("n6", 100);
+        publisher.v2x(new V2xCounters("n6", "rsu/g5", 100, 90, 10, 2, 80, 3, 7, 4, 1, T));
+        Await.until("acknowledged", 10_000, () -> publisher.status().sent() == 1);
+        try (Subscriber late = new Subscriber(broker.url(), "late6", false, "qkdv2i/n6/v2x/+")) {
+            Await.until("retained v2x counters", 10_000, () -> !late.received.isEmpty());
+            Subscriber.Received r = late.received.get(0);
+            assertEquals("qkdv2i/n6/v2x/rsu_g5", r.topic());
+            assertTrue(r.retained());
+            assertEquals("{\"node\":\"n6\",\"adapter\":\"rsu/g5\",\"sent\":100,\"received\":90,\"rejected\":10,"
+                    + "\"sendFailures\":2,\"delivered\":80,\"malformed\":3,\"refused\":7,\"duplicates\":4,"
+                    + "\"outsideArea\":1,\"time\":\"2026-11-27T10:00:00Z\"}", r.payload());
+        }
     }
 
     @Test
