@@ -45,17 +45,22 @@ import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.LinkControl;
 import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.Kek;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.KmmSettings;
+import org.qkdv2i.kmm.internal.core.PeerTransport;
+import org.qkdv2i.kmm.internal.core.PeerTransport.LinkControlRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.Qos;
 import org.qkdv2i.kmm.internal.peer.HttpsPeerTransport;
 import org.qkdv2i.kmm.internal.peer.PeerServer;
 import org.qkdv2i.qkd.api.KeyBlock;
 import org.qkdv2i.qkd.api.KeyBlockSink;
 import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.LinkState;
 import org.qkdv2i.qkd.api.LinkStatus;
 import org.qkdv2i.qkd.api.PeerChannel;
 import org.qkdv2i.qkd.api.PeerMessageHandler;
@@ -74,6 +79,8 @@ import org.slf4j.LoggerFactory;
         uses = KeyManager.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.RelayRoutes\"",
         uses = RelayRoutes.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.LinkControl\"",
+        uses = LinkControl.class)
 @Component(name = NodeComponent.PID, configurationPid = NodeComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {}, immediate = true)
 @Designate(ocd = NodeComponent.Config.class, factory = true)
@@ -178,12 +185,20 @@ public final class NodeComponent {
     /** Carries driver-to-driver messages (PeerChannel) to the peer; a few threads, idle ones time out. */
     private final ThreadPoolExecutor driverMessages;
     private ScheduledFuture<?> syncTask;
+    /** Links an operator disabled (here or at the peer) → reason; guarded by this. Lost on restart. */
+    private final Map<String, String> disabled = new LinkedHashMap<>();
+    /** Drivers of this node bound now but detached because their link is disabled; guarded by this. */
+    private final Map<QkdDriver, LinkEnd> parked = new HashMap<>();
+    /** Link → the latest disable/enable the peer has not been told yet (it was unreachable). */
+    private final Map<String, LinkControlRequest> untold = new ConcurrentHashMap<>();
+    private ScheduledFuture<?> untoldRetry;
 
     private volatile Config config;
     private volatile Map<String, String> peers = Map.of();
     private volatile KmmCore core;
     private ServiceRegistration<KeyManager> registration;
     private ServiceRegistration<RelayRoutes> relayRegistration;
+    private ServiceRegistration<LinkControl> linkRegistration;
     private NodeTls activeTls;
     private PeerServer peerServer;
     private volatile HttpsPeerTransport peerClient;
@@ -249,6 +264,9 @@ public final class NodeComponent {
         for (VirtualLinkEntry e : virtualLinkEntries) {
             applyVirtualLink(e);
         }
+        disabled.clear(); // the state survives no restart (kmm.api LinkControl)
+        parked.clear();
+        untold.clear();
         KmmCore started = core;
         channels = new DriverChannels(nodeId, () -> peerClient, () -> started.settings().peerTimeoutMillis(),
                 driverMessages);
@@ -261,6 +279,7 @@ public final class NodeComponent {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(KeyManager.NODE_PROPERTY, nodeId);
         props.put("service.description", "QKD-V2I KMM of node " + nodeId);
+        linkRegistration = context.registerService(LinkControl.class, new Links(nodeId), props);
         registration = context.registerService(KeyManager.class, core, props);
         relayRegistration = context.registerService(RelayRoutes.class, core, props);
         LOG.info("node {}: KMM started (store {}, stored keys of {} bits, {} peers)", nodeId, dataDir,
@@ -365,6 +384,14 @@ public final class NodeComponent {
     }
 
     private void stop() {
+        if (linkRegistration != null) {
+            try {
+                linkRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping
+            }
+            linkRegistration = null;
+        }
         if (relayRegistration != null) {
             try {
                 relayRegistration.unregister();
@@ -385,6 +412,13 @@ public final class NodeComponent {
         for (Map.Entry<QkdDriver, Sink> e : drivers.entrySet()) {
             detach(e.getKey(), e.getValue());
             e.setValue(Sink.NONE);
+        }
+        parked.clear();
+        disabled.clear();
+        untold.clear();
+        if (untoldRetry != null) {
+            untoldRetry.cancel(false);
+            untoldRetry = null;
         }
         KmmCore c = core;
         core = null;
@@ -548,6 +582,10 @@ public final class NodeComponent {
     }
 
     synchronized void unbindDriver(QkdDriver driver) {
+        LinkEnd parkedEnd = parked.remove(driver);
+        if (parkedEnd != null && core != null) {
+            core.driverPresent(parkedEnd, false); // detached already (link disabled); now gone
+        }
         Sink sink = drivers.remove(driver);
         if (sink != null && sink != Sink.NONE) {
             detach(driver, sink);
@@ -567,6 +605,19 @@ public final class NodeComponent {
         }
         if (!core.nodeId().equals(end.localNodeId())) {
             return; // another node's driver (several nodes in one framework)
+        }
+        String wasDisabled = disabled.remove(end.linkId());
+        if (wasDisabled != null) {
+            // kmm.api LinkControl: a link is enabled when its driver is bound again; the peer follows
+            LOG.info("node {} link {}: driver bound again, link enabled (was disabled: {}); telling peer {}",
+                    end.localNodeId(), end.linkId(), wasDisabled, end.peerNodeId());
+            LinkControlRequest notice = new LinkControlRequest(end.linkId(), true, "driver bound again at node "
+                    + end.localNodeId());
+            try {
+                syncer.execute(() -> tellPeer(end.peerNodeId(), notice));
+            } catch (RejectedExecutionException stopping) {
+                // node shutting down
+            }
         }
         Sink sink = new Sink(end, core, channels);
         drivers.put(driver, sink);
@@ -642,7 +693,7 @@ public final class NodeComponent {
             KmmCore target = core;
             DriverChannels driverChannels = channels;
             PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),
-                    PeerServer.Endpoint.of(target, driverChannels::deliver));
+                    PeerServer.Endpoint.of(target, driverChannels::deliver, this::fromPeer));
             try {
                 server.start();
                 peerServer = server;
@@ -694,6 +745,235 @@ public final class NodeComponent {
             peerClient = null;
         }
         activeTls = null;
+    }
+
+    // ---------------------------------------------------------------- link control (kmm.api LinkControl)
+
+    /** Seconds between attempts to tell an unreachable peer about a disable or enable. */
+    static final long UNTOLD_RETRY_SECONDS = 5;
+    /** Longest operator reason kept (it is logged and shown in the link status). */
+    static final int MAX_REASON = 200;
+
+    /** The {@link LinkControl} service of this node (registered with {@code qkd.node}). */
+    private final class Links implements LinkControl {
+        private final String nodeId;
+
+        Links(String nodeId) {
+            this.nodeId = nodeId;
+        }
+
+        @Override
+        public String nodeId() {
+            return nodeId;
+        }
+
+        @Override
+        public void disable(String linkId, String reason) throws KeyManagerException {
+            operatorSwitch(nodeId, linkId, false, reason);
+        }
+
+        @Override
+        public void enable(String linkId) throws KeyManagerException {
+            operatorSwitch(nodeId, linkId, true, null);
+        }
+
+        @Override
+        public Set<String> disabledLinks() {
+            synchronized (NodeComponent.this) {
+                return Set.copyOf(disabled.keySet());
+            }
+        }
+    }
+
+    /** An operator's disable or enable here: this end now, then the peer over the peer channel. */
+    private void operatorSwitch(String nodeId, String linkId, boolean enable, String rawReason)
+            throws KeyManagerException {
+        String reason = cleanReason(rawReason);
+        String peer;
+        boolean changed;
+        synchronized (this) {
+            KmmCore c = core;
+            if (c == null || !c.nodeId().equals(nodeId)) {
+                throw new KeyManagerException(KeyManagerException.Reason.UNAVAILABLE, "the KMM of node " + nodeId
+                        + " is stopping");
+            }
+            peer = linkId == null ? null : c.peerNodeOf(linkId);
+            if (peer == null) {
+                LOG.info("node {}: {} of link {} refused: not a physical link of this node (links: {})", nodeId,
+                        enable ? "enable" : "disable", linkId, c.linkIds());
+                throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST, "link " + linkId
+                        + " is not a physical link of node " + nodeId + " (links: " + String.join(", ",
+                                new java.util.TreeSet<>(c.linkIds())) + ")");
+            }
+            changed = enable ? enableHere(linkId, "enabled by operator")
+                    : disableHere(linkId, "disabled by operator: " + reason);
+        }
+        if (!changed) {
+            LOG.info("node {} link {}: already {}; nothing to do", nodeId, linkId, enable ? "enabled" : "disabled");
+            return;
+        }
+        String told = tellPeer(peer, new LinkControlRequest(linkId, enable, reason));
+        if (enable) {
+            LOG.info("node {} link {}: enabled by operator; {}", nodeId, linkId, told);
+        } else {
+            LOG.info("node {} link {}: disabled by operator (reason: {}); {}", nodeId, linkId, reason, told);
+        }
+    }
+
+    /** Over {@code POST /peer/v1/link}: the peer disabled or enabled a link it shares with this node. */
+    private void fromPeer(String callerNodeId, LinkControlRequest r) throws PeerException {
+        String reason = cleanReason(r.reason());
+        boolean changed;
+        String nodeId;
+        synchronized (this) {
+            KmmCore c = core;
+            if (c == null) {
+                throw new PeerException("node is stopping", false);
+            }
+            nodeId = c.nodeId();
+            String peer = c.peerNodeOf(r.linkId());
+            if (peer == null) {
+                throw new PeerException("link " + r.linkId() + " is not a physical link of node " + nodeId, true);
+            }
+            if (!peer.equals(callerNodeId)) {
+                throw new PeerException("link " + r.linkId() + " does not join " + nodeId + " and " + callerNodeId,
+                        true);
+            }
+            changed = r.enabled() ? enableHere(r.linkId(), "enabled by operator at peer node " + callerNodeId)
+                    : disableHere(r.linkId(), "disabled by operator at peer node " + callerNodeId + ": " + reason);
+        }
+        untold.remove(r.linkId()); // the peer's word is newer than anything we still owe it
+        if (r.enabled()) {
+            LOG.info("node {} link {}: enabled at the request of peer node {}{}", nodeId, r.linkId(), callerNodeId,
+                    changed ? "" : " (was enabled)");
+        } else {
+            LOG.info("node {} link {}: disabled at the request of peer node {} (reason: {}){}", nodeId, r.linkId(),
+                    callerNodeId, reason, changed ? "" : " (was disabled)");
+        }
+    }
+
+    /** Under the monitor: detaches this node's drivers of the link. False if it was disabled already. */
+    private boolean disableHere(String linkId, String why) {
+        if (disabled.containsKey(linkId)) {
+            return false;
+        }
+        disabled.put(linkId, why);
+        for (Map.Entry<QkdDriver, Sink> e : drivers.entrySet()) {
+            Sink sink = e.getValue();
+            if (sink != Sink.NONE && sink.end.linkId().equals(linkId)) {
+                detach(e.getKey(), sink); // the driver destroys the blocks it makes from now on
+                e.setValue(Sink.NONE);
+                parked.put(e.getKey(), sink.end);
+            }
+        }
+        // shown by qkd:links and telemetry; the pool keeps serving the stored keys
+        core.linkStatus(linkId, LinkStatus.of(LinkState.DOWN, why, java.time.Instant.now()));
+        return true;
+    }
+
+    /** Under the monitor: re-attaches this node's drivers of the link. False if it was enabled already. */
+    private boolean enableHere(String linkId, String why) {
+        if (disabled.remove(linkId) == null) {
+            return false;
+        }
+        List<QkdDriver> back = parked.entrySet().stream().filter(e -> e.getValue().linkId().equals(linkId))
+                .map(Map.Entry::getKey).toList();
+        back.forEach(parked::remove);
+        if (back.isEmpty()) {
+            core.linkStatus(linkId, LinkStatus.of(LinkState.DOWN, why + "; no driver bound", java.time.Instant.now()));
+        }
+        back.forEach(this::attach); // sets the driver's own status again
+        return true;
+    }
+
+    /**
+     * Tells the peer (outside the monitor: the peer may be telling us something at the same time).
+     * Returns how it went, for the log line; an unreachable peer is told again later.
+     */
+    private String tellPeer(String peerNodeId, LinkControlRequest notice) {
+        PeerTransport t = peerClient;
+        long timeout = config.peerTimeoutMillis();
+        try {
+            if (t == null) {
+                throw new PeerException("no peer channel (TLS identity not available)", false);
+            }
+            t.linkControl(peerNodeId, notice, timeout);
+            untold.remove(notice.linkId(), notice);
+            return "peer " + peerNodeId + (notice.enabled() ? " re-attached too" : " detached too");
+        } catch (PeerException e) {
+            if (e.refused()) {
+                untold.remove(notice.linkId(), notice);
+                LOG.warn("node {} link {}: peer {} refused to {} the link: {}", config.nodeId(), notice.linkId(),
+                        peerNodeId, notice.enabled() ? "enable" : "disable", e.getMessage());
+                return "peer " + peerNodeId + " refused: " + e.getMessage();
+            }
+            untold.put(notice.linkId(), notice);
+            scheduleUntold();
+            return "peer " + peerNodeId + " not told yet (" + e.getMessage() + "); retrying every "
+                    + UNTOLD_RETRY_SECONDS + " s";
+        }
+    }
+
+    private synchronized void scheduleUntold() {
+        if (untoldRetry != null && !untoldRetry.isDone()) {
+            return;
+        }
+        try {
+            untoldRetry = syncer.schedule(this::retryUntold, UNTOLD_RETRY_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            untoldRetry = null;
+        }
+    }
+
+    /** Tells the peers what they missed while unreachable; only the latest word per link. */
+    private void retryUntold() {
+        KmmCore c = core;
+        if (c == null) {
+            return;
+        }
+        for (LinkControlRequest notice : List.copyOf(untold.values())) {
+            String peer = c.peerNodeOf(notice.linkId());
+            boolean current;
+            synchronized (this) {
+                current = disabled.containsKey(notice.linkId()) != notice.enabled();
+            }
+            if (peer == null || !current) {
+                untold.remove(notice.linkId(), notice); // superseded (e.g. the driver was bound again)
+                continue;
+            }
+            PeerTransport t = peerClient;
+            try {
+                if (t == null) {
+                    throw new PeerException("no peer channel", false);
+                }
+                t.linkControl(peer, notice, config.peerTimeoutMillis());
+                untold.remove(notice.linkId(), notice);
+                LOG.info("node {} link {}: peer {} told at last: link {}", c.nodeId(), notice.linkId(), peer,
+                        notice.enabled() ? "enabled" : "disabled");
+            } catch (PeerException e) {
+                if (e.refused()) {
+                    untold.remove(notice.linkId(), notice);
+                    LOG.warn("node {} link {}: peer {} refused to {} the link: {}", c.nodeId(), notice.linkId(), peer,
+                            notice.enabled() ? "enable" : "disable", e.getMessage());
+                }
+                // unreachable still: next round
+            }
+        }
+        synchronized (this) {
+            untoldRetry = null;
+        }
+        if (!untold.isEmpty()) {
+            scheduleUntold();
+        }
+    }
+
+    /** The operator's reason as one short printable line (it is logged and shown in the link status). */
+    static String cleanReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "no reason given";
+        }
+        String s = reason.replaceAll("\\p{Cntrl}+", " ").strip();
+        return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON) + "...";
     }
 
     /** For diagnostics: configured peer node IDs. */

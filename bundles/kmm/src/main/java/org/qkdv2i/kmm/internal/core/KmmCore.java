@@ -413,7 +413,32 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     }
 
     public synchronized void linkStatus(LinkEnd end, LinkStatus status) {
-        Link link = link(end);
+        linkStatus(link(end), status);
+    }
+
+    /**
+     * Sets the status of a known link without a driver's {@link LinkEnd} (an operator disabled
+     * or enabled it); raises the same events as a driver's status change. Unknown links: nothing.
+     */
+    public synchronized void linkStatus(String linkId, LinkStatus status) {
+        Link link = links.get(linkId);
+        if (link != null) {
+            linkStatus(link, status);
+        }
+    }
+
+    /** The node at the other end of physical link {@code linkId}, or null if this node has no such link. */
+    public synchronized String peerNodeOf(String linkId) {
+        Link link = links.get(linkId);
+        return link == null ? null : link.peerNodeId;
+    }
+
+    /** The physical links of this node (from drivers bound now or before; kept in the store). */
+    public synchronized Set<String> linkIds() {
+        return Set.copyOf(links.keySet());
+    }
+
+    private void linkStatus(Link link, LinkStatus status) {
         LinkState before = link.status == null ? null : link.status.state();
         link.status = status;
         LinkState now = status.state();

@@ -43,6 +43,16 @@ public interface PeerTransport {
     }
 
     /**
+     * Tells the peer an operator disabled or enabled the physical link {@code request.linkId()}
+     * here, so that it detaches from (or re-attaches to) its driver of that link too
+     * ({@code POST /peer/v1/link}; kmm.api {@code LinkControl}).
+     */
+    default void linkControl(String peerNodeId, LinkControlRequest request, long timeoutMillis)
+            throws PeerException {
+        throw new PeerException("this peer transport carries no link control", false);
+    }
+
+    /**
      * Key relay, one hop ({@code POST /kmapi/v1/ext_keys}, ETSI GS QKD 020): the peer checks the
      * message, answers 202 and acknowledges later ({@link #extAck}) to the caller.
      */
@@ -131,6 +141,13 @@ public interface PeerTransport {
 
     /** Body of {@code POST /peer/v1/driver} (the message travels base64-encoded). */
     record DriverMessage(String linkId, byte[] message) {
+    }
+
+    /**
+     * Body of {@code POST /peer/v1/link}: the link, whether it is enabled now, and the operator's
+     * reason (free text, may be empty).
+     */
+    record LinkControlRequest(String linkId, boolean enabled, String reason) {
     }
 
     /** Answer of {@code POST /peer/v1/driver}. */

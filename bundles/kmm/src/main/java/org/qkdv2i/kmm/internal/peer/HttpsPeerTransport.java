@@ -102,6 +102,11 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
     }
 
     @Override
+    public void linkControl(String peerNodeId, LinkControlRequest request, long timeoutMillis) throws PeerException {
+        post(peerNodeId, PeerJson.LINK_PATH, request, Map.class, timeoutMillis);
+    }
+
+    @Override
     public void extKeys(String peerNodeId, ExtKeysRequest request, long timeoutMillis) throws PeerException {
         post(peerNodeId, PeerJson.EXT_KEYS_PATH, request, Map.class, timeoutMillis);
     }

@@ -17,6 +17,7 @@ final class PeerJson {
     static final String ASSIGN_PATH = "/peer/v1/assign";
     static final String CLAIM_PATH = "/peer/v1/claim";
     static final String DRIVER_PATH = "/peer/v1/driver";
+    static final String LINK_PATH = "/peer/v1/link";
     /** ETSI GS QKD 020 resources (KMS to KMS, within the trusted-node network). */
     static final String VERSIONS_PATH = "/kmapi/versions";
     static final String EXT_KEYS_PATH = "/kmapi/v1/ext_keys";

@@ -31,6 +31,7 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.ExtKeysRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ExtVoid;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.InventoryResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.LinkControlRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
@@ -75,9 +76,30 @@ public final class PeerServer implements AutoCloseable {
             throw new PeerException("this node does not relay keys", true);
         }
 
+        /** The peer disabled or enabled a link it shares with this node: do the same here. */
+        default void linkControl(String callerNodeId, LinkControlRequest request) throws PeerException {
+            throw new PeerException("this node takes no link control from peers", true);
+        }
+
         /** The peer side of {@code core}, with driver messages handed to {@code drivers}. */
         static Endpoint of(KmmCore core, DriverMessages drivers) {
+            return of(core, drivers, null);
+        }
+
+        /**
+         * The peer side of {@code core}, with driver messages handed to {@code drivers} and link
+         * control to {@code links} (null: refused).
+         */
+        static Endpoint of(KmmCore core, DriverMessages drivers, LinkCommands links) {
             return new Endpoint() {
+                @Override
+                public void linkControl(String caller, LinkControlRequest request) throws PeerException {
+                    if (links == null) {
+                        Endpoint.super.linkControl(caller, request);
+                    }
+                    links.apply(caller, request);
+                }
+
                 @Override
                 public ReserveResult reserve(String caller, ReserveRequest request) throws PeerException {
                     return core.reserve(caller, request);
@@ -125,6 +147,12 @@ public final class PeerServer implements AutoCloseable {
     @FunctionalInterface
     public interface DriverMessages {
         byte[] deliver(String callerNodeId, String linkId, byte[] message) throws PeerException;
+    }
+
+    /** Where the endpoint hands link control from peers ({@code POST /peer/v1/link}). */
+    @FunctionalInterface
+    public interface LinkCommands {
+        void apply(String callerNodeId, LinkControlRequest request) throws PeerException;
     }
 
     /**
@@ -259,6 +287,11 @@ public final class PeerServer implements AutoCloseable {
                         r -> r.reservations() != null && PeerJson.wellFormed(r.reservations()), e::assign),
                 PeerJson.CLAIM_PATH, new Route<>("claim", ClaimRequest.class,
                         r -> r.keyIds() != null && !r.keyIds().contains(null), e::claim),
+                PeerJson.LINK_PATH, new Route<>("link control", LinkControlRequest.class, r -> r.linkId() != null,
+                        (caller, r) -> {
+                            e.linkControl(caller, r);
+                            return Map.of();
+                        }),
                 PeerJson.DRIVER_PATH, new Route<>("driver message", DriverMessage.class,
                         r -> r.linkId() != null && r.message() != null,
                         (caller, r) -> new DriverReply(e.driverMessage(caller, r.linkId(), r.message()))));
