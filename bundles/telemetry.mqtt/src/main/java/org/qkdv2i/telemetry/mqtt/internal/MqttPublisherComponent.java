@@ -1,13 +1,11 @@
 package org.qkdv2i.telemetry.mqtt.internal;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
+import java.util.Arrays;
 
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +24,8 @@ import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.TelemetrySink;
 import org.qkdv2i.telemetry.api.V2xCounters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One MQTT publisher per factory configuration (a node may feed several brokers). Registered as a
@@ -37,6 +37,7 @@ import org.qkdv2i.telemetry.api.V2xCounters;
 public final class MqttPublisherComponent implements TelemetrySink {
 
     static final String PID = "org.qkdv2i.telemetry.mqtt.Publisher";
+    private static final Logger LOG = LoggerFactory.getLogger(MqttPublisherComponent.class);
 
     @ObjectClassDefinition(name = "QKD-V2I MQTT telemetry publisher",
             description = "Publishes a node's link, pool and KMM state (retained) and alarms (QoS 1) to an MQTT v5 broker.")
@@ -59,11 +60,23 @@ public final class MqttPublisherComponent implements TelemetrySink {
         @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false)
         String _password() default "";
 
-        @AttributeDefinition(name = "TLS trust store", description = "PKCS12 file with the broker's CA (ssl:// URLs); empty: JVM default", required = false)
+        @AttributeDefinition(name = "TLS trust store", description = "CA certificates trusted for the broker (ssl:// URLs): "
+                + "PEM bundle (.pem, .crt) or PKCS12; empty: the JVM's default trust store", required = false)
         String trustStore() default "";
 
-        @AttributeDefinition(name = "TLS trust store password", type = AttributeType.PASSWORD, required = false)
+        @AttributeDefinition(name = "TLS trust store password", description = "PKCS12 trust stores only",
+                type = AttributeType.PASSWORD, required = false)
         String _trustStorePassword() default "";
+
+        @AttributeDefinition(name = "TLS client key store", description = "PKCS12 with this node's client key and "
+                + "certificate chain, presented to the broker (mutual TLS); empty: no client certificate", required = false)
+        String keyStore() default "";
+
+        @AttributeDefinition(name = "TLS client key store password", type = AttributeType.PASSWORD, required = false)
+        String _keyStorePassword() default "";
+
+        @AttributeDefinition(name = "TLS protocols", description = "enabled TLS versions (ssl:// URLs)")
+        String[] tlsProtocols() default {"TLSv1.3"};
 
         @AttributeDefinition(name = "Buffer size", description = "messages kept while the broker is away; state is dropped before alarms")
         int bufferSize() default 10000;
@@ -97,21 +110,32 @@ public final class MqttPublisherComponent implements TelemetrySink {
         mqtt.start();
     }
 
+    /** Bouncy Castle JSSE for ssl:// URLs (null for tcp://: Paho's plain socket). */
     private static SocketFactory socketFactory(Config c) throws Exception {
-        if (c.trustStore().isBlank()) {
-            return null; // tcp://, or ssl:// with the JVM's trust store
+        boolean tlsSettings = !c.trustStore().isBlank() || !c.keyStore().isBlank();
+        if (!c.brokerUrl().trim().toLowerCase(java.util.Locale.ROOT).startsWith("ssl://")) {
+            if (tlsSettings) {
+                LOG.warn("node {}: MQTT broker URL {} is not ssl://: trustStore/keyStore ignored, the connection is "
+                        + "NOT encrypted", c.qkd_node(), c.brokerUrl());
+            }
+            return null;
         }
-        char[] pw = c._trustStorePassword().toCharArray();
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(Path.of(c.trustStore()))) {
-            ts.load(in, pw);
+        char[] ksPw = c._keyStorePassword().toCharArray();
+        char[] tsPw = c._trustStorePassword().toCharArray();
+        try {
+            return MqttTls.socketFactory(new BouncyCastleProvider(),
+                    c.keyStore().isBlank() ? null : Path.of(c.keyStore().trim()), ksPw,
+                    c.trustStore().isBlank() ? null : Path.of(c.trustStore().trim()), tsPw,
+                    java.util.Arrays.stream(c.tlsProtocols()).map(String::trim).filter(p -> !p.isEmpty()).toList());
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            // one readable line, no stack trace: the component stays inactive until the configuration is fixed
+            LOG.error("node {}: MQTT publisher to {} not started: TLS key or trust store unusable: {}", c.qkd_node(),
+                    c.brokerUrl(), e.getMessage());
+            throw e;
+        } finally {
+            Arrays.fill(ksPw, '\0');
+            Arrays.fill(tsPw, '\0');
         }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        java.util.Arrays.fill(pw, '\0');
-        return ctx.getSocketFactory();
     }
 
     @Deactivate

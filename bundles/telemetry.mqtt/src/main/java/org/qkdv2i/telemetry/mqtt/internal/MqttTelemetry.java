@@ -59,6 +59,7 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
     // written and read on the worker thread only, except the volatile reads for status()
     private volatile boolean connected;
     private volatile boolean closed;
+    private volatile String lastConnectError;
     private long backoff;
 
     MqttTelemetry(Settings settings) throws MqttException {
@@ -156,6 +157,27 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         return connectAttempts.get();
     }
 
+    /** Why the last connect failed (diagnostics, tests); null if none failed yet. */
+    String lastConnectError() {
+        return lastConnectError;
+    }
+
+    /**
+     * Paho wraps TLS and socket failures ("Untranslated MqttException", "Connection lost"): the
+     * innermost cause says what went wrong (e.g. the broker's certificate is not trusted).
+     */
+    static String reason(Throwable e) {
+        String text = e.getMessage();
+        Throwable c = e.getCause();
+        Throwable last = null;
+        while (c != null && c != last) {
+            last = c;
+            text = text + ": " + c.getClass().getSimpleName() + (c.getMessage() == null ? "" : " " + c.getMessage());
+            c = c.getCause();
+        }
+        return text;
+    }
+
     private void state(String suffix, Json json) {
         enqueue(suffix, json, true, false);
     }
@@ -219,8 +241,9 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
             drainQueued.set(true);
             drain();
         } catch (MqttException e) {
+            lastConnectError = reason(e);
             LOG.warn("node {}: MQTT connect to {} failed ({}); retry in {} ms", settings.node(), settings.brokerUrl(),
-                    e.getMessage(), backoff);
+                    lastConnectError, backoff);
             forceClose();
             retryLater();
         } finally {

@@ -20,8 +20,13 @@ import org.junit.Assume;
  */
 final class Mosquitto implements AutoCloseable {
 
+    /** A listener that requires TLS with a client certificate issued by {@code ca}. */
+    record Tls(Path ca, Path cert, Path key) {
+    }
+
     private final Path dir;
     private final int port;
+    private final int tlsPort;
     private final String binary;
     private Process process;
 
@@ -31,6 +36,15 @@ final class Mosquitto implements AutoCloseable {
 
     /** With user and password: anonymous clients are refused (mosquitto_passwd writes the hashed file). */
     Mosquitto(String user, String password) throws IOException, InterruptedException {
+        this(user, password, null);
+    }
+
+    /** A plain listener on 127.0.0.1 (for test subscribers) and, with {@code tls}, a mutual-TLS one. */
+    Mosquitto(Tls tls) throws IOException, InterruptedException {
+        this(null, null, tls);
+    }
+
+    private Mosquitto(String user, String password, Tls tls) throws IOException, InterruptedException {
         binary = findBinary();
         if (binary == null) {
             if (System.getenv("CI") != null) {
@@ -39,8 +53,9 @@ final class Mosquitto implements AutoCloseable {
             Assume.assumeTrue("mosquitto not installed (apt-get install -y mosquitto): MQTT broker tests skipped", false);
         }
         dir = Files.createTempDirectory("mosquitto");
-        try (ServerSocket s = new ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0); ServerSocket t = new ServerSocket(0)) {
             port = s.getLocalPort();
+            tlsPort = t.getLocalPort();
         }
         String auth = "allow_anonymous true";
         if (user != null) {
@@ -60,6 +75,13 @@ final class Mosquitto implements AutoCloseable {
                 "persistence_location " + dir + "/",
                 "autosave_interval 0",
                 "log_dest stderr",
+                tls == null ? "" : String.join("\n",
+                        "listener " + tlsPort + " 127.0.0.1",
+                        "cafile " + tls.ca(),
+                        "certfile " + tls.cert(),
+                        "keyfile " + tls.key(),
+                        "require_certificate true", // mutual TLS: no client certificate, no connection
+                        ""),
                 ""));
         start();
     }
@@ -86,6 +108,15 @@ final class Mosquitto implements AutoCloseable {
 
     String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /** The mutual-TLS listener (only with a {@link Tls} configuration). */
+    String tlsUrl() {
+        return "ssl://127.0.0.1:" + tlsPort;
+    }
+
+    String log() throws IOException {
+        return Files.readString(dir.resolve("log"));
     }
 
     void start() throws IOException {
