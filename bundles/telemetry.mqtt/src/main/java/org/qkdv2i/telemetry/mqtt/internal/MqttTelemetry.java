@@ -13,6 +13,7 @@ import javax.net.SocketFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -55,6 +56,7 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong connectAttempts = new AtomicLong();
+    private final AtomicLong inflightRetries = new AtomicLong();
     private final MqttAsyncClient client;
     // written and read on the worker thread only, except the volatile reads for status()
     private volatile boolean connected;
@@ -155,6 +157,11 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
 
     long connectAttempts() {
         return connectAttempts.get();
+    }
+
+    /** Publishes retried because Paho's in-flight count lagged (see drain); diagnostics. */
+    long inflightRetries() {
+        return inflightRetries.get();
     }
 
     /** Why the last connect failed (diagnostics, tests); null if none failed yet. */
@@ -275,8 +282,17 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
                 buffer.acknowledged(m);
                 sent.incrementAndGet();
             } catch (MqttException e) {
+                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+                    // Paho 1.2.5 completes a QoS 1 token before its callback thread lowers the in-flight
+                    // count (paho.mqtt.java #551): under CPU load the count lags behind the PUBACKs we
+                    // waited for. The connection is fine: try again in a moment instead of reconnecting.
+                    inflightRetries.incrementAndGet();
+                    drainQueued.set(true);
+                    worker.schedule(this::drain, 1, TimeUnit.MILLISECONDS);
+                    return;
+                }
                 LOG.warn("node {}: MQTT publish to {} failed ({}); kept in buffer, reconnecting", settings.node(),
-                        m.topic(), e.getMessage());
+                        m.topic(), reason(e));
                 lost();
                 return;
             }

@@ -35,7 +35,7 @@ final class OutboundBuffer {
     /** @return a one-line description of what was dropped to make room, or null if nothing */
     synchronized String offer(String topic, byte[] payload, boolean retained, boolean alarm) {
         Message m = new Message(topic, payload, retained, alarm, ++seq);
-        String key = retained ? topic : topic + '#' + m.seq();
+        String key = key(m);
         if (!alarm && states.containsKey(key)) {
             states.remove(key); // superseded by a newer state of the same topic: re-append at the end
             states.put(key, m);
@@ -79,8 +79,16 @@ final class OutboundBuffer {
                 alarms.removeFirst();
             }
         } else {
-            states.values().removeIf(x -> x == m);
+            // by key, not by scanning: with thousands of states buffered a scan per PUBACK was O(n^2)
+            String key = key(m);
+            if (states.get(key) == m) {
+                states.remove(key);
+            }
         }
+    }
+
+    private static String key(Message m) {
+        return m.retained() ? m.topic() : m.topic() + '#' + m.seq();
     }
 
     synchronized int size() {

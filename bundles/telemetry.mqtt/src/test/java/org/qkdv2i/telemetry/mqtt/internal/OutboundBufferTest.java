@@ -46,4 +46,21 @@ public class OutboundBufferTest {
         assertEquals(1, b.droppedAlarms());
         assertEquals("a2", b.peek().topic());
     }
+
+    @Test
+    public void acknowledgedEventsAndStatesLeaveTheBufferInOrder() {
+        OutboundBuffer b = new OutboundBuffer(10);
+        b.offer("identity", new byte[] {1}, false, false); // events are not coalesced
+        b.offer("identity", new byte[] {2}, false, false);
+        b.offer("s", new byte[] {3}, true, false);
+        assertEquals(3, b.size());
+        for (int expected = 1; expected <= 3; expected++) {
+            OutboundBuffer.Message m = b.peek();
+            assertEquals(expected, m.payload()[0]);
+            b.acknowledged(m);
+            b.acknowledged(m); // a second acknowledgement of the same message removes nothing else
+        }
+        assertEquals(0, b.size());
+        assertNull(b.peek());
+    }
 }
