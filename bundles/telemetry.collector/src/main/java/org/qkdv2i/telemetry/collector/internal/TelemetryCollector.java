@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -114,6 +115,15 @@ public final class TelemetryCollector implements KeyEventListener {
         timer.shutdownNow();
     }
 
+    /** Publishes the state soon, on the timer thread; a no-op once deactivated (callers never see an exception). */
+    private void refresh() {
+        try {
+            timer.execute(this::publishState);
+        } catch (RejectedExecutionException deactivated) {
+            // the collector is going away while a KMM or SCR thread still calls in
+        }
+    }
+
     /** For tests: returns once the timer thread has run everything queued so far (it is one thread). */
     void awaitIdle() throws Exception {
         timer.submit(() -> { }).get(10, TimeUnit.SECONDS);
@@ -123,7 +133,7 @@ public final class TelemetryCollector implements KeyEventListener {
             policyOption = ReferencePolicyOption.GREEDY)
     void addKeyManager(KeyManager km) {
         keyManagers.add(km);
-        timer.execute(this::publishState);
+        refresh();
     }
 
     void removeKeyManager(KeyManager km) {
@@ -207,7 +217,7 @@ public final class TelemetryCollector implements KeyEventListener {
     void addSink(TelemetrySink sink, Map<String, Object> props) {
         Object node = props.get(TelemetrySink.NODE_PROPERTY);
         sinks.put(sink, node == null ? "" : node.toString());
-        timer.execute(this::publishState); // a new sink gets the current state at once
+        refresh(); // a new sink gets the current state at once
     }
 
     void removeSink(TelemetrySink sink) {
@@ -346,6 +356,12 @@ public final class TelemetryCollector implements KeyEventListener {
                         owner.dau(), clock.instant(), text)));
             }
         });
+        forgetGone();
+    }
+
+    /** Forgets the counts of stacks and endpoints that left (an unbind may race with a check). */
+    private void forgetGone() {
+        lastRefused.keySet().removeIf(k -> !stacks.containsKey(k) && !endpoints.containsKey(k));
     }
 
     /** Growth of a monotonic counter since the last check (a restarted counter counts from 0). */
@@ -384,6 +400,6 @@ public final class TelemetryCollector implements KeyEventListener {
             each(e.nodeId(), s -> s.alarm(alarm));
         }
         // refresh the state of the affected node off the caller's thread (the KMM must not wait)
-        timer.execute(this::publishState);
+        refresh();
     }
 }

@@ -344,4 +344,14 @@ public class TelemetryCollectorTest {
         assertEquals(List.of("ok"), n1.v2x().stream().map(V2xCounters::adapter).toList());
         assertEquals(1, n1.alarms().size());
     }
+
+    @Test
+    public void keyEventsAfterDeactivationDoNotThrowIntoTheKmm() {
+        Recording n1 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.deactivate();
+        // a KMM thread still delivering an event while SCR deactivates the collector
+        collector.keyEvent(new KeyEvent(KeyEvent.Type.POOL_LOW, "n1", "fso-1", "", T));
+        collector.addKeyManager(new OneLinkKmm());
+    }
 }
