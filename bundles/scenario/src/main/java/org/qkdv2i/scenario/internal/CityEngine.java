@@ -1,0 +1,961 @@
+package org.qkdv2i.scenario.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.qkdv2i.kmm.api.Key;
+import org.qkdv2i.kmm.api.KeyEvent;
+import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.KeyRequest;
+import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
+import org.qkdv2i.kmm.api.VirtualLink;
+import org.qkdv2i.qkd.api.LinkState;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.scenario.api.CityEvent;
+import org.qkdv2i.scenario.api.CityView;
+import org.qkdv2i.scenario.api.Provisioned;
+import org.qkdv2i.scenario.api.ScenarioException;
+import org.qkdv2i.scenario.api.ScenarioException.Reason;
+import org.qkdv2i.scenario.internal.model.Scenario;
+import org.qkdv2i.scenario.internal.model.Scenario.App;
+import org.qkdv2i.scenario.internal.model.Scenario.AttackStep;
+import org.qkdv2i.scenario.internal.model.Scenario.Link;
+import org.qkdv2i.scenario.internal.model.Scenario.Rsu;
+import org.qkdv2i.scenario.internal.model.Scenario.Sae;
+import org.qkdv2i.scenario.internal.model.Scenario.Vehicle;
+import org.qkdv2i.scenario.internal.model.Scenario.WeatherStep;
+import org.qkdv2i.scenario.internal.sim.AttackEvent;
+import org.qkdv2i.scenario.internal.sim.Mobility;
+import org.qkdv2i.scenario.internal.sim.SimClock;
+import org.qkdv2i.scenario.internal.sim.Timeline;
+import org.qkdv2i.tls.NodeTls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays one scenario on the real parts: configures them ({@link Deployment}), waits until every
+ * link delivers key and the applications are provisioned through the SDN controller, then starts
+ * the simulated clock and, every tick, applies the weather and attack timelines (ConfigAdmin
+ * updates of the drivers' Alice ends), moves the vehicles, hands their sessions over between base
+ * stations with a relayed QKD key, draws the applications' keys, and turns what the KMMs and the
+ * relay routes show into {@link CityEvent}s. The physics (rates, QBER, losses) is the drivers'.
+ */
+final class CityEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CityEngine.class);
+    static final long TICK_MILLIS = 200;
+    /** Nominal CAM rate of a served vehicle (ETSI EN 302 637-2: 1–10 Hz). */
+    static final double CAMS_PER_SECOND = 10;
+    /** Longest wait for the network before the clock starts anyway. */
+    static final long READY_TIMEOUT_MILLIS = 180_000;
+
+    private final BundleContext context;
+    private final Scenario scenario;
+    private final Services services;
+    private final double speed;
+    private final Path home;
+    private final Deployment deployment;
+    private final EventLog events;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService tick = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "city-tick"));
+    private final ExecutorService work = Executors.newFixedThreadPool(3, r -> thread(r, "city-work"));
+    private final Instant origin = Instant.now();
+    private final long createdNanos = System.nanoTime();
+    private volatile SimClock clock;
+    private volatile double readyAfter = Double.NaN;
+    private volatile boolean closed;
+    private volatile Northbound northbound;
+
+    // ---- state (written by the tick thread unless noted; read by views)
+    private final Timeline<WeatherStep> weatherLine;
+    private final Timeline<AttackEvent> attackLine;
+    private volatile String weather = "CLEAR";
+    private volatile boolean daylight;
+    private final Map<String, String> linkWeather = new ConcurrentHashMap<>();
+    private final Map<String, String> attacks = new ConcurrentHashMap<>(); // link -> attack
+    /** The last attack started on each link: a detection may come after Eve left (the drivers run behind). */
+    private final Map<String, String> lastAttacks = new ConcurrentHashMap<>();
+    private final Map<String, String> linkStates = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> appPaths = new ConcurrentHashMap<>();
+    private final Map<String, String> appStatus = new ConcurrentHashMap<>();
+    private final Map<String, App> apps = new LinkedHashMap<>();
+    private final Map<String, Double> keyCredit = new HashMap<>();
+    private final Set<String> drawing = ConcurrentHashMap.newKeySet();
+    private final Map<String, VehicleState> vehicles = new LinkedHashMap<>();
+    private final Set<String> activeAlarms = ConcurrentHashMap.newKeySet();
+    private final AtomicLong keysDelivered = new AtomicLong();
+    private final AtomicLong keysRelayed = new AtomicLong();
+    private final AtomicLong handoverCount = new AtomicLong();
+    private final AtomicLong alarms = new AtomicLong();
+    private final AtomicLong keyFailures = new AtomicLong();
+    private double v2xMessages;
+    private volatile long v2xMessagesShown;
+    private double lastTick;
+    private final AtomicInteger consoleApps = new AtomicInteger();
+    private final List<Report.Handover> handovers = new CopyOnWriteArrayList<>();
+    private final List<Report.Reroute> reroutes = new CopyOnWriteArrayList<>();
+    private final List<Report.Detection> detections = new CopyOnWriteArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final Map<String, String> failingApps = new ConcurrentHashMap<>();
+
+    /** A vehicle's place and session now. */
+    private static final class VehicleState {
+        final Vehicle v;
+        volatile Mobility.Place place;
+        volatile Rsu rsu;
+        volatile String sessionBs;
+        volatile boolean handingOver;
+        final UUID session = UUID.randomUUID();
+
+        VehicleState(Vehicle v) {
+            this.v = v;
+        }
+    }
+
+    CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
+            Path home, int portsBase, long controllerPollMillis) {
+        this.context = context;
+        this.scenario = scenario;
+        this.services = services;
+        this.speed = speed;
+        this.home = home;
+        this.deployment = new Deployment(cm, scenario, home, speed, portsBase, controllerPollMillis);
+        this.events = new EventLog(() -> services.listeners);
+        this.weatherLine = new Timeline<>(scenario.weather(), WeatherStep::atS);
+        this.attackLine = new Timeline<>(AttackEvent.of(scenario.attacks()), AttackEvent::atS);
+        scenario.apps().forEach(a -> apps.put(a.id(), a));
+        scenario.vehicles().forEach(v -> vehicles.put(v.id(), new VehicleState(v)));
+        scenario.links().forEach(l -> linkWeather.put(l.id(), "CLEAR"));
+        scenario.vehicles().forEach(v -> vehicles.get(v.id()).place = Mobility.place(v, 0));
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    String name() {
+        return scenario.name();
+    }
+
+    /** Sets the city up in the background; the clock starts once the network is ready. */
+    void start() {
+        tick.execute(this::setUp);
+    }
+
+    // ------------------------------------------------------------------ set-up
+
+    private void setUp() {
+        try {
+            deployment.pkiInit();
+            // the first timeline weather (at 0 s) is already in the drivers' first configuration
+            for (WeatherStep w : weatherLine.advance(0)) {
+                applyWeatherProps(w, false);
+            }
+            deployment.configureAll();
+            LOG.info("city {}: {} nodes, {} FSO links, {} SAEs configured in {}; controller northbound port {}",
+                    scenario.name(), scenario.nodes().size(), scenario.links().size(), scenario.saes().size(), home,
+                    deployment.controllerPort);
+        } catch (Exception e) {
+            problem("set-up failed: " + e);
+            LOG.error("city {}: set-up failed: {}", scenario.name(), e.toString());
+            return;
+        }
+        tick.schedule(this::awaitReady, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private double wallSeconds() {
+        return (System.nanoTime() - createdNanos) / 1e9;
+    }
+
+    /** Polled until every KMM is there, every link has been UP once and the applications are provisioned. */
+    private void awaitReady() {
+        if (closed) {
+            return;
+        }
+        boolean timeout = wallSeconds() * 1000 > READY_TIMEOUT_MILLIS;
+        try {
+            pollLinks(0, false);
+            boolean kmms = scenario.nodes().stream().allMatch(n -> services.kmms.containsKey(n.id()));
+            boolean linksUp = kmms && scenario.links().stream().allMatch(l -> linkStates.containsKey(l.id())
+                    && usable(linkStates.get(l.id())));
+            if (linksUp || timeout) {
+                if (provisionAll() || timeout) {
+                    begin(timeout);
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("city {}: while waiting for the network: {}", scenario.name(), e.toString());
+        }
+        tick.schedule(this::awaitReady, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean usable(String state) {
+        return "UP".equals(state) || "DEGRADED".equals(state);
+    }
+
+    private final Set<String> provisioned = ConcurrentHashMap.newKeySet();
+
+    /** Provisions every application not yet provisioned; true when all are. */
+    private boolean provisionAll() {
+        Northbound nb = northbound();
+        if (nb == null) {
+            return false;
+        }
+        for (App a : apps.values()) {
+            if (provisioned.contains(a.id())) {
+                continue;
+            }
+            Sae m = scenario.sae(a.master()).orElseThrow();
+            Sae s = scenario.sae(a.slave()).orElseThrow();
+            try {
+                nb.provision(a.id(), m.id(), m.node(), s.id(), s.node(), a.priority());
+                provisioned.add(a.id());
+                LOG.info("city {}: application {} provisioned ({} at {} -> {} at {})", scenario.name(), a.id(), m.id(),
+                        m.node(), s.id(), s.node());
+            } catch (Northbound.NorthboundException e) {
+                if (e.status == 409) {
+                    provisioned.add(a.id()); // already there (a retry after a lost answer)
+                } else {
+                    LOG.info("city {}: application {} not provisioned yet: {}", scenario.name(), a.id(), e.getMessage());
+                    return false;
+                }
+            }
+        }
+        // the relay paths must be in place at the nodes before keys are drawn over them
+        for (App a : apps.values()) {
+            if (path(a).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Northbound northbound() {
+        Northbound nb = northbound;
+        if (nb != null) {
+            return nb;
+        }
+        NodeTls operator = services.tls.get(Deployment.OPERATOR_ID);
+        if (operator == null) {
+            return null;
+        }
+        try {
+            nb = new Northbound(operator, deployment.controllerPort);
+        } catch (Exception e) {
+            LOG.warn("city {}: northbound client: {}", scenario.name(), e.toString());
+            return null;
+        }
+        northbound = nb;
+        return nb;
+    }
+
+    private void begin(boolean timeout) {
+        readyAfter = wallSeconds();
+        clock = SimClock.wall(speed);
+        lastTick = 0;
+        for (App a : apps.values()) {
+            appPaths.put(a.id(), path(a));
+        }
+        String text = timeout
+                ? "started after " + Math.round(readyAfter) + " s without the whole network: links " + linkStates
+                : "network ready after " + String.format(Locale.ROOT, "%.1f", readyAfter) + " s (wall): "
+                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned";
+        if (timeout) {
+            problem(text);
+        }
+        publish(0, CityEvent.WEATHER, "city", "scenario " + scenario.name() + " " + text + "; weather "
+                + weather.toLowerCase(Locale.ROOT).replace('_', ' ') + (daylight ? " by day" : " at night"));
+        tick.scheduleWithFixedDelay(this::tickSafely, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ tick
+
+    private void tickSafely() {
+        if (closed) {
+            return;
+        }
+        try {
+            tickOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("city {}: tick failed: {}", scenario.name(), e.toString());
+        }
+    }
+
+    private void tickOnce() {
+        double t = clock.now();
+        double dt = Math.max(0, t - lastTick);
+        lastTick = t;
+        for (WeatherStep w : weatherLine.advance(t)) {
+            applyWeather(t, w);
+        }
+        for (AttackEvent a : attackLine.advance(t)) {
+            try {
+                if (a.start()) {
+                    startAttack(t, a.step().link(), a.step().attack(), a.step().strength());
+                } else {
+                    stopAttack(t, a.step().link());
+                }
+            } catch (ScenarioException e) {
+                problem("timeline attack at " + a.atS() + " s: " + e.getMessage());
+            }
+        }
+        pollLinks(t, true);
+        pollPaths(t);
+        moveVehicles(t, dt);
+        drawKeys(t, dt);
+    }
+
+    // ------------------------------------------------------------------ weather and attacks
+
+    private void applyWeather(double t, WeatherStep w) {
+        applyWeatherProps(w, true);
+        String where = w.links().isEmpty() ? "over the city" : "over " + String.join(", ", w.links());
+        publish(t, CityEvent.WEATHER, w.links().isEmpty() ? "city" : String.join(",", w.links()),
+                w.weather().toLowerCase(Locale.ROOT).replace('_', ' ') + (w.daylight() ? " by day " : " at night ")
+                        + where);
+    }
+
+    /** Records a weather step and, when {@code live}, updates the Alice ends it covers. */
+    private void applyWeatherProps(WeatherStep w, boolean live) {
+        List<String> links = w.links().isEmpty() ? scenario.links().stream().map(Link::id).toList() : w.links();
+        if (w.links().isEmpty()) {
+            weather = w.weather();
+        }
+        daylight = w.daylight();
+        for (String l : links) {
+            linkWeather.put(l, w.weather());
+            if (live) {
+                try {
+                    deployment.updateAlice(l, Map.of("weather", w.weather(), "daylight", w.daylight()));
+                } catch (IOException | RuntimeException e) {
+                    problem("weather on " + l + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!live) {
+            // before the drivers exist: the first configuration carries it
+            deployment.initialWeather(links, w.weather(), w.daylight());
+        }
+    }
+
+    void setWeather(String w, boolean day) throws ScenarioException {
+        if (!CityView.WEATHERS.contains(w)) {
+            throw new ScenarioException(Reason.BAD_REQUEST, "unknown weather \"" + w + "\"; one of " + CityView.WEATHERS);
+        }
+        requireRunning();
+        double t = clock.now();
+        tick.execute(() -> applyWeather(t, new WeatherStep(t, w, day, List.of())));
+    }
+
+    static Map<String, Object> eveProps(String attack, double strength) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("eveInterceptFraction", "INTERCEPT_RESEND".equals(attack) ? strength : 0.0d);
+        p.put("evePhotonNumberSplitting", "PHOTON_NUMBER_SPLITTING".equals(attack));
+        p.put("eveFloodCps", "FLOOD".equals(attack) ? strength : 0.0d);
+        p.put("eveBlockFraction", "BLOCK".equals(attack) ? strength : 0.0d);
+        return p;
+    }
+
+    static double defaultStrength(String attack) {
+        return switch (attack) {
+            case "INTERCEPT_RESEND" -> 0.5;
+            case "FLOOD" -> 1e6;
+            case "BLOCK" -> 1.0;
+            default -> 0;
+        };
+    }
+
+    private void startAttack(double t, String link, String attack, double strength) throws ScenarioException {
+        if (scenario.link(link).isEmpty()) {
+            throw new ScenarioException(Reason.NOT_FOUND, "no link \"" + link + "\"");
+        }
+        if (!CityView.LinkView.ATTACKS.contains(attack)) {
+            throw new ScenarioException(Reason.BAD_REQUEST, "unknown attack \"" + attack + "\"; one of "
+                    + CityView.LinkView.ATTACKS);
+        }
+        if (attacks.putIfAbsent(link, attack) != null) {
+            throw new ScenarioException(Reason.CONFLICT, "Eve already runs " + attacks.get(link) + " on " + link);
+        }
+        try {
+            deployment.updateAlice(link, eveProps(attack, strength));
+        } catch (IOException | RuntimeException e) {
+            attacks.remove(link);
+            throw new ScenarioException(Reason.UNAVAILABLE, "could not reconfigure " + link + ": " + e.getMessage(), e);
+        }
+        lastAttacks.put(link, attack);
+        publish(t, CityEvent.ATTACK_STARTED, link, "Eve starts " + attack.toLowerCase(Locale.ROOT).replace('_', '-')
+                + " on " + link);
+    }
+
+    private void stopAttack(double t, String link) throws ScenarioException {
+        if (scenario.link(link).isEmpty()) {
+            throw new ScenarioException(Reason.NOT_FOUND, "no link \"" + link + "\"");
+        }
+        String was = attacks.remove(link);
+        if (was == null) {
+            return;
+        }
+        try {
+            deployment.updateAlice(link, eveProps("", 0));
+        } catch (IOException | RuntimeException e) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "could not reconfigure " + link + ": " + e.getMessage(), e);
+        }
+        publish(t, CityEvent.ATTACK_STOPPED, link, "Eve stops " + was.toLowerCase(Locale.ROOT).replace('_', '-')
+                + " on " + link);
+    }
+
+    void startAttack(String link, String attack) throws ScenarioException {
+        requireRunning();
+        startAttack(clock.now(), link, attack, defaultStrength(attack));
+    }
+
+    void stopAttack(String link) throws ScenarioException {
+        requireRunning();
+        stopAttack(clock.now(), link);
+    }
+
+    private void requireRunning() throws ScenarioException {
+        if (clock == null) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "the city is still starting (waiting for its QKD links)");
+        }
+        if (closed) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "the city has stopped");
+        }
+    }
+
+    // ------------------------------------------------------------------ links and paths
+
+    private Optional<PoolStatus> pool(String node, String link) {
+        KeyManager km = services.kmms.get(node);
+        if (km == null) {
+            return Optional.empty();
+        }
+        try {
+            return km.pools().stream().filter(p -> p.linkId().equals(link)).findFirst();
+        } catch (RuntimeException e) {
+            return Optional.empty(); // the KMM is going away
+        }
+    }
+
+    private void pollLinks(double t, boolean report) {
+        for (Link l : scenario.links()) {
+            Optional<PoolStatus> p = pool(l.alice(), l.id());
+            LinkStatus s = p.map(PoolStatus::link).orElse(null);
+            String state = s == null || !p.get().driverPresent() ? (s == null ? "STARTING" : "DOWN") : s.state().name();
+            String before = linkStates.put(l.id(), state);
+            if (!report || state.equals(before)) {
+                continue;
+            }
+            String reason = s == null || s.reason().isBlank() ? "" : ": " + s.reason();
+            publish(t, CityEvent.LINK_STATE, l.id(), l.id() + " " + before + " → " + state + reason);
+            if (s != null && s.state() == LinkState.ABORTED_EAVESDROPPING) {
+                String attack = attacks.getOrDefault(l.id(), lastAttacks.getOrDefault(l.id(), "none started by the city"));
+                detections.add(new Report.Detection(t, l.id(), attack, s.qber()));
+                publish(t, CityEvent.EAVESDROPPING_DETECTED, l.id(), "eavesdropping detected on " + l.id()
+                        + String.format(Locale.ROOT, " (QBER %.1f %%): rounds aborted, no key enters the pools",
+                                100 * s.qber()));
+            }
+        }
+    }
+
+    /**
+     * An application's relay path as the nodes hold it (the controller's VIRT links in each KMM's
+     * {@link RelayRoutes}): from the master's node hop by hop to the slave's; empty when not (yet)
+     * in place; the two ends when they are neighbours.
+     */
+    List<String> path(App a) {
+        String from = scenario.sae(a.master()).orElseThrow().node();
+        String to = scenario.sae(a.slave()).orElseThrow().node();
+        return path(from, to);
+    }
+
+    List<String> path(String from, String to) {
+        RelayRoutes r = services.routes.get(from);
+        if (r == null) {
+            return List.of();
+        }
+        VirtualLink vl = null;
+        for (VirtualLink v : r.virtualLinks()) {
+            if (v.joins(from, to)) {
+                vl = v; // the one put last
+            }
+        }
+        if (vl == null) {
+            boolean adjacent = scenario.links().stream().anyMatch(l -> l.joins(from, to));
+            return adjacent ? List.of(from, to) : List.of();
+        }
+        List<String> path = new ArrayList<>(List.of(from));
+        String at = from;
+        VirtualLink here = vl;
+        while (path.size() <= scenario.nodes().size()) {
+            String next = here.hopTowards(to);
+            if (next == null) {
+                return List.of();
+            }
+            path.add(next);
+            if (next.equals(to)) {
+                return path;
+            }
+            RelayRoutes nr = services.routes.get(next);
+            String id = here.linkId();
+            here = nr == null ? null : nr.virtualLinks().stream().filter(v -> v.linkId().equals(id)).findFirst()
+                    .orElse(null);
+            if (here == null) {
+                return List.of(); // not yet in place at every hop
+            }
+            at = next;
+        }
+        LOG.debug("relay path from {} loops at {}", from, at);
+        return List.of();
+    }
+
+    private void pollPaths(double t) {
+        for (App a : apps.values()) {
+            List<String> now = path(a);
+            List<String> before = appPaths.getOrDefault(a.id(), List.of());
+            appStatus.put(a.id(), now.isEmpty() ? "NO_PATH" : "ACTIVE");
+            if (now.isEmpty() || now.equals(before)) {
+                continue;
+            }
+            appPaths.put(a.id(), now);
+            if (!before.isEmpty()) {
+                reroutes.add(new Report.Reroute(t, a.id(), before, now));
+                publish(t, CityEvent.REROUTE, a.id(), a.id() + " rerouted " + String.join("-", before) + " → "
+                        + String.join("-", now));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ KMM events → alarms
+
+    void keyEvent(KeyEvent e) {
+        Double t = clock == null ? null : clock.now();
+        String key = e.type() + "|" + e.nodeId() + "|" + e.linkId();
+        switch (e.type()) {
+            case POOL_REFILLED -> activeAlarms.remove(KeyEvent.Type.POOL_EMPTY + "|" + e.nodeId() + "|" + e.linkId());
+            case LINK_UP -> {
+                activeAlarms.remove(KeyEvent.Type.LINK_DOWN + "|" + e.nodeId() + "|" + e.linkId());
+                activeAlarms.remove(KeyEvent.Type.LINK_EAVESDROPPING + "|" + e.nodeId() + "|" + e.linkId());
+            }
+            case POOL_EMPTY, LINK_DOWN, LINK_EAVESDROPPING -> {
+                if (t == null || !activeAlarms.add(key)) {
+                    return; // before the story starts (links coming up), or already raised
+                }
+                alarms.incrementAndGet();
+                String what = switch (e.type()) {
+                    case POOL_EMPTY -> "key pool of " + e.linkId() + " empty";
+                    case LINK_DOWN -> "link " + e.linkId() + " down";
+                    default -> "eavesdropping on " + e.linkId();
+                };
+                publish(t, e.type() == KeyEvent.Type.POOL_EMPTY ? CityEvent.POOL_EMPTY : CityEvent.ALARM, e.linkId(),
+                        "alarm at node " + e.nodeId() + ": " + what + (e.detail().isBlank() ? "" : " (" + e.detail() + ")"));
+            }
+            default -> {
+                // POOL_LOW: shown through the pool levels
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ vehicles and handovers
+
+    private void moveVehicles(double t, double dt) {
+        long served = 0;
+        for (VehicleState s : vehicles.values()) {
+            Mobility.Place p = Mobility.place(s.v, t);
+            s.place = p;
+            Rsu before = s.rsu;
+            Rsu now = Mobility.serving(scenario.rsus(), p.point(), before);
+            s.rsu = now;
+            if (now == null) {
+                continue; // out of coverage: the session waits at its base station
+            }
+            served++;
+            if (s.sessionBs == null) {
+                s.sessionBs = now.baseStation();
+            } else if (!s.sessionBs.equals(now.baseStation()) && !s.handingOver) {
+                s.handingOver = true;
+                String from = s.sessionBs;
+                String to = now.baseStation();
+                String rsuFrom = before == null ? "-" : before.id();
+                work.execute(() -> handover(t, s, from, to, rsuFrom, now.id()));
+            }
+        }
+        v2xMessages += served * CAMS_PER_SECOND * dt;
+        v2xMessagesShown = (long) v2xMessages;
+    }
+
+    /**
+     * Horizontal handover (paper §4, Figures 2/3/5): the old base station draws a QKD key shared
+     * with the new one (relayed over the trusted nodes), seals the session context with it
+     * (AES-256-GCM), the new base station fetches the same key by its ID and opens the context.
+     */
+    private void handover(double t, VehicleState s, String from, String to, String rsuFrom, String rsuTo) {
+        UUID keyId = null;
+        List<String> path = List.of();
+        String failure = null;
+        boolean sameKey = false;
+        boolean opened = false;
+        App app = apps.values().stream().filter(a -> a.handover()
+                && scenario.sae(a.master()).orElseThrow().node().equals(from)
+                && scenario.sae(a.slave()).orElseThrow().node().equals(to)).findFirst().orElse(null);
+        try {
+            if (app == null) {
+                throw new ScenarioException(Reason.NOT_FOUND, "no handover application from " + from + " to " + to);
+            }
+            path = path(app);
+            KeyManager kmFrom = services.kmms.get(from);
+            KeyManager kmTo = services.kmms.get(to);
+            if (kmFrom == null || kmTo == null) {
+                throw new ScenarioException(Reason.UNAVAILABLE, "KMM of " + (kmFrom == null ? from : to) + " is gone");
+            }
+            Key k = newKeysRetrying(kmFrom, new KeyRequest(app.master(), app.slave(), 1, Deployment.KEY_BITS)).get(0);
+            keyId = k.id();
+            byte[] aad = SessionSeal.aad(s.v.id(), from, to, keyId);
+            byte[] context = ("vehicle=" + s.v.id() + ";session=" + s.session + ";rsu=" + rsuTo + ";radio="
+                    + s.v.radio()).getBytes(StandardCharsets.UTF_8);
+            byte[] kb = k.bytes();
+            byte[] sealed = SessionSeal.seal(kb, aad, context, random);
+            k.destroy();
+            Key k2 = kmTo.keysById(app.slave(), app.master(), List.of(keyId)).get(0);
+            byte[] kb2 = k2.bytes();
+            k2.destroy();
+            sameKey = Arrays.equals(kb, kb2);
+            byte[] plain = SessionSeal.open(kb2, aad, sealed);
+            opened = plain != null && Arrays.equals(plain, context);
+            Arrays.fill(kb, (byte) 0);
+            Arrays.fill(kb2, (byte) 0);
+            if (plain != null) {
+                Arrays.fill(plain, (byte) 0);
+            }
+            keysDelivered.incrementAndGet();
+            if (path.size() > 2) {
+                keysRelayed.incrementAndGet();
+            }
+        } catch (ScenarioException | KeyManagerException | RuntimeException e) {
+            failure = e.getMessage();
+        }
+        s.sessionBs = to;
+        s.handingOver = false;
+        double at = clock.now();
+        handovers.add(new Report.Handover(at, s.v.id(), from, to, keyId, sameKey, opened, path, failure));
+        if (failure == null && sameKey && opened) {
+            handoverCount.incrementAndGet();
+            publish(at, CityEvent.HANDOVER, s.v.id(), s.v.id() + " handed over " + from + " → " + to + " (" + rsuFrom
+                    + " → " + rsuTo + "): session context sealed with QKD key " + keyId + " relayed "
+                    + String.join("-", path) + "; " + to + " fetched the same key by ID and opened it");
+        } else {
+            alarms.incrementAndGet();
+            publish(at, CityEvent.ALARM, s.v.id(), "handover of " + s.v.id() + " " + from + " → " + to
+                    + " without a QKD-secured session transfer: "
+                    + (failure != null ? failure : sameKey ? "context did not open" : "keys differ"));
+        }
+    }
+
+    /** newKeys, retried for a few seconds while the KMM answers UNAVAILABLE (peer channel busy, relay on its way). */
+    private static List<Key> newKeysRetrying(KeyManager km, KeyRequest r) throws KeyManagerException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                return km.newKeys(r);
+            } catch (KeyManagerException e) {
+                if (e.reason() != KeyManagerException.Reason.UNAVAILABLE || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250); // back-off between attempts, not synchronisation
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ applications' keys
+
+    private void drawKeys(double t, double dt) {
+        for (App a : apps.values()) {
+            if (a.keysPerSecond() <= 0) {
+                continue;
+            }
+            double credit = keyCredit.getOrDefault(a.id(), 0.0) + a.keysPerSecond() * dt;
+            int n = (int) Math.min(16, Math.floor(credit));
+            if (n >= 1 && drawing.add(a.id())) {
+                credit -= n;
+                work.execute(() -> draw(t, a, n));
+            }
+            keyCredit.put(a.id(), Math.min(credit, 32));
+        }
+    }
+
+    private void draw(double t, App a, int n) {
+        try {
+            Sae m = scenario.sae(a.master()).orElseThrow();
+            Sae s = scenario.sae(a.slave()).orElseThrow();
+            KeyManager km = services.kmms.get(m.node());
+            KeyManager ks = services.kmms.get(s.node());
+            if (km == null || ks == null) {
+                return;
+            }
+            List<Key> keys = km.newKeys(new KeyRequest(m.id(), s.id(), n, Deployment.KEY_BITS));
+            List<UUID> ids = keys.stream().map(Key::id).toList();
+            List<Key> got = ks.keysById(s.id(), m.id(), ids);
+            int same = 0;
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] x = keys.get(i).bytes();
+                byte[] y = got.get(i).bytes();
+                same += Arrays.equals(x, y) ? 1 : 0;
+                Arrays.fill(x, (byte) 0);
+                Arrays.fill(y, (byte) 0);
+                keys.get(i).destroy();
+                got.get(i).destroy();
+            }
+            if (same != keys.size()) {
+                problem("application " + a.id() + ": " + (keys.size() - same) + " keys differed between the SAEs");
+            }
+            keysDelivered.addAndGet(same);
+            if (appPaths.getOrDefault(a.id(), List.of()).size() > 2) {
+                keysRelayed.addAndGet(same);
+            }
+            if (failingApps.remove(a.id()) != null) {
+                LOG.info("city {}: application {} gets keys again", scenario.name(), a.id());
+            }
+        } catch (KeyManagerException | RuntimeException e) {
+            keyFailures.incrementAndGet();
+            String msg = String.valueOf(e.getMessage());
+            if (!msg.equals(failingApps.put(a.id(), msg))) {
+                LOG.info("city {}: application {} got no keys: {}", scenario.name(), a.id(), msg);
+            }
+        } finally {
+            drawing.remove(a.id());
+        }
+    }
+
+    // ------------------------------------------------------------------ controls
+
+    String updateDriver(String linkId) throws ScenarioException {
+        if (scenario.link(linkId).isEmpty()) {
+            throw new ScenarioException(Reason.NOT_FOUND, "no link \"" + linkId + "\"");
+        }
+        requireRunning();
+        Collection<ServiceReference<?>> refs = new ArrayList<>();
+        try {
+            ServiceReference<?>[] found = context.getServiceReferences("org.qkdv2i.qkd.api.QkdDriver",
+                    "(qkd.link.id=" + linkId + ")");
+            if (found != null) {
+                refs.addAll(Arrays.asList(found));
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new ScenarioException(Reason.BAD_REQUEST, "bad link ID " + linkId);
+        }
+        Bundle b = refs.stream().map(ServiceReference::getBundle).filter(x -> x != null).findFirst().orElse(null);
+        if (b == null) {
+            throw new ScenarioException(Reason.CONFLICT, "no driver serves " + linkId + " now");
+        }
+        String what = b.getSymbolicName() + " " + b.getVersion() + " (bundle " + b.getBundleId() + ")";
+        try {
+            b.update();
+        } catch (BundleException | IllegalStateException | SecurityException e) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "update of " + what + " failed: " + e.getMessage(), e);
+        }
+        String text = "driver of " + linkId + " updated: " + what
+                + " restarted from its location; the pools kept serving meanwhile";
+        publish(clock.now(), CityEvent.DRIVER_UPDATED, linkId, text);
+        return text;
+    }
+
+    Provisioned provision(String masterSae, String slaveSae) throws ScenarioException {
+        Sae m = scenario.sae(masterSae).orElseThrow(() -> new ScenarioException(Reason.NOT_FOUND, "no SAE \"" + masterSae
+                + "\"; SAEs: " + scenario.saes().stream().map(Sae::id).toList()));
+        Sae s = scenario.sae(slaveSae).orElseThrow(() -> new ScenarioException(Reason.NOT_FOUND, "no SAE \"" + slaveSae
+                + "\"; SAEs: " + scenario.saes().stream().map(Sae::id).toList()));
+        if (m.node().equals(s.node())) {
+            throw new ScenarioException(Reason.BAD_REQUEST, masterSae + " and " + slaveSae + " are both on node "
+                    + m.node() + ": an application joins SAEs of two nodes");
+        }
+        requireRunning();
+        Northbound nb = northbound();
+        if (nb == null) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "the SDN controller's operator identity is not there");
+        }
+        String appId = "console-" + consoleApps.incrementAndGet();
+        try {
+            nb.provision(appId, m.id(), m.node(), s.id(), s.node(), 1);
+        } catch (Northbound.NorthboundException e) {
+            throw new ScenarioException(e.status == 400 ? Reason.BAD_REQUEST : e.status == 409 ? Reason.CONFLICT
+                    : Reason.UNAVAILABLE, e.getMessage());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        List<String> path = path(m.node(), s.node());
+        while (path.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200); // waiting for the controller's next poll to push the path
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            path = path(m.node(), s.node());
+        }
+        if (path.isEmpty()) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "application " + appId
+                    + " provisioned, but its relay path did not reach the nodes within 20 s");
+        }
+        KeyManager km = services.kmms.get(m.node());
+        KeyManager ks = services.kmms.get(s.node());
+        if (km == null || ks == null) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "KMM of " + (km == null ? m.node() : s.node()) + " is gone");
+        }
+        try {
+            Key k = newKeysRetrying(km, new KeyRequest(m.id(), s.id(), 1, Deployment.KEY_BITS)).get(0);
+            Key k2 = ks.keysById(s.id(), m.id(), List.of(k.id())).get(0);
+            byte[] a = k.bytes();
+            byte[] b = k2.bytes();
+            boolean same = Arrays.equals(a, b);
+            Arrays.fill(a, (byte) 0);
+            Arrays.fill(b, (byte) 0);
+            k.destroy();
+            k2.destroy();
+            keysDelivered.incrementAndGet();
+            if (path.size() > 2) {
+                keysRelayed.incrementAndGet();
+            }
+            publish(clock.now(), CityEvent.APP_PROVISIONED, appId, appId + ": " + m.id() + "@" + m.node() + " → "
+                    + s.id() + "@" + s.node() + " over " + String.join("-", path) + ", first key " + k.id()
+                    + (same ? " (same at both SAEs)" : " (KEYS DIFFER)"));
+            return new Provisioned(appId, m.id(), s.id(), path, k.id(), same);
+        } catch (KeyManagerException e) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "application " + appId + " provisioned over "
+                    + String.join("-", path) + ", but no key was delivered: " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    private void publish(double t, String kind, String subject, String text) {
+        events.publish(origin.plusNanos((long) (t * 1e9)), kind, subject, text);
+    }
+
+    private void problem(String text) {
+        problems.add(text);
+        LOG.warn("city {}: {}", scenario.name(), text);
+    }
+
+    double simSeconds() {
+        SimClock c = clock;
+        return c == null ? 0 : c.now();
+    }
+
+    boolean ready() {
+        return clock != null;
+    }
+
+    List<CityEvent> events(long afterSeq, int limit) {
+        return events.after(afterSeq, limit);
+    }
+
+    CityView view() {
+        double t = simSeconds();
+        List<CityView.NodeView> nodes = scenario.nodes().stream()
+                .map(n -> new CityView.NodeView(n.id(), n.kind().name(), n.label(), n.x(), n.y())).toList();
+        Map<String, Integer> relayPaths = new HashMap<>();
+        for (List<String> p : appPaths.values()) {
+            for (int i = 0; i + 1 < p.size(); i++) {
+                for (Link l : scenario.links()) {
+                    if (l.joins(p.get(i), p.get(i + 1))) {
+                        relayPaths.merge(l.id(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        List<CityView.LinkView> links = new ArrayList<>();
+        for (Link l : scenario.links()) {
+            Optional<PoolStatus> a = pool(l.alice(), l.id());
+            Optional<PoolStatus> b = pool(l.bob(), l.id());
+            LinkStatus s = a.map(PoolStatus::link).orElse(null);
+            links.add(new CityView.LinkView(l.id(), l.alice(), l.bob(), l.lengthM(),
+                    linkStates.getOrDefault(l.id(), "STARTING"), s == null ? 0 : s.secretKeyRate(),
+                    s == null ? Double.NaN : s.qber(), s == null ? Double.NaN : s.channelLossDb(),
+                    a.map(p -> p.ownKeys() + p.peerKeys()).orElse(0L), b.map(p -> p.ownKeys() + p.peerKeys()).orElse(0L),
+                    a.map(PoolStatus::capacity).orElse(0L), attacks.get(l.id()), relayPaths.getOrDefault(l.id(), 0)));
+        }
+        List<CityView.RsuView> rsus = scenario.rsus().stream()
+                .map(r -> new CityView.RsuView(r.id(), r.baseStation(), r.x(), r.y(), r.rangeM(), r.radio().name()))
+                .toList();
+        List<CityView.VehicleView> vs = new ArrayList<>();
+        for (VehicleState s : vehicles.values()) {
+            Mobility.Place p = s.place;
+            Rsu r = s.rsu;
+            vs.add(new CityView.VehicleView(s.v.id(), s.v.radio().name(), p.x(), p.y(), p.headingDeg(), p.speedMps(),
+                    r == null ? null : r.id(), s.sessionBs));
+        }
+        List<CityView.AppView> as = new ArrayList<>();
+        for (App a : apps.values()) {
+            as.add(new CityView.AppView(a.id(), a.master(), a.slave(), appPaths.getOrDefault(a.id(), List.of()),
+                    clock == null ? "STARTING" : appStatus.getOrDefault(a.id(), "PENDING")));
+        }
+        return new CityView(scenario.name(), origin.plusNanos((long) (t * 1e9)), speed, weather, daylight, nodes, links,
+                rsus, vs, as, totals());
+    }
+
+    CityView.Totals totals() {
+        return new CityView.Totals(keysDelivered.get(), keysRelayed.get(), handoverCount.get(), v2xMessagesShown,
+                alarms.get());
+    }
+
+    Report report() {
+        return new Report(scenario.name(), ready(), readyAfter, simSeconds(), totals(), events.counts(),
+                new ArrayList<>(handovers), new ArrayList<>(reroutes), new ArrayList<>(detections), keyFailures.get(),
+                new ArrayList<>(problems));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        tick.shutdownNow();
+        work.shutdownNow();
+        try {
+            tick.awaitTermination(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Northbound nb = northbound;
+        if (nb != null) {
+            nb.close();
+        }
+        deployment.close();
+        events.close();
+    }
+}

@@ -1,0 +1,248 @@
+package org.qkdv2i.scenario.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HexFormat;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.qkdv2i.scenario.internal.model.Scenario;
+import org.qkdv2i.scenario.internal.model.Scenario.Link;
+import org.qkdv2i.scenario.internal.model.Scenario.Node;
+import org.qkdv2i.tls.DevPki;
+
+/**
+ * The city's real parts, configured the way an operator would: ConfigurationAdmin (factory)
+ * configurations only — per node a TLS identity, a KMM and an ETSI GS QKD 015 agent; per link two
+ * driver.sim.fso ends on loopback sockets; per SAE its registration; one SDN controller with its
+ * own TLS identity; and a TLS identity for the engine as the controller's operator. Deleting the
+ * configurations ({@link #close()}) stops them all.
+ */
+final class Deployment implements AutoCloseable {
+
+    static final String TLS_PID = "org.qkdv2i.tls.NodeTls";
+    static final String KMM_PID = "org.qkdv2i.kmm.Node";
+    static final String SAE_PID = "org.qkdv2i.kmm.Sae";
+    static final String AGENT_PID = "org.qkdv2i.sdn.Agent";
+    static final String CONTROLLER_PID = "org.qkdv2i.sdn.Controller";
+    static final String FSO_PID = "org.qkdv2i.driver.sim.fso.Link";
+    static final String CONTROLLER_ID = "city-controller";
+    static final String OPERATOR_ID = "city-operator";
+    static final int KEY_BITS = 256;
+
+    /** Ports of one node. */
+    record NodePorts(int peer, int agent) {
+    }
+
+    /** Ports of one link (Bob listens on both). */
+    record LinkPorts(int quantum, int classical) {
+    }
+
+    private final ConfigurationAdmin cm;
+    private final Scenario scenario;
+    private final Path home;
+    private final double speed;
+    private final long pollMillis;
+    private final Ports ports;
+    final Map<String, NodePorts> nodePorts = new LinkedHashMap<>();
+    final Map<String, LinkPorts> linkPorts = new LinkedHashMap<>();
+    final int controllerPort;
+    private final List<Configuration> configs = Collections.synchronizedList(new ArrayList<>());
+    /** Alice's end of every link: the one weather and Eve act on. */
+    private final Map<String, Configuration> aliceEnds = new LinkedHashMap<>();
+    private final Map<String, Hashtable<String, Object>> aliceProps = new LinkedHashMap<>();
+    private final Map<String, Configuration> bobEnds = new LinkedHashMap<>();
+    private final Map<String, Hashtable<String, Object>> bobProps = new LinkedHashMap<>();
+    /** Weather of the first timeline steps, written into Alice's first configuration. */
+    private final Map<String, Object[]> initialWeather = new LinkedHashMap<>();
+
+    Deployment(ConfigurationAdmin cm, Scenario scenario, Path home, double speed, int portsBase, long pollMillis) {
+        this.cm = cm;
+        this.scenario = scenario;
+        this.home = home;
+        this.speed = speed;
+        this.pollMillis = pollMillis;
+        this.ports = new Ports(portsBase);
+        for (Node n : scenario.nodes()) {
+            nodePorts.put(n.id(), new NodePorts(ports.next(), ports.next()));
+        }
+        for (Link l : scenario.links()) {
+            linkPorts.put(l.id(), new LinkPorts(ports.next(), ports.next()));
+        }
+        controllerPort = ports.next();
+    }
+
+    Path pki() {
+        return home.resolve("pki");
+    }
+
+    /** Certificates of every node, the controller and the operator (development CA). */
+    void pkiInit() throws IOException, java.security.GeneralSecurityException {
+        List<String> ids = new ArrayList<>();
+        scenario.nodes().forEach(n -> ids.add(n.id()));
+        ids.add(CONTROLLER_ID);
+        ids.add(OPERATOR_ID);
+        DevPki.init(pki(), ids, List.of(), DevPki.DEFAULT_PASSWORD);
+    }
+
+    void configureAll() throws IOException {
+        tls(OPERATOR_ID);
+        tls(CONTROLLER_ID);
+        for (Node n : scenario.nodes()) {
+            tls(n.id());
+        }
+        for (Scenario.Sae s : scenario.saes()) {
+            create(SAE_PID, props("saeId", s.id(), "nodeId", s.node()));
+        }
+        for (Node n : scenario.nodes()) {
+            List<String> peers = new ArrayList<>();
+            for (Link l : scenario.links()) {
+                String peer = l.alice().equals(n.id()) ? l.bob() : l.bob().equals(n.id()) ? l.alice() : null;
+                if (peer != null) {
+                    peers.add(peer + "=https://localhost:" + nodePorts.get(peer).peer());
+                }
+            }
+            create(KMM_PID, props("nodeId", n.id(),
+                    "dataDir", home.resolve("data").resolve(n.id()).toString(),
+                    "kekFile", home.resolve("keys").resolve(n.id() + ".kek").toString(),
+                    "storedKeyBits", KEY_BITS,
+                    "maxKeysPerLink", 20_000L,
+                    "lowWaterKeys", 20L,
+                    "peerHost", "127.0.0.1",
+                    "peerPort", nodePorts.get(n.id()).peer(),
+                    "peers", peers.toArray(String[]::new)));
+        }
+        SecureRandom random = new SecureRandom();
+        for (Link l : scenario.links()) {
+            byte[] auth = new byte[16 * 1024]; // Wegman–Carter bootstrap key, refilled from every key round
+            random.nextBytes(auth);
+            String authHex = HexFormat.of().formatHex(auth);
+            java.util.Arrays.fill(auth, (byte) 0);
+            Hashtable<String, Object> a = linkEnd(l, true, authHex);
+            Hashtable<String, Object> b = linkEnd(l, false, authHex);
+            aliceProps.put(l.id(), a);
+            bobProps.put(l.id(), b);
+            bobEnds.put(l.id(), create(FSO_PID, b));
+            aliceEnds.put(l.id(), create(FSO_PID, a));
+        }
+        List<String> agents = new ArrayList<>();
+        for (Node n : scenario.nodes()) {
+            int port = nodePorts.get(n.id()).agent();
+            create(AGENT_PID, props("nodeId", n.id(), "port", port, "controllers", new String[] { CONTROLLER_ID },
+                    "location", n.label()));
+            agents.add(n.id() + "=https://localhost:" + port);
+        }
+        Configuration c = cm.getConfiguration(CONTROLLER_PID, "?");
+        c.update(props("controllerId", CONTROLLER_ID, "agents", agents.toArray(String[]::new),
+                "pollMillis", pollMillis, "agentTimeoutMillis", 2000L, "host", "127.0.0.1", "port", controllerPort,
+                "operators", new String[] { OPERATOR_ID }, "stateFile", ""));
+        configs.add(c);
+    }
+
+    private Hashtable<String, Object> linkEnd(Link l, boolean alice, String authHex) {
+        String self = alice ? l.alice() : l.bob();
+        Hashtable<String, Object> p = props("linkId", l.id(), "localNode", self,
+                "peerNode", alice ? l.bob() : l.alice(), "role", alice ? "ALICE" : "BOB",
+                "quantumHost", "127.0.0.1", "quantumPort", linkPorts.get(l.id()).quantum(),
+                "classicalHost", "127.0.0.1", "classicalPort", linkPorts.get(l.id()).classical(),
+                "authKeyHex", authHex,
+                "stateDir", home.resolve("fso").resolve(self).toString(),
+                "distanceM", l.lengthM(),
+                "speed", speed);
+        scenario.optics().forEach(p::put);
+        l.optics().forEach(p::put);
+        Object[] w = initialWeather.get(l.id());
+        if (alice && w != null) {
+            p.put("weather", w[0]);
+            p.put("daylight", w[1]);
+        }
+        return p;
+    }
+
+    /**
+     * Changes runtime properties of a link's Alice end (weather, daylight, eve*): the driver applies
+     * them from its next round without reconnecting.
+     */
+    synchronized void updateAlice(String linkId, Map<String, Object> changes) throws IOException {
+        Hashtable<String, Object> p = aliceProps.get(linkId);
+        p.putAll(changes);
+        aliceEnds.get(linkId).update(p);
+    }
+
+    void initialWeather(List<String> links, String weather, boolean daylight) {
+        for (String l : links) {
+            initialWeather.put(l, new Object[] { weather, daylight });
+        }
+    }
+
+    private void tls(String id) throws IOException {
+        create(TLS_PID, props("nodeId", id,
+                "keyStore", pki().resolve("node-" + id + ".p12").toString(),
+                "keyStorePassword", DevPki.DEFAULT_PASSWORD,
+                "trustStore", pki().resolve("ca.pem").toString()));
+    }
+
+    private Configuration create(String factoryPid, Dictionary<String, Object> props) throws IOException {
+        Configuration c = cm.createFactoryConfiguration(factoryPid, "?");
+        c.update(props);
+        configs.add(c);
+        return c;
+    }
+
+    static Hashtable<String, Object> props(Object... kv) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put((String) kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    /** Deletes every configuration, newest first (controller and drivers before the KMMs and TLS). */
+    @Override
+    public void close() {
+        List<Configuration> all;
+        synchronized (configs) {
+            all = new ArrayList<>(configs);
+            configs.clear();
+        }
+        Collections.reverse(all);
+        for (Configuration c : all) {
+            try {
+                c.delete();
+            } catch (IOException | IllegalStateException e) {
+                // already gone
+            }
+        }
+    }
+
+    /** Sequential ports from a base, or free ephemeral ones (base 0). */
+    private static final class Ports {
+        private int next;
+
+        Ports(int base) {
+            this.next = base;
+        }
+
+        int next() {
+            if (next > 0) {
+                return next++;
+            }
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port", e);
+            }
+        }
+    }
+}
