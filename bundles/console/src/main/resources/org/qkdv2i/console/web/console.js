@@ -162,7 +162,9 @@
     const series = (unit) => [{}].concat(ids.map((id, i) => ({ label: id, stroke: COLORS[i % COLORS.length],
       width: 1.5, spanGaps: false, value: (u, v) => v === null ? '–' : unit(v) })));
     const opts = (unit, yRange) => ({ width: width, height: 220, series: series(unit),
-      scales: { x: { time: true }, y: yRange ? { range: yRange } : {} }, legend: { live: true } });
+      scales: { x: { time: true }, y: yRange ? { range: yRange } : {} }, legend: { live: true },
+      // simulated time is UTC, like the clock in the header
+      tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') });
     state.charts = {
       skr: new uPlot(opts(v => rate(v)), dataOf(state.skr), $('chart-skr')),
       pool: new uPlot(opts(v => v.toFixed(1) + ' %', [0, 100]), dataOf(state.pool), $('chart-pool')),
@@ -299,6 +301,48 @@
         (r.sameKey ? ' (same key at both SAEs)' : ' — KEYS DIFFER'));
     });
   }
+  // ---------- management: KMM links per node (the shell's qkd:links), disable/enable ----------
+  async function loadNodes() {
+    let nodes;
+    try {
+      const r = await fetch('api/nodes');
+      if (!r.ok) return;
+      nodes = await r.json();
+    } catch (e) { return; }
+    const body = $('node-table').tBodies[0];
+    const rows = [];
+    for (const n of nodes) {
+      let links = [];
+      try { const r = await fetch('api/nodes/' + encodeURIComponent(n.node) + '/links'); if (r.ok) links = await r.json(); } catch (e) { /* next time */ }
+      links.forEach(l => rows.push([n, l]));
+    }
+    body.replaceChildren();
+    $('nodes-empty').hidden = rows.length > 0;
+    rows.forEach(([n, l]) => {
+      const r = body.insertRow();
+      r.id = 'mgmt-' + n.node + '-' + l.link;
+      [n.node, l.link, l.peer, l.state || '–', rate(l.skrBps), pct(l.qber), l.disabled ? 'disabled' : 'enabled',
+        l.reason || ''].forEach(x => { r.insertCell().textContent = x; });
+      const c = r.insertCell();
+      if (n.linkControl) {
+        const b = document.createElement('button');
+        b.textContent = l.disabled ? 'Enable' : 'Disable';
+        b.className = 'link-toggle';
+        b.addEventListener('click', async () => {
+          const url = 'api/nodes/' + encodeURIComponent(n.node) + '/links/' + encodeURIComponent(l.link) +
+            (l.disabled ? '/enable' : '/disable');
+          if (await call('POST', url, l.disabled ? undefined : { reason: 'operator (console)' })) {
+            result(true, 'link ' + l.link + ' at ' + n.node + (l.disabled ? ' enabled' : ' disabled') + ' at both ends');
+            loadNodes();
+          }
+        });
+        c.appendChild(b);
+      } else {
+        c.textContent = '–';
+      }
+    });
+  }
+
   async function init() {
     wire();
     try {
@@ -311,6 +355,8 @@
     await loadHistory();
     loadSaes();
     connect();
+    loadNodes();
+    setInterval(loadNodes, 5000);
   }
   init();
 })();

@@ -21,6 +21,7 @@ import org.junit.Before;
 import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -49,6 +50,7 @@ public class ConsoleBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30); // a loaded 2-core machine starts Chromium slowly
 
     private FakeCity city;
+    private final FakeKmm kmm = new FakeKmm();
     private ConsoleServer server;
     private ChromeDriverService service;
     private WebDriver driver;
@@ -73,6 +75,8 @@ public class ConsoleBrowserTest {
         FakeSources sources = new FakeSources();
         city = new FakeCity(1000);
         sources.city = city;
+        sources.kmms.put("A", kmm);
+        sources.controls.put("A", kmm);
         server = new ConsoleServer(sources, new ConsoleServer.Options("127.0.0.1", 0, 250, 60, 100, 16384, 1 << 22));
         city.listener(server::event);
         server.start();
@@ -83,7 +87,7 @@ public class ConsoleBrowserTest {
         options.setBinary(CHROMIUM);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1100", "--user-data-dir=" + profile);
+                "--disable-dev-shm-usage", "--window-size=1400,1700", "--user-data-dir=" + profile);
         // the driver is named explicitly, so Selenium Manager never looks for (or downloads) one
         service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -111,6 +115,7 @@ public class ConsoleBrowserTest {
     public void mapLiveUpdatesAndFogFromTheControls() throws Exception {
         driver.get("http://127.0.0.1:" + server.port() + "/");
         WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.ignoring(StaleElementReferenceException.class); // the page redraws parts on every snapshot
 
         // the map: nodes, an UP link labelled with SKR and QBER, RSU coverage, a vehicle
         WebElement link = wait.until(d -> {
@@ -147,6 +152,30 @@ public class ConsoleBrowserTest {
         wait.until(d -> d.findElement(By.id("weather-now")).getText().startsWith("DENSE_FOG"));
         Path fog = shot("console-fog.png");
         assertTrue(Files.size(fog) > 10_000);
+
+        // management: disable a KMM link from the page (LinkControl), then enable it again
+        // (the table is redrawn every 5 s, so find and click in one retried step)
+        wait.until(d -> {
+            WebElement b = d.findElement(By.cssSelector("#mgmt-A-A-B button.link-toggle"));
+            if (!"Disable".equals(b.getText())) {
+                return false;
+            }
+            b.click();
+            return true;
+        });
+        wait.until(d -> kmm.disabled.contains("A-B"));
+        wait.until(d -> d.findElement(By.id("mgmt-A-A-B")).getText().contains("disabled"));
+        shot("console-link-disabled.png");
+        wait.until(d -> {
+            WebElement b = d.findElement(By.cssSelector("#mgmt-A-A-B button.link-toggle"));
+            if (!"Enable".equals(b.getText())) {
+                return false;
+            }
+            b.click();
+            return true;
+        });
+        wait.until(d -> !kmm.disabled.contains("A-B"));
+        wait.until(d -> d.findElement(By.id("mgmt-A-A-B")).getText().contains("enabled"));
         System.out.println("console browser test screenshots: " + screenshots.toAbsolutePath());
     }
 

@@ -1,0 +1,117 @@
+package org.qkdv2i.console.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.Test;
+import org.osgi.service.component.ComponentContext;
+import org.qkdv2i.scenario.api.CityEvent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The DS component outside a framework, called the way SCR calls it (constructor, dynamic binds,
+ * activate, deactivate), with a {@link FakeCity} (the real engine is another bundle): the console
+ * serves before a City arrives, follows it coming and going, forwards CityListener events to open
+ * pages, enables the telemetry component only when the optional telemetry API is there, and
+ * frees its port on deactivation.
+ */
+public class ConsoleComponentTest {
+
+    private final List<String> enabled = new ArrayList<>();
+
+    @Test
+    public void followsTheCityAndForwardsEventsAndFreesThePort() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ConsoleComponent c = new ConsoleComponent(config(Map.of("port", port, "snapshotMillis", 100L)), context());
+        FakeCity city = new FakeCity(100);
+        c.activate();
+        try {
+            assertEquals("the telemetry API is on the test class path, so its component is enabled",
+                    List.of(TelemetrySinks.class.getName()), enabled);
+            String base = "http://127.0.0.1:" + port;
+            assertEquals(503, get(base + "/api/city").statusCode());
+
+            c.bindCity(city);
+            city.listener(c::event); // the engine's whiteboard call
+            assertEquals(200, get(base + "/api/city").statusCode());
+            JsonNode st = Json.MAPPER.readTree(get(base + "/api/status").body());
+            assertTrue(st.get("running").asBoolean());
+            try (SseClient sse = new SseClient(base + "/api/events", null)) {
+                sse.next("view");
+                city.emit(CityEvent.EAVESDROPPING_DETECTED, "A-B", "QBER 14 % on A-B");
+                assertTrue(sse.next("city").data().contains("EAVESDROPPING_DETECTED"));
+            }
+            c.unbindCity(city);
+            assertEquals(503, get(base + "/api/city").statusCode());
+        } finally {
+            c.deactivate();
+        }
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            fail("port " + port + " still open after deactivate");
+        } catch (ConnectException expected) {
+            // closed
+        }
+    }
+
+    @Test
+    public void disabledConsoleServesNothingButStillListens() throws Exception {
+        ConsoleComponent c = new ConsoleComponent(config(Map.of("enabled", false, "port", 0)), context());
+        c.activate();
+        c.event(new CityEvent(1, java.time.Instant.EPOCH, CityEvent.ALARM, "A", "ignored")); // no server: no failure
+        c.deactivate();
+    }
+
+    @Test
+    public void telemetrySinkStatusBecomesAPlainMapWithoutCredentials() {
+        Map<String, Object> m = TelemetrySinks.map(new org.qkdv2i.telemetry.api.SinkStatus("mqtt", "A",
+                "tcp://127.0.0.1:1883", true, 10, 2, 0, 0));
+        assertEquals("mqtt", m.get("adapter"));
+        assertEquals("tcp://127.0.0.1:1883", m.get("endpoint"));
+        assertEquals(10L, m.get("sent"));
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The component's Config as SCR builds it: defaults from the annotation, overridden by properties. */
+    private static ConsoleComponent.Config config(Map<String, Object> props) {
+        return (ConsoleComponent.Config) Proxy.newProxyInstance(ConsoleComponent.Config.class.getClassLoader(),
+                new Class<?>[] {ConsoleComponent.Config.class}, (p, m, a) -> {
+                    if (m.getName().equals("annotationType")) {
+                        return ConsoleComponent.Config.class;
+                    }
+                    Object v = props.get(m.getName());
+                    return v != null ? v : m.getDefaultValue();
+                });
+    }
+
+    private ComponentContext context() {
+        return (ComponentContext) Proxy.newProxyInstance(ComponentContext.class.getClassLoader(),
+                new Class<?>[] {ComponentContext.class}, (p, m, a) -> {
+                    if (m.getName().equals("enableComponent")) {
+                        enabled.add((String) a[0]);
+                    }
+                    return null;
+                });
+    }
+}
