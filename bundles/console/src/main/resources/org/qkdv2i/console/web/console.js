@@ -13,6 +13,11 @@
     if (bps < 1e6) return (bps / 1e3).toFixed(1) + ' kbit/s';
     return (bps / 1e6).toFixed(2) + ' Mbit/s';
   }
+  function shortRate(bps) {
+    if (bps >= 1e6) return (bps / 1e6).toFixed(1) + 'M';
+    if (bps >= 1e3) return (bps / 1e3).toFixed(bps >= 1e4 ? 0 : 1) + 'k';
+    return bps.toFixed(0);
+  }
   function pct(f) { return f === null || f === undefined ? '–' : (f * 100).toFixed(2) + ' %'; }
   function simClock(iso) { return iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '–'; }
   function el(tag, attrs, parent) {
@@ -161,13 +166,15 @@
     const width = Math.max(300, $('chart-skr').clientWidth || 500);
     const series = (unit) => [{}].concat(ids.map((id, i) => ({ label: id, stroke: COLORS[i % COLORS.length],
       width: 1.5, spanGaps: false, value: (u, v) => v === null ? '–' : unit(v) })));
-    const opts = (unit, yRange) => ({ width: width, height: 220, series: series(unit),
+    const axes = (unit) => [{}, { size: 78, values: (u, vals) => vals.map(v => v === null ? '' : unit(v)) }];
+    const opts = (unit, axisUnit, yRange) => ({ width: width, height: 220, series: series(unit), axes: axes(axisUnit),
       scales: { x: { time: true }, y: yRange ? { range: yRange } : {} }, legend: { live: true },
       // simulated time is UTC, like the clock in the header
       tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') });
     state.charts = {
-      skr: new uPlot(opts(v => rate(v)), dataOf(state.skr), $('chart-skr')),
-      pool: new uPlot(opts(v => v.toFixed(1) + ' %', [0, 100]), dataOf(state.pool), $('chart-pool')),
+      skr: new uPlot(opts(rate, shortRate), dataOf(state.skr), $('chart-skr')),
+      pool: new uPlot(opts(v => v.toFixed(1) + ' %', v => v.toFixed(0) + ' %', [0, 100]), dataOf(state.pool),
+        $('chart-pool')),
     };
   }
   function dataOf(m) { return [state.t].concat(Object.keys(m).map(id => m[id])); }
@@ -223,6 +230,11 @@
 
   // ---------- live stream ----------
   function onView(v) {
+    if (!state.view) {
+      // the controls start from the city's current weather (later the operator's choice stays)
+      $('weather-select').value = v.weather;
+      $('daylight').checked = v.daylight;
+    }
     state.view = v;
     $('banner').hidden = true;
     drawStatic(v); drawLive(v); drawText(v); pushSample(v);
