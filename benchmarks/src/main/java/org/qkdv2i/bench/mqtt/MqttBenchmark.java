@@ -147,7 +147,8 @@ public final class MqttBenchmark {
             if (alarms) {
                 pub.alarm(new Alarm(Alarm.Kind.AUTH_FAILURE, Alarm.Severity.WARNING, NODE, "s", T, text));
             } else {
-                pub.link(new LinkTelemetry(NODE, "lat" + (i % 100), "UP", 0.02, 1000, 10, text, T));
+                // a topic per message: a backlog must not coalesce states away (every sample must arrive)
+                pub.link(new LinkTelemetry(NODE, "lat" + i, "UP", 0.02, 1000, 10, text, T));
             }
         }
         await(what + ": latency samples", 120_000, () -> rx.count.get() >= n + warm);
