@@ -192,6 +192,10 @@ public final class NodeComponent {
     /** Link → the latest disable/enable the peer has not been told yet (it was unreachable). */
     private final Map<String, LinkControlRequest> untold = new ConcurrentHashMap<>();
     private ScheduledFuture<?> untoldRetry;
+    /** Held while telling a peer about a link (never while holding the monitor: see {@link #send}). */
+    private final Object sendLock = new Object();
+    /** Links attached since this KMM (re)started and announced to the peer as enabled; guarded by this. */
+    private final Set<String> announced = new java.util.HashSet<>();
 
     private volatile Config config;
     private volatile Map<String, String> peers = Map.of();
@@ -267,6 +271,7 @@ public final class NodeComponent {
         disabled.clear(); // the state survives no restart (kmm.api LinkControl)
         parked.clear();
         untold.clear();
+        announced.clear();
         KmmCore started = core;
         channels = new DriverChannels(nodeId, () -> peerClient, () -> started.settings().peerTimeoutMillis(),
                 driverMessages);
@@ -607,7 +612,13 @@ public final class NodeComponent {
             return; // another node's driver (several nodes in one framework)
         }
         String wasDisabled = disabled.remove(end.linkId());
-        if (wasDisabled != null) {
+        if (wasDisabled == null && announced.add(end.linkId())) {
+            // kmm.api LinkControl: a (re)started KMM has its links enabled, and the peer must not keep
+            // one disabled on its side (it may have disabled it before this restart): tell it, quietly
+            untold.put(end.linkId(), new LinkControlRequest(end.linkId(), true, STARTED));
+            scheduleUntold(1);
+        } else if (wasDisabled != null) {
+            announced.add(end.linkId());
             // kmm.api LinkControl: a link is enabled when its driver is bound again; the peer follows
             LOG.info("node {} link {}: driver bound again, link enabled (was disabled: {}); telling peer {}",
                     end.localNodeId(), end.linkId(), wasDisabled, end.peerNodeId());
@@ -751,6 +762,8 @@ public final class NodeComponent {
 
     /** Seconds between attempts to tell an unreachable peer about a disable or enable. */
     static final long UNTOLD_RETRY_SECONDS = 5;
+    /** Reason of the enable a KMM sends its peer for each link when it attaches it first after a start. */
+    static final String STARTED = "KMM started, its links are enabled";
     /** Longest operator reason kept (it is logged and shown in the link status). */
     static final int MAX_REASON = 200;
 
@@ -807,6 +820,9 @@ public final class NodeComponent {
             }
             changed = enable ? enableHere(linkId, "enabled by operator")
                     : disableHere(linkId, "disabled by operator: " + reason);
+            if (changed) {
+                untold.remove(linkId); // superseded by this change
+            }
         }
         if (!changed) {
             LOG.info("node {} link {}: already {}; nothing to do", nodeId, linkId, enable ? "enabled" : "disabled");
@@ -839,16 +855,28 @@ public final class NodeComponent {
                 throw new PeerException("link " + r.linkId() + " does not join " + nodeId + " and " + callerNodeId,
                         true);
             }
+            LinkControlRequest owed = untold.get(r.linkId());
+            if (r.enabled() && STARTED.equals(r.reason()) && owed != null && !owed.enabled()) {
+                // the peer restarted before it heard of our disable: a start forgets what it knew, but
+                // not what it never heard; our disable reaches it on the next retry
+                LOG.info("node {} link {}: peer node {} started with the link enabled; it still has to hear "
+                        + "of the disable here", nodeId, r.linkId(), callerNodeId);
+                scheduleUntold(0);
+                return;
+            }
             changed = r.enabled() ? enableHere(r.linkId(), "enabled by operator at peer node " + callerNodeId)
                     : disableHere(r.linkId(), "disabled by operator at peer node " + callerNodeId + ": " + reason);
         }
         untold.remove(r.linkId()); // the peer's word is newer than anything we still owe it
-        if (r.enabled()) {
+        if (!changed) {
+            LOG.debug("node {} link {}: peer node {} says the link is {} (it is here too)", nodeId, r.linkId(),
+                    callerNodeId, r.enabled() ? "enabled" : "disabled");
+        } else if (r.enabled()) {
             LOG.info("node {} link {}: enabled at the request of peer node {}{}", nodeId, r.linkId(), callerNodeId,
-                    changed ? "" : " (was enabled)");
+                    STARTED.equals(r.reason()) ? " (" + STARTED + ")" : "");
         } else {
-            LOG.info("node {} link {}: disabled at the request of peer node {} (reason: {}){}", nodeId, r.linkId(),
-                    callerNodeId, reason, changed ? "" : " (was disabled)");
+            LOG.info("node {} link {}: disabled at the request of peer node {} (reason: {})", nodeId, r.linkId(),
+                    callerNodeId, reason);
         }
     }
 
@@ -891,35 +919,52 @@ public final class NodeComponent {
      * Returns how it went, for the log line; an unreachable peer is told again later.
      */
     private String tellPeer(String peerNodeId, LinkControlRequest notice) {
-        PeerTransport t = peerClient;
-        long timeout = config.peerTimeoutMillis();
-        try {
-            if (t == null) {
-                throw new PeerException("no peer channel (TLS identity not available)", false);
+        synchronized (sendLock) {
+            if (!current(notice)) {
+                return "peer " + peerNodeId + " not told: a newer change came first";
             }
-            t.linkControl(peerNodeId, notice, timeout);
-            untold.remove(notice.linkId(), notice);
-            return "peer " + peerNodeId + (notice.enabled() ? " re-attached too" : " detached too");
-        } catch (PeerException e) {
-            if (e.refused()) {
+            untold.put(notice.linkId(), notice); // owed until the peer answered (see fromPeer)
+            try {
+                send(peerNodeId, notice);
                 untold.remove(notice.linkId(), notice);
-                LOG.warn("node {} link {}: peer {} refused to {} the link: {}", config.nodeId(), notice.linkId(),
-                        peerNodeId, notice.enabled() ? "enable" : "disable", e.getMessage());
-                return "peer " + peerNodeId + " refused: " + e.getMessage();
+                return "peer " + peerNodeId + (notice.enabled() ? " re-attached too" : " detached too");
+            } catch (PeerException e) {
+                if (e.refused()) {
+                    untold.remove(notice.linkId(), notice);
+                    LOG.warn("node {} link {}: peer {} refused to {} the link: {}", config.nodeId(),
+                            notice.linkId(), peerNodeId, notice.enabled() ? "enable" : "disable", e.getMessage());
+                    return "peer " + peerNodeId + " refused: " + e.getMessage();
+                }
+                scheduleUntold(UNTOLD_RETRY_SECONDS);
+                return "peer " + peerNodeId + " not told yet (" + e.getMessage() + "); retrying every "
+                        + UNTOLD_RETRY_SECONDS + " s";
             }
-            untold.put(notice.linkId(), notice);
-            scheduleUntold();
-            return "peer " + peerNodeId + " not told yet (" + e.getMessage() + "); retrying every "
-                    + UNTOLD_RETRY_SECONDS + " s";
         }
     }
 
-    private synchronized void scheduleUntold() {
+    /** Whether {@code notice} still says what this node's state is. */
+    private synchronized boolean current(LinkControlRequest notice) {
+        return disabled.containsKey(notice.linkId()) != notice.enabled();
+    }
+
+    /**
+     * Call under {@link #sendLock}, so that sends to the peer leave in the order of the changes
+     * here and none is overtaken by an older one (each checks {@link #current} first).
+     */
+    private void send(String peerNodeId, LinkControlRequest notice) throws PeerException {
+        PeerTransport t = peerClient;
+        if (t == null) {
+            throw new PeerException("no peer channel (TLS identity not available)", false);
+        }
+        t.linkControl(peerNodeId, notice, config.peerTimeoutMillis());
+    }
+
+    private synchronized void scheduleUntold(long delaySeconds) {
         if (untoldRetry != null && !untoldRetry.isDone()) {
             return;
         }
         try {
-            untoldRetry = syncer.schedule(this::retryUntold, UNTOLD_RETRY_SECONDS, TimeUnit.SECONDS);
+            untoldRetry = syncer.schedule(this::retryUntold, delaySeconds, TimeUnit.SECONDS);
         } catch (RejectedExecutionException stopping) {
             untoldRetry = null;
         }
@@ -933,37 +978,45 @@ public final class NodeComponent {
         }
         for (LinkControlRequest notice : List.copyOf(untold.values())) {
             String peer = c.peerNodeOf(notice.linkId());
-            boolean current;
-            synchronized (this) {
-                current = disabled.containsKey(notice.linkId()) != notice.enabled();
-            }
-            if (peer == null || !current) {
-                untold.remove(notice.linkId(), notice); // superseded (e.g. the driver was bound again)
-                continue;
-            }
-            PeerTransport t = peerClient;
-            try {
-                if (t == null) {
-                    throw new PeerException("no peer channel", false);
+            synchronized (sendLock) {
+                if (untold.get(notice.linkId()) != notice) {
+                    continue; // replaced or sent meanwhile
                 }
-                t.linkControl(peer, notice, config.peerTimeoutMillis());
-                untold.remove(notice.linkId(), notice);
-                LOG.info("node {} link {}: peer {} told at last: link {}", c.nodeId(), notice.linkId(), peer,
-                        notice.enabled() ? "enabled" : "disabled");
-            } catch (PeerException e) {
-                if (e.refused()) {
+                if (peer == null || !current(notice)) {
+                    untold.remove(notice.linkId(), notice); // superseded (e.g. the driver was bound again)
+                    continue;
+                }
+                boolean quiet = STARTED.equals(notice.reason());
+                try {
+                    send(peer, notice);
                     untold.remove(notice.linkId(), notice);
-                    LOG.warn("node {} link {}: peer {} refused to {} the link: {}", c.nodeId(), notice.linkId(), peer,
-                            notice.enabled() ? "enable" : "disable", e.getMessage());
+                    if (quiet) {
+                        LOG.debug("node {} link {}: peer {} told the link is enabled here since the start",
+                                c.nodeId(), notice.linkId(), peer);
+                    } else {
+                        LOG.info("node {} link {}: peer {} told at last: link {}", c.nodeId(), notice.linkId(),
+                                peer, notice.enabled() ? "enabled" : "disabled");
+                    }
+                } catch (PeerException e) {
+                    if (!e.refused()) {
+                        continue; // unreachable still: next round
+                    }
+                    untold.remove(notice.linkId(), notice);
+                    if (quiet) {
+                        LOG.debug("node {} link {}: peer {} refused the start notice: {}", c.nodeId(),
+                                notice.linkId(), peer, e.getMessage());
+                    } else {
+                        LOG.warn("node {} link {}: peer {} refused to {} the link: {}", c.nodeId(),
+                                notice.linkId(), peer, notice.enabled() ? "enable" : "disable", e.getMessage());
+                    }
                 }
-                // unreachable still: next round
             }
         }
         synchronized (this) {
             untoldRetry = null;
         }
         if (!untold.isEmpty()) {
-            scheduleUntold();
+            scheduleUntold(UNTOLD_RETRY_SECONDS);
         }
     }
 
