@@ -333,6 +333,26 @@ public class ConsoleHttpTest {
         }
     }
 
+    @Test
+    public void aClientThatStopsReadingIsDroppedInsteadOfBufferedWithoutBound() throws Exception {
+        sources.city = city;
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setReceiveBufferSize(4096);
+            s.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            waitFor(() -> server.clients() == 1, "the stream to open");
+            // this client never reads: the socket buffers fill, then the console's queue (1 MiB here)
+            String text = "x".repeat(2000);
+            for (int i = 0; i < 20_000 && server.clients() > 0; i++) {
+                city.emit(CityEvent.ALARM, "A", text);
+            }
+            waitFor(() -> server.clients() == 0, "the stalled client to be dropped");
+        }
+        // the console still serves everyone else
+        assertEquals(200, get("/api/status").statusCode());
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private int waitForClients(int n) throws InterruptedException {
