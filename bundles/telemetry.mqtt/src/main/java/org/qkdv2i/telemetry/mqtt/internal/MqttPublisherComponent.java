@@ -92,6 +92,10 @@ public final class MqttPublisherComponent implements TelemetrySink {
 
         @AttributeDefinition(name = "Acknowledgement timeout (ms)")
         long ackTimeoutMillis() default 5000;
+
+        @AttributeDefinition(name = "Messages in flight", description = "QoS 1 messages sent before their PUBACK, at "
+                + "most (capped by the broker's Receive Maximum); order is kept either way", min = "1", max = "65535")
+        int maxInflight() default 16;
     }
 
     private final MqttTelemetry mqtt;
@@ -105,7 +109,8 @@ public final class MqttPublisherComponent implements TelemetrySink {
         String clientId = c.clientId().isBlank() ? "qkdv2i-" + node : c.clientId();
         MqttTelemetry.Settings s = new MqttTelemetry.Settings(c.brokerUrl(), clientId, node, c.topicPrefix(),
                 c.username(), c._password().toCharArray(), socketFactory(c), c.bufferSize(),
-                c.reconnectInitialMillis(), c.reconnectMaxMillis(), c.keepAliveSeconds(), c.ackTimeoutMillis());
+                c.reconnectInitialMillis(), c.reconnectMaxMillis(), c.keepAliveSeconds(), c.ackTimeoutMillis(),
+                Math.max(1, c.maxInflight()));
         mqtt = new MqttTelemetry(s);
         mqtt.start();
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.SocketFactory;
 
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
@@ -40,9 +41,19 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttTelemetry implements TelemetrySink, AutoCloseable {
 
+    /** @param maxInflight QoS 1 messages sent but not yet acknowledged, at most (capped by the broker's Receive Maximum) */
     record Settings(String brokerUrl, String clientId, String node, String prefix, String username,
             char[] password, SocketFactory socketFactory, int bufferSize, long backoffInitialMillis,
-            long backoffMaxMillis, int keepAliveSeconds, long ackTimeoutMillis) {
+            long backoffMaxMillis, int keepAliveSeconds, long ackTimeoutMillis, int maxInflight) {
+
+        static final int DEFAULT_MAX_INFLIGHT = 16;
+
+        Settings(String brokerUrl, String clientId, String node, String prefix, String username, char[] password,
+                SocketFactory socketFactory, int bufferSize, long backoffInitialMillis, long backoffMaxMillis,
+                int keepAliveSeconds, long ackTimeoutMillis) {
+            this(brokerUrl, clientId, node, prefix, username, password, socketFactory, bufferSize,
+                    backoffInitialMillis, backoffMaxMillis, keepAliveSeconds, ackTimeoutMillis, DEFAULT_MAX_INFLIGHT);
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttTelemetry.class);
@@ -61,6 +72,10 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
     // written and read on the worker thread only, except the volatile reads for status()
     private volatile boolean connected;
     private volatile boolean closed;
+    /** Messages in flight at most on this connection: maxInflight capped by the broker's Receive Maximum. */
+    private volatile int window = 1;
+    /** Incremented per connection: late callbacks of a lost connection must not count as failures of the next. */
+    private volatile long epoch;
     private volatile String lastConnectError;
     private long backoff;
 
@@ -80,6 +95,8 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
 
     void start() {
         worker.execute(this::connect);
+        long check = Math.max(50, settings.ackTimeoutMillis() / 2);
+        worker.scheduleWithFixedDelay(this::checkAcks, check, check, TimeUnit.MILLISECONDS);
     }
 
     /** Topic of the node's liveness ("online" / "offline", retained; Last Will). */
@@ -240,11 +257,19 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
             o.setSocketFactory(settings.socketFactory());
         }
         try {
-            client.connect(o).waitForCompletion(settings.ackTimeoutMillis());
+            IMqttToken connack = client.connect(o);
+            connack.waitForCompletion(settings.ackTimeoutMillis());
+            // MQTT 5.0 §3.2.2.3.3: the broker says how many QoS 1 messages it takes unacknowledged
+            Integer receiveMaximum = connack.getResponseProperties() == null ? null
+                    : connack.getResponseProperties().getReceiveMaximum();
+            window = Math.max(1, Math.min(settings.maxInflight(), receiveMaximum == null ? 65535 : receiveMaximum));
             client.publish(statusTopic(), ONLINE, 1, true).waitForCompletion(settings.ackTimeoutMillis());
+            epoch++;
+            buffer.resend();
             connected = true;
             backoff = settings.backoffInitialMillis();
-            LOG.info("node {}: MQTT connected to {} as {}", settings.node(), settings.brokerUrl(), settings.clientId());
+            LOG.info("node {}: MQTT connected to {} as {} (up to {} messages in flight)", settings.node(),
+                    settings.brokerUrl(), settings.clientId(), window);
             drainQueued.set(true);
             drain();
         } catch (MqttException e) {
@@ -269,23 +294,46 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         worker.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Sends buffered messages while fewer than {@link #window} are in flight. A message leaves the
+     * buffer on its PUBACK (Paho callback thread); MQTT keeps the order on one connection (MQTT
+     * 5.0 §4.6), so alarms still arrive in the order they were raised. On a lost connection every
+     * unacknowledged message is sent again on the next one (at least once).
+     */
     private void drain() {
         drainQueued.set(false);
-        while (connected && !closed) {
-            OutboundBuffer.Message m = buffer.peek();
+        while (connected && !closed && buffer.inFlight() < window) {
+            OutboundBuffer.Message m = buffer.next();
             if (m == null) {
                 return;
             }
+            long sentOn = epoch;
             try {
-                IMqttToken t = client.publish(m.topic(), m.payload(), 1, m.retained());
-                t.waitForCompletion(settings.ackTimeoutMillis());
-                buffer.acknowledged(m);
-                sent.incrementAndGet();
+                client.publish(m.topic(), m.payload(), 1, m.retained(), null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        buffer.acknowledged(m); // also after a later loss: the broker has it
+                        sent.incrementAndGet();
+                        scheduleDrain();
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable e) {
+                        onWorker(() -> {
+                            if (sentOn == epoch && connected) {
+                                LOG.warn("node {}: MQTT publish to {} failed ({}); kept in buffer, reconnecting",
+                                        settings.node(), m.topic(), reason(e));
+                                lost();
+                            }
+                        });
+                    }
+                });
             } catch (MqttException e) {
+                buffer.notSent(m);
                 if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
                     // Paho 1.2.5 completes a QoS 1 token before its callback thread lowers the in-flight
-                    // count (paho.mqtt.java #551): under CPU load the count lags behind the PUBACKs we
-                    // waited for. The connection is fine: try again in a moment instead of reconnecting.
+                    // count (paho.mqtt.java #551): under CPU load the count lags behind the PUBACKs.
+                    // The connection is fine: try again in a moment instead of reconnecting.
                     inflightRetries.incrementAndGet();
                     drainQueued.set(true);
                     worker.schedule(this::drain, 1, TimeUnit.MILLISECONDS);
@@ -299,11 +347,33 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         }
     }
 
+    /** No PUBACK within ackTimeoutMillis: the connection counts as lost (a half-open TCP connection). */
+    private void checkAcks() {
+        if (!connected || closed) {
+            return;
+        }
+        long since = buffer.oldestInFlightSince();
+        if (since != Long.MAX_VALUE && System.nanoTime() - since > settings.ackTimeoutMillis() * 1_000_000L) {
+            LOG.warn("node {}: MQTT broker {} did not acknowledge within {} ms; kept in buffer, reconnecting",
+                    settings.node(), settings.brokerUrl(), settings.ackTimeoutMillis());
+            lost();
+        }
+    }
+
+    private void onWorker(Runnable r) {
+        try {
+            worker.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shutting down
+        }
+    }
+
     private void lost() {
         if (!connected) {
             return;
         }
         connected = false;
+        buffer.resend();
         forceClose();
         retryLater();
     }

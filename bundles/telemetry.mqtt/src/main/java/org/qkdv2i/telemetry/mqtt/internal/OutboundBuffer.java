@@ -2,6 +2,7 @@ package org.qkdv2i.telemetry.mqtt.internal;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.Map;
  * state messages are coalesced per topic (only the newest state of a topic matters, it is
  * retained). On overflow the oldest state message goes first; an alarm is dropped only when the
  * buffer holds nothing but alarms. Every drop is counted.
+ *
+ * <p>Messages handed out by {@link #next()} are in flight until {@link #acknowledged} (PUBACK)
+ * or {@link #resend()} (connection lost: they go out again, in order, on the next connection).
  */
 final class OutboundBuffer {
 
@@ -21,6 +25,8 @@ final class OutboundBuffer {
     private final Deque<Message> alarms = new ArrayDeque<>();
     /** key: topic for retained state (coalesced); topic + seq for non-retained events. */
     private final LinkedHashMap<String, Message> states = new LinkedHashMap<>();
+    /** In flight since (nanoTime), by identity. */
+    private final Map<Message, Long> inFlight = new IdentityHashMap<>();
     private long seq;
     private long droppedState;
     private long droppedAlarms;
@@ -72,11 +78,60 @@ final class OutboundBuffer {
         return states.isEmpty() ? null : states.values().iterator().next();
     }
 
+    /**
+     * The oldest message not yet in flight (alarms first, then states), now in flight; null if
+     * every buffered message is in flight already.
+     */
+    synchronized Message next() {
+        for (Message m : alarms) {
+            if (!inFlight.containsKey(m)) {
+                inFlight.put(m, System.nanoTime());
+                return m;
+            }
+        }
+        for (Message m : states.values()) {
+            if (!inFlight.containsKey(m)) {
+                inFlight.put(m, System.nanoTime());
+                return m;
+            }
+        }
+        return null;
+    }
+
+    synchronized int inFlight() {
+        return inFlight.size();
+    }
+
+    /** nanoTime at which the oldest message in flight was handed out; {@code Long.MAX_VALUE} if none. */
+    synchronized long oldestInFlightSince() {
+        long oldest = Long.MAX_VALUE;
+        for (long t : inFlight.values()) {
+            oldest = Math.min(oldest, t);
+        }
+        return oldest;
+    }
+
+    /** The message was not sent after all (the client refused it): it goes out again. */
+    synchronized void notSent(Message m) {
+        inFlight.remove(m);
+    }
+
+    /** The connection is gone: everything unacknowledged is sent again on the next one. */
+    synchronized void resend() {
+        inFlight.clear();
+    }
+
     /** Removes a message once the broker acknowledged it (unless a newer state replaced it). */
     synchronized void acknowledged(Message m) {
+        inFlight.remove(m);
         if (m.alarm()) {
-            if (alarms.peekFirst() == m) {
-                alarms.removeFirst();
+            // acknowledgements come in order (MQTT 5.0 §4.6), so this is the first one
+            Iterator<Message> it = alarms.iterator();
+            while (it.hasNext()) {
+                if (it.next() == m) {
+                    it.remove();
+                    break;
+                }
             }
         } else {
             // by key, not by scanning: with thousands of states buffered a scan per PUBACK was O(n^2)

@@ -63,4 +63,25 @@ public class OutboundBufferTest {
         assertEquals(0, b.size());
         assertNull(b.peek());
     }
+
+    @Test
+    public void inFlightMessagesAreSkippedUntilAcknowledgedOrResent() {
+        OutboundBuffer b = new OutboundBuffer(10);
+        b.offer("a", new byte[] {1}, false, true);
+        b.offer("s", new byte[] {2}, true, false);
+        OutboundBuffer.Message first = b.next();
+        OutboundBuffer.Message second = b.next();
+        assertEquals(1, first.payload()[0]);
+        assertEquals(2, second.payload()[0]);
+        assertNull("everything is in flight", b.next());
+        assertEquals(2, b.inFlight());
+        b.offer("a", new byte[] {3}, false, true); // a new alarm goes out before nothing else is left
+        assertEquals(3, b.next().payload()[0]);
+        b.acknowledged(first);
+        b.resend(); // connection lost: the unacknowledged ones go out again, alarms first, in order
+        assertEquals(0, b.inFlight());
+        assertEquals(3, b.next().payload()[0]);
+        assertEquals(2, b.next().payload()[0]);
+        assertEquals(2, b.size());
+    }
 }
