@@ -118,6 +118,17 @@ public final class CityComponent implements City {
         }
         engine.close();
         if (temporaryHome) {
+            // ConfigAdmin deletes the configurations asynchronously: the KMMs close their stores
+            // (and touch their folders) after this returns unless we wait for them to leave
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!services.kmms.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(100); // polling the services leaving, with a deadline
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             deleteTree(home);
         }
     }

@@ -78,6 +78,7 @@ final class CityEngine implements AutoCloseable {
     static final double CAMS_PER_SECOND = 10;
     /** Longest wait for the network before the clock starts anyway. */
     static final long READY_TIMEOUT_MILLIS = 180_000;
+    static final long RETRY_SECONDS = 15;
 
     private final BundleContext context;
     private final Scenario scenario;
@@ -684,9 +685,12 @@ final class CityEngine implements AutoCloseable {
         }
     }
 
-    /** newKeys, retried for a few seconds while the KMM answers UNAVAILABLE (peer channel busy, relay on its way). */
+    /**
+     * newKeys, retried for up to {@value #RETRY_SECONDS} s (wall) while the KMM answers UNAVAILABLE (peer
+     * channel busy, a relay hop slow to acknowledge on a loaded machine; "nothing delivered, retry later").
+     */
     private static List<Key> newKeysRetrying(KeyManager km, KeyRequest r) throws KeyManagerException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_SECONDS);
         while (true) {
             try {
                 return km.newKeys(r);
