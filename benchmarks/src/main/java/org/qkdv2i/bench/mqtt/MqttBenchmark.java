@@ -42,7 +42,7 @@ import org.qkdv2i.tls.DevPki;
  *
  * <pre>
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" org.qkdv2i.bench.mqtt.MqttBenchmark \
- *      [messages=20000] [latencyMessages=5000] [ratePerSecond=500] [tcp|tls]
+ *      [messages=20000] [latencyMessages=5000] [ratePerSecond=500] [tcp|tls] [maxInflight=16]
  * </pre>
  * {@code tls}: the publisher connects to a Mosquitto listener requiring a client certificate
  * (TLS 1.3, Bouncy Castle JSSE; certificates generated in a temporary folder). The subscriber
@@ -62,10 +62,11 @@ public final class MqttBenchmark {
         int latencyN = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 500;
         boolean tls = args.length > 3 && args[3].equalsIgnoreCase("tls");
+        int inflight = args.length > 4 ? Integer.parseInt(args[4]) : 16;
         Path dir = Files.createTempDirectory("mqtt-bench");
         try (Broker broker = new Broker(dir, tls)) {
             Map<String, Object> cfg = new HashMap<>(Map.of("qkd.node", NODE, "clientId", "bench-pub",
-                    "brokerUrl", tls ? broker.tlsUrl() : broker.url(), "bufferSize", n + 1000));
+                    "brokerUrl", tls ? broker.tlsUrl() : broker.url(), "bufferSize", n + 1000, "maxInflight", inflight));
             if (tls) {
                 cfg.put("keyStore", broker.pki.nodeKeyStore("pub").toString());
                 cfg.put(".keyStorePassword", Broker.PW);
@@ -75,8 +76,9 @@ public final class MqttBenchmark {
             MqttPublisherComponent pub = new MqttPublisherComponent(config(cfg));
             try {
                 await("publisher connected", 30_000, () -> pub.status().connected());
-                System.out.printf("MQTT benchmark: %s, %d messages per throughput run, %d latency samples at %d/s%n",
-                        tls ? "mutual TLS 1.3 (BC JSSE)" : "plain TCP", n, latencyN, rate);
+                System.out.printf("MQTT benchmark: %s, up to %d in flight, %d messages per throughput run, "
+                        + "%d latency samples at %d/s%n", tls ? "mutual TLS 1.3 (BC JSSE)" : "plain TCP", inflight, n,
+                        latencyN, rate);
                 System.out.println("java " + System.getProperty("java.version") + ", "
                         + Runtime.getRuntime().availableProcessors() + " cpus, load " + load());
 
