@@ -68,6 +68,10 @@ public final class ConsoleComponent implements CityListener, Sources {
 
         @AttributeDefinition(description = "Largest accepted request body, bytes (larger: 413)", min = "1024")
         int maxRequestBytes() default 16384;
+
+        @AttributeDefinition(description = "Host names the console answers to besides localhost, 127.0.0.1, [::1] and "
+                + "bindAddress (requests naming another Host get 403: DNS rebinding)", required = false)
+        String[] allowedHosts() default {};
     }
 
     private final Config config;
@@ -95,7 +99,8 @@ public final class ConsoleComponent implements CityListener, Sources {
                 : config.bindAddress().trim();
         ConsoleServer.Options o = new ConsoleServer.Options(host, config.port(),
                 Math.max(100, config.snapshotMillis()), Math.max(10, config.historySeconds()),
-                Math.max(0, config.replayLimit()), Math.max(1024, config.maxRequestBytes()), 4 * 1024 * 1024);
+                Math.max(0, config.replayLimit()), Math.max(1024, config.maxRequestBytes()), 4 * 1024 * 1024,
+                hostList(config.allowedHosts()));
         ConsoleServer s = new ConsoleServer(this, o);
         try {
             s.start();
@@ -223,6 +228,19 @@ public final class ConsoleComponent implements CityListener, Sources {
     public List<Map<String, Object>> telemetrySinks() {
         SinkDirectory d = sinkDirectory;
         return d == null ? null : d.sinks();
+    }
+
+    /** A Felix .cfg list may arrive as one comma-separated string. */
+    private static List<String> hostList(String[] hosts) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String h : hosts == null ? new String[0] : hosts) {
+            for (String part : h.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+        }
+        return out;
     }
 
     private static String safeName(City c) {

@@ -74,9 +74,10 @@ final class ConsoleHandler extends Handler.Abstract {
     private final int maxRequestBytes;
     private final int replayLimit;
     private final int maxQueuedChars;
+    private final HostCheck hosts;
 
     ConsoleHandler(Sources sources, EventHub hub, History history, StaticFiles files, int maxRequestBytes,
-            int replayLimit, int maxQueuedChars) {
+            int replayLimit, int maxQueuedChars, HostCheck hosts) {
         super(InvocationType.BLOCKING); // scenario controls and KMM calls may take locks
         this.sources = sources;
         this.hub = hub;
@@ -85,6 +86,7 @@ final class ConsoleHandler extends Handler.Abstract {
         this.maxRequestBytes = maxRequestBytes;
         this.replayLimit = replayLimit;
         this.maxQueuedChars = maxQueuedChars;
+        this.hosts = hosts;
     }
 
     @Override
@@ -92,6 +94,7 @@ final class ConsoleHandler extends Handler.Abstract {
         String method = request.getMethod();
         String path = Request.getPathInContext(request);
         try {
+            hosts.check(request.getHeaders().get(HttpHeader.HOST));
             if (!path.startsWith("/api/") && !path.equals("/api")) {
                 asset(method, path, response, callback);
                 return true;

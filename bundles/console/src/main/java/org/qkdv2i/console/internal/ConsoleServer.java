@@ -1,5 +1,6 @@
 package org.qkdv2i.console.internal;
 
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,15 @@ final class ConsoleServer {
 
     /** Options (the component's configuration, or a test's). */
     record Options(String bindAddress, int port, long snapshotMillis, int historySeconds, int replayLimit,
-            int maxRequestBytes, int maxClientQueueChars) {
-        static Options defaults(int port) {
-            return new Options("127.0.0.1", port, 1000, 600, 200, 16 * 1024, 4 * 1024 * 1024);
+            int maxRequestBytes, int maxClientQueueChars, List<String> allowedHosts) {
+        Options {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+        }
+
+        Options(String bindAddress, int port, long snapshotMillis, int historySeconds, int replayLimit,
+                int maxRequestBytes, int maxClientQueueChars) {
+            this(bindAddress, port, snapshotMillis, historySeconds, replayLimit, maxRequestBytes, maxClientQueueChars,
+                    List.of());
         }
     }
 
@@ -59,7 +66,8 @@ final class ConsoleServer {
         server.addConnector(connector);
         server.setErrorHandler(new ProblemErrorHandler());
         server.setHandler(new ConsoleHandler(sources, hub, history, new StaticFiles(), options.maxRequestBytes(),
-                options.replayLimit(), options.maxClientQueueChars()));
+                options.replayLimit(), options.maxClientQueueChars(),
+                HostCheck.of(options.bindAddress(), options.allowedHosts())));
     }
 
     void start() throws Exception {

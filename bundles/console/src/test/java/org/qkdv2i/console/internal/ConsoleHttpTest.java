@@ -184,6 +184,36 @@ public class ConsoleHttpTest {
     }
 
     @Test
+    public void requestsNamingAnotherHostAreRefused() throws Exception {
+        // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.getOutputStream().write(("GET /api/status HTTP/1.1\r\nHost: evil.example:" + server.port()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(raw, raw.startsWith("HTTP/1.1 403"));
+            assertTrue(raw, raw.contains("application/problem+json"));
+        }
+        for (String ok : new String[] {"localhost", "127.0.0.1", "[::1]"}) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(("GET /api/status HTTP/1.1\r\nHost: " + ok + ":" + server.port()
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String raw = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(ok + ": " + raw, raw.startsWith("HTTP/1.1 200"));
+            }
+        }
+        assertEquals("[::1]", HostCheck.name("[::1]:8080"));
+        assertEquals("console.lan", HostCheck.name("console.lan:8080"));
+        HostCheck.of("0.0.0.0", List.of()).check("anything:1"); // exposed on purpose: any name
+        try {
+            HostCheck.of("0.0.0.0", List.of("console.lan")).check("other.lan:8080");
+            org.junit.Assert.fail("other.lan accepted");
+        } catch (Problem expected) {
+            assertEquals(403, expected.status());
+        }
+        HostCheck.of("0.0.0.0", List.of("console.lan")).check("console.lan:8080");
+    }
+
+    @Test
     public void unknownApiPathsAndJettyLevelErrorsAreProblemJsonToo() throws Exception {
         assertProblem(get("/api/nope"), 404);
         assertProblem(get("/api/nodes/A/whatever"), 404);
