@@ -864,7 +864,9 @@ public final class NodeComponent {
                 scheduleUntold(0);
                 return;
             }
-            changed = r.enabled() ? enableHere(r.linkId(), "enabled by operator at peer node " + callerNodeId)
+            changed = r.enabled() ? enableHere(r.linkId(), STARTED.equals(r.reason())
+                    ? "enabled: peer node " + callerNodeId + " restarted"
+                    : "enabled by operator at peer node " + callerNodeId)
                     : disableHere(r.linkId(), "disabled by operator at peer node " + callerNodeId + ": " + reason);
         }
         untold.remove(r.linkId()); // the peer's word is newer than anything we still owe it
