@@ -96,6 +96,14 @@ final class CityEngine implements AutoCloseable {
     private volatile double readyAfter = Double.NaN;
     private volatile boolean closed;
     private volatile Northbound northbound;
+    private final java.util.function.DoubleFunction<SimClock> clocks;
+    private final Controller controller;
+
+    /** Provisions an application at the SDN controller (its northbound API; a fake in tests). */
+    interface Controller {
+        void provision(String appId, String serverSae, String serverNode, String clientSae, String clientNode,
+                int priority) throws Northbound.NorthboundException;
+    }
 
     // ---- state (written by the tick thread unless noted; read by views)
     private final Timeline<WeatherStep> weatherLine;
@@ -145,6 +153,18 @@ final class CityEngine implements AutoCloseable {
 
     CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
             Path home, int portsBase, long controllerPollMillis) {
+        this(context, cm, scenario, services, speed, home, portsBase, controllerPollMillis, SimClock::wall, null);
+    }
+
+    /**
+     * @param clocks     the simulated clock, started with the story (tests inject a manual one)
+     * @param controller null: the SDN controller's northbound API with the engine's operator identity
+     */
+    CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
+            Path home, int portsBase, long controllerPollMillis, java.util.function.DoubleFunction<SimClock> clocks,
+            Controller controller) {
+        this.clocks = clocks;
+        this.controller = controller;
         this.context = context;
         this.scenario = scenario;
         this.services = services;
@@ -231,9 +251,13 @@ final class CityEngine implements AutoCloseable {
 
     /** Provisions every application not yet provisioned; true when all are. */
     private boolean provisionAll() {
-        Northbound nb = northbound();
+        Controller nb = controller;
         if (nb == null) {
-            return false;
+            Northbound n = northbound();
+            if (n == null) {
+                return false;
+            }
+            nb = (id, ss, sn, cs, cn, prio) -> n.provision(id, ss, sn, cs, cn, prio);
         }
         for (App a : apps.values()) {
             if (provisioned.contains(a.id())) {
@@ -285,7 +309,7 @@ final class CityEngine implements AutoCloseable {
 
     private void begin(boolean timeout) {
         readyAfter = wallSeconds();
-        clock = SimClock.wall(speed);
+        clock = clocks.apply(speed);
         lastTick = 0;
         for (App a : apps.values()) {
             appPaths.put(a.id(), path(a));
@@ -811,9 +835,13 @@ final class CityEngine implements AutoCloseable {
                     + m.node() + ": an application joins SAEs of two nodes");
         }
         requireRunning();
-        Northbound nb = northbound();
+        Controller nb = controller;
         if (nb == null) {
-            throw new ScenarioException(Reason.UNAVAILABLE, "the SDN controller's operator identity is not there");
+            Northbound n = northbound();
+            if (n == null) {
+                throw new ScenarioException(Reason.UNAVAILABLE, "the SDN controller's operator identity is not there");
+            }
+            nb = (id, ss, sn, cs, cn, prio) -> n.provision(id, ss, sn, cs, cn, prio);
         }
         String appId = "console-" + consoleApps.incrementAndGet();
         try {

@@ -1,0 +1,474 @@
+package org.qkdv2i.scenario.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.qkdv2i.kmm.api.Key;
+import org.qkdv2i.kmm.api.KeyEvent;
+import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.KeyRequest;
+import org.qkdv2i.kmm.api.PairStatus;
+import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
+import org.qkdv2i.kmm.api.RelayStats;
+import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.api.VirtualLink;
+import org.qkdv2i.qkd.api.LinkState;
+import org.qkdv2i.qkd.api.LinkStatus;
+import org.qkdv2i.scenario.api.CityEvent;
+import org.qkdv2i.scenario.api.CityView;
+import org.qkdv2i.scenario.api.ScenarioException;
+import org.qkdv2i.scenario.internal.model.Scenario;
+import org.qkdv2i.scenario.internal.model.ScenarioParser;
+import org.qkdv2i.scenario.internal.sim.SimClock;
+
+/**
+ * The engine's logic against fakes (the real KMMs, drivers and controller are other bundles; the
+ * end-to-end run with them is distributions/demo's DemoStoryIT): configurations written through
+ * ConfigAdmin, the timelines turned into driver updates, link states and relay paths into events,
+ * a handover sealed with a key both base stations hold, alarms once each, refused controls. The
+ * simulated clock is a manual one the test moves.
+ */
+public class CityEngineTest {
+
+    static final String CITY = """
+            {"name":"t","durationSeconds":100,
+             "nodes":[{"id":"E","kind":"BASE_STATION","x":0,"y":0},
+                      {"id":"A","kind":"TRUSTED_NODE","x":200,"y":0},
+                      {"id":"F","kind":"BASE_STATION","x":400,"y":0}],
+             "links":[{"a":"E","b":"A"},{"a":"A","b":"F"}],
+             "saes":[{"id":"S-E","node":"E"},{"id":"S-F","node":"F"}],
+             "applications":[{"id":"ho","master":"S-E","slave":"S-F","handover":true,"keysPerSecond":2}],
+             "rsus":[{"id":"R-E","baseStation":"E","x":50,"y":-50,"rangeM":150},
+                     {"id":"R-F","baseStation":"F","x":350,"y":-50,"rangeM":150}],
+             "vehicles":[{"id":"car","speedMps":10,"startSeconds":5,"route":[{"x":0,"y":-50},{"x":400,"y":-50}]}],
+             "weather":[{"at":0,"weather":"CLEAR"},{"at":20,"weather":"DENSE_FOG","daylight":true,"links":["A-F"]}],
+             "attacks":[{"at":30,"link":"E-A","attack":"INTERCEPT_RESEND","strength":0.4,"durationSeconds":10}]}
+            """;
+
+    private final Services services = new Services();
+    private final FakeCm cm = new FakeCm();
+    private final Map<UUID, byte[]> network = new ConcurrentHashMap<>(); // key ID -> bytes at both ends
+    private final Map<String, LinkState> states = new ConcurrentHashMap<>();
+    private final List<CityEvent> heard = new CopyOnWriteArrayList<>();
+    private volatile double now;
+    private Path home;
+    private CityEngine engine;
+    private Scenario scenario;
+
+    @Before
+    public void setUp() throws Exception {
+        scenario = ScenarioParser.parse(CITY);
+        home = Files.createTempDirectory("city-engine-test");
+        for (String n : List.of("E", "A", "F")) {
+            services.kmms.put(n, new FakeKmm(n));
+            services.routes.put(n, new FakeRoutes(n));
+        }
+        services.listeners.add(heard::add);
+        SimClock manual = new SimClock() {
+            @Override
+            public double now() {
+                return now;
+            }
+
+            @Override
+            public double speed() {
+                return 1;
+            }
+        };
+        // the fake controller puts the path E-A-F at the three nodes, as the real one does through the agents
+        CityEngine.Controller controller = (id, ss, sn, cs, cn, prio) -> {
+            routes("E").links.add(new VirtualLink("v1", "E", "F", null, "A"));
+            routes("A").links.add(new VirtualLink("v1", "E", "F", "E", "F"));
+            routes("F").links.add(new VirtualLink("v1", "E", "F", "A", null));
+        };
+        engine = new CityEngine(null, cm.proxy(), scenario, services, 1, home, 0, 1000, speed -> manual, controller);
+    }
+
+    @After
+    public void tearDown() throws Exception {
+        if (engine != null) {
+            engine.close();
+        }
+        try (var walk = Files.walk(home)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private FakeRoutes routes(String node) {
+        return (FakeRoutes) services.routes.get(node);
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(20); // polling a condition with a deadline
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private CityEvent awaitEvent(String kind, String subject) {
+        await(kind + " " + subject, () -> heard.stream().anyMatch(e -> e.kind().equals(kind) && e.subject().equals(subject)));
+        return heard.stream().filter(e -> e.kind().equals(kind) && e.subject().equals(subject)).findFirst().get();
+    }
+
+    private void startStory() {
+        states.put("E-A", LinkState.UP);
+        states.put("A-F", LinkState.UP);
+        engine.start();
+        await("the story to start", engine::ready);
+    }
+
+    @Test
+    public void theCityIsConfiguredThroughConfigAdmin() {
+        startStory();
+        assertEquals(List.of("E", "A", "F"), cm.values("org.qkdv2i.kmm.Node", "nodeId"));
+        assertEquals("two ends per link", 4, cm.all("org.qkdv2i.driver.sim.fso.Link").size());
+        Dictionary<String, Object> alice = cm.linkEnd("E-A", "ALICE");
+        Dictionary<String, Object> bob = cm.linkEnd("E-A", "BOB");
+        assertEquals(200.0, (Double) alice.get("distanceM"), 1e-9);
+        assertEquals("same bootstrap key at both ends", alice.get("authKeyHex"), bob.get("authKeyHex"));
+        assertEquals(32 * 1024, ((String) alice.get("authKeyHex")).length());
+        assertEquals(bob.get("quantumPort"), alice.get("quantumPort"));
+        assertEquals("CLEAR", alice.get("weather"));
+        String[] peersOfA = (String[]) cm.all("org.qkdv2i.kmm.Node").get(1).get("peers");
+        assertEquals(2, peersOfA.length);
+        assertEquals(List.of("S-E", "S-F"), cm.values("org.qkdv2i.kmm.Sae", "saeId"));
+        assertEquals(3, cm.all("org.qkdv2i.sdn.Agent").size());
+        assertEquals(1, cm.all("org.qkdv2i.sdn.Controller").size());
+        assertTrue("dev PKI written", Files.isRegularFile(home.resolve("pki/ca.pem")));
+        assertEquals(List.of("E", "A", "F"), engine.view().apps().get(0).path());
+        engine.close();
+        engine = null;
+        assertEquals("every configuration deleted", 0, cm.live());
+    }
+
+    @Test
+    public void timelinesDriveTheDriversAndTheirStatesBecomeEvents() {
+        startStory();
+        now = 21;
+        CityEvent fog = awaitEvent(CityEvent.WEATHER, "A-F");
+        assertTrue(fog.text(), fog.text().contains("dense fog by day over A-F"));
+        await("fog at A-F's Alice", () -> "DENSE_FOG".equals(cm.linkEnd("A-F", "ALICE").get("weather")));
+        assertEquals(Boolean.TRUE, cm.linkEnd("A-F", "ALICE").get("daylight"));
+        assertEquals("E-A untouched", "CLEAR", cm.linkEnd("E-A", "ALICE").get("weather"));
+        assertNull("Bob's end untouched (the channel runs at Alice)", cm.linkEnd("A-F", "BOB").get("weather"));
+
+        states.put("A-F", LinkState.DOWN);
+        assertTrue(awaitEvent(CityEvent.LINK_STATE, "A-F").text().contains("UP → DOWN"));
+
+        // the controller moves the path: a new VIRT link through the nodes
+        routes("E").links.add(new VirtualLink("v2", "E", "F", null, "A"));
+        routes("A").links.add(new VirtualLink("v2", "E", "F", "E", "F"));
+        routes("F").links.add(new VirtualLink("v2", "E", "F", "A", null));
+        routes("A").links.removeIf(v -> v.linkId().equals("v2")); // not yet at A: no path change seen
+        now = 25;
+        await("a tick", () -> engine.view().simTime().isAfter(Instant.EPOCH));
+        routes("A").links.add(new VirtualLink("v2", "E", "F", "E", "F"));
+
+        now = 31;
+        awaitEvent(CityEvent.ATTACK_STARTED, "E-A");
+        await("Eve at E-A's Alice", () -> Double.valueOf(0.4).equals(cm.linkEnd("E-A", "ALICE").get("eveInterceptFraction")));
+        assertEquals("INTERCEPT_RESEND", engine.view().links().get(0).attack());
+        states.put("E-A", LinkState.ABORTED_EAVESDROPPING);
+        assertTrue(awaitEvent(CityEvent.EAVESDROPPING_DETECTED, "E-A").text().contains("QBER 13.0 %"));
+        now = 41;
+        awaitEvent(CityEvent.ATTACK_STOPPED, "E-A");
+        await("Eve gone", () -> Double.valueOf(0).equals(cm.linkEnd("E-A", "ALICE").get("eveInterceptFraction")));
+        Report r = engine.report();
+        assertEquals(1, r.detections().size());
+        assertEquals("INTERCEPT_RESEND", r.detections().get(0).attack());
+        assertTrue("keys drawn by the application: " + r.totals(), r.totals().keysDelivered() > 0);
+        assertEquals("all over A", r.totals().keysDelivered(), r.totals().keysRelayed());
+
+        List<CityEvent> all = engine.events(0, 1000);
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals("numbered without gaps", i + 1, all.get(i).seq());
+        }
+        await("listeners heard every event", () -> heard.size() >= all.size());
+        assertEquals(all, heard.subList(0, all.size()));
+        assertEquals("the last two", all.subList(all.size() - 2, all.size()), engine.events(0, 2));
+        assertEquals(List.of(), engine.events(all.get(all.size() - 1).seq(), 10));
+    }
+
+    @Test
+    public void aVehicleIsHandedOverWithAKeyBothBaseStationsHold() {
+        startStory();
+        now = 10; // car at x=50: served by R-E, session at E
+        await("car served by R-E", () -> "R-E".equals(engine.view().vehicles().get(0).rsu()));
+        assertEquals("E", engine.view().vehicles().get(0).baseStation());
+        now = 35; // x=300: R-F
+        CityEvent h = awaitEvent(CityEvent.HANDOVER, "car");
+        assertTrue(h.text(), h.text().contains("E → F (R-E → R-F)") && h.text().contains("relayed E-A-F"));
+        Report.Handover ho = engine.report().handovers().get(0);
+        assertNull(ho.failure());
+        assertTrue(ho.sameKey());
+        assertTrue(ho.contextOpened());
+        assertNotNull(ho.keyId());
+        assertFalse("the key was delivered once and is gone", network.containsKey(ho.keyId()));
+        assertEquals("F", engine.view().vehicles().get(0).baseStation());
+        assertEquals(1, engine.view().totals().handovers());
+        assertTrue(engine.view().totals().v2xMessages() > 0);
+    }
+
+    @Test
+    public void alarmsAreRaisedOncePerConditionAndCounted() {
+        startStory();
+        KeyEvent empty = new KeyEvent(KeyEvent.Type.POOL_EMPTY, "A", "A-F", "no own keys", Instant.now());
+        engine.keyEvent(empty);
+        engine.keyEvent(empty);
+        engine.keyEvent(new KeyEvent(KeyEvent.Type.POOL_LOW, "A", "A-F", "", Instant.now()));
+        awaitEvent(CityEvent.POOL_EMPTY, "A-F");
+        assertEquals(1, engine.view().totals().alarms());
+        engine.keyEvent(new KeyEvent(KeyEvent.Type.POOL_REFILLED, "A", "A-F", "", Instant.now()));
+        engine.keyEvent(empty);
+        await("second alarm", () -> engine.view().totals().alarms() == 2);
+        engine.keyEvent(new KeyEvent(KeyEvent.Type.LINK_EAVESDROPPING, "E", "E-A", "QBER 13%", Instant.now()));
+        await("third alarm", () -> heard.stream().filter(e -> e.kind().equals(CityEvent.ALARM)).count() == 1);
+        assertEquals(3, engine.view().totals().alarms());
+    }
+
+    @Test
+    public void controlsRefuseWhatMakesNoSense() throws Exception {
+        assertReason(ScenarioException.Reason.UNAVAILABLE, () -> engine.startAttack("E-A", "BLOCK"));
+        startStory();
+        assertReason(ScenarioException.Reason.BAD_REQUEST, () -> engine.setWeather("SNOW", false));
+        assertReason(ScenarioException.Reason.NOT_FOUND, () -> engine.startAttack("E-F", "BLOCK"));
+        assertReason(ScenarioException.Reason.BAD_REQUEST, () -> engine.startAttack("E-A", "JAM"));
+        engine.startAttack("A-F", "BLOCK");
+        await("block at A-F", () -> Double.valueOf(1).equals(cm.linkEnd("A-F", "ALICE").get("eveBlockFraction")));
+        assertReason(ScenarioException.Reason.CONFLICT, () -> engine.startAttack("A-F", "FLOOD"));
+        engine.stopAttack("A-F");
+        engine.stopAttack("A-F"); // nothing happens
+        assertReason(ScenarioException.Reason.NOT_FOUND, () -> engine.provision("S-E", "S-X"));
+        assertReason(ScenarioException.Reason.NOT_FOUND, () -> engine.updateDriver("X-Y"));
+        engine.setWeather("RAIN", true);
+        await("rain everywhere", () -> "RAIN".equals(cm.linkEnd("E-A", "ALICE").get("weather"))
+                && "RAIN".equals(cm.linkEnd("A-F", "ALICE").get("weather")));
+        assertEquals("RAIN", engine.view().weather());
+        assertTrue(engine.view().daylight());
+        var p = engine.provision("S-E", "S-F");
+        assertTrue(p.sameKey());
+        assertEquals(List.of("E", "A", "F"), p.path());
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    private static void assertReason(ScenarioException.Reason reason, Call call) throws Exception {
+        try {
+            call.run();
+            fail("accepted");
+        } catch (ScenarioException e) {
+            assertEquals(e.getMessage(), reason, e.reason());
+        }
+    }
+
+    // ------------------------------------------------------------------ fakes
+
+    /** A KMM that serves keys out of the test's shared "network" (the relay is the fake's business). */
+    final class FakeKmm implements KeyManager {
+        final String node;
+        private final SecureRandom random = new SecureRandom();
+
+        FakeKmm(String node) {
+            this.node = node;
+        }
+
+        @Override
+        public String nodeId() {
+            return node;
+        }
+
+        @Override
+        public List<Key> newKeys(KeyRequest request) {
+            List<Key> out = new ArrayList<>();
+            for (int i = 0; i < request.number(); i++) {
+                byte[] b = new byte[32];
+                random.nextBytes(b);
+                UUID id = UUID.randomUUID();
+                network.put(id, b.clone());
+                out.add(new Key(id, b));
+            }
+            return out;
+        }
+
+        @Override
+        public List<Key> keysById(String slave, String master, List<UUID> ids) throws KeyManagerException {
+            List<Key> out = new ArrayList<>();
+            for (UUID id : ids) {
+                byte[] b = network.remove(id);
+                if (b == null) {
+                    throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST, "no key " + id);
+                }
+                out.add(new Key(id, b));
+            }
+            return out;
+        }
+
+        @Override
+        public PairStatus status(String masterSaeId, String slaveSaeId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<PoolStatus> pools() {
+            List<PoolStatus> out = new ArrayList<>();
+            for (Scenario.Link l : scenario.links()) {
+                if (l.alice().equals(node) || l.bob().equals(node)) {
+                    LinkState s = states.getOrDefault(l.id(), LinkState.STARTING);
+                    LinkStatus ls = new LinkStatus(s, s == LinkState.ABORTED_EAVESDROPPING ? 0.13 : 0.01, 30_000, 60_000,
+                            18, "", Instant.now());
+                    out.add(new PoolStatus(node, l.id(), l.alice().equals(node) ? l.bob() : l.alice(), true, ls, 100, 100,
+                            20_000, 20, 256, 0, 0));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<SaeInfo> saes() {
+            return List.of();
+        }
+    }
+
+    static final class FakeRoutes implements RelayRoutes {
+        final String node;
+        final List<VirtualLink> links = new CopyOnWriteArrayList<>();
+
+        FakeRoutes(String node) {
+            this.node = node;
+        }
+
+        @Override
+        public String nodeId() {
+            return node;
+        }
+
+        @Override
+        public void putVirtualLink(VirtualLink link) {
+            links.add(link);
+        }
+
+        @Override
+        public boolean removeVirtualLink(String linkId) {
+            return links.removeIf(v -> v.linkId().equals(linkId));
+        }
+
+        @Override
+        public List<VirtualLink> virtualLinks() {
+            return List.copyOf(links);
+        }
+
+        @Override
+        public List<RelayStats> relayStats() {
+            return List.of();
+        }
+    }
+
+    /** ConfigurationAdmin recording configurations (a dynamic proxy: only the methods the engine calls). */
+    static final class FakeCm {
+        record Conf(String pid, Hashtable<String, Object> props, boolean[] deleted) {
+        }
+
+        final List<Conf> confs = new CopyOnWriteArrayList<>();
+
+        ConfigurationAdmin proxy() {
+            return (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] { ConfigurationAdmin.class }, (p, m, args) -> switch (m.getName()) {
+                        case "createFactoryConfiguration", "getConfiguration" -> configuration((String) args[0]);
+                        default -> throw new UnsupportedOperationException(m.getName());
+                    });
+        }
+
+        private Configuration configuration(String pid) {
+            Conf c = new Conf(pid, new Hashtable<>(), new boolean[1]);
+            confs.add(c);
+            return (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] { Configuration.class }, (p, m, args) -> {
+                        switch (m.getName()) {
+                            case "update" -> {
+                                @SuppressWarnings("unchecked")
+                                Dictionary<String, Object> d = (Dictionary<String, Object>) args[0];
+                                synchronized (c.props) {
+                                    c.props.clear();
+                                    for (var e = d.keys(); e.hasMoreElements();) {
+                                        String k = e.nextElement();
+                                        c.props.put(k, d.get(k));
+                                    }
+                                }
+                                return null;
+                            }
+                            case "delete" -> {
+                                c.deleted[0] = true;
+                                return null;
+                            }
+                            case "getProperties" -> {
+                                return new Hashtable<>(c.props);
+                            }
+                            case "hashCode" -> {
+                                return System.identityHashCode(p);
+                            }
+                            case "equals" -> {
+                                return p == args[0];
+                            }
+                            default -> throw new UnsupportedOperationException(m.getName());
+                        }
+                    });
+        }
+
+        List<Hashtable<String, Object>> all(String pid) {
+            return confs.stream().filter(c -> c.pid.equals(pid)).map(Conf::props).toList();
+        }
+
+        List<Object> values(String pid, String key) {
+            return all(pid).stream().map(p -> p.get(key)).toList();
+        }
+
+        Hashtable<String, Object> linkEnd(String link, String role) {
+            Supplier<Hashtable<String, Object>> s = () -> all("org.qkdv2i.driver.sim.fso.Link").stream()
+                    .filter(p -> link.equals(p.get("linkId")) && role.equals(p.get("role"))).findFirst().orElseThrow();
+            Hashtable<String, Object> p = s.get();
+            synchronized (p) {
+                return new Hashtable<>(p);
+            }
+        }
+
+        long live() {
+            return confs.stream().filter(c -> !c.deleted[0]).count();
+        }
+    }
+}
