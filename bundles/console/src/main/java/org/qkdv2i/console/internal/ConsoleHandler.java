@@ -537,12 +537,11 @@ final class ConsoleHandler extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, a.contentType());
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
+        // small local files: always revalidate, so a page never mixes assets of two bundle versions
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         if (a.contentType().startsWith("text/html")) {
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
             response.getHeaders().put("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
                     + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
-        } else {
-            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "max-age=300");
         }
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, a.bytes().length);
         if ("HEAD".equals(method)) {
