@@ -140,6 +140,20 @@ public class MqttTlsTest {
         }
     }
 
+    @Test
+    public void aWrongKeyStorePasswordKeepsTheComponentInactive() {
+        MqttPublisherComponent.Config c = config(Map.of("qkd.node", "n1", "brokerUrl", broker.tlsUrl(),
+                "keyStore", pki.nodeKeyStore("n1").toString(), ".keyStorePassword", "wrong",
+                "trustStore", pki.caCertificate().toString()));
+        try {
+            new MqttPublisherComponent(c).deactivate();
+            org.junit.Assert.fail("activation must fail");
+        } catch (Exception e) {
+            // SCR leaves the component inactive; the component logged one ERROR line naming the cause
+            assertTrue(e.toString(), e instanceof java.io.IOException || e instanceof java.security.GeneralSecurityException);
+        }
+    }
+
     /** A configuration as SCR builds it: the given properties, the annotation's defaults for the rest. */
     static MqttPublisherComponent.Config config(Map<String, Object> props) {
         return (MqttPublisherComponent.Config) Proxy.newProxyInstance(MqttPublisherComponent.Config.class.getClassLoader(),
