@@ -133,8 +133,8 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     }
 
     private static Set<EndpointConfig> endpoints(Settings s, X509Certificate cert) {
-        // anonymous is never offered: username only, its password encrypted by the endpoint's policy
-        UserTokenPolicy username = new UserTokenPolicy("username", UserTokenType.UserName, null, null, null);
+        // anonymous is never offered: username only, the password encrypted with the endpoint's policy
+        // (Milo needs the policy URI in the token policy itself, OPC 10000-4 §7.41)
         EndpointConfig.Builder base = EndpointConfig.newBuilder()
                 .setTransportProfile(TransportProfile.TCP_UASC_UABINARY)
                 .setBindAddress(s.bindAddress())
@@ -145,7 +145,8 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
         Set<EndpointConfig> eps = new LinkedHashSet<>();
         for (SecurityPolicy policy : s.policies()) {
             eps.add(base.copy().setSecurityPolicy(policy).setSecurityMode(MessageSecurityMode.SignAndEncrypt)
-                    .addTokenPolicy(username).build());
+                    .addTokenPolicy(new UserTokenPolicy("username_" + policy.name(), UserTokenType.UserName, null,
+                            null, policy.getUri())).build());
         }
         if (s.allowInsecureNone()) {
             // even on None the password travels encrypted with the server certificate (Basic256Sha256)
