@@ -1,9 +1,10 @@
 /**
  * Key management for applications (secure application entities, SAEs): keys for an SAE
  * pair, keys by ID, pool status and pool events. Protocol adapters such as ETSI GS QKD
- * 014 are thin layers over {@link org.qkdv2i.kmm.api.KeyManager}.
+ * 014 are thin layers over {@link org.qkdv2i.kmm.api.KeyManager}; ETSI GS QKD 004 key streams are
+ * {@link org.qkdv2i.kmm.api.KeyStreams} (1.3.0).
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.qkdv2i.kmm.api;
 
