@@ -814,15 +814,34 @@ final class CityEngine implements AutoCloseable {
             throw new ScenarioException(Reason.CONFLICT, "no driver serves " + linkId + " now");
         }
         String what = b.getSymbolicName() + " " + b.getVersion() + " (bundle " + b.getBundleId() + ")";
-        try {
-            b.update();
-        } catch (BundleException | IllegalStateException | SecurityException e) {
-            throw new ScenarioException(Reason.UNAVAILABLE, "update of " + what + " failed: " + e.getMessage(), e);
+        String location = b.getLocation();
+        try (java.io.InputStream in = open(location)) {
+            if (in == null) {
+                b.update();
+            } else {
+                b.update(in);
+            }
+        } catch (BundleException | IOException | IllegalStateException | SecurityException e) {
+            throw new ScenarioException(Reason.UNAVAILABLE, "update of " + what + " from " + location + " failed: "
+                    + e.getMessage(), e);
         }
         String text = "driver of " + linkId + " updated: " + what
                 + " restarted from its location; the pools kept serving meanwhile";
         publish(clock.now(), CityEvent.DRIVER_UPDATED, linkId, text);
         return text;
+    }
+
+    /**
+     * The bundle's jar at its location: a URL, or (bundles a bnd-exported jar such as demo.jar
+     * installed from its own content, location {@code jar/<name>.jar}) a resource of the launcher's
+     * class path; null when neither (then {@link Bundle#update()} tries the location itself).
+     */
+    private static java.io.InputStream open(String location) throws IOException {
+        try {
+            return new java.net.URL(location).openStream();
+        } catch (java.net.MalformedURLException notUrl) {
+            return ClassLoader.getSystemClassLoader().getResourceAsStream(location);
+        }
     }
 
     Provisioned provision(String masterSae, String slaveSae) throws ScenarioException {

@@ -158,10 +158,9 @@ public final class DemoLauncher {
                 c.update(props("qkd.node", n.id(), "brokerUrl", o.mqtt(), "clientId", "qkdv2i-demo-" + n.id()));
             }
         }
-        if (!o.headless()) {
-            // the web console (bundles/console), when the runtime has it
-            cm.getConfiguration(CONSOLE_PID, "?").update(props("port", 8080, "bindAddress", "127.0.0.1"));
-        }
+        // the web console (bundles/console) runs with its defaults once started; --headless turns it off
+        cm.getConfiguration(CONSOLE_PID, "?").update(props("enabled", !o.headless(), "port", 8080,
+                "bindAddress", "127.0.0.1"));
         Hashtable<String, Object> p = props("speed", o.speed() > 0 ? o.speed() : scenario.speed(), "homeDir", "");
         p.put("scenarioFile", o.scenario() == null ? "" : o.scenario().toAbsolutePath().toString());
         cm.getConfiguration(CityComponent.PID, "?").update(p);
