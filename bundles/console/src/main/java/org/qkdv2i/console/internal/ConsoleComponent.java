@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -74,7 +75,7 @@ public final class ConsoleComponent implements CityListener, Sources {
         String[] allowedHosts() default {};
     }
 
-    private final Config config;
+    private volatile Config config;
     private final ComponentContext context;
     private final ConcurrentMap<KeyManager, String> keyManagers = new ConcurrentHashMap<>();
     private final ConcurrentMap<LinkControl, String> linkControls = new ConcurrentHashMap<>();
@@ -116,6 +117,27 @@ public final class ConsoleComponent implements CityListener, Sources {
         }
         LOG.info("console at http://{}:{}/ ({})", host.contains(":") ? "[" + host + "]" : host, s.port(),
                 city == null ? "no scenario running yet" : "scenario " + safeName(city));
+    }
+
+    /**
+     * A configuration update with the same values (the demo writes the defaults it wants) keeps the
+     * server and its open pages; anything else restarts the server with the new values.
+     */
+    @Modified
+    void modified(Config updated) throws Exception {
+        Config old = config;
+        config = updated;
+        if (settings(old).equals(settings(updated))) {
+            return;
+        }
+        LOG.info("console: configuration changed; restarting the server");
+        deactivate();
+        activate();
+    }
+
+    private static List<Object> settings(Config c) {
+        return List.of(c.enabled(), String.valueOf(c.bindAddress()).trim(), c.port(), c.historySeconds(),
+                c.snapshotMillis(), c.replayLimit(), c.maxRequestBytes(), hostList(c.allowedHosts()));
     }
 
     @Deactivate

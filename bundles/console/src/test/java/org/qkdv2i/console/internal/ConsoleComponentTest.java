@@ -72,6 +72,33 @@ public class ConsoleComponentTest {
     }
 
     @Test
+    public void theSameConfigurationAgainKeepsOpenPagesAndANewPortMovesTheServer() throws Exception {
+        int port;
+        int other;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            port = a.getLocalPort();
+            other = b.getLocalPort();
+        }
+        ConsoleComponent c = new ConsoleComponent(config(Map.of("port", port, "snapshotMillis", 100L)), context());
+        c.activate();
+        try (SseClient sse = new SseClient("http://127.0.0.1:" + port + "/api/events", null)) {
+            sse.next("status");
+            // the demo writes its (equal) settings after the console started with them
+            c.modified(config(Map.of("port", port, "snapshotMillis", 100L, "bindAddress", "127.0.0.1")));
+            assertTrue("the open page keeps its stream", sse.next("status").data().contains("running"));
+            c.modified(config(Map.of("port", other, "snapshotMillis", 100L)));
+            assertEquals(200, get("http://127.0.0.1:" + other + "/api/status").statusCode());
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                fail("old port " + port + " still open");
+            } catch (ConnectException expected) {
+                // moved
+            }
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    @Test
     public void disabledConsoleServesNothingButStillListens() throws Exception {
         ConsoleComponent c = new ConsoleComponent(config(Map.of("enabled", false, "port", 0)), context());
         c.activate();
