@@ -118,6 +118,8 @@ final class CityEngine implements AutoCloseable {
     private final Map<String, List<String>> appPaths = new ConcurrentHashMap<>();
     private final Map<String, String> appStatus = new ConcurrentHashMap<>();
     private final Map<String, App> apps = new LinkedHashMap<>();
+    /** Applications provisioned from the console (shown and followed like the scenario's). */
+    private final List<App> consoleAppList = new CopyOnWriteArrayList<>();
     private final Map<String, Double> keyCredit = new HashMap<>();
     private final Set<String> drawing = ConcurrentHashMap.newKeySet();
     private final Map<String, VehicleState> vehicles = new LinkedHashMap<>();
@@ -567,8 +569,14 @@ final class CityEngine implements AutoCloseable {
         return List.of();
     }
 
+    private List<App> allApps() {
+        List<App> all = new ArrayList<>(apps.values());
+        all.addAll(consoleAppList);
+        return all;
+    }
+
     private void pollPaths(double t) {
-        for (App a : apps.values()) {
+        for (App a : allApps()) {
             List<String> now = path(a);
             List<String> before = appPaths.getOrDefault(a.id(), List.of());
             appStatus.put(a.id(), now.isEmpty() ? "NO_PATH" : "ACTIVE");
@@ -903,6 +911,8 @@ final class CityEngine implements AutoCloseable {
             if (path.size() > 2) {
                 keysRelayed.incrementAndGet();
             }
+            appPaths.put(appId, path);
+            consoleAppList.add(new App(appId, m.id(), s.id(), 1, 0, false));
             publish(clock.now(), CityEvent.APP_PROVISIONED, appId, appId + ": " + m.id() + "@" + m.node() + " → "
                     + s.id() + "@" + s.node() + " over " + String.join("-", path) + ", first key " + k.id()
                     + (same ? " (same at both SAEs)" : " (KEYS DIFFER)"));
@@ -973,7 +983,7 @@ final class CityEngine implements AutoCloseable {
                     r == null ? null : r.id(), s.sessionBs));
         }
         List<CityView.AppView> as = new ArrayList<>();
-        for (App a : apps.values()) {
+        for (App a : allApps()) {
             as.add(new CityView.AppView(a.id(), a.master(), a.slave(), appPaths.getOrDefault(a.id(), List.of()),
                     clock == null ? "STARTING" : appStatus.getOrDefault(a.id(), "PENDING")));
         }
