@@ -142,7 +142,7 @@ public final class OpcUaServerComponent implements TelemetrySink {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         OpcUaTelemetryServer s = server;
         server = null;
         if (s != null) {
