@@ -45,6 +45,7 @@ import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.kmm.api.KeyManagerException;
+import org.qkdv2i.kmm.api.KeyStreams;
 import org.qkdv2i.kmm.api.LinkControl;
 import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.internal.core.Directory;
@@ -57,6 +58,7 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.Qos;
 import org.qkdv2i.kmm.internal.peer.HttpsPeerTransport;
 import org.qkdv2i.kmm.internal.peer.PeerServer;
+import org.qkdv2i.kmm.internal.stream.StreamCore;
 import org.qkdv2i.qkd.api.KeyBlock;
 import org.qkdv2i.qkd.api.KeyBlockSink;
 import org.qkdv2i.qkd.api.LinkEnd;
@@ -81,6 +83,8 @@ import org.slf4j.LoggerFactory;
         uses = RelayRoutes.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.LinkControl\"",
         uses = LinkControl.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=\"org.qkdv2i.kmm.api.KeyStreams\"",
+        uses = KeyStreams.class)
 @Component(name = NodeComponent.PID, configurationPid = NodeComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = {}, immediate = true)
 @Designate(ocd = NodeComponent.Config.class, factory = true)
@@ -203,6 +207,9 @@ public final class NodeComponent {
     private ServiceRegistration<KeyManager> registration;
     private ServiceRegistration<RelayRoutes> relayRegistration;
     private ServiceRegistration<LinkControl> linkRegistration;
+    private ServiceRegistration<KeyStreams> streamRegistration;
+    /** ETSI GS QKD 004 key streams of this node (on top of {@link #core}). */
+    private volatile StreamCore streams;
     private NodeTls activeTls;
     private PeerServer peerServer;
     private volatile HttpsPeerTransport peerClient;
@@ -273,6 +280,8 @@ public final class NodeComponent {
         untold.clear();
         announced.clear();
         KmmCore started = core;
+        streams = new StreamCore(core, () -> peerClient, () -> started.settings().peerTimeoutMillis(),
+                Clock.systemUTC());
         channels = new DriverChannels(nodeId, () -> peerClient, () -> started.settings().peerTimeoutMillis(),
                 driverMessages);
         for (QkdDriver d : drivers.keySet()) {
@@ -285,6 +294,7 @@ public final class NodeComponent {
         props.put(KeyManager.NODE_PROPERTY, nodeId);
         props.put("service.description", "QKD-V2I KMM of node " + nodeId);
         linkRegistration = context.registerService(LinkControl.class, new Links(nodeId), props);
+        streamRegistration = context.registerService(KeyStreams.class, streams, props);
         registration = context.registerService(KeyManager.class, core, props);
         relayRegistration = context.registerService(RelayRoutes.class, core, props);
         LOG.info("node {}: KMM started (store {}, stored keys of {} bits, {} peers)", nodeId, dataDir,
@@ -309,6 +319,14 @@ public final class NodeComponent {
                     c.sync();
                 } catch (RuntimeException e) {
                     LOG.warn("node {}: syncing the key store to disk failed: {}", c.nodeId(), e.toString());
+                }
+            }
+            StreamCore s = streams;
+            if (s != null) {
+                try {
+                    s.sweep(); // ETSI GS QKD 004 ttl
+                } catch (RuntimeException e) {
+                    LOG.warn("node {}: key stream sweep failed: {}", s.nodeId(), e.toString());
                 }
             }
         }, 1, 1, TimeUnit.SECONDS);
@@ -389,6 +407,17 @@ public final class NodeComponent {
     }
 
     private void stop() {
+        if (streamRegistration != null) {
+            try {
+                streamRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // bundle stopping
+            }
+            streamRegistration = null;
+        }
+        if (streams != null) {
+            streams.close(); // zeroises the keys streams still hold
+        }
         if (linkRegistration != null) {
             try {
                 linkRegistration.unregister();
@@ -704,7 +733,8 @@ public final class NodeComponent {
             KmmCore target = core;
             DriverChannels driverChannels = channels;
             PeerServer server = new PeerServer(tls, c.peerHost(), c.peerPort(), () -> peers.keySet(),
-                    PeerServer.Endpoint.of(target, driverChannels::deliver, this::fromPeer));
+                    PeerServer.Endpoint.withStreams(PeerServer.Endpoint.of(target, driverChannels::deliver,
+                            this::fromPeer), streams::fromPeer));
             try {
                 server.start();
                 peerServer = server;

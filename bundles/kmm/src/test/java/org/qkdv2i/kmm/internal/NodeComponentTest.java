@@ -147,6 +147,8 @@ public class NodeComponentTest {
         KeyManager km = (KeyManager) registered.get();
         assertNotNull(km);
         assertEquals("A", registeredProps.get().get(KeyManager.NODE_PROPERTY));
+        assertEquals("KeyStreams (ETSI GS QKD 004) registered for the node", "A",
+                services.get("org.qkdv2i.kmm.api.KeyStreams").get(KeyManager.NODE_PROPERTY));
         assertNotNull("own driver attached", mine.sink.get());
         assertNull("another node's driver is left alone", other.sink.get());
 

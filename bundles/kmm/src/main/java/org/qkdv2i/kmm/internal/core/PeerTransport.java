@@ -53,6 +53,16 @@ public interface PeerTransport {
     }
 
     /**
+     * A key stream message to the peer KMM ({@code POST /peer/v1/stream}; ETSI GS QKD 004 streams whose
+     * ends are on the two nodes): {@code open} (the source's KMM announces a stream), {@code connect}
+     * (the destination application joined), {@code key} (the destination's KMM asks the source's KMM
+     * for the key ID of an index), {@code close}.
+     */
+    default StreamReply stream(String peerNodeId, StreamMessage message, long timeoutMillis) throws PeerException {
+        throw new PeerException("this peer transport carries no key streams", false);
+    }
+
+    /**
      * Key relay, one hop ({@code POST /kmapi/v1/ext_keys}, ETSI GS QKD 020): the peer checks the
      * message, answers 202 and acknowledges later ({@link #extAck}) to the caller.
      */
@@ -118,6 +128,24 @@ public interface PeerTransport {
     record ExtVoid(@JsonProperty("key_ids") List<UUID> keyIds,
             @JsonProperty("qkdv2i_virtual_link") String virtualLink,
             @JsonProperty("qkdv2i_target_node") String targetNode) {
+    }
+
+    /**
+     * Body of {@code POST /peer/v1/stream}: the operation ({@code open}, {@code connect}, {@code key},
+     * {@code close}), the key stream, its ends (open), its QoS (open), the index and how long the caller
+     * waits (key), a reason (close).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StreamMessage(String op, UUID keyStreamId, String sourceSaeId, String destinationSaeId,
+            org.qkdv2i.kmm.api.StreamQos qos, Long index, Long timeoutMillis, String reason) {
+    }
+
+    /**
+     * Answer of {@code POST /peer/v1/stream}: an ETSI GS QKD 004 status code, and for a {@code key} with
+     * status 0 the ID of the key (served at the destination's KMM by ID, like ETSI 014 dec_keys).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StreamReply(int status, UUID keyId, String message) {
     }
 
     /** Body of {@code POST /peer/v1/assign}: reservations the caller has already delivered under. */

@@ -107,6 +107,15 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
     }
 
     @Override
+    public StreamReply stream(String peerNodeId, StreamMessage message, long timeoutMillis) throws PeerException {
+        StreamReply r = post(peerNodeId, PeerJson.STREAM_PATH, message, StreamReply.class, timeoutMillis);
+        if (r == null) {
+            throw new PeerException("peer " + peerNodeId + " answered a stream message without a body", false);
+        }
+        return r;
+    }
+
+    @Override
     public void extKeys(String peerNodeId, ExtKeysRequest request, long timeoutMillis) throws PeerException {
         post(peerNodeId, PeerJson.EXT_KEYS_PATH, request, Map.class, timeoutMillis);
     }

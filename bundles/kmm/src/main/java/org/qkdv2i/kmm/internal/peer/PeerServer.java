@@ -35,6 +35,8 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.LinkControlRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
+import org.qkdv2i.kmm.internal.core.PeerTransport.StreamMessage;
+import org.qkdv2i.kmm.internal.core.PeerTransport.StreamReply;
 import org.qkdv2i.tls.JettyTls;
 import org.qkdv2i.tls.NodeTls;
 import org.slf4j.Logger;
@@ -79,6 +81,66 @@ public final class PeerServer implements AutoCloseable {
         /** The peer disabled or enabled a link it shares with this node: do the same here. */
         default void linkControl(String callerNodeId, LinkControlRequest request) throws PeerException {
             throw new PeerException("this node takes no link control from peers", true);
+        }
+
+        /** A key stream message from the peer KMM (ETSI GS QKD 004 streams across the link). */
+        default StreamReply stream(String callerNodeId, StreamMessage message) throws PeerException {
+            throw new PeerException("this node serves no key streams", true);
+        }
+
+        /** {@code base} with key stream messages handed to {@code streams}. */
+        static Endpoint withStreams(Endpoint base, StreamMessages streams) {
+            return new Endpoint() {
+                @Override
+                public StreamReply stream(String caller, StreamMessage message) throws PeerException {
+                    return streams.handle(caller, message);
+                }
+
+                @Override
+                public ReserveResult reserve(String caller, ReserveRequest r) throws PeerException {
+                    return base.reserve(caller, r);
+                }
+
+                @Override
+                public InventoryResult inventory(String caller, InventoryRequest r) throws PeerException {
+                    return base.inventory(caller, r);
+                }
+
+                @Override
+                public AssignResult assign(String caller, AssignRequest r) throws PeerException {
+                    return base.assign(caller, r);
+                }
+
+                @Override
+                public ClaimResult claim(String caller, ClaimRequest r) throws PeerException {
+                    return base.claim(caller, r);
+                }
+
+                @Override
+                public byte[] driverMessage(String caller, String linkId, byte[] message) throws PeerException {
+                    return base.driverMessage(caller, linkId, message);
+                }
+
+                @Override
+                public void extKeys(String caller, ExtKeysRequest r) throws PeerException {
+                    base.extKeys(caller, r);
+                }
+
+                @Override
+                public void extAck(String caller, ExtAck a) throws PeerException {
+                    base.extAck(caller, a);
+                }
+
+                @Override
+                public void extVoid(String caller, ExtVoid v) throws PeerException {
+                    base.extVoid(caller, v);
+                }
+
+                @Override
+                public void linkControl(String caller, LinkControlRequest r) throws PeerException {
+                    base.linkControl(caller, r);
+                }
+            };
         }
 
         /** The peer side of {@code core}, with driver messages handed to {@code drivers}. */
@@ -147,6 +209,12 @@ public final class PeerServer implements AutoCloseable {
     @FunctionalInterface
     public interface DriverMessages {
         byte[] deliver(String callerNodeId, String linkId, byte[] message) throws PeerException;
+    }
+
+    /** Where the endpoint hands key stream messages ({@code POST /peer/v1/stream}). */
+    @FunctionalInterface
+    public interface StreamMessages {
+        StreamReply handle(String callerNodeId, StreamMessage message) throws PeerException;
     }
 
     /** Where the endpoint hands link control from peers ({@code POST /peer/v1/link}). */
@@ -287,6 +355,8 @@ public final class PeerServer implements AutoCloseable {
                         r -> r.reservations() != null && PeerJson.wellFormed(r.reservations()), e::assign),
                 PeerJson.CLAIM_PATH, new Route<>("claim", ClaimRequest.class,
                         r -> r.keyIds() != null && !r.keyIds().contains(null), e::claim),
+                PeerJson.STREAM_PATH, new Route<>("stream message", StreamMessage.class,
+                        r -> r.op() != null && r.keyStreamId() != null, e::stream),
                 PeerJson.LINK_PATH, new Route<>("link control", LinkControlRequest.class, r -> r.linkId() != null,
                         (caller, r) -> {
                             e.linkControl(caller, r);
