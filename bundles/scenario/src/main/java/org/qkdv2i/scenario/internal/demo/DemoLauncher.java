@@ -60,6 +60,15 @@ public final class DemoLauncher {
     public DemoLauncher(BundleContext context, @Reference ConfigurationAdmin cm) {
         this.context = context;
         this.cm = cm;
+        if (Boolean.parseBoolean(context.getProperty(DEMO_PROPERTY))) {
+            // FileInstall (start level 3) watches deploy/ but does not create it: driver bundles
+            // dropped there are installed, updated and removed live (hot swap)
+            try {
+                Files.createDirectories(java.nio.file.Path.of("deploy"));
+            } catch (IOException e) {
+                System.err.println("demo: no deploy/ folder: " + e.getMessage());
+            }
+        }
     }
 
     private void stopFramework() {

@@ -51,6 +51,7 @@ final class DemoRun {
         long started = System.nanoTime();
         long nextLine = started;
         Report report = null;
+        int waited = 0;
         try {
             while (true) {
                 nextLine += TimeUnit.SECONDS.toNanos(1);
@@ -60,14 +61,18 @@ final class DemoRun {
                 }
                 City c = city.get();
                 if (!(c instanceof CityComponent cc)) {
-                    out.printf(Locale.ROOT, "starting … %.0f s (the city service is not there yet)%n", wall(started));
+                    if (++waited % 5 == 0) {
+                        out.printf(Locale.ROOT, "starting … %.0f s (the city service is not there yet)%n", wall(started));
+                    }
                     continue;
                 }
                 if (!cc.ready()) {
                     CityView v = c.view();
                     long up = v.links().stream().filter(l -> "UP".equals(l.state()) || "DEGRADED".equals(l.state())).count();
-                    out.printf(Locale.ROOT, "starting … %.0f s: %d/%d QKD links up, provisioning the applications%n",
-                            wall(started), up, v.links().size());
+                    if (++waited % 5 == 0) {
+                        out.printf(Locale.ROOT, "starting the QKD network … %.0f s: %d/%d FSO links up%s%n", wall(started),
+                                up, v.links().size(), up == v.links().size() ? ", provisioning the applications" : "");
+                    }
                     if (wall(started) > 240) {
                         out.println("demo: the network did not come up within 240 s");
                         report = cc.report();
