@@ -253,6 +253,9 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                         peerTimeoutMillis.getAsLong());
             } catch (PeerException e) {
                 streams.remove(id);
+                if (e.refused()) {
+                    throw bad("node " + destinationNode + " refused key stream " + id + ": " + e.getMessage());
+                }
                 LOG.warn("node {}: stream {} not opened: peer KMM {} unreachable: {}", nodeId, s, destinationNode,
                         e.getMessage());
                 return new OpenResult(StreamStatus.NO_QKD_CONNECTION_AVAILABLE, null, null);
@@ -300,6 +303,9 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                     r = call(s.sourceNode, new StreamMessage(CONNECT, id, null, null, null, null, null, null),
                             peerTimeoutMillis.getAsLong());
                 } catch (PeerException e) {
+                    if (e.refused()) {
+                        throw bad("key stream " + id + " could not be joined: " + e.getMessage());
+                    }
                     LOG.warn("node {}: destination of stream {} could not join: peer KMM {} unreachable: {}", nodeId,
                             s, s.sourceNode, e.getMessage());
                     return new OpenResult(StreamStatus.NO_QKD_CONNECTION_AVAILABLE, null, null);
