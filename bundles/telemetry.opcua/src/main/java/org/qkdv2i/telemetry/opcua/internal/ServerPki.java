@@ -90,11 +90,14 @@ final class ServerPki implements AutoCloseable {
         } else {
             kp = Certificates.rsa2048(bc);
             cert = Certificates.selfSigned(bc, kp, commonName, applicationUri, hosts, Duration.ofDays(5 * 365));
-            ks.load(null, null);
-            ks.setKeyEntry(ALIAS, kp.getPrivate(), password, new Certificate[] {cert});
+            // BC's AES variant: the key bag is PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), not 3DES;
+            // still a plain PKCS#12 that keytool and openssl read
+            KeyStore out12 = KeyStore.getInstance("PKCS12-AES256-AES128", bc);
+            out12.load(null, null);
+            out12.setKeyEntry(ALIAS, kp.getPrivate(), password, new Certificate[] {cert});
             Path tmp = dir.resolve(KEYSTORE_FILE + ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                ks.store(out, password);
+                out12.store(out, password);
             }
             restrict(tmp);
             Files.move(tmp, p12, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -63,6 +63,37 @@ public class OpcUaServerTest {
     private static OpcUaClient operator;
     private static final Fixture.SwitchableOps OPS = new Fixture.SwitchableOps();
     private static final Fixture.FakeLinkControl LINKS = new Fixture.FakeLinkControl(Set.of("qkd-1", "qkd-2"));
+    private static final List<Long> REKEYS = new CopyOnWriteArrayList<>();
+
+    /** A DpnEndpoint with two sessions (proxies: only sessions() and rekey() matter here). */
+    static org.qkdv2i.dpn.api.DpnEndpoint dpnEndpoint(List<Long> rekeys, boolean failFirst, boolean failSecond) {
+        List<org.qkdv2i.dpn.api.DpnSession> sessions = new java.util.ArrayList<>();
+        for (long id : new long[] {7, 8}) {
+            boolean fail = id == 7 ? failFirst : failSecond;
+            sessions.add((org.qkdv2i.dpn.api.DpnSession) java.lang.reflect.Proxy.newProxyInstance(
+                    OpcUaServerTest.class.getClassLoader(), new Class<?>[] {org.qkdv2i.dpn.api.DpnSession.class},
+                    (p, m, a) -> switch (m.getName()) {
+                        case "sessionId" -> id;
+                        case "isOpen" -> true;
+                        case "rekey" -> {
+                            if (fail) {
+                                throw new org.qkdv2i.dpn.api.DpnException(org.qkdv2i.dpn.api.DpnException.Reason.UNREACHABLE, "peer gone");
+                            }
+                            rekeys.add(id);
+                            yield null;
+                        }
+                        default -> throw new UnsupportedOperationException(m.getName());
+                    }));
+        }
+        return (org.qkdv2i.dpn.api.DpnEndpoint) java.lang.reflect.Proxy.newProxyInstance(
+                OpcUaServerTest.class.getClassLoader(), new Class<?>[] {org.qkdv2i.dpn.api.DpnEndpoint.class},
+                (p, m, a) -> {
+                    if (m.getName().equals("sessions")) {
+                        return sessions;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
 
     @BeforeClass
     public static void start() throws Exception {
@@ -70,6 +101,7 @@ public class OpcUaServerTest {
         app = Fixture.ClientApp.create("scada");
         app.trustIn(pki);
         OPS.linkControl = LINKS;
+        OPS.dpn.put("dau-A", dpnEndpoint(REKEYS, false, false));
         server = new OpcUaTelemetryServer(Fixture.settings(pki, Fixture.freePort(),
                 List.of(SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes256_Sha256_RsaPss), false), OPS);
         server.start();
@@ -271,6 +303,34 @@ public class OpcUaServerTest {
     }
 
     @Test
+    public void rekeyMovesEveryDpnSessionOfTheDau() throws Exception {
+        NodeId dau = path(operator, "QKD-V2I", NODE, "Adapters", "DPN", "dau-A");
+        NodeId rekey = Fixture.browse(operator, dau).get("Rekey");
+        CallMethodResult r = operator.call(List.of(new CallMethodRequest(dau, rekey, new Variant[0]))).getResults()[0];
+        assertTrue(r.getStatusCode().toString(), r.getStatusCode().isGood());
+        assertEquals(2L, ((org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger) r.getOutputArguments()[0]
+                .getValue()).longValue());
+        assertTrue(REKEYS.containsAll(List.of(7L, 8L)));
+        // every session failing is an error, some failing is a count
+        OPS.dpn.put("dau-B", dpnEndpoint(REKEYS, true, true));
+        OPS.dpn.put("dau-C", dpnEndpoint(REKEYS, true, false));
+        server.dpnEndpointAdded("dau-B");
+        server.dpnEndpointAdded("dau-C");
+        NodeId b = path(operator, "QKD-V2I", NODE, "Adapters", "DPN", "dau-B");
+        assertEquals(StatusCodes.Bad_InternalError, operator.call(List.of(new CallMethodRequest(b,
+                Fixture.browse(operator, b).get("Rekey"), new Variant[0]))).getResults()[0].getStatusCode().value());
+        NodeId c = path(operator, "QKD-V2I", NODE, "Adapters", "DPN", "dau-C");
+        CallMethodResult rc = operator.call(List.of(new CallMethodRequest(c, Fixture.browse(operator, c).get("Rekey"),
+                new Variant[0]))).getResults()[0];
+        assertEquals(1L, ((org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger) rc.getOutputArguments()[0]
+                .getValue()).longValue());
+        // an endpoint that leaves takes its node with it
+        OPS.dpn.remove("dau-B");
+        server.dpnEndpointRemoved("dau-B");
+        assertFalse(Fixture.browse(operator, path(operator, "QKD-V2I", NODE, "Adapters", "DPN")).containsKey("dau-B"));
+    }
+
+    @Test
     public void onlyOperatorsMayCallMethods() throws Exception {
         OpcUaClient viewer = app.connect(server, SecurityPolicy.Basic256Sha256, VIEWER, VIEWER_PW);
         try {
@@ -334,6 +394,30 @@ public class OpcUaServerTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    public void aRejectedCertificateMovedToTrustedIsAcceptedWithoutARestart() throws Exception {
+        Fixture.ClientApp late = Fixture.ClientApp.create("late-scada");
+        try {
+            late.connect(server, SecurityPolicy.Basic256Sha256, OPERATOR, OPERATOR_PW).disconnect();
+            fail("accepted before being trusted");
+        } catch (Exception expected) {
+            // untrusted
+        }
+        late.trustIn(pki);
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            try {
+                late.connect(server, SecurityPolicy.Basic256Sha256, OPERATOR, OPERATOR_PW).disconnect();
+                break;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200); // retry interval; the trust-list watcher decides when it is picked up
+            }
+        }
     }
 
     @Test
