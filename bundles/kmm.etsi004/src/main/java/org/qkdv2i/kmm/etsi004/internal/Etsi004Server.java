@@ -10,11 +10,14 @@ import org.qkdv2i.kmm.api.KeyStreams;
 import org.qkdv2i.tls.JettyTls;
 import org.qkdv2i.tls.NodeTls;
 
-/** One embedded Jetty serving this project's HTTPS binding of ETSI GS QKD 004 for one node (mutual TLS). */
-final class Etsi004Server {
+/**
+ * One embedded Jetty serving this project's HTTPS binding of ETSI GS QKD 004 for one node (mutual TLS).
+ * Public (in a package the bundle does not export) so that benchmarks can run it outside a framework.
+ */
+public final class Etsi004Server {
 
     /** Tuning and limits. */
-    record Settings(String host, int port, int maxRequestBytes, int minThreads, int maxThreads,
+    public record Settings(String host, int port, int maxRequestBytes, int minThreads, int maxThreads,
             long idleTimeoutMillis) {
     }
 
@@ -22,7 +25,7 @@ final class Etsi004Server {
     private final ServerConnector connector;
 
     /** @param streams looked up on every request, so a KMM may come and go while the server runs */
-    Etsi004Server(String nodeId, NodeTls tls, Supplier<KeyStreams> streams, Settings s) {
+    public Etsi004Server(String nodeId, NodeTls tls, Supplier<KeyStreams> streams, Settings s) {
         QueuedThreadPool pool = new QueuedThreadPool(s.maxThreads(), s.minThreads());
         pool.setName("etsi004-" + nodeId);
         server = new Server(pool);
@@ -37,7 +40,7 @@ final class Etsi004Server {
         server.setHandler(new Etsi004Handler(nodeId, streams, s.maxRequestBytes()));
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         try {
             server.start();
         } catch (Exception e) {
@@ -46,7 +49,7 @@ final class Etsi004Server {
         }
     }
 
-    void stop() {
+    public void stop() {
         try {
             server.stop();
         } catch (Exception ignored) {
@@ -55,7 +58,7 @@ final class Etsi004Server {
     }
 
     /** The bound port (useful with port 0). */
-    int port() {
+    public int port() {
         return connector.getLocalPort();
     }
 }
