@@ -41,6 +41,10 @@ public final class DemoLauncher {
     static final String LAUNCHER_ARGUMENTS = "launcher.arguments";
     static final String CONSOLE_PID = "org.qkdv2i.console.Console";
     static final String MQTT_PID = "org.qkdv2i.telemetry.mqtt.Publisher";
+    static final String OPCUA_PID = "org.qkdv2i.telemetry.opcua.Server";
+    static final String OPCUA_USER = "demo";
+    /** Protects the OPC UA servers' own keys in opcua-pki/ (a development value, like DevPki's). */
+    static final String OPCUA_KEYSTORE_PASSWORD = "qkdv2i-dev";
 
     private final BundleContext context;
     private final ConfigurationAdmin cm;
@@ -173,6 +177,36 @@ public final class DemoLauncher {
         Hashtable<String, Object> p = props("speed", o.speed() > 0 ? o.speed() : scenario.speed(), "homeDir", "");
         p.put("scenarioFile", o.scenario() == null ? "" : o.scenario().toAbsolutePath().toString());
         cm.getConfiguration(CityComponent.PID, "?").update(p);
+        if (o.opcuaPort() > 0) {
+            opcua(o.opcuaPort(), scenario); // after the city: its set-up starts first
+        }
+    }
+
+    /**
+     * One OPC UA server per node (telemetry.opcua; opc.tcp://localhost:port+i/qkdv2i), with one
+     * user {@value #OPCUA_USER} (an operator) whose password is made up now and shown once on the
+     * terminal; only its PBKDF2 hash goes into the configuration. Loopback only; the unsecured
+     * endpoint is on as well (local demo: any OPC UA client can browse after the user login).
+     */
+    private void opcua(int port, Scenario scenario) throws IOException {
+        byte[] raw = new byte[12];
+        new java.security.SecureRandom().nextBytes(raw);
+        char[] password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw).toCharArray();
+        java.util.Arrays.fill(raw, (byte) 0);
+        String hash = OpcUaPassword.hash(password);
+        int i = 0;
+        StringBuilder endpoints = new StringBuilder();
+        for (Scenario.Node n : scenario.nodes()) {
+            int p = port + i++;
+            Configuration c = cm.createFactoryConfiguration(OPCUA_PID, "?");
+            c.update(props("qkd.node", n.id(), "bindAddress", "127.0.0.1", "port", p, "allowInsecureNone", true,
+                    "pkiDir", "opcua-pki/" + n.id(), ".keyStorePassword", OPCUA_KEYSTORE_PASSWORD,
+                    "users", new String[] { OPCUA_USER + "=" + hash }, "operators", new String[] { OPCUA_USER }));
+            endpoints.append(endpoints.length() == 0 ? "" : ", ").append(n.id()).append(" :").append(p);
+        }
+        System.out.println("demo: OPC UA opc.tcp://localhost:" + port + "/qkdv2i (" + endpoints + "), user "
+                + OPCUA_USER + ", password " + new String(password) + " (made up for this run)");
+        java.util.Arrays.fill(password, '\0');
     }
 
     private static Hashtable<String, Object> props(Object... kv) {

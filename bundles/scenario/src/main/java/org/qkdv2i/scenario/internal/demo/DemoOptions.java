@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /** The demo's command line. */
 record DemoOptions(boolean help, double durationS, double speed, boolean headless, Path scenario, String mqtt,
-        Path report) {
+        Path report, int opcuaPort) {
 
     static final String USAGE = """
             Usage: java -jar demo.jar [options]
@@ -16,6 +16,8 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
               --headless          no web console (terminal only)
               --scenario <file>   a scenario file (JSON, docs/scenarios.md) instead of the paper's city
               --mqtt <url>        publish every node's telemetry to this MQTT broker (tcp://host:1883)
+              --opcua-port <p>    OPC UA servers of the nodes on ports p, p+1, … (default 4840)
+              --no-opcua          no OPC UA servers
               --report <file>     also write the final report as JSON
               --help              this text""";
 
@@ -36,6 +38,7 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
         Path scenario = null;
         String mqtt = null;
         Path report = null;
+        int opcua = 4840;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -45,6 +48,14 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
                 case "--speed" -> speed = positive(a, value(args, ++i, a));
                 case "--scenario" -> scenario = Path.of(value(args, ++i, a));
                 case "--report" -> report = Path.of(value(args, ++i, a));
+                case "--no-opcua" -> opcua = 0;
+                case "--opcua-port" -> {
+                    double p = positive(a, value(args, ++i, a));
+                    if (p != Math.rint(p) || p > 65000) {
+                        throw new UsageException(a + " " + args[i] + ": expected a TCP port up to 65000");
+                    }
+                    opcua = (int) p;
+                }
                 case "--mqtt" -> {
                     mqtt = value(args, ++i, a);
                     if (!mqtt.matches("(tcp|ssl)://[^\\s/]+(:\\d+)?/?")) {
@@ -54,7 +65,7 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
                 default -> throw new UsageException("unknown option " + a);
             }
         }
-        return new DemoOptions(help, duration, speed, headless, scenario, mqtt, report);
+        return new DemoOptions(help, duration, speed, headless, scenario, mqtt, report, opcua);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {
