@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemPackage;
 
 import java.io.File;
 import java.io.FileInputStream;
@@ -57,6 +58,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.qkdv2i.it.exam.ExamOptions;
 import org.qkdv2i.kmm.api.KeyManager;
+import org.qkdv2i.telemetry.opcua.internal.PasswordHash;
 import org.qkdv2i.tls.DevPki;
 import org.qkdv2i.v2x.api.adapter.StationStateProvider;
 import org.qkdv2i.v2x.api.adapter.V2xContent;
@@ -68,13 +70,14 @@ import org.qkdv2i.v2x.api.message.StationType;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Issue 7, "hot-swappable": the telemetry bundles (the collector, the MQTT adapter) are
- * uninstalled, installed again and updated to new versions while an SAE pair draws keys over
+ * Issue 7, "hot-swappable": the telemetry bundles (the collector, the MQTT adapter, the OPC UA
+ * server) are uninstalled, installed again and updated to new versions while an SAE pair draws keys over
  * ETSI GS QKD 014 without pause and two V2X stations exchange BSMs (10 Hz) on the UDP virtual
  * air. No key request fails, BSMs keep arriving in every phase, neither the KMMs, the ETSI
  * servers nor the V2X stacks restart, and the telemetry reaches a real Mosquitto broker again
  * after each swap (node status {@code offline} on removal, {@code online} and fresh pool state
- * after reinstall).
+ * after reinstall), and a Milo client reads the link state from the OPC UA server again after its
+ * bundle came back.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -88,6 +91,12 @@ public class TelemetryIT {
     static final String STACK_COMPONENT = "org.qkdv2i.v2x.itsg5.internal.ItsG5StackComponent";
     static final String MQTT_BUNDLE = "qkdv2i.bundle.telemetry.mqtt";
     static final String COLLECTOR_BUNDLE = "qkdv2i.bundle.telemetry.collector";
+    static final String OPCUA_BUNDLE = "qkdv2i.bundle.telemetry.opcua";
+    static final String OPCUA_PID = "org.qkdv2i.telemetry.opcua.Server";
+    static final String OPCUA_HASH = "qkdv2i.it.opcua.hash";
+    static final String OPCUA_USER = "operator";
+    /** Test fixture only. */
+    static final String OPCUA_PASSWORD = "telemetry-it-only";
 
     static final long RSU_ID = 7101;
     static final long OBU_ID = 1101;
@@ -110,13 +119,26 @@ public class TelemetryIT {
     private final Collection<String> received = new ConcurrentLinkedQueue<>();
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private org.osgi.service.cm.Configuration collectorConfig;
+    private int opcUaPort;
 
     @Configuration
     public Option[] config() throws IOException {
         String broker = MqttBrokerProcess.start();
         return Platform.options(ours("v2x.api"), ours("v2x.codec"), ours("zap.api"), ours("dpn.api"), ours("v2x.itsg5"),
                 ours("radio.udp"), ours("telemetry.api"), ours("paho"), ours("telemetry.collector"),
-                ours("telemetry.mqtt"), frameworkProperty(BROKER).value(broker == null ? "" : broker));
+                ours("telemetry.mqtt"), netty("netty-common"), netty("netty-buffer"), netty("netty-resolver"),
+                netty("netty-transport"), netty("netty-transport-native-unix-common"), netty("netty-codec"),
+                netty("netty-handler"), ExamOptions.mvn("org.jspecify", "jspecify", ExamOptions.LEVEL_PLATFORM),
+                ours("milo"), ours("telemetry.opcua"),
+                // Milo's certificate validation uses the JDK's PKIX internals (BUILD-FACTS.md)
+                systemPackage("sun.security.provider.certpath"),
+                frameworkProperty(BROKER).value(broker == null ? "" : broker),
+                // made on the class path: the hash format is the OPC UA bundle's (private) business
+                frameworkProperty(OPCUA_HASH).value(PasswordHash.hash(OPCUA_PASSWORD.toCharArray(), 10_000)));
+    }
+
+    private static Option netty(String artifact) {
+        return ExamOptions.mvn("io.netty", artifact, ExamOptions.LEVEL_PLATFORM);
     }
 
     private static Option ours(String name) {
@@ -156,6 +178,13 @@ public class TelemetryIT {
         collectorConfig.update(TwoNodes.props("statePeriodSeconds", 1L));
         nodes.create(PUBLISHER_PID, TwoNodes.props("qkd.node", TwoNodes.A, "brokerUrl", brokerUrl,
                 "clientId", "qkdv2i-it-A", "reconnectInitialMillis", 100L, "reconnectMaxMillis", 1000L));
+        // OPC UA: the None endpoint (development only) keeps this test about hot swap; the secured
+        // endpoints, certificates and refusals are tested in bundles/telemetry.opcua
+        opcUaPort = TwoNodes.freePort();
+        nodes.create(OPCUA_PID, TwoNodes.props("qkd.node", TwoNodes.A, "port", opcUaPort, "allowInsecureNone", true,
+                "pkiDir", nodes.dir.resolve("opcua-pki").toString(), ".keyStorePassword", "telemetry-it-store",
+                "users", new String[] { OPCUA_USER + "=" + context.getProperty(OPCUA_HASH) },
+                "operators", new String[] { OPCUA_USER }));
 
         subscriber = new MqttClient(brokerUrl, "qkdv2i-it-subscriber", new MemoryPersistence());
         subscriber.setCallback(new MqttCallback() {
@@ -263,6 +292,19 @@ public class TelemetryIT {
             awaitMessage("node A online after the MQTT update", "qkdv2i/A/status online");
             awaitMessage("pool state after the MQTT update", "qkdv2i/A/pools/A-B {");
             undisturbed("after the MQTT adapter update");
+
+            // 5. the OPC UA server: serves the link state; leaves (port closed) and comes back
+            Await.until("OPC UA: link A-B state UP", 60, TimeUnit.SECONDS, () -> "UP".equals(OpcUaRead.linkState(
+                    opcUaPort, OPCUA_USER, OPCUA_PASSWORD, TwoNodes.A, TwoNodes.LINK)));
+            Bundle opcua = bundle(OPCUA_BUNDLE);
+            opcua.uninstall();
+            refresh(opcua);
+            Await.until("OPC UA port closed after uninstall", 30, TimeUnit.SECONDS, () -> !listening(opcUaPort));
+            undisturbed("without the OPC UA server");
+            install(OPCUA_BUNDLE, file(OPCUA_BUNDLE));
+            Await.until("OPC UA: link A-B state UP after reinstall", 60, TimeUnit.SECONDS, () -> "UP".equals(
+                    OpcUaRead.linkState(opcUaPort, OPCUA_USER, OPCUA_PASSWORD, TwoNodes.A, TwoNodes.LINK)));
+            undisturbed("after the OPC UA server came back");
         } finally {
             running = false;
             client.join(15_000);
@@ -335,6 +377,15 @@ public class TelemetryIT {
             return ids;
         } catch (InvalidSyntaxException e) {
             throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
