@@ -133,11 +133,24 @@ public interface PeerTransport {
     /**
      * Body of {@code POST /peer/v1/stream}: the operation ({@code open}, {@code connect}, {@code key},
      * {@code close}), the key stream, its ends (open), its QoS (open), the index and how long the caller
-     * waits (key), a reason (close).
+     * waits (key), a reason (close); between KMMs that are not neighbours the node that sent it and the
+     * node it is for (each trusted node on the relay route passes it on towards {@code targetNode}).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record StreamMessage(String op, UUID keyStreamId, String sourceSaeId, String destinationSaeId,
-            org.qkdv2i.kmm.api.StreamQos qos, Long index, Long timeoutMillis, String reason) {
+            org.qkdv2i.kmm.api.StreamQos qos, Long index, Long timeoutMillis, String reason, String originNode,
+            String targetNode) {
+
+        public StreamMessage(String op, UUID keyStreamId, String sourceSaeId, String destinationSaeId,
+                org.qkdv2i.kmm.api.StreamQos qos, Long index, Long timeoutMillis, String reason) {
+            this(op, keyStreamId, sourceSaeId, destinationSaeId, qos, index, timeoutMillis, reason, null, null);
+        }
+
+        /** The same message from {@code origin} to {@code target}, carried hop by hop over a relay route. */
+        public StreamMessage via(String origin, String target) {
+            return new StreamMessage(op, keyStreamId, sourceSaeId, destinationSaeId, qos, index, timeoutMillis,
+                    reason, origin, target);
+        }
     }
 
     /**

@@ -24,9 +24,11 @@ import org.qkdv2i.kmm.api.KeyStreams;
 import org.qkdv2i.kmm.api.OpenResult;
 import org.qkdv2i.kmm.api.PairStatus;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.api.SaeInfo;
 import org.qkdv2i.kmm.api.StreamQos;
 import org.qkdv2i.kmm.api.StreamStatus;
+import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.kmm.internal.core.PeerTransport;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamMessage;
@@ -438,17 +440,28 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                 markDestinationDone(s, i);
             }
         } else {
+            // the owner never waits on its peer endpoint's threads: it answers at once, this node waits and asks again
             StreamReply r;
-            try {
-                r = call(s.sourceNode, new StreamMessage(KEY, id, null, null, null, i, (long) s.qos.timeout(), null),
-                        s.qos.timeout() + peerTimeoutMillis.getAsLong());
-            } catch (PeerException e) {
-                if (e.refused()) {
-                    throw bad(e.getMessage());
+            while (true) {
+                try {
+                    r = call(s.sourceNode, new StreamMessage(KEY, id, null, null, null, i, 0L, null),
+                            peerTimeoutMillis.getAsLong());
+                } catch (PeerException e) {
+                    if (e.refused()) {
+                        throw bad(e.getMessage());
+                    }
+                    LOG.warn("node {}: GET_KEY index {} of stream {}: peer KMM {} unreachable: {}", nodeId, i, s,
+                            s.sourceNode, e.getMessage());
+                    return GetKeyResult.failed(StreamStatus.NO_QKD_CONNECTION_AVAILABLE, i);
                 }
-                LOG.warn("node {}: GET_KEY index {} of stream {}: peer KMM {} unreachable: {}", nodeId, i, s,
-                        s.sourceNode, e.getMessage());
-                return GetKeyResult.failed(StreamStatus.NO_QKD_CONNECTION_AVAILABLE, i);
+                long left = deadline - System.nanoTime();
+                if (r.status() != StreamStatus.INSUFFICIENT_KEY_AVAILABLE.code() || left <= 0) {
+                    break;
+                }
+                pause(Math.min(2 * RETRY_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            }
+            if (r.status() == StreamStatus.INSUFFICIENT_KEY_AVAILABLE.code() && s.qos.timeout() > 0) {
+                return GetKeyResult.failed(StreamStatus.TIMEOUT, i); // waited the QoS timeout for key
             }
             if (r.status() != 0) {
                 return GetKeyResult.failed(StreamStatus.of(r.status()), i);
@@ -490,6 +503,10 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
      * QoS timeout is 0.
      */
     private Drawn draw(Stream s, long i, long deadline) throws KeyManagerException {
+        return draw(s, i, deadline, s.qos.timeout() > 0 ? StreamStatus.TIMEOUT : StreamStatus.INSUFFICIENT_KEY_AVAILABLE);
+    }
+
+    private Drawn draw(Stream s, long i, long deadline, StreamStatus waitFailed) throws KeyManagerException {
         Slot slot = s.slots.computeIfAbsent(i, k -> new Slot());
         synchronized (slot) {
             if (slot.keyId != null) {
@@ -499,7 +516,6 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                 s.slots.remove(i, slot);
                 throw bad("more than " + MAX_WAITING + " keys of stream " + s.id + " wait for the other end");
             }
-            StreamStatus waitFailed = s.qos.timeout() > 0 ? StreamStatus.TIMEOUT : StreamStatus.INSUFFICIENT_KEY_AVAILABLE;
             while (true) {
                 if (s.closed) {
                     throw bad("key stream " + s.id + " was closed");
@@ -508,8 +524,7 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                 if (wait > 0) {
                     if (System.nanoTime() + wait > deadline) {
                         s.slots.remove(i, slot);
-                        return new Drawn(null, s.qos.timeout() > 0 ? StreamStatus.TIMEOUT
-                                : StreamStatus.INSUFFICIENT_KEY_AVAILABLE); // max_bps reached
+                        return new Drawn(null, waitFailed); // max_bps reached
                     }
                     pause(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
                     continue;
@@ -659,7 +674,12 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
     // ------------------------------------------------------------------ peer side
 
     /** A stream message from the KMM of node {@code caller} ({@code POST /peer/v1/stream}). */
-    public StreamReply fromPeer(String caller, StreamMessage m) throws PeerException {
+    public StreamReply fromPeer(String neighbour, StreamMessage m) throws PeerException {
+        if (m.targetNode() != null && !m.targetNode().equals(nodeId)) {
+            return forward(neighbour, m);
+        }
+        // over a relay route the sender is the node that wrote the message (the trusted nodes between pass it on)
+        String caller = m.originNode() != null ? m.originNode() : neighbour;
         switch (m.op()) {
             case OPEN:
                 return peerOpen(caller, m);
@@ -674,10 +694,12 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                 if (m.index() == null || m.index() < 0 || m.index() > MAX_INDEX) {
                     throw new PeerException("stream key message without a valid index", true);
                 }
+                // at most a short wait here (peer endpoint threads are shared): the asking node retries
                 long wait = Math.max(0, Math.min(s.qos.timeout(), m.timeoutMillis() == null ? 0 : m.timeoutMillis()));
                 Drawn d;
                 try {
-                    d = draw(s, m.index(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait));
+                    d = draw(s, m.index(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(wait, 50)),
+                            StreamStatus.INSUFFICIENT_KEY_AVAILABLE);
                 } catch (KeyManagerException e) {
                     throw new PeerException(e.getMessage(), true);
                 }
@@ -710,6 +732,34 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
             }
             default:
                 throw new PeerException("unknown stream operation " + m.op(), true);
+        }
+    }
+
+    /** A middle node of a relay route passes a stream message on towards its target. */
+    private StreamReply forward(String neighbour, StreamMessage m) throws PeerException {
+        if (m.originNode() == null) {
+            throw new PeerException("stream message for node " + m.targetNode() + " without its origin", true);
+        }
+        String hop = hopTowards(m.targetNode(), m.originNode());
+        if (hop.equals(neighbour)) {
+            throw new PeerException("node " + nodeId + " has no route from " + m.originNode() + " to "
+                    + m.targetNode(), true);
+        }
+        PeerTransport t = transport.get();
+        if (t == null) {
+            return new StreamReply(StreamStatus.NO_QKD_CONNECTION_AVAILABLE.code(), null,
+                    "peer channel of node " + nodeId + " is down");
+        }
+        try {
+            return t.stream(hop, m, peerTimeoutMillis.getAsLong());
+        } catch (PeerException e) {
+            if (e.refused()) {
+                throw e;
+            }
+            LOG.warn("node {}: stream message {} from {} to {} not passed on: {} unreachable: {}", nodeId, m.op(),
+                    m.originNode(), m.targetNode(), hop, e.getMessage());
+            return new StreamReply(StreamStatus.NO_QKD_CONNECTION_AVAILABLE.code(), null,
+                    "node " + nodeId + " cannot reach node " + hop);
         }
     }
 
@@ -763,7 +813,8 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
         if (t == null) {
             throw new PeerException("peer channel of node " + nodeId + " is down (no node TLS yet)", false);
         }
-        StreamReply r = t.stream(peer, m, timeoutMillis);
+        String hop = hopTowards(peer, nodeId);
+        StreamReply r = t.stream(hop, hop.equals(peer) ? m : m.via(nodeId, peer), timeoutMillis);
         if (r.status() < 0 || r.status() > 8) {
             throw new PeerException("peer KMM " + peer + " answered unknown status " + r.status(), false);
         }
@@ -771,6 +822,30 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
             throw new PeerException("peer KMM " + peer + " answered a key without a key ID", false);
         }
         return r;
+    }
+
+    /**
+     * The neighbour a stream message for {@code target} goes to: {@code target} itself when a QKD link
+     * joins the two nodes (or no route is known), else the next hop of the relay route (ETSI GS QKD 015
+     * virtual link) between {@code origin} and {@code target} that passes this node.
+     */
+    private String hopTowards(String target, String origin) {
+        for (PoolStatus p : keys.pools()) {
+            if (p.peerNodeId().equals(target)) {
+                return target;
+            }
+        }
+        if (keys instanceof RelayRoutes routes) {
+            for (VirtualLink v : routes.virtualLinks()) {
+                boolean ends = v.joins(origin, target) || (v.firstEnd().equals(target) || v.lastEnd().equals(target))
+                        && origin.equals(nodeId);
+                String hop = v.hopTowards(target);
+                if (ends && hop != null) {
+                    return hop;
+                }
+            }
+        }
+        return target;
     }
 
     /** The open stream, or a clear error (unknown, closed, TTL over). */
