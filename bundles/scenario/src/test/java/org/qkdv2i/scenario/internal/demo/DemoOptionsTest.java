@@ -24,6 +24,9 @@ public class DemoOptionsTest {
         assertEquals(Path.of("city.json"), o.scenario());
         assertEquals("tcp://localhost:1883", o.mqtt());
         assertEquals(Path.of("r.json"), o.report());
+        assertEquals("OPC UA on by default", 4840, o.opcuaPort());
+        assertEquals(0, DemoOptions.parse(new String[] { "--no-opcua" }).opcuaPort());
+        assertEquals(14840, DemoOptions.parse(new String[] { "--opcua-port", "14840" }).opcuaPort());
         DemoOptions none = DemoOptions.parse(new String[0]);
         assertEquals("0 = the scenario's", 0, none.durationS(), 0);
         assertNull(none.scenario());
@@ -33,7 +36,8 @@ public class DemoOptionsTest {
     public void nonsenseIsRefusedWithTheOptionNamed() {
         for (String[] bad : List.of(new String[] { "--speed" }, new String[] { "--speed", "-1" },
                 new String[] { "--duration", "soon" }, new String[] { "--mqtt", "http://x" },
-                new String[] { "--colour" }, new String[] { "--scenario", "--headless" })) {
+                new String[] { "--colour" }, new String[] { "--scenario", "--headless" }, new String[] { "--opcua-port", "70000" },
+                new String[] { "--opcua-port", "4840.5" })) {
             try {
                 DemoOptions.parse(bad);
                 fail("accepted " + List.of(bad));
