@@ -680,18 +680,26 @@ final class CityEngine implements AutoCloseable {
             byte[] context = ("vehicle=" + s.v.id() + ";session=" + s.session + ";rsu=" + rsuTo + ";radio="
                     + s.v.radio()).getBytes(StandardCharsets.UTF_8);
             byte[] kb = k.bytes();
-            byte[] sealed = SessionSeal.seal(kb, aad, context, random);
             k.destroy();
-            Key k2 = kmTo.keysById(app.slave(), app.master(), List.of(keyId)).get(0);
-            byte[] kb2 = k2.bytes();
-            k2.destroy();
-            sameKey = Arrays.equals(kb, kb2);
-            byte[] plain = SessionSeal.open(kb2, aad, sealed);
-            opened = plain != null && Arrays.equals(plain, context);
-            Arrays.fill(kb, (byte) 0);
-            Arrays.fill(kb2, (byte) 0);
-            if (plain != null) {
-                Arrays.fill(plain, (byte) 0);
+            byte[] kb2 = null;
+            byte[] plain = null;
+            try {
+                byte[] sealed = SessionSeal.seal(kb, aad, context, random);
+                Key k2 = kmTo.keysById(app.slave(), app.master(), List.of(keyId)).get(0);
+                kb2 = k2.bytes();
+                k2.destroy();
+                sameKey = Arrays.equals(kb, kb2);
+                plain = SessionSeal.open(kb2, aad, sealed);
+                opened = plain != null && Arrays.equals(plain, context);
+            } finally {
+                // keys are zeroised whatever happened (ARCHITECTURE: keys are secrets)
+                Arrays.fill(kb, (byte) 0);
+                if (kb2 != null) {
+                    Arrays.fill(kb2, (byte) 0);
+                }
+                if (plain != null) {
+                    Arrays.fill(plain, (byte) 0);
+                }
             }
             keysDelivered.incrementAndGet();
             if (path.size() > 2) {
@@ -767,17 +775,20 @@ final class CityEngine implements AutoCloseable {
                 return;
             }
             List<Key> keys = km.newKeys(new KeyRequest(m.id(), s.id(), n, Deployment.KEY_BITS));
-            List<UUID> ids = keys.stream().map(Key::id).toList();
-            List<Key> got = ks.keysById(s.id(), m.id(), ids);
             int same = 0;
-            for (int i = 0; i < keys.size(); i++) {
-                byte[] x = keys.get(i).bytes();
-                byte[] y = got.get(i).bytes();
-                same += Arrays.equals(x, y) ? 1 : 0;
-                Arrays.fill(x, (byte) 0);
-                Arrays.fill(y, (byte) 0);
-                keys.get(i).destroy();
-                got.get(i).destroy();
+            List<Key> got = List.of();
+            try {
+                got = ks.keysById(s.id(), m.id(), keys.stream().map(Key::id).toList());
+                for (int i = 0; i < keys.size(); i++) {
+                    byte[] x = keys.get(i).bytes();
+                    byte[] y = got.get(i).bytes();
+                    same += Arrays.equals(x, y) ? 1 : 0;
+                    Arrays.fill(x, (byte) 0);
+                    Arrays.fill(y, (byte) 0);
+                }
+            } finally {
+                keys.forEach(Key::destroy);
+                got.forEach(Key::destroy);
             }
             if (same != keys.size()) {
                 problem("application " + a.id() + ": " + (keys.size() - same) + " keys differed between the SAEs");
@@ -899,14 +910,18 @@ final class CityEngine implements AutoCloseable {
         }
         try {
             Key k = newKeysRetrying(km, new KeyRequest(m.id(), s.id(), 1, Deployment.KEY_BITS)).get(0);
-            Key k2 = ks.keysById(s.id(), m.id(), List.of(k.id())).get(0);
-            byte[] a = k.bytes();
-            byte[] b = k2.bytes();
-            boolean same = Arrays.equals(a, b);
-            Arrays.fill(a, (byte) 0);
-            Arrays.fill(b, (byte) 0);
-            k.destroy();
-            k2.destroy();
+            boolean same;
+            try {
+                Key k2 = ks.keysById(s.id(), m.id(), List.of(k.id())).get(0);
+                byte[] a = k.bytes();
+                byte[] b = k2.bytes();
+                same = Arrays.equals(a, b);
+                Arrays.fill(a, (byte) 0);
+                Arrays.fill(b, (byte) 0);
+                k2.destroy();
+            } finally {
+                k.destroy();
+            }
             keysDelivered.incrementAndGet();
             if (path.size() > 2) {
                 keysRelayed.incrementAndGet();
