@@ -128,7 +128,12 @@ public final class OpcUaServerComponent implements TelemetrySink {
         OpcUaTelemetryServer s = new OpcUaTelemetryServer(new OpcUaTelemetryServer.Settings(node, c.bindAddress(),
                 host, c.port(), policies, c.allowInsecureNone(), pki, c._keyStorePassword().toCharArray(), users,
                 Set.of(c.operators())), new Ops());
-        s.start();
+        try {
+            s.start();
+        } catch (Exception | Error e) {
+            s.close(); // port, trust-list watcher, shared threads
+            throw e;
+        }
         server = s;
     }
 

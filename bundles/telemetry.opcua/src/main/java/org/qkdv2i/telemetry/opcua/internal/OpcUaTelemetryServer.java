@@ -73,6 +73,8 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     private final String endpointUrl;
     private final boolean usesBc;
     private volatile boolean running;
+    private boolean started;
+    private boolean closed;
 
     public OpcUaTelemetryServer(Settings s, Operations ops) throws Exception {
         this.settings = s;
@@ -159,6 +161,8 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        MiloThreads.acquire();
+        started = true;
         namespace.startup();
         server.startup().get(30, TimeUnit.SECONDS);
         running = true;
@@ -172,7 +176,11 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
         try {
             namespace.shutdown();
@@ -187,6 +195,10 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
         pki.close();
         if (usesBc) {
             BcRegistration.release();
+        }
+        if (started) {
+            started = false;
+            MiloThreads.release();
         }
         LOG.info("OPC UA node {}: server on {} stopped", settings.node(), endpointUrl);
     }

@@ -99,6 +99,9 @@ public class OpcUaServerComponentTest {
         } catch (ConnectException expected) {
             // closed
         }
+        // the last server gone, Milo's shared threads go too (nothing left behind by a bundle stop)
+        Fixture.await("no Milo threads", 10_000, () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().startsWith("milo-netty-event-loop")));
         // calls after deactivation are ignored, never thrown
         c.link(new LinkTelemetry(NODE, "qkd-1", "UP", 0.02, 800.0, 3.0, "", Instant.now()));
     }
