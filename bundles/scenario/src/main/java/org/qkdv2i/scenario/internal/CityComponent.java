@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class CityComponent implements City {
 
     public static final String PID = "org.qkdv2i.scenario.City";
+    /** Marks a folder this engine made (freshHome deletes only such folders). */
+    static final String MARKER = ".qkdv2i-city";
     private static final Logger LOG = LoggerFactory.getLogger(CityComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "QKD-V2I city scenario",
@@ -62,6 +64,9 @@ public final class CityComponent implements City {
 
         @AttributeDefinition(description = "Folder for the city's PKI, key stores and pad stores; empty: a fresh temporary folder deleted at the end")
         String homeDir() default "";
+
+        @AttributeDefinition(description = "With homeDir set: start from an empty homeDir, deleting what an earlier city left there (only a folder this engine made, marked by the file .qkdv2i-city)")
+        boolean freshHome() default false;
 
         @AttributeDefinition(description = "First of the loopback ports the city uses (2 per node, 2 per link, 1 for the controller); 0: free ports", min = "0", max = "65000")
         int portsBase() default 0;
@@ -83,7 +88,20 @@ public final class CityComponent implements City {
         String dir = config.homeDir() == null ? "" : config.homeDir().trim();
         this.temporaryHome = dir.isEmpty();
         this.home = temporaryHome ? Files.createTempDirectory("qkdv2i-city-") : Path.of(dir).toAbsolutePath();
+        if (!temporaryHome && config.freshHome() && Files.isDirectory(home)) {
+            if (!Files.exists(home.resolve(MARKER))) {
+                try (var entries = Files.list(home)) {
+                    if (entries.findAny().isPresent()) {
+                        LOG.error("city not started: homeDir {} is not empty and not a city's folder (no {}); "
+                                + "freshHome deletes only folders the engine made", home, MARKER);
+                        throw new IllegalArgumentException("homeDir " + home + " is not a city's folder");
+                    }
+                }
+            }
+            deleteTree(home);
+        }
         Files.createDirectories(home);
+        Files.writeString(home.resolve(MARKER), "made by org.qkdv2i.scenario: the city's PKI, key stores and pad stores\n");
         this.engine = new CityEngine(context, cm, scenario, services, speed, home, config.portsBase(),
                 config.controllerPollMillis());
         Dictionary<String, Object> props = new Hashtable<>();

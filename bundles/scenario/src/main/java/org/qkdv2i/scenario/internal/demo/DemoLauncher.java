@@ -174,7 +174,10 @@ public final class DemoLauncher {
         // the web console (bundles/console) runs with its defaults once started; --headless turns it off
         cm.getConfiguration(CONSOLE_PID, "?").update(props("enabled", !o.headless(), "port", 8080,
                 "bindAddress", "127.0.0.1"));
-        Hashtable<String, Object> p = props("speed", o.speed() > 0 ? o.speed() : scenario.speed(), "homeDir", "");
+        // the city's files in ./city (PKI, key stores, pad stores), emptied at every start: a KMM
+        // closing its store at exit may touch its folder after a temporary home was deleted
+        Hashtable<String, Object> p = props("speed", o.speed() > 0 ? o.speed() : scenario.speed(), "homeDir", "city",
+                "freshHome", true);
         p.put("scenarioFile", o.scenario() == null ? "" : o.scenario().toAbsolutePath().toString());
         cm.getConfiguration(CityComponent.PID, "?").update(p);
         if (o.opcuaPort() > 0) {
