@@ -35,6 +35,17 @@ public record KeyEvent(Type type, String nodeId, String linkId, String detail, I
         /** The link's driver is down or gone. */
         LINK_DOWN,
         /** The link aborted a round for eavesdropping. */
-        LINK_EAVESDROPPING
+        LINK_EAVESDROPPING,
+        /**
+         * A delivered key was voided on request (suspected compromise); the detail names the key
+         * ID and who asked (1.4.0).
+         */
+        KEY_VOIDED,
+        /**
+         * Alarm: the two ends of the link hold different material for a driver key block (its
+         * key-check values differ): the block was quarantined and destroyed at both ends. The
+         * detail names the link, the driver and the block (a driver fault or tampering; 1.4.0).
+         */
+        KEY_AUTHENTICATION_FAILED
     }
 }

@@ -43,4 +43,38 @@ public interface KeyManager {
 
     /** The SAEs this node knows, local and remote. */
     List<SaeInfo> saes();
+
+    /**
+     * Voids a key this KME delivered to {@code masterSaeId} for {@code slaveSaeId} that is
+     * suspected compromised (key replacement on request, 1.4.0): both KMMs of the pair forget
+     * it, it is never served or relayed again, and a later {@link #keysById} for it fails with
+     * {@link KeyManagerException.Reason#KEYS_NOT_FOUND} and a message saying it was voided.
+     * Idempotent. What an operator uses; an SAE uses {@link #replaceKey}.
+     *
+     * @param reason who asked and why, for the logs of both nodes (no key material)
+     * @throws KeyManagerException KEYS_NOT_FOUND when this KME did not deliver that key to that
+     *                             pair, UNAVAILABLE when the slave's KMM could not be told (retry)
+     */
+    default void voidKey(String masterSaeId, String slaveSaeId, UUID keyId, String reason)
+            throws KeyManagerException {
+        throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST,
+                "this key manager does not support key replacement");
+    }
+
+    /**
+     * Key replacement on request (1.4.0): {@link #voidKey voids} {@code keyId} at both ends,
+     * then answers {@code request} like {@link #newKeys} with fresh keys under new IDs. The
+     * ETSI GS QKD 014 vendor extension {@value #REPLACE_KEY_EXTENSION} maps here.
+     */
+    default List<Key> replaceKey(KeyRequest request, UUID keyId) throws KeyManagerException {
+        voidKey(request.masterSaeId(), request.slaveSaeId(), keyId,
+                "replacement requested by master SAE " + request.masterSaeId());
+        return newKeys(request);
+    }
+
+    /**
+     * Name of the ETSI GS QKD 014 {@code extension_mandatory} member asking for key
+     * replacement: {@code {"qkdv2i_replace_key_ID": "<key UUID>"}} in an enc_keys request.
+     */
+    String REPLACE_KEY_EXTENSION = "qkdv2i_replace_key_ID";
 }

@@ -53,6 +53,8 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReservedKey;
+import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysResult;
 import org.qkdv2i.kmm.internal.core.Vault.PartMeta;
 import org.qkdv2i.kmm.internal.core.Vault.Pending;
 import org.qkdv2i.qkd.api.KeyBlock;
@@ -704,6 +706,10 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                     : adjacent(slaveNode) ? directOrDetour(master, slaves, slaveNode, number, size)
                     : relayKeys(master, slaves, slaveNode, number, size);
             ok = true;
+            synchronized (this) { // what key replacement checks a request against (IDs only)
+                Issued i = new Issued(master, List.copyOf(slaves), slaveNode);
+                keys.forEach(k -> issued.put(k.id(), i));
+            }
             return keys;
         } finally {
             if (!ok && bucket != null) {
@@ -1333,6 +1339,17 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             }
             Link link = links.get(req.linkId());
             for (ReservedKey k : req.keys()) {
+                if (replaced.containsKey(k.keyId())) {
+                    // voided before its assignment arrived (key replacement): its stored keys go, no record
+                    for (UUID part : k.parts()) {
+                        if (link != null && link.peer.remove(part) != null) {
+                            vault.removePart(part);
+                            changedHere = true;
+                        }
+                    }
+                    recorded.add(k.keyId());
+                    continue;
+                }
                 Pending existing = pending.get(k.keyId());
                 if (existing != null || vault.wasDelivered(k.keyId())) {
                     (existing == null || existing.parts().equals(k.parts()) ? recorded : refused).add(k.keyId());
@@ -1922,6 +1939,13 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         synchronized (this) {
             List<Pending> found = new ArrayList<>(keyIds.size());
             for (UUID id : keyIds) {
+                String voided = id == null ? null : replaced.get(id);
+                if (voided != null) {
+                    LOG.info("node {}: dec_keys by {} for master {}: key {} was voided ({})", nodeId, slaveSaeId,
+                            masterSaeId, id, voided);
+                    throw new KeyManagerException(KEYS_NOT_FOUND, "key " + id + " was voided (" + voided
+                            + ") and is never served again; the master SAE has a replacement key under a new ID");
+                }
                 Pending p = id == null ? null : pending.get(id);
                 if (p == null || (p.slaveSaeIds().contains(slaveSaeId) && !p.remainingSlaves().contains(slaveSaeId)
                         && p.masterSaeId().equals(masterSaeId))) {
@@ -2957,6 +2981,141 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ key replacement
+
+    /** A key this node delivered to a master SAE: the pair, and the node of its slaves. */
+    private record Issued(String master, List<String> slaves, String slaveNode) {
+    }
+
+    /** Keys delivered to master SAEs here, newest kept (bounded, guarded by this): what may be voided. */
+    private final Map<UUID, Issued> issued = bounded();
+    /** Keys voided on request here → why (bounded, guarded by this): dec_keys says so. */
+    private final Map<UUID, String> replaced = bounded();
+
+    /**
+     * Key replacement on request: voids a key this node delivered to {@code masterSaeId} at both
+     * ends. Here its waiting record (a slave on this node) is destroyed and its ID refused from now
+     * on; the slave's KMM is told over the peer channel ({@code POST /peer/v1/void}) and does the
+     * same; over a relay route the ETSI GS QKD 020 {@code ext_keys/void} discards the relayed copy.
+     */
+    @Override
+    public void voidKey(String masterSaeId, String slaveSaeId, UUID keyId, String reason)
+            throws KeyManagerException {
+        Map<String, String> saes = directory.saes();
+        requireLocal(saes, masterSaeId, "master");
+        String slaveNode = requireKnown(saes, slaveSaeId);
+        if (keyId == null) {
+            throw new KeyManagerException(BAD_REQUEST, "no key ID given to void");
+        }
+        String why = reason == null || reason.isBlank() ? "voided on request" : reason;
+        long change = 0;
+        VirtualLink route;
+        boolean again;
+        synchronized (this) {
+            Pending p = pending.get(keyId);
+            Issued i = issued.get(keyId);
+            again = replaced.containsKey(keyId);
+            boolean ours = (p != null && p.masterSaeId().equals(masterSaeId) && p.slaveSaeIds().contains(slaveSaeId))
+                    || (i != null && i.master().equals(masterSaeId) && i.slaves().contains(slaveSaeId));
+            if (!ours && !again) {
+                LOG.info("node {}: void of key {} for SAE pair {} -> {} refused: not a key delivered to that pair here",
+                        nodeId, keyId, masterSaeId, slaveSaeId);
+                throw new KeyManagerException(KEYS_NOT_FOUND, "key " + keyId + " was not delivered to master SAE "
+                        + masterSaeId + " for slave SAE " + slaveSaeId + " by KME " + nodeId
+                        + " (or too long ago to be replaced)");
+            }
+            replaced.put(keyId, why);
+            voidedKeys.put(keyId, Boolean.TRUE); // never relayed again either
+            if (p != null) {
+                destroyPending(p);
+                change = changed();
+            }
+            route = slaveNode.equals(nodeId) ? null : routeTo(slaveNode);
+        }
+        if (change > 0) {
+            durable(change);
+        }
+        if (!again) {
+            LOG.warn("node {}: key {} of SAE pair {} -> {} voided ({})", nodeId, keyId, masterSaeId, slaveSaeId, why);
+            event(new KeyEvent(KeyEvent.Type.KEY_VOIDED, nodeId, "-", "key " + keyId + " of SAE pair "
+                    + masterSaeId + " -> " + slaveSaeId + " voided: " + why, clock.instant()));
+        }
+        if (slaveNode.equals(nodeId)) {
+            return;
+        }
+        if (route != null) { // relayed (or a detour): the relayed copy at the slave's node
+            String next = route.hopTowards(slaveNode);
+            if (next != null) {
+                voidAlong(next, null, new ExtVoid(List.of(keyId), route.linkId(), slaveNode), false);
+            }
+        }
+        if (adjacent(slaveNode)) {
+            PeerTransport t = transport;
+            try {
+                if (t == null) {
+                    throw new PeerException("no peer channel", false);
+                }
+                t.voidKeys(slaveNode, new VoidKeysRequest(List.of(keyId), masterSaeId, why),
+                        settings.peerTimeoutMillis());
+            } catch (PeerException e) {
+                LOG.warn("node {}: void of key {} not delivered to peer KMM {}: {}", nodeId, keyId, slaveNode,
+                        e.getMessage());
+                throw new KeyManagerException(e.refused() ? BAD_REQUEST : UNAVAILABLE, "key " + keyId
+                        + " is voided at KME " + nodeId + " but peer KMM " + slaveNode
+                        + (e.refused() ? " refused the void: " + e.getMessage() : " is unreachable; retry the request"));
+            }
+        }
+    }
+
+    /**
+     * {@code POST /peer/v1/void} from {@code callerNodeId}: keys it delivered to its master SAE are
+     * voided (key replacement): their records here go and their IDs are refused from now on. Only the
+     * node serving the master SAE may void its keys.
+     */
+    public VoidKeysResult voidKeys(String callerNodeId, VoidKeysRequest req) throws PeerException {
+        Map<String, String> saes = directory.saes();
+        if (!callerNodeId.equals(saes.get(req.masterSaeId()))) {
+            throw new PeerException("master SAE " + req.masterSaeId() + " is not served by node " + callerNodeId, true);
+        }
+        String why = req.reason() == null || req.reason().isBlank() ? "voided by peer " + callerNodeId
+                : req.reason();
+        int destroyed = 0;
+        long change = 0;
+        List<UUID> fresh = new ArrayList<>();
+        synchronized (this) {
+            for (UUID id : req.keyIds()) {
+                Pending p = pending.get(id);
+                if (p != null && !p.masterSaeId().equals(req.masterSaeId())) {
+                    throw new PeerException("key " + id + " does not belong to master SAE " + req.masterSaeId(), true);
+                }
+            }
+            for (UUID id : req.keyIds()) {
+                if (replaced.put(id, why) == null) {
+                    fresh.add(id);
+                }
+                voidedKeys.put(id, Boolean.TRUE);
+                Pending p = pending.get(id);
+                if (p != null) {
+                    destroyPending(p);
+                    destroyed++;
+                }
+            }
+            if (destroyed > 0) {
+                change = changed();
+            }
+        }
+        if (change > 0) {
+            durable(change);
+        }
+        for (UUID id : fresh) {
+            LOG.warn("node {}: key {} of master SAE {} voided by peer {} ({})", nodeId, id, req.masterSaeId(),
+                    callerNodeId, why);
+            event(new KeyEvent(KeyEvent.Type.KEY_VOIDED, nodeId, "-", "key " + id + " of master SAE "
+                    + req.masterSaeId() + " voided by peer " + callerNodeId + ": " + why, clock.instant()));
+        }
+        return new VoidKeysResult(destroyed);
+    }
+
     // ------------------------------------------------------------------ status
 
     @Override
@@ -3136,6 +3295,15 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             fire(KeyEvent.Type.POOL_LOW, link, "pool of link " + link.linkId + " is low (" + counts + ")");
         } else if (now == Level.NORMAL) {
             fire(KeyEvent.Type.POOL_REFILLED, link, "pool of link " + link.linkId + " refilled (" + counts + ")");
+        }
+    }
+
+    /** Hands an event to the listener; a failing listener is logged, never the caller's problem. */
+    private void event(KeyEvent e) {
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("node {}: event listener failed on {}: {}", nodeId, e.type(), ex.toString());
         }
     }
 

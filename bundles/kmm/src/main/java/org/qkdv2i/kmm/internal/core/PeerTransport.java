@@ -63,6 +63,27 @@ public interface PeerTransport {
     }
 
     /**
+     * Voids keys the caller delivered to one of its master SAEs and that SAE (or an operator)
+     * asked to replace ({@code POST /peer/v1/void}; kmm.api {@code KeyManager.voidKey}): the peer
+     * destroys their records and refuses them from then on.
+     */
+    default VoidKeysResult voidKeys(String peerNodeId, VoidKeysRequest request, long timeoutMillis)
+            throws PeerException {
+        throw new PeerException("this peer transport carries no key voids", false);
+    }
+
+    /**
+     * Body of {@code POST /peer/v1/void}: keys the caller delivered to its master SAE
+     * {@code masterSaeId} and voids, and why (free text for the log, no key material).
+     */
+    record VoidKeysRequest(List<UUID> keyIds, String masterSaeId, String reason) {
+    }
+
+    /** Answer: how many of the keys had a record here that is now destroyed. */
+    record VoidKeysResult(int destroyed) {
+    }
+
+    /**
      * Key relay, one hop ({@code POST /kmapi/v1/ext_keys}, ETSI GS QKD 020): the peer checks the
      * message, answers 202 and acknowledges later ({@link #extAck}) to the caller.
      */

@@ -107,6 +107,16 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
     }
 
     @Override
+    public VoidKeysResult voidKeys(String peerNodeId, VoidKeysRequest request, long timeoutMillis)
+            throws PeerException {
+        VoidKeysResult r = post(peerNodeId, PeerJson.VOID_PATH, request, VoidKeysResult.class, timeoutMillis);
+        if (r == null) {
+            throw new PeerException("peer " + peerNodeId + " answered a key void without a body", false);
+        }
+        return r;
+    }
+
+    @Override
     public StreamReply stream(String peerNodeId, StreamMessage message, long timeoutMillis) throws PeerException {
         StreamReply r = post(peerNodeId, PeerJson.STREAM_PATH, message, StreamReply.class, timeoutMillis);
         if (r == null) {

@@ -37,6 +37,8 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamMessage;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamReply;
+import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysResult;
 import org.qkdv2i.tls.JettyTls;
 import org.qkdv2i.tls.NodeTls;
 import org.slf4j.Logger;
@@ -81,6 +83,11 @@ public final class PeerServer implements AutoCloseable {
         /** The peer disabled or enabled a link it shares with this node: do the same here. */
         default void linkControl(String callerNodeId, LinkControlRequest request) throws PeerException {
             throw new PeerException("this node takes no link control from peers", true);
+        }
+
+        /** The peer voids keys it delivered to one of its master SAEs (key replacement). */
+        default VoidKeysResult voidKeys(String callerNodeId, VoidKeysRequest request) throws PeerException {
+            throw new PeerException("this node takes no key voids", true);
         }
 
         /** A key stream message from the peer KMM (ETSI GS QKD 004 streams across the link). */
@@ -139,6 +146,11 @@ public final class PeerServer implements AutoCloseable {
                 @Override
                 public void linkControl(String caller, LinkControlRequest r) throws PeerException {
                     base.linkControl(caller, r);
+                }
+
+                @Override
+                public VoidKeysResult voidKeys(String caller, VoidKeysRequest r) throws PeerException {
+                    return base.voidKeys(caller, r);
                 }
             };
         }
@@ -200,6 +212,11 @@ public final class PeerServer implements AutoCloseable {
                 @Override
                 public void extVoid(String caller, ExtVoid request) throws PeerException {
                     core.extVoid(caller, request);
+                }
+
+                @Override
+                public VoidKeysResult voidKeys(String caller, VoidKeysRequest request) throws PeerException {
+                    return core.voidKeys(caller, request);
                 }
             };
         }
@@ -331,7 +348,7 @@ public final class PeerServer implements AutoCloseable {
     }
 
     private static Map<String, Route<?>> routes(Endpoint e) {
-        return Map.of(
+        Map<String, Route<?>> m = new java.util.HashMap<>(Map.of(
                 PeerJson.EXT_KEYS_PATH, new Route<>("ext_keys", ExtKeysRequest.class, r -> r.keys() != null,
                         (caller, r) -> {
                             e.extKeys(caller, r);
@@ -364,7 +381,12 @@ public final class PeerServer implements AutoCloseable {
                         }),
                 PeerJson.DRIVER_PATH, new Route<>("driver message", DriverMessage.class,
                         r -> r.linkId() != null && r.message() != null,
-                        (caller, r) -> new DriverReply(e.driverMessage(caller, r.linkId(), r.message()))));
+                        (caller, r) -> new DriverReply(e.driverMessage(caller, r.linkId(), r.message())))));
+        // Map.of takes ten pairs at most
+        m.put(PeerJson.VOID_PATH, new Route<>("key void", VoidKeysRequest.class,
+                r -> r.keyIds() != null && !r.keyIds().isEmpty() && !r.keyIds().contains(null)
+                        && r.masterSaeId() != null, e::voidKeys));
+        return Map.copyOf(m);
     }
 
     private static void reply(Response response, Callback callback, int status, Object body) {

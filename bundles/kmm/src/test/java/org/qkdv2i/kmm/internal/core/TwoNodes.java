@@ -114,6 +114,11 @@ final class TwoNodes implements AutoCloseable {
         }
 
         @Override
+        public VoidKeysResult voidKeys(String peer, VoidKeysRequest req, long timeoutMillis) throws PeerException {
+            return reach(peer, null).voidKeys(other(peer), req);
+        }
+
+        @Override
         public byte[] driverMessage(String peer, String linkId, byte[] message, long timeoutMillis)
                 throws PeerException {
             throw new PeerException("no driver channel between in-process cores", true);
