@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -203,6 +204,7 @@ final class Etsi014Handler extends Handler.Abstract {
         Integer number = null;
         Integer size = null;
         List<String> additional = List.of();
+        UUID replace = null;
         if (query != null) {
             number = queryInt(query, "number");
             size = queryInt(query, "size");
@@ -214,15 +216,7 @@ final class Etsi014Handler extends Handler.Abstract {
             JsonNode mandatory = o.get("extension_mandatory");
             checkExtensions(mandatory, "extension_mandatory");
             checkExtensions(o.get("extension_optional"), "extension_optional");
-            if (mandatory != null && !mandatory.isNull() && mandatory.size() > 0) {
-                // ETSI GS QKD 014 §5.3: this KME supports no extension yet
-                List<String> names = new ArrayList<>();
-                for (JsonNode ext : mandatory) {
-                    ext.fieldNames().forEachRemaining(n -> names.add("unsupported extension: " + clip(n)));
-                }
-                throw EtsiError.badRequest("not all extension_mandatory parameters are supported",
-                        names.toArray(String[]::new));
-            }
+            replace = replaceKeyId(mandatory);
         }
         int n = number == null ? 1 : number;
         int bits = size == null ? 0 : size; // 0: the pair's default size (KeyRequest)
@@ -237,7 +231,8 @@ final class Etsi014Handler extends Handler.Abstract {
         // request asks for the limits, to answer with the ETSI wording.
         List<Key> keys;
         try {
-            keys = km.newKeys(new KeyRequest(master, slave, n, bits, additional));
+            KeyRequest request = new KeyRequest(master, slave, n, bits, additional);
+            keys = replace == null ? km.newKeys(request) : km.replaceKey(request, replace);
         } catch (KeyManagerException e) {
             if (e.reason() == KeyManagerException.Reason.BAD_REQUEST) {
                 checkLimits(km, master, slave, n, size, additional.size());
@@ -245,6 +240,46 @@ final class Etsi014Handler extends Handler.Abstract {
             throw e;
         }
         sendKeys(response, keys, callback);
+    }
+
+    /**
+     * The key to replace, from the vendor extension {@code {"qkdv2i_replace_key_ID": "<UUID>"}} in
+     * {@code extension_mandatory} (null: none). ETSI GS QKD 014 §5.3 / Table 10: a mandatory
+     * extension this KME does not know gets the standard 400 naming it.
+     */
+    private static UUID replaceKeyId(JsonNode mandatory) throws EtsiError {
+        if (mandatory == null || mandatory.isNull() || mandatory.size() == 0) {
+            return null;
+        }
+        List<String> unsupported = new ArrayList<>();
+        UUID replace = null;
+        int seen = 0;
+        for (JsonNode ext : mandatory) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = ext.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!KeyManager.REPLACE_KEY_EXTENSION.equals(f.getKey())) {
+                    unsupported.add("unsupported extension: " + clip(f.getKey()));
+                    continue;
+                }
+                seen++;
+                try {
+                    replace = f.getValue().isTextual() ? UUID.fromString(f.getValue().textValue()) : null;
+                } catch (IllegalArgumentException e) {
+                    replace = null;
+                }
+                if (replace == null) {
+                    throw EtsiError.badRequest(KeyManager.REPLACE_KEY_EXTENSION + " shall be a key_ID (UUID string)");
+                }
+            }
+        }
+        if (!unsupported.isEmpty()) {
+            throw EtsiError.badRequest("not all extension_mandatory parameters are supported",
+                    unsupported.toArray(String[]::new));
+        }
+        if (seen > 1) {
+            throw EtsiError.badRequest(KeyManager.REPLACE_KEY_EXTENSION + " may be given once per request");
+        }
+        return replace;
     }
 
     /** Throws the ETSI GS QKD 014 §5.3 error for a request outside the pair's limits (Table 9). */
@@ -421,7 +456,10 @@ final class Etsi014Handler extends Handler.Abstract {
             case UNAUTHORIZED:
                 return EtsiError.unauthorized(e.getMessage());
             case KEYS_NOT_FOUND:
-                return EtsiError.badRequest(KeyManagerException.KEYS_NOT_FOUND);
+                // the fixed ETSI message; why (e.g. "key ... was voided") as a detail
+                return e.getMessage() == null || e.getMessage().equals(KeyManagerException.KEYS_NOT_FOUND)
+                        ? EtsiError.badRequest(KeyManagerException.KEYS_NOT_FOUND)
+                        : EtsiError.badRequest(KeyManagerException.KEYS_NOT_FOUND, e.getMessage());
             case UNAVAILABLE:
             default:
                 return EtsiError.unavailable(e.getMessage() == null ? "keys unavailable; retry later" : e.getMessage());

@@ -251,6 +251,50 @@ public class Etsi014ServerTest {
     }
 
     @Test
+    public void replaceKeyExtensionVoidsTheKeyAndAnswersAFreshOne() throws Exception {
+        ContentResponse r = post(master, "sae-b/enc_keys", "{\"size\":256}");
+        assertEquals(200, r.getStatus());
+        String old = json(r).get("keys").get(0).get("key_ID").asText();
+        ContentResponse again = post(master, "sae-b/enc_keys",
+                "{\"size\":256,\"extension_mandatory\":[{\"qkdv2i_replace_key_ID\":\"" + old + "\"}]}");
+        assertEquals(again.getContentAsString(), 200, again.getStatus());
+        JsonNode keys = json(again).get("keys");
+        assertEquals(1, keys.size());
+        String fresh = keys.get(0).get("key_ID").asText();
+        assertFalse("a new key ID", fresh.equals(old));
+        assertTrue("voided with who asked", fake.voided.get(UUID.fromString(old)).contains("sae-a"));
+        // dec_keys of the voided ID: the standard 400 message, and why in the details
+        ContentResponse d = post(slave, "sae-a/dec_keys", "{\"key_IDs\":[{\"key_ID\":\"" + old + "\"}]}");
+        assertEquals(400, d.getStatus());
+        JsonNode body = json(d);
+        assertEquals(FIXED_NOT_FOUND, body.get("message").asText());
+        assertTrue(body.toString(), body.get("details").toString().contains("voided"));
+        assertFalse("no stack trace", d.getContentAsString().contains("at org."));
+        ContentResponse ok = post(slave, "sae-a/dec_keys", "{\"key_IDs\":[{\"key_ID\":\"" + fresh + "\"}]}");
+        assertEquals(200, ok.getStatus());
+    }
+
+    @Test
+    public void replaceKeyExtensionRefusesBadValuesAndUnknownKeys() throws Exception {
+        assertError(post(master, "sae-b/enc_keys", "{\"extension_mandatory\":[{\"qkdv2i_replace_key_ID\":\"x\"}]}"),
+                400, "qkdv2i_replace_key_ID shall be a key_ID (UUID string)");
+        assertError(post(master, "sae-b/enc_keys", "{\"extension_mandatory\":[{\"qkdv2i_replace_key_ID\":7}]}"),
+                400, "qkdv2i_replace_key_ID shall be a key_ID (UUID string)");
+        UUID u = UUID.randomUUID();
+        assertError(post(master, "sae-b/enc_keys", "{\"extension_mandatory\":[{\"qkdv2i_replace_key_ID\":\"" + u
+                + "\"},{\"qkdv2i_replace_key_ID\":\"" + u + "\"}]}"), 400,
+                "qkdv2i_replace_key_ID may be given once per request");
+        // known extension next to an unknown one: the standard 400 naming the unknown one
+        ContentResponse r = post(master, "sae-b/enc_keys", "{\"extension_mandatory\":[{\"qkdv2i_replace_key_ID\":\""
+                + u + "\",\"abc_x\":1}]}");
+        assertError(r, 400, "not all extension_mandatory parameters are supported");
+        assertTrue(json(r).get("details").toString().contains("abc_x"));
+        // a key this KME never delivered to the pair: the standard not-found 400, nothing consumed
+        assertError(post(master, "sae-b/enc_keys", "{\"extension_mandatory\":[{\"qkdv2i_replace_key_ID\":\"" + u
+                + "\"}]}"), 400, FIXED_NOT_FOUND);
+    }
+
+    @Test
     public void extensionMandatoryIsRefused() throws Exception {
         assertError(post(master, "sae-b/enc_keys", "{\"number\":1,\"extension_mandatory\":[{\"abc_route_type\":\"direct\"}]}"),
                 400, "not all extension_mandatory parameters are supported");

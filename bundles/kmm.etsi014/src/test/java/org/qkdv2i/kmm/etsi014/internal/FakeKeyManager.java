@@ -33,6 +33,8 @@ final class FakeKeyManager implements KeyManager {
     /** key ID -> bytes, kept for dec_keys (one-time) */
     final Map<UUID, byte[]> issued = new ConcurrentHashMap<>();
     volatile KeyManagerException failNext;
+    /** key ID -> why, for voided keys (key replacement) */
+    final Map<UUID, String> voided = new ConcurrentHashMap<>();
 
     @Override
     public String nodeId() {
@@ -78,6 +80,10 @@ final class FakeKeyManager implements KeyManager {
             throws KeyManagerException {
         checkPair(masterSaeId, slaveSaeId);
         for (UUID id : keyIds) {
+            if (voided.containsKey(id)) {
+                throw new KeyManagerException(KeyManagerException.Reason.KEYS_NOT_FOUND,
+                        "key " + id + " was voided (" + voided.get(id) + ") and is never served again");
+            }
             if (!issued.containsKey(id)) {
                 throw new KeyManagerException(KeyManagerException.Reason.KEYS_NOT_FOUND, "unknown " + id);
             }
@@ -89,6 +95,21 @@ final class FakeKeyManager implements KeyManager {
         consumingCalls.incrementAndGet();
         keysHandedOut.addAndGet(out.size());
         return out;
+    }
+
+    @Override
+    public synchronized void voidKey(String masterSaeId, String slaveSaeId, UUID keyId, String reason)
+            throws KeyManagerException {
+        checkPair(masterSaeId, slaveSaeId);
+        byte[] b = issued.remove(keyId);
+        if (b == null && !voided.containsKey(keyId)) {
+            throw new KeyManagerException(KeyManagerException.Reason.KEYS_NOT_FOUND, "key " + keyId
+                    + " was not delivered to this pair");
+        }
+        if (b != null) {
+            java.util.Arrays.fill(b, (byte) 0);
+        }
+        voided.put(keyId, reason);
     }
 
     @Override
