@@ -266,4 +266,8 @@ public final class CityComponent implements City {
     public boolean ready() {
         return engine.ready();
     }
+
+    public double secondsOf(java.time.Instant simTime) {
+        return engine.secondsOf(simTime);
+    }
 }

@@ -958,6 +958,11 @@ final class CityEngine implements AutoCloseable {
         return clock != null;
     }
 
+    /** Simulated seconds since the start of the story at an event's {@code simTime}. */
+    double secondsOf(Instant simTime) {
+        return java.time.Duration.between(origin, simTime).toNanos() / 1e9;
+    }
+
     List<CityEvent> events(long afterSeq, int limit) {
         return events.after(afterSeq, limit);
     }

@@ -123,7 +123,7 @@ final class DemoRun {
             return;
         }
         City c = city.get();
-        double t = c instanceof CityComponent cc ? cc.simSeconds() : 0;
+        double t = c instanceof CityComponent cc ? cc.secondsOf(e.simTime()) : 0;
         out.printf(Locale.ROOT, "  » %4.0fs %-22s %s%n", t, e.kind(), e.text());
     }
 
