@@ -126,6 +126,30 @@ public class PeerHttpsTest {
     }
 
     @Test
+    public void aKeyReplacedAtTheMastersNodeIsVoidedAtThePeerOverMutualTls() throws Exception {
+        Key old = a.newKeys(new KeyRequest("sa", "sb", 1, 256)).get(0);
+        Await.until("recorded at B", () -> a.unrecordedKeys("B") == 0 && b.waitingKeys() == 1);
+        List<Key> fresh = a.replaceKey(new KeyRequest("sa", "sb", 1, 256), old.id());
+        assertFalse(fresh.get(0).id().equals(old.id()));
+        try {
+            b.keysById("sb", "sa", List.of(old.id()));
+            fail("a voided key was served at the peer");
+        } catch (KeyManagerException e) {
+            assertEquals(KeyManagerException.Reason.KEYS_NOT_FOUND, e.reason());
+            assertTrue(e.getMessage(), e.getMessage().contains("voided"));
+        }
+        Await.until("fresh key recorded at B", () -> a.unrecordedKeys("B") == 0);
+        assertArrayEquals(fresh.get(0).bytes(), b.keysById("sb", "sa", List.of(fresh.get(0).id())).get(0).bytes());
+        // a node that does not serve the master SAE cannot void its keys at the peer
+        try {
+            clientA.voidKeys("B", new PeerTransport.VoidKeysRequest(List.of(UUID.randomUUID()), "sb", "forged"), 3000);
+            fail("A voided keys of a master SAE it does not serve");
+        } catch (PeerTransport.PeerException e) {
+            assertTrue(e.refused());
+        }
+    }
+
+    @Test
     public void aNodeThatIsNotAConfiguredPeerIsRefused() throws Exception {
         try (HttpsPeerTransport clientC = new HttpsPeerTransport(tlsC,
                 () -> Map.of("B", "https://127.0.0.1:" + serverB.port()))) {
