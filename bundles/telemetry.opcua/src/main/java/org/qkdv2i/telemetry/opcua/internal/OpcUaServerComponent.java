@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * with {@code qkd.node}; the collector feeds it. {@link LinkControl} and {@link DpnEndpoint}
  * services are optional and may come and go: methods look them up per call.
  */
+// immediate: the server listens as soon as it is configured, not when a collector first asks for it
 @Component(configurationPid = OpcUaServerComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = TelemetrySink.class)
+        service = TelemetrySink.class, immediate = true)
 @Designate(ocd = OpcUaServerComponent.Config.class, factory = true)
 public final class OpcUaServerComponent implements TelemetrySink {
 
