@@ -174,6 +174,14 @@ public final class NodeComponent {
         @AttributeDefinition(description = "How long dec_keys waits for the record of a key the peer KMM delivered "
                 + "(it is usually on the wire) before fetching it from the peer, milliseconds; 0 = fetch at once")
         long recordWaitMillis() default KmmSettings.DEFAULT_RECORD_WAIT_MILLIS;
+
+        @AttributeDefinition(description = "Key authentication: a driver key block is stored (servable) only once "
+                + "the peer KMM confirmed over the peer channel that it holds the same material (one-time "
+                + "Wegman-Carter key-check value, 256 bits of each block spent); a mismatch destroys the block at "
+                + "both ends and raises KEY_AUTHENTICATION_FAILED. Both ends of a link must agree. Off by default "
+                + "for now: a block of 32 bytes or less (e.g. one 256-bit key per block from an ETSI 014 vendor "
+                + "device) leaves nothing to store once the check is paid")
+        boolean keyAuthentication() default false;
     }
 
     private final BundleContext context;
@@ -272,6 +280,7 @@ public final class NodeComponent {
         }
         peers = parsePeers(nodeId, c.peers());
         core.setPeerNodes(peers.keySet());
+        core.setKeyAuthentication(c.keyAuthentication());
         for (VirtualLinkEntry e : virtualLinkEntries) {
             applyVirtualLink(e);
         }
@@ -382,6 +391,7 @@ public final class NodeComponent {
             return;
         }
         core.updateSettings(settings(c));
+        core.setKeyAuthentication(c.keyAuthentication());
         Map<String, String> newPeers = parsePeers(c.nodeId(), c.peers());
         boolean endpoint = c.peerPort() != old.peerPort() || !c.peerHost().equals(old.peerHost());
         peers = newPeers;
@@ -661,6 +671,7 @@ public final class NodeComponent {
         }
         Sink sink = new Sink(end, core, channels);
         drivers.put(driver, sink);
+        core.driverName(end.linkId(), driver.getClass().getName()); // named in key authentication alarms
         try {
             core.driverPresent(end, true);
             core.linkStatus(end, driver.status());

@@ -207,6 +207,7 @@ public class LinkControlTest {
         values.put("peers", peers);
         values.put("freshKeyGraceMillis", 0L);
         values.put("peerTimeoutMillis", 15000L); // a cold TLS handshake on a loaded CI machine
+        values.put("keyAuthentication", true); // every block checked with the peer over HTTPS before it is stored
         NodeComponent node = new NodeComponent(reg.context(), config(values));
         started.add(node);
         node.bindSae(sae("sa", "A"));
@@ -224,8 +225,9 @@ public class LinkControlTest {
     }
 
     /** Both ends of the link make the same block of {@code storedKeys} stored keys. */
+    /** A block of {@code storedKeys} stored keys to both ends (plus the 32 bytes key authentication spends). */
     private void emit(int storedKeys) {
-        byte[] bytes = new byte[32 * storedKeys];
+        byte[] bytes = new byte[32 * storedKeys + 32];
         random.nextBytes(bytes);
         UUID id = UUID.randomUUID();
         Instant created = Instant.now();
@@ -253,8 +255,8 @@ public class LinkControlTest {
         assertEquals("A", regA.props.get(LinkControl.class.getName()).get(KeyManager.NODE_PROPERTY));
         assertEquals("B", linksB.nodeId());
         emit(40);
-        assertEquals(40, stored(regA));
-        assertEquals(40, stored(regB));
+        // key authentication: stored once the two KMMs compared the block's key-check values (one round trip)
+        Await.until("block authenticated and stored at both ends", () -> stored(regA) == 40 && stored(regB) == 40);
 
         linksA.disable(LINK, "fibre maintenance");
 
@@ -292,8 +294,8 @@ public class LinkControlTest {
         long a = stored(regA);
         long b = stored(regB);
         emit(10);
-        assertEquals(a + 10, stored(regA));
-        assertEquals(b + 10, stored(regB));
+        Await.until("block authenticated and stored at both ends",
+                () -> stored(regA) == a + 10 && stored(regB) == b + 10);
         linksA.enable(LINK); // does nothing
         assertNotNull(driverA.sink.get());
     }

@@ -137,6 +137,9 @@ public class NodeComponentTest {
         values.put("dataDir", tmp.getRoot().toPath().resolve("data").toString());
         values.put("kekFile", tmp.getRoot().toPath().resolve("kek/A.kek").toString());
         values.put("lowWaterKeys", 5L);
+        // one node without its peer KMM: no key check possible (key authentication: KeyAuthenticationTest,
+        // LinkControlTest, PeerHttpsTest)
+        values.put("keyAuthentication", false);
         NodeComponent node = new NodeComponent(context(), config(values));
         FakeDriver mine = new FakeDriver(new LinkEnd("L-AB", "A", "B", QkdRole.TRANSMITTER));
         FakeDriver other = new FakeDriver(new LinkEnd("L-BC", "B", "C", QkdRole.TRANSMITTER));

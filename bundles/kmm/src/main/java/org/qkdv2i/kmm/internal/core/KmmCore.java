@@ -54,6 +54,8 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveRequest;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.ReservedKey;
 import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.KeyCheckRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.KeyCheckResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysResult;
 import org.qkdv2i.kmm.internal.core.Vault.PartMeta;
 import org.qkdv2i.kmm.internal.core.Vault.Pending;
@@ -464,9 +466,21 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     /**
      * Splits a block into stored keys of {@code storedKeyBits}; stored key i gets
      * {@link KeyIds#storedKeyId(UUID, int)}, the remainder is zeroised and dropped. Takes
-     * ownership of the block and destroys it.
+     * ownership of the block and destroys it. With key authentication on
+     * ({@link #setKeyAuthentication}) the block is held until the peer KMM confirmed it holds the
+     * same material (its last 32 bytes are spent on that), see {@link KeyAuthenticator}.
      */
     public void keyBlock(LinkEnd end, KeyBlock block) {
+        KeyAuthenticator auth = keyAuth;
+        if (auth != null) {
+            auth.submit(end, block); // stored by ingest() once the peer confirmed the same material
+            return;
+        }
+        ingest(end, block);
+    }
+
+    /** {@link #keyBlock} of an authenticated block (or with key authentication off). */
+    void ingest(LinkEnd end, KeyBlock block) {
         byte[] bytes = block.key();
         int stored = 0;
         int dropped = 0;
@@ -2981,6 +2995,92 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ key authentication
+
+    private volatile KeyAuthenticator keyAuth;
+    /** Link → description of its driver at this node, for the alarm (set by the OSGi layer). */
+    private final Map<String, String> driverNames = new ConcurrentHashMap<>();
+
+    /**
+     * Turns key authentication of driver key blocks on or off (both ends of a link must agree:
+     * blocks the peer never confirms are destroyed after {@code holdMillis}).
+     */
+    public void setKeyAuthentication(boolean on) {
+        KeyAuthenticator off = null;
+        synchronized (this) {
+            if (on && keyAuth == null && !closed) {
+                keyAuth = new KeyAuthenticator(this, nodeId);
+            } else if (!on && keyAuth != null) {
+                off = keyAuth;
+                keyAuth = null;
+            }
+        }
+        if (off != null) {
+            off.close(); // outside the monitor (its thread may be storing a block); waiting blocks are destroyed
+        }
+    }
+
+    /** For tests: how long an unconfirmed block is held. */
+    void keyAuthHoldMillis(long millis) {
+        KeyAuthenticator a = keyAuth;
+        if (a != null) {
+            a.holdMillis = millis;
+        }
+    }
+
+    public boolean keyAuthentication() {
+        return keyAuth != null;
+    }
+
+    /** Names the driver of {@code linkId} here in key authentication alarms. */
+    public void driverName(String linkId, String name) {
+        if (name == null) {
+            driverNames.remove(linkId);
+        } else {
+            driverNames.put(linkId, name);
+        }
+    }
+
+    /** Key authentication counters per link (empty when it is off). */
+    public List<KeyAuthenticator.LinkStats> keyAuthStats() {
+        KeyAuthenticator a = keyAuth;
+        return a == null ? List.of() : a.stats();
+    }
+
+    /** Key blocks waiting for their key check here. */
+    public int blocksAwaitingAuthentication() {
+        KeyAuthenticator a = keyAuth;
+        return a == null ? 0 : a.held();
+    }
+
+    PeerTransport transport() {
+        return transport;
+    }
+
+    /** {@code POST /peer/v1/keycheck} from {@code callerNodeId}. */
+    public KeyCheckResult keyCheck(String callerNodeId, KeyCheckRequest req) throws PeerException {
+        KeyAuthenticator a = keyAuth;
+        if (a == null) {
+            throw new PeerException("key authentication is off at node " + nodeId, true);
+        }
+        String peer;
+        synchronized (this) {
+            Link l = links.get(req.linkId());
+            peer = l == null ? null : l.peerNodeId;
+        }
+        return a.check(callerNodeId, req, peer);
+    }
+
+    /** A block whose key-check values differ at the two ends: destroyed there and here; the alarm. */
+    void keyAuthenticationFailed(LinkEnd end, UUID blockId) {
+        String driver = driverNames.getOrDefault(end.linkId(), "the QKD driver of link " + end.linkId());
+        String detail = "key block " + blockId + " of link " + end.linkId() + " from driver " + driver + " at node "
+                + nodeId + ": key-check values of nodes " + nodeId + " and " + end.peerNodeId()
+                + " differ (driver fault or tampering); quarantined and destroyed at both ends";
+        LOG.error("node {} link {}: KEY AUTHENTICATION FAILED: {}", nodeId, end.linkId(), detail);
+        event(new KeyEvent(KeyEvent.Type.KEY_AUTHENTICATION_FAILED, nodeId, end.linkId(), detail, clock.instant()));
+    }
+
     // ------------------------------------------------------------------ key replacement
 
     /** A key this node delivered to a master SAE: the pair, and the node of its slaves. */
@@ -3203,9 +3303,15 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
 
     @Override
     public void close() {
+        KeyAuthenticator auth;
         synchronized (this) {
             closed = true;
             notifyAll();
+            auth = keyAuth;
+            keyAuth = null;
+        }
+        if (auth != null) {
+            auth.close(); // blocks waiting for their check are destroyed (never stored unauthenticated)
         }
         assigners.forEach(Thread::interrupt);
         relayWorkers.shutdownNow();

@@ -73,6 +73,30 @@ public interface PeerTransport {
     }
 
     /**
+     * Key authentication ({@code POST /peer/v1/keycheck}): the key-check values of driver key blocks
+     * of one link as this node computed them; the peer compares them with its own.
+     */
+    default KeyCheckResult keyCheck(String peerNodeId, KeyCheckRequest request, long timeoutMillis)
+            throws PeerException {
+        throw new PeerException("this peer transport carries no key checks", false);
+    }
+
+    /** One driver key block's key-check value (16 bytes, base64 on the wire). */
+    record BlockCheck(UUID blockId, byte[] tag) {
+    }
+
+    /** Body of {@code POST /peer/v1/keycheck}: blocks of {@code linkId}, oldest first. */
+    record KeyCheckRequest(String linkId, List<BlockCheck> blocks) {
+    }
+
+    /**
+     * Answer: per block, in order, {@code match}, {@code mismatch} (the peer destroyed its copy) or
+     * {@code unknown} (the peer has not received that block from its driver yet: ask again).
+     */
+    record KeyCheckResult(List<String> verdicts) {
+    }
+
+    /**
      * Body of {@code POST /peer/v1/void}: keys the caller delivered to its master SAE
      * {@code masterSaeId} and voids, and why (free text for the log, no key material).
      */

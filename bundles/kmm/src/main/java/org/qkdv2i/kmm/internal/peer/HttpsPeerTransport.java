@@ -107,6 +107,17 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
     }
 
     @Override
+    public KeyCheckResult keyCheck(String peerNodeId, KeyCheckRequest request, long timeoutMillis)
+            throws PeerException {
+        KeyCheckResult r = post(peerNodeId, PeerJson.KEYCHECK_PATH, request, KeyCheckResult.class, timeoutMillis);
+        if (r == null || r.verdicts() == null || r.verdicts().size() != request.blocks().size()) {
+            throw new PeerException("peer " + peerNodeId + " answered a key check without one verdict per block",
+                    false);
+        }
+        return r;
+    }
+
+    @Override
     public VoidKeysResult voidKeys(String peerNodeId, VoidKeysRequest request, long timeoutMillis)
             throws PeerException {
         VoidKeysResult r = post(peerNodeId, PeerJson.VOID_PATH, request, VoidKeysResult.class, timeoutMillis);

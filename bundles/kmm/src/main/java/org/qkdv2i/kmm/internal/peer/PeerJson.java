@@ -20,6 +20,7 @@ final class PeerJson {
     static final String LINK_PATH = "/peer/v1/link";
     static final String STREAM_PATH = "/peer/v1/stream";
     static final String VOID_PATH = "/peer/v1/void";
+    static final String KEYCHECK_PATH = "/peer/v1/keycheck";
     /** ETSI GS QKD 020 resources (KMS to KMS, within the trusted-node network). */
     static final String VERSIONS_PATH = "/kmapi/versions";
     static final String EXT_KEYS_PATH = "/kmapi/v1/ext_keys";

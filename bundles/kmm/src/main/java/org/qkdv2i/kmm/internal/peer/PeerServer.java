@@ -38,6 +38,8 @@ import org.qkdv2i.kmm.internal.core.PeerTransport.ReserveResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamMessage;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamReply;
 import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.KeyCheckRequest;
+import org.qkdv2i.kmm.internal.core.PeerTransport.KeyCheckResult;
 import org.qkdv2i.kmm.internal.core.PeerTransport.VoidKeysResult;
 import org.qkdv2i.tls.JettyTls;
 import org.qkdv2i.tls.NodeTls;
@@ -83,6 +85,11 @@ public final class PeerServer implements AutoCloseable {
         /** The peer disabled or enabled a link it shares with this node: do the same here. */
         default void linkControl(String callerNodeId, LinkControlRequest request) throws PeerException {
             throw new PeerException("this node takes no link control from peers", true);
+        }
+
+        /** Key-check values of driver key blocks of a link the peer shares with this node (key authentication). */
+        default KeyCheckResult keyCheck(String callerNodeId, KeyCheckRequest request) throws PeerException {
+            throw new PeerException("this node takes no key checks", true);
         }
 
         /** The peer voids keys it delivered to one of its master SAEs (key replacement). */
@@ -152,6 +159,11 @@ public final class PeerServer implements AutoCloseable {
                 public VoidKeysResult voidKeys(String caller, VoidKeysRequest r) throws PeerException {
                     return base.voidKeys(caller, r);
                 }
+
+                @Override
+                public KeyCheckResult keyCheck(String caller, KeyCheckRequest r) throws PeerException {
+                    return base.keyCheck(caller, r);
+                }
             };
         }
 
@@ -217,6 +229,11 @@ public final class PeerServer implements AutoCloseable {
                 @Override
                 public VoidKeysResult voidKeys(String caller, VoidKeysRequest request) throws PeerException {
                     return core.voidKeys(caller, request);
+                }
+
+                @Override
+                public KeyCheckResult keyCheck(String caller, KeyCheckRequest request) throws PeerException {
+                    return core.keyCheck(caller, request);
                 }
             };
         }
@@ -386,6 +403,9 @@ public final class PeerServer implements AutoCloseable {
         m.put(PeerJson.VOID_PATH, new Route<>("key void", VoidKeysRequest.class,
                 r -> r.keyIds() != null && !r.keyIds().isEmpty() && !r.keyIds().contains(null)
                         && r.masterSaeId() != null, e::voidKeys));
+        m.put(PeerJson.KEYCHECK_PATH, new Route<>("key check", KeyCheckRequest.class,
+                r -> r.linkId() != null && r.blocks() != null && r.blocks().stream()
+                        .allMatch(b -> b != null && b.blockId() != null && b.tag() != null), e::keyCheck));
         return Map.copyOf(m);
     }
 

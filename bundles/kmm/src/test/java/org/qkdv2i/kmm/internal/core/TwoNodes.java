@@ -113,6 +113,16 @@ final class TwoNodes implements AutoCloseable {
             return reach(peer, null).claim(other(peer), req);
         }
 
+        /** Key checks sent, and a hook run at the start of each (outside both cores' locks). */
+        final AtomicInteger keyCheckCalls = new AtomicInteger();
+        volatile Runnable beforeKeyCheck;
+
+        @Override
+        public KeyCheckResult keyCheck(String peer, KeyCheckRequest req, long timeoutMillis) throws PeerException {
+            keyCheckCalls.incrementAndGet();
+            return reach(peer, beforeKeyCheck).keyCheck(other(peer), req);
+        }
+
         @Override
         public VoidKeysResult voidKeys(String peer, VoidKeysRequest req, long timeoutMillis) throws PeerException {
             return reach(peer, null).voidKeys(other(peer), req);
