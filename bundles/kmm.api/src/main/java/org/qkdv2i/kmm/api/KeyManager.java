@@ -73,6 +73,14 @@ public interface KeyManager {
     }
 
     /**
+     * Key authentication counters per link (1.4.0); empty when this node does not authenticate
+     * driver key blocks.
+     */
+    default List<KeyAuthStatus> keyAuthentication() {
+        return List.of();
+    }
+
+    /**
      * Name of the ETSI GS QKD 014 {@code extension_mandatory} member asking for key
      * replacement: {@code {"qkdv2i_replace_key_ID": "<key UUID>"}} in an enc_keys request.
      */

@@ -3,7 +3,8 @@
  * pair, keys by ID, pool status and pool events. Protocol adapters such as ETSI GS QKD
  * 014 are thin layers over {@link org.qkdv2i.kmm.api.KeyManager}; ETSI GS QKD 004 key streams are
  * {@link org.qkdv2i.kmm.api.KeyStreams} (1.3.0). Key replacement on request:
- * {@link org.qkdv2i.kmm.api.KeyManager#voidKey} and {@link org.qkdv2i.kmm.api.KeyManager#replaceKey} (1.4.0).
+ * {@link org.qkdv2i.kmm.api.KeyManager#voidKey} and {@link org.qkdv2i.kmm.api.KeyManager#replaceKey}; key authentication counters:
+ * {@link org.qkdv2i.kmm.api.KeyAuthStatus} (1.4.0).
  */
 @Version("1.4.0")
 @Export

@@ -38,6 +38,8 @@ public class KeyCommandsTest {
                                         "key " + args[2] + " was not delivered to this pair");
                             }
                             return null;
+                        case "keyAuthentication":
+                            return List.of(new org.qkdv2i.kmm.api.KeyAuthStatus(node, "L-" + node, 12, 1, 0, 3328, 2));
                         case "hashCode":
                             return System.identityHashCode(p);
                         case "equals":
@@ -58,6 +60,19 @@ public class KeyCommandsTest {
         String out = c.voidkey("sa", "sb", id.toString(), "leaked", "in", "a", "log");
         assertTrue(out, out.startsWith("node A: key " + id + " of SAE pair sa -> sb voided at both ends"));
         assertEquals(List.of("A sa sb " + id + " operator: leaked in a log"), calls);
+    }
+
+    @Test
+    public void keyauthListsTheCountersPerNodeAndLink() {
+        KeyCommands c = new KeyCommands();
+        assertEquals(KeyCommands.NO_KMM, c.keyauth());
+        c.bindKeyManager(kmm("B", UUID.randomUUID(), "sb"), Map.of(KeyManager.NODE_PROPERTY, "B"));
+        c.bindKeyManager(kmm("A", UUID.randomUUID(), "sa"), Map.of(KeyManager.NODE_PROPERTY, "A"));
+        String[] lines = c.keyauth().split("\n");
+        assertEquals(3, lines.length);
+        assertTrue(lines[0], lines[0].contains("bits spent"));
+        assertTrue(lines[1], lines[1].matches("A\\s+L-A\\s+12\\s+1\\s+0\\s+3328\\s+2"));
+        assertTrue(lines[2], lines[2].startsWith("B "));
     }
 
     @Test

@@ -3028,7 +3028,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         }
     }
 
-    public boolean keyAuthentication() {
+    public boolean keyAuthenticationOn() {
         return keyAuth != null;
     }
 
@@ -3045,6 +3045,16 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     public List<KeyAuthenticator.LinkStats> keyAuthStats() {
         KeyAuthenticator a = keyAuth;
         return a == null ? List.of() : a.stats();
+    }
+
+    @Override
+    public List<org.qkdv2i.kmm.api.KeyAuthStatus> keyAuthentication() {
+        List<org.qkdv2i.kmm.api.KeyAuthStatus> out = new ArrayList<>();
+        for (KeyAuthenticator.LinkStats s : keyAuthStats()) {
+            out.add(new org.qkdv2i.kmm.api.KeyAuthStatus(nodeId, s.linkId(), s.authenticated(), s.failed(),
+                    s.expired(), s.bitsSpent(), s.held()));
+        }
+        return out;
     }
 
     /** Key blocks waiting for their key check here. */

@@ -74,6 +74,8 @@ public class KeyAuthenticationTest extends TwoNodesTestBase {
         assertEquals(1, stats(net.b).authenticated());
         assertEquals("one-time key of the check: 256 bits per block", 256, stats(net.a).bitsSpent());
         assertEquals(256, stats(net.b).bitsSpent());
+        org.qkdv2i.kmm.api.KeyAuthStatus api = net.a.keyAuthentication().get(0);
+        assertEquals(new org.qkdv2i.kmm.api.KeyAuthStatus("A", LINK, 1, 0, 0, 256, 0), api);
         assertTrue(net.a.sync(LINK).complete());
         Key enc = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).get(0);
         Await.until("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
