@@ -60,7 +60,13 @@ public final class KeyAuthenticator implements AutoCloseable {
     static final int MAX_HELD = 8192;
     /** Remembered verdicts and early values of the peer (responder side). */
     private static final int MEMORY = 65_536;
-    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * When to ask again after "unknown" (the peer's driver has not delivered the block yet): both
+     * ends' drivers usually deliver a block within milliseconds of each other, so soon at first,
+     * then every 20 ms.
+     */
+    private static final long[] RETRY_NANOS = {TimeUnit.MILLISECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(5),
+        TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20)};
     private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final byte[] DOMAIN = "qkdv2i/key-check/v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -87,6 +93,7 @@ public final class KeyAuthenticator implements AutoCloseable {
         final long sinceNanos;
         final boolean initiator;
         long nextTryNanos;
+        int tries;
         boolean inFlight;
 
         Held(LinkEnd end, KeyBlock block, byte[] material, byte[] tag, boolean initiator, long now) {
@@ -438,7 +445,8 @@ public final class KeyAuthenticator implements AutoCloseable {
                         outcome.add(v);
                     }
                 } else {
-                    h.nextTryNanos = now + (verdicts == null ? BACKOFF_NANOS : RETRY_NANOS);
+                    h.nextTryNanos = now + (verdicts == null ? BACKOFF_NANOS
+                            : RETRY_NANOS[Math.min(h.tries++, RETRY_NANOS.length - 1)]);
                 }
             }
             if (closed) {

@@ -1,0 +1,261 @@
+package org.qkdv2i.bench.keyauth;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.qkdv2i.kmm.internal.core.Directory;
+import org.qkdv2i.kmm.internal.core.KeyAuthenticator;
+import org.qkdv2i.kmm.internal.core.KmmCore;
+import org.qkdv2i.kmm.internal.core.KmmSettings;
+import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
+import org.qkdv2i.kmm.internal.core.Qos;
+import org.qkdv2i.kmm.internal.peer.HttpsPeerTransport;
+import org.qkdv2i.kmm.internal.peer.PeerServer;
+import org.qkdv2i.qkd.api.KeyBlock;
+import org.qkdv2i.qkd.api.LinkEnd;
+import org.qkdv2i.qkd.api.QkdRole;
+import org.qkdv2i.tls.BcNodeTls;
+import org.qkdv2i.tls.DevPki;
+import org.qkdv2i.tls.NodeTls;
+
+/**
+ * Cost of key authentication per driver key block (issue 9).
+ *
+ * <ol>
+ * <li><b>key-check value</b>: thread CPU of one one-time Wegman–Carter value (GHASH over GF(2^128) ⊕
+ * pad, {@link KeyAuthenticator#tag}) per block size; each end of a link computes one per block.</li>
+ * <li><b>two KMM nodes over real HTTPS</b> (mutual TLS, dev PKI), key authentication off and on:
+ * blocks fed to both ends as fast as one thread can; process CPU per block and the time until every
+ * block is stored at both ends; then blocks fed one at a time: the delay from the second end's
+ * delivery to "stored at both ends" (p50/p99).</li>
+ * </ol>
+ * Bits spent: {@link KeyAuthenticator#BITS_SPENT_PER_BLOCK} per block, whatever its size.
+ *
+ * <pre>
+ * java -cp 'target/classes:target/lib/*' org.qkdv2i.bench.keyauth.KeyAuthBenchmark [sizes=1024,8192,65536] [blocks=2000] [paced=300]
+ * </pre>
+ */
+public final class KeyAuthBenchmark {
+
+    static final char[] PW = DevPki.DEFAULT_PASSWORD.toCharArray();
+    static final String LINK = "L-AB";
+    static final LinkEnd END_A = new LinkEnd(LINK, "A", "B", QkdRole.TRANSMITTER);
+    static final LinkEnd END_B = new LinkEnd(LINK, "B", "A", QkdRole.RECEIVER);
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new HashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            opt.put(eq < 0 ? a : a.substring(0, eq), eq < 0 ? "" : a.substring(eq + 1));
+        }
+        int[] sizes = Arrays.stream(opt.getOrDefault("sizes", "1024,8192,65536").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int blocks = Integer.parseInt(opt.getOrDefault("blocks", "2000"));
+        int paced = Integer.parseInt(opt.getOrDefault("paced", "300"));
+        System.out.printf("machine: %d CPUs, %s %s, max heap %d MB, load average %.2f%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
+                OS.getSystemLoadAverage());
+        System.out.println();
+        System.out.println("| block bytes | key-check value, thread CPU µs per block (one end) | MB/s | bits spent per block | share of the block |");
+        System.out.println("|---|---|---|---|---|");
+        for (int size : sizes) {
+            tagCost(size);
+        }
+        System.out.println();
+        System.out.println("| block bytes | key authentication | blocks | process CPU µs per block (both nodes) | "
+                + "all stored at both ends after (ms) | paced: delivery → stored at both ends p50 / p99 ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        Path dir = Files.createTempDirectory("keyauth-bench");
+        Path pki = dir.resolve("pki");
+        DevPki.init(pki, List.of("A", "B"), List.of(), PW);
+        for (int size : sizes) {
+            for (boolean on : new boolean[] {false, true}) {
+                try (Nodes n = new Nodes(dir.resolve(size + "-" + on), pki, on)) {
+                    n.run(size, blocks, paced);
+                }
+            }
+        }
+        System.out.printf("%nload average at the end %.2f%n", OS.getSystemLoadAverage());
+    }
+
+    private static void tagCost(int size) {
+        SecureRandom rnd = new SecureRandom();
+        byte[] block = new byte[size];
+        rnd.nextBytes(block);
+        int n = size - KeyAuthenticator.KEY_BYTES;
+        byte[] material = Arrays.copyOf(block, n);
+        UUID id = UUID.randomUUID();
+        int iterations = (int) Math.max(2000, 200_000_000L / size);
+        byte sink = 0;
+        for (int i = 0; i < iterations / 4; i++) { // warm-up (JIT)
+            sink ^= KeyAuthenticator.tag(LINK, id, material, block, n)[0];
+        }
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < iterations; i++) {
+            sink ^= KeyAuthenticator.tag(LINK, id, material, block, n)[0];
+        }
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+        double us = cpu / 1e3 / iterations;
+        System.out.printf("| %,d | %.2f | %.0f | %d | %.2f %% |%s%n", size, us, size / us,
+                KeyAuthenticator.BITS_SPENT_PER_BLOCK, 100.0 * KeyAuthenticator.KEY_BYTES / size,
+                sink == 42 ? " " : "");
+    }
+
+    /** Two KMM cores joined by the HTTPS peer channel (both directions). */
+    static final class Nodes implements AutoCloseable {
+        final List<AutoCloseable> closers = new ArrayList<>();
+        final KmmCore a;
+        final KmmCore b;
+        final boolean on;
+
+        Nodes(Path dir, Path pki, boolean on) throws Exception {
+            this.on = on;
+            NodeTls tlsA = BcNodeTls.load("A", pki.resolve("node-A.p12"), PW, pki.resolve("ca.pem"), null, null);
+            NodeTls tlsB = BcNodeTls.load("B", pki.resolve("node-B.p12"), PW, pki.resolve("ca.pem"), null, null);
+            Directory saes = new Directory() {
+                @Override
+                public Map<String, String> saes() {
+                    return Map.of("sa", "A", "sb", "B");
+                }
+
+                @Override
+                public Optional<Qos> qos(String m, String s) {
+                    return Optional.empty();
+                }
+            };
+            a = core("A", dir, saes);
+            b = core("B", dir, saes);
+            PeerServer peerA = peer(tlsA, "B", a);
+            PeerServer peerB = peer(tlsB, "A", b);
+            Map<String, String> toB = Map.of("B", "https://127.0.0.1:" + peerB.port());
+            Map<String, String> toA = Map.of("A", "https://127.0.0.1:" + peerA.port());
+            HttpsPeerTransport clientA = new HttpsPeerTransport(tlsA, () -> toB);
+            HttpsPeerTransport clientB = new HttpsPeerTransport(tlsB, () -> toA);
+            closers.add(0, clientA);
+            closers.add(0, clientB);
+            a.setTransport(clientA);
+            b.setTransport(clientB);
+            a.setKeyAuthentication(on);
+            b.setKeyAuthentication(on);
+        }
+
+        private KmmCore core(String id, Path dir, Directory saes) throws Exception {
+            byte[] kek = new byte[32];
+            new SecureRandom().nextBytes(kek);
+            KmmCore c = new KmmCore(KmmSettings.defaults(id).withPeer(5000, 0).withCapacity(50_000_000, 100),
+                    dir.resolve(id), kek, saes, Clock.systemUTC(), new SecureRandom(), e -> { });
+            Arrays.fill(kek, (byte) 0);
+            closers.add(c);
+            return c;
+        }
+
+        private PeerServer peer(NodeTls tls, String peerId, KmmCore core) throws Exception {
+            PeerServer p = new PeerServer(tls, "127.0.0.1", 0, () -> Set.of(peerId),
+                    PeerServer.Endpoint.of(core, (c, l, m) -> {
+                        throw new PeerException("no drivers in the benchmark", true);
+                    }));
+            p.start();
+            closers.add(0, p);
+            return p;
+        }
+
+        private long stored(KmmCore c) {
+            return c.pools().stream().mapToLong(p -> p.ownKeys() + p.peerKeys()).sum();
+        }
+
+        private void feed(byte[] block, SecureRandom rnd) {
+            rnd.nextBytes(block);
+            UUID id = UUID.randomUUID();
+            Instant t = Instant.now();
+            a.keyBlock(END_A, new KeyBlock(id, block, t, 0, 0));
+            b.keyBlock(END_B, new KeyBlock(id, block, t, 0, 0));
+        }
+
+        private void awaitStored(long perNode, long deadlineNanos) {
+            while (stored(a) < perNode || stored(b) < perNode) {
+                if (System.nanoTime() - deadlineNanos > 0) {
+                    throw new IllegalStateException("not stored in time: A " + stored(a) + ", B " + stored(b)
+                            + " of " + perNode);
+                }
+                LockSupport.parkNanos(20_000);
+            }
+        }
+
+        void run(int size, int blocks, int paced) {
+            SecureRandom rnd = new SecureRandom();
+            byte[] block = new byte[size];
+            int keysPerBlock = (size - (on ? KeyAuthenticator.KEY_BYTES : 0)) / 32;
+            // warm-up: TLS connections, JIT
+            long expected = 0;
+            for (int i = 0; i < 200; i++) {
+                feed(block, rnd);
+            }
+            expected += 200L * keysPerBlock;
+            awaitStored(expected, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+            // throughput: as fast as one feeding thread can
+            long cpu0 = OS.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < blocks; i++) {
+                feed(block, rnd);
+            }
+            expected += (long) blocks * keysPerBlock;
+            awaitStored(expected, System.nanoTime() + TimeUnit.SECONDS.toNanos(300));
+            long wall = System.nanoTime() - t0;
+            double cpuPerBlock = (OS.getProcessCpuTime() - cpu0) / 1e3 / blocks;
+            // paced: one block at a time, the delay to "stored at both ends"
+            long[] lat = new long[paced];
+            for (int i = 0; i < paced; i++) {
+                rnd.nextBytes(block);
+                UUID id = UUID.randomUUID();
+                Instant t = Instant.now();
+                a.keyBlock(END_A, new KeyBlock(id, block, t, 0, 0));
+                long s = System.nanoTime();
+                b.keyBlock(END_B, new KeyBlock(id, block, t, 0, 0));
+                expected += keysPerBlock;
+                awaitStored(expected, System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+                lat[i] = System.nanoTime() - s;
+            }
+            Arrays.sort(lat);
+            System.out.printf("| %,d | %s | %,d | %.0f | %.0f | %.2f / %.2f |%n", size, on ? "on" : "off", blocks,
+                    cpuPerBlock, wall / 1e6, lat[paced / 2] / 1e6, lat[(int) Math.min(paced - 1, paced * 0.99)] / 1e6);
+            if (on) {
+                KeyAuthenticator.LinkStats st = a.keyAuthStats().get(0);
+                if (st.failed() != 0 || st.authenticated() != 200 + blocks + paced) {
+                    throw new IllegalStateException("unexpected counters " + st);
+                }
+            }
+            Arrays.fill(block, (byte) 0);
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable c : closers) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing
+                }
+            }
+        }
+    }
+}
