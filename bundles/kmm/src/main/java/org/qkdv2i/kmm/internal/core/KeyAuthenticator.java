@@ -67,6 +67,12 @@ public final class KeyAuthenticator implements AutoCloseable {
      */
     private static final long[] RETRY_NANOS = {TimeUnit.MILLISECONDS.toNanos(2), TimeUnit.MILLISECONDS.toNanos(5),
         TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20)};
+    /**
+     * The first check of a block waits this long: the peer's driver has usually delivered it by then,
+     * and blocks arriving meanwhile share the request (each request costs TLS and JSON work at both
+     * nodes; measured ~1 ms CPU per block with 1 KB blocks without this wait).
+     */
+    private static final long FIRST_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final byte[] DOMAIN = "qkdv2i/key-check/v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -106,7 +112,7 @@ public final class KeyAuthenticator implements AutoCloseable {
             this.tag = tag;
             this.sinceNanos = now;
             this.initiator = initiator;
-            this.nextTryNanos = now;
+            this.nextTryNanos = now + FIRST_CHECK_NANOS;
         }
 
         void wipe() {
