@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
@@ -73,6 +75,9 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     private final String endpointUrl;
     private final boolean usesBc;
     private volatile boolean running;
+    // sink calls (read) never run while close (write) stops the server: nodes made on a stopping
+    // server would poison Milo's static type cache (MiloTypeCache)
+    private final ReadWriteLock stopping = new ReentrantReadWriteLock();
     private boolean started;
     private boolean closed;
 
@@ -163,8 +168,10 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     public void start() throws Exception {
         MiloThreads.acquire();
         started = true;
+        MiloTypeCache.forgetAll(); // whatever an earlier server left while it stopped
         namespace.startup();
         server.startup().get(30, TimeUnit.SECONDS);
+        MiloTypeCache.learnAndForget(server);
         running = true;
         List<String> pol = new ArrayList<>();
         settings.policies().forEach(p -> pol.add(p.name()));
@@ -181,7 +188,12 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
             return;
         }
         closed = true;
-        running = false;
+        stopping.writeLock().lock(); // waits for sink calls in progress
+        try {
+            running = false;
+        } finally {
+            stopping.writeLock().unlock();
+        }
         try {
             namespace.shutdown();
         } catch (RuntimeException e) {
@@ -200,6 +212,7 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
             started = false;
             MiloThreads.release();
         }
+        MiloTypeCache.forgetAll(); // anything built while this server stopped
         LOG.info("OPC UA node {}: server on {} stopped", settings.node(), endpointUrl);
     }
 
@@ -258,13 +271,16 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
     }
 
     private void guard(String what, Runnable r) {
-        if (!running) {
-            return;
-        }
+        stopping.readLock().lock();
         try {
+            if (!running) {
+                return;
+            }
             r.run();
         } catch (RuntimeException e) {
             LOG.error("OPC UA node {}: {} not applied: {}", settings.node(), what, e.toString());
+        } finally {
+            stopping.readLock().unlock();
         }
     }
 

@@ -356,8 +356,18 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
 
     private void condition(UaObjectNode source, String path, String name) {
         try {
-            AlarmConditionTypeNode c = (AlarmConditionTypeNode) getServer().getEventFactory()
-                    .createEvent(newNodeId(path), NodeIds.AlarmConditionType);
+            AlarmConditionTypeNode c = alarmCondition(path);
+            if (c.getActiveStateNode() == null) {
+                // Milo's static type cache held AlarmConditionType without its children (MiloTypeCache)
+                LOG.warn("OPC UA node {}: condition {} came without ActiveState; type hierarchy rebuilt", node, path);
+                c.delete();
+                MiloTypeCache.forget(NodeIds.AlarmConditionType);
+                c = alarmCondition(path);
+                if (c.getActiveStateNode() == null) {
+                    c.delete();
+                    throw new UaException(StatusCodes.Bad_InternalError, "AlarmConditionType without ActiveState");
+                }
+            }
             c.setBrowseName(newQualifiedName(name));
             c.setDisplayName(LocalizedText.english(name));
             c.setEventType(NodeIds.AlarmConditionType);
@@ -375,6 +385,16 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
         } catch (UaException e) {
             LOG.error("OPC UA node {}: condition {} not created: {}", node, path, e.getMessage());
         }
+    }
+
+    private AlarmConditionTypeNode alarmCondition(String path) throws UaException {
+        return (AlarmConditionTypeNode) getServer().getEventFactory().createEvent(newNodeId(path),
+                NodeIds.AlarmConditionType);
+    }
+
+    /** The condition at {@code path} (e.g. {@code A/Pools/A-B/PoolEmpty}), or null. */
+    AlarmConditionTypeNode conditionNode(String path) {
+        return conditions.get(path);
     }
 
     private static void state(AlarmConditionTypeNode c, boolean active, String message, org.eclipse.milo.opcua
