@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.qkdv2i.dpn.api.IdentityLog;
 import org.qkdv2i.dpn.api.IdentityLogException;
@@ -63,12 +65,28 @@ public final class EmbeddedIdentityLog implements IdentityLog, IdentityDirectory
     }
 
     private static EmbeddedIdentityLog open(NodeSettings settings) {
+        IdentityLogNode node;
         try {
-            return new EmbeddedIdentityLog(IdentityLogNode.start(settings));
+            node = IdentityLogNode.start(settings);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the identity log: " + e.getMessage(), e);
         }
+        // A replica pins its tree-head key with a write of its own, asynchronously (a replicated log
+        // needs a quorum for it). This single-replica log commits it at once: hand the log out only
+        // once its own heads verify, or a caller's first verifyTreeHead races the pin.
+        long deadline = System.nanoTime() + PIN_TIMEOUT.toNanos();
+        while (node.pinnedKey(settings.selfId()) == null) {
+            if (System.nanoTime() > deadline) {
+                node.close();
+                throw new IllegalStateException("identity log " + settings.logId() + ": tree-head key not pinned within "
+                        + PIN_TIMEOUT.toSeconds() + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // poll interval of a local commit
+        }
+        return new EmbeddedIdentityLog(node);
     }
+
+    private static final Duration PIN_TIMEOUT = Duration.ofSeconds(30);
 
     /** This log's tree-head verification key (ML-DSA-65, X.509 SubjectPublicKeyInfo). */
     public byte[] treeHeadKey() {
