@@ -31,6 +31,7 @@ import org.eclipse.milo.opcua.sdk.server.nodes.UaMethodNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaObjectNode;
 import org.eclipse.milo.opcua.sdk.server.nodes.UaVariableNode;
+import org.eclipse.milo.opcua.sdk.server.nodes.factories.NodeFactory;
 import org.eclipse.milo.opcua.sdk.server.util.SubscriptionModel;
 import org.eclipse.milo.opcua.stack.core.AttributeId;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
@@ -387,8 +388,10 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
         }
     }
 
+    // in this namespace (not the event factory's hidden node manager): the source's HasCondition
+    // reference leads somewhere, and clients can browse and read the condition's ActiveState/Id
     private AlarmConditionTypeNode alarmCondition(String path) throws UaException {
-        return (AlarmConditionTypeNode) getServer().getEventFactory().createEvent(newNodeId(path),
+        return (AlarmConditionTypeNode) new NodeFactory(getNodeContext()).createNode(newNodeId(path),
                 NodeIds.AlarmConditionType);
     }
 

@@ -26,6 +26,10 @@ import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.BrowseDirection;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.BrowseResultMask;
+import org.eclipse.milo.opcua.stack.core.types.structured.BrowseDescription;
+import org.eclipse.milo.opcua.stack.core.types.structured.ReferenceDescription;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
@@ -130,6 +134,21 @@ public class OpcUaServerTest {
         NodeId link = path(operator, "QKD-V2I", NODE, "Links", "qkd-1");
         assertTrue(Fixture.browse(operator, link).keySet().containsAll(
                 Set.of("State", "Qber", "SecretKeyRate", "LossDb", "Reason", "Enabled", "Disable", "Enable")));
+    }
+
+    @Test
+    public void conditionsAreInTheAddressSpaceWithTheirActiveState() throws Exception {
+        server.link(link("qkd-1", "UP", 0.02, 1200.0));
+        NodeId link = path(operator, "QKD-V2I", NODE, "Links", "qkd-1");
+        // the link's HasCondition reference (OPC 10000-9 §5.12) leads to a node clients can browse
+        ReferenceDescription[] refs = operator.browse(new BrowseDescription(link, BrowseDirection.Forward,
+                NodeIds.HasCondition, false, uint(0), uint(BrowseResultMask.All.getValue()))).getReferences();
+        assertEquals(1, refs.length);
+        NodeId condition = refs[0].getNodeId().toNodeId(operator.getNamespaceTable()).orElseThrow();
+        assertEquals(server.namespace().id(NODE + "/Links/qkd-1/Eavesdropping"), condition);
+        NodeId active = Fixture.browse(operator, condition).get("ActiveState");
+        NodeId id = Fixture.browse(operator, active).get("Id");
+        assertEquals(Boolean.FALSE, operator.readValue(0, TimestampsToReturn.Both, id).getValue().getValue());
     }
 
     @Test
