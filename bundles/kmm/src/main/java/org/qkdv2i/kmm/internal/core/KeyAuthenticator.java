@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,11 @@ public final class KeyAuthenticator implements AutoCloseable {
     static final String UNKNOWN = "unknown";
     /** Most blocks in one key check. */
     static final int BATCH = 512;
+    /**
+     * Most block material in one key check: the peer stores the blocks that match before it answers
+     * (sealing 200 blocks of 64 KiB took longer than the 5 s peer timeout on a loaded machine).
+     */
+    static final long BATCH_BYTES = 512 * 1024;
     /** Most blocks held unauthenticated at this node; beyond, the oldest is destroyed. */
     static final int MAX_HELD = 8192;
     /** Remembered verdicts and early values of the peer (responder side). */
@@ -130,6 +136,8 @@ public final class KeyAuthenticator implements AutoCloseable {
     /** Responder: this node's value of blocks decided here (null value: mismatch), for repeated checks. */
     private final Map<String, byte[]> decided = bounded();
     private final Map<String, Stats> stats = new TreeMap<>();
+    /** Responder: blocks decided by a key check, to be stored or destroyed by the thread ({held, verdict}). */
+    private final List<Object[]> decidedHere = new ArrayList<>();
     private final Thread worker;
     volatile long holdMillis = 30_000;
     private boolean closed;
@@ -322,8 +330,15 @@ public final class KeyAuthenticator implements AutoCloseable {
                 outcome.add(match ? MATCH : MISMATCH);
             }
         }
-        for (int i = 0; i < settled.size(); i++) {
-            settle(settled.get(i), outcome.get(i));
+        if (!settled.isEmpty()) {
+            synchronized (this) {
+                // stored (or destroyed) on this node's key authentication thread: the answer does not
+                // wait for sealing, which for large batches of large blocks outlasted the peer timeout
+                for (int i = 0; i < settled.size(); i++) {
+                    decidedHere.add(new Object[] {settled.get(i), outcome.get(i)});
+                }
+                notifyAll();
+            }
         }
         return new KeyCheckResult(verdicts);
     }
@@ -351,7 +366,26 @@ public final class KeyAuthenticator implements AutoCloseable {
     private void run() {
         while (true) {
             Map<String, List<Held>> due = new LinkedHashMap<>();
+            Map<String, long[]> batchBytes = new HashMap<>();
             List<Held> expired = new ArrayList<>();
+            List<Object[]> toSettle;
+            synchronized (this) {
+                if (closed) {
+                    decidedHere.forEach(d -> ((Held) d[0]).wipe());
+                    decidedHere.clear();
+                    return;
+                }
+                toSettle = new ArrayList<>(decidedHere);
+                decidedHere.clear();
+            }
+            for (Object[] d : toSettle) {
+                try {
+                    settle((Held) d[0], (String) d[1]);
+                } catch (RuntimeException e) {
+                    LOG.warn("node {} link {}: storing authenticated block {} failed: {}", nodeId,
+                            ((Held) d[0]).end.linkId(), ((Held) d[0]).id, e.toString());
+                }
+            }
             synchronized (this) {
                 if (closed) {
                     return;
@@ -370,8 +404,10 @@ public final class KeyAuthenticator implements AutoCloseable {
                         expired.add(h);
                     } else if (h.initiator && h.nextTryNanos - now <= 0) {
                         List<Held> batch = due.computeIfAbsent(h.end.linkId(), k -> new ArrayList<>());
-                        if (batch.size() < BATCH) {
+                        long[] size = batchBytes.computeIfAbsent(h.end.linkId(), k -> new long[1]);
+                        if (batch.size() < BATCH && (batch.isEmpty() || size[0] + h.material.length <= BATCH_BYTES)) {
                             batch.add(h);
+                            size[0] += h.material.length;
                             h.inFlight = true;
                         }
                     } else {
@@ -381,7 +417,7 @@ public final class KeyAuthenticator implements AutoCloseable {
                         }
                     }
                 }
-                if (due.isEmpty() && expired.isEmpty()) {
+                if (due.isEmpty() && expired.isEmpty() && decidedHere.isEmpty()) {
                     try {
                         long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wake - now));
                         wait(millis);
@@ -393,7 +429,14 @@ public final class KeyAuthenticator implements AutoCloseable {
             }
             report(expired);
             for (List<Held> batch : due.values()) {
-                send(batch);
+                try {
+                    send(batch);
+                } catch (RuntimeException e) { // e.g. the store closing under a late verdict: keep the thread
+                    LOG.warn("node {} link {}: key check failed: {}", nodeId, batch.get(0).end.linkId(), e.toString());
+                    synchronized (this) {
+                        batch.forEach(h -> h.inFlight = false);
+                    }
+                }
             }
         }
     }
@@ -487,6 +530,8 @@ public final class KeyAuthenticator implements AutoCloseable {
         synchronized (this) {
             held.values().forEach(Held::wipe);
             held.clear();
+            decidedHere.forEach(d -> ((Held) d[0]).wipe());
+            decidedHere.clear();
         }
     }
 }
