@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import javax.inject.Inject;
@@ -76,7 +77,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * air. No key request fails, BSMs keep arriving in every phase, neither the KMMs, the ETSI
  * servers nor the V2X stacks restart, and the telemetry reaches a real Mosquitto broker again
  * after each swap (node status {@code offline} on removal, {@code online} and fresh pool state
- * after reinstall), and a Milo client reads the link state from the OPC UA server again after its
+ * after reinstall), and a Milo client reads the link state, the link's and pool's alarm conditions (ActiveState)
+ * and its session diagnostics from the OPC UA server, which the other swaps leave running, again after its
  * bundle came back.
  */
 @RunWith(PaxExam.class)
@@ -240,6 +242,9 @@ public class TelemetryIT {
         assertEquals("KMMs " + kmms, 2, kmms.size());
         assertEquals("V2X stacks " + stacks, 2, stacks.size());
         List<Long> stackServices = stackServiceIds();
+        // the OPC UA server: its alarm conditions and a session's diagnostics are instances of
+        // standard types Milo makes with their children (ActiveState/Id, ActualSessionTimeout)
+        OpcUaRead.Snapshot opcUa = awaitOpcUa("before any swap");
 
         running = true;
         Thread client = new Thread(() -> {
@@ -293,17 +298,19 @@ public class TelemetryIT {
             awaitMessage("pool state after the MQTT update", "qkdv2i/A/pools/A-B {");
             undisturbed("after the MQTT adapter update");
 
-            // 5. the OPC UA server: serves the link state; leaves (port closed) and comes back
-            Await.until("OPC UA: link A-B state UP", 60, TimeUnit.SECONDS, () -> "UP".equals(OpcUaRead.linkState(
-                    opcUaPort, OPCUA_USER, OPCUA_PASSWORD, TwoNodes.A, TwoNodes.LINK)));
+            // 5. the OPC UA server: swaps of other bundles and the collector's restarts left it alone
+            // (same server start time); it leaves (port closed) and comes back
+            assertEquals("OPC UA server restarted while other bundles were swapped",
+                    opcUa.serverStartTime().getUtcTime(), awaitOpcUa("after the other swaps").serverStartTime()
+                            .getUtcTime());
             Bundle opcua = bundle(OPCUA_BUNDLE);
             opcua.uninstall();
             refresh(opcua);
             Await.until("OPC UA port closed after uninstall", 30, TimeUnit.SECONDS, () -> !listening(opcUaPort));
             undisturbed("without the OPC UA server");
             install(OPCUA_BUNDLE, file(OPCUA_BUNDLE));
-            Await.until("OPC UA: link A-B state UP after reinstall", 60, TimeUnit.SECONDS, () -> "UP".equals(
-                    OpcUaRead.linkState(opcUaPort, OPCUA_USER, OPCUA_PASSWORD, TwoNodes.A, TwoNodes.LINK)));
+            // a new server on the same Milo bundle (whose static type cache outlived the old one)
+            awaitOpcUa("after reinstall");
             undisturbed("after the OPC UA server came back");
         } finally {
             running = false;
@@ -316,6 +323,30 @@ public class TelemetryIT {
         assertEquals("V2X stack components restarted", stacks, Components.configurations(context, STACK_COMPONENT));
         assertEquals("V2X stack services re-registered", stackServices, stackServiceIds());
         assertTrue("key round trip after all swaps", roundTrip(saeA, saeB, false));
+    }
+
+    /**
+     * Waits until one OPC UA session sees link A-B UP with its Eavesdropping condition, pool A-B
+     * with its values and PoolEmpty condition (both with ActiveState/Id) and its own session
+     * diagnostics; then both conditions must be inactive (link up, pool full).
+     */
+    private OpcUaRead.Snapshot awaitOpcUa(String phase) {
+        AtomicReference<OpcUaRead.Snapshot> last = new AtomicReference<>();
+        OpcUaRead.Snapshot s;
+        try {
+            s = Await.value("OPC UA " + phase, 60, TimeUnit.SECONDS, () -> {
+                OpcUaRead.Snapshot now = OpcUaRead.snapshot(opcUaPort, OPCUA_USER, OPCUA_PASSWORD, TwoNodes.A,
+                        TwoNodes.LINK);
+                last.set(now);
+                return now != null && now.complete() && "UP".equals(now.linkState()) ? now : null;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last seen: " + last.get(), e);
+        }
+        assertEquals("Eavesdropping ActiveState/Id " + phase + ": " + s, Boolean.FALSE, s.eavesdroppingActive());
+        assertEquals("PoolEmpty ActiveState/Id " + phase + ": " + s, Boolean.FALSE, s.poolEmptyActive());
+        assertTrue("pool A-B OwnKeys " + phase + ": " + s, s.poolOwnKeys() > 0);
+        return s;
     }
 
     /** More key round trips and more BSMs while the framework stays in its current state. */
