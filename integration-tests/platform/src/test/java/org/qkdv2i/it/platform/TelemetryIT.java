@@ -242,6 +242,8 @@ public class TelemetryIT {
         assertEquals("KMMs " + kmms, 2, kmms.size());
         assertEquals("V2X stacks " + stacks, 2, stacks.size());
         List<Long> stackServices = stackServiceIds();
+        long kmA = TwoNodes.serviceId(nodes.keyManagerRef(TwoNodes.A));
+        long kmB = TwoNodes.serviceId(nodes.keyManagerRef(TwoNodes.B));
         // the OPC UA server: its alarm conditions and a session's diagnostics are instances of
         // standard types Milo makes with their children (ActiveState/Id, ActualSessionTimeout)
         OpcUaRead.Snapshot opcUa = awaitOpcUa("before any swap");
@@ -272,18 +274,22 @@ public class TelemetryIT {
             awaitMessage("pool state after reinstall", "qkdv2i/A/pools/A-B {");
             undisturbed("after the MQTT adapter came back");
 
-            // 3. the collector is updated to a new version: the state flows again from the new revision
+            // 3. the collector is updated to a new version: the state flows again from the new revision,
+            // and the MQTT adapter stays connected meanwhile (it would say "offline" if it were restarted)
             Bundle collector = bundle(COLLECTOR_BUNDLE);
             Version before = collector.getVersion();
+            received.clear();
             try (InputStream in = new FileInputStream(HotSwapIT.withVersion(file(COLLECTOR_BUNDLE),
                     new Version(before.getMajor(), before.getMinor(), before.getMicro() + 1, "hotswap")))) {
                 collector.update(in);
             }
             refresh(collector);
             assertEquals(Bundle.ACTIVE, collector.getState());
-            received.clear();
-            // three state periods: not a message the old revision left in the adapter's buffer
-            awaitMessages("pool state from the updated collector", "qkdv2i/A/pools/A-B {", 3);
+            long stateBefore = received.stream().filter(m -> m.startsWith("qkdv2i/A/pools/A-B {")).count();
+            // three more state periods: not messages the old revision left in the adapter's buffer
+            awaitMessages("pool state from the updated collector", "qkdv2i/A/pools/A-B {", stateBefore + 3);
+            assertTrue("the MQTT adapter restarted with the collector: " + received, received.stream()
+                    .noneMatch(m -> m.startsWith("qkdv2i/A/status offline")));
             undisturbed("after the collector update");
 
             // 4. the MQTT adapter is updated in place (stop, update, refresh, start)
@@ -322,6 +328,8 @@ public class TelemetryIT {
         assertEquals("ETSI servers restarted", servers, Components.configurations(context, ETSI_COMPONENT));
         assertEquals("V2X stack components restarted", stacks, Components.configurations(context, STACK_COMPONENT));
         assertEquals("V2X stack services re-registered", stackServices, stackServiceIds());
+        assertEquals("KeyManager A re-registered", kmA, TwoNodes.serviceId(nodes.keyManagerRef(TwoNodes.A)));
+        assertEquals("KeyManager B re-registered", kmB, TwoNodes.serviceId(nodes.keyManagerRef(TwoNodes.B)));
         assertTrue("key round trip after all swaps", roundTrip(saeA, saeB, false));
     }
 

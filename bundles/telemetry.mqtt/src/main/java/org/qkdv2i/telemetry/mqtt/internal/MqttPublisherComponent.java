@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * One MQTT publisher per factory configuration (a node may feed several brokers). Registered as a
  * {@link TelemetrySink} with service property {@code qkd.node}; the collector feeds it.
  */
+// immediate: connected as soon as configured, and not deactivated (disconnect, reconnect) whenever
+// its only user, the collector, restarts or lets it go
 @Component(configurationPid = MqttPublisherComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = TelemetrySink.class)
+        service = TelemetrySink.class, immediate = true)
 @Designate(ocd = MqttPublisherComponent.Config.class, factory = true)
 public final class MqttPublisherComponent implements TelemetrySink {
 
