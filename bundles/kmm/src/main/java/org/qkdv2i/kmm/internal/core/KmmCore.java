@@ -720,8 +720,8 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                     : adjacent(slaveNode) ? directOrDetour(master, slaves, slaveNode, number, size)
                     : relayKeys(master, slaves, slaveNode, number, size);
             ok = true;
-            synchronized (this) { // what key replacement checks a request against (IDs only)
-                Issued i = new Issued(master, List.copyOf(slaves), slaveNode);
+            Issued i = new Issued(master, List.copyOf(slaves), slaveNode);
+            synchronized (issued) { // what key replacement checks a request against (IDs only); not the core lock
                 keys.forEach(k -> issued.put(k.id(), i));
             }
             return keys;
@@ -3097,7 +3097,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     private record Issued(String master, List<String> slaves, String slaveNode) {
     }
 
-    /** Keys delivered to master SAEs here, newest kept (bounded, guarded by this): what may be voided. */
+    /** Keys delivered to master SAEs here, newest kept (bounded, guarded by itself): what may be voided. */
     private final Map<UUID, Issued> issued = bounded();
     /** Keys voided on request here → why (bounded, guarded by this): dec_keys says so. */
     private final Map<UUID, String> replaced = bounded();
@@ -3123,7 +3123,10 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         boolean again;
         synchronized (this) {
             Pending p = pending.get(keyId);
-            Issued i = issued.get(keyId);
+            Issued i;
+            synchronized (issued) {
+                i = issued.get(keyId);
+            }
             again = replaced.containsKey(keyId);
             boolean ours = (p != null && p.masterSaeId().equals(masterSaeId) && p.slaveSaeIds().contains(slaveSaeId))
                     || (i != null && i.master().equals(masterSaeId) && i.slaves().contains(slaveSaeId));
