@@ -104,7 +104,8 @@ public class KeyAuthenticationTest extends TwoNodesTestBase {
         net.b.keyBlock(END_B, block(bad, flipped));
         Await.until("both ends decided", () -> net.a.blocksAwaitingAuthentication() == 0
                 && net.b.blocksAwaitingAuthentication() == 0 && !net.a.keyAuthStats().isEmpty()
-                && stats(net.a).failed() == 1 && stats(net.b).failed() == 1);
+                && stats(net.a).failed() == 1 && stats(net.b).failed() == 1
+                && net.events.stream().filter(e -> e.type() == KeyEvent.Type.KEY_AUTHENTICATION_FAILED).count() == 2);
         assertEquals("nothing stored at A", 0, stored(net.a));
         assertEquals("nothing stored at B", 0, stored(net.b));
         for (String node : List.of("A", "B")) {
