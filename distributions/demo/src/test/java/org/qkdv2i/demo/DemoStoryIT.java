@@ -46,7 +46,7 @@ public class DemoStoryIT {
         Files.deleteIfExists(reportFile);
         Path out = dir.resolve("demo.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-Xmn256m", "-jar", new File(jar).getAbsolutePath(), "--headless", "--no-opcua",
+                "-Xmx1536m", "-Xmn256m", "-jar", new File(jar).getAbsolutePath(), "--headless", "--no-opcua",
                 "--speed", System.getProperty("demo.story.speed", "4"), "--report", reportFile.toAbsolutePath().toString()));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
