@@ -4,7 +4,7 @@
  * is the service a simulation uses to move a radio and read its counters; everything else is
  * the plain {@link org.qkdv2i.v2x.api.radio.Radio} SPI.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.qkdv2i.radio.udp;
 

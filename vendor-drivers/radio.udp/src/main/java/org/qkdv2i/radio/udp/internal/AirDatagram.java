@@ -18,7 +18,7 @@ import org.qkdv2i.v2x.api.radio.SidelinkParameters;
  * destination (6) addresses (a PC5 Layer-2 ID in the last 3 octets, the first 3 zero); 32
  * latitude and 36 longitude in 0.1 microdegree (4 + 4, as ITS); 40 channel (4); 44 centre
  * frequency MHz (4); 48 tx power in 0.01 dBm (2, signed); 50 user priority (1); 51 PPPP (1); 52
- * PPPR (1, 0 = none); 53 reserved 0 (1); 54 tx time, ns since the epoch (8); 62 payload length
+ * PPPR (1, 0 = none); 53 sender role (1, see ROLE_*; bits 3..7 zero); 54 tx time, ns since the epoch (8); 62 payload length
  * (2); 64 payload. A field whose flag is clear is written as zero and ignored on reading.
  */
 final class AirDatagram {
@@ -32,6 +32,12 @@ final class AirDatagram {
     static final int FLAG_SIDELINK = 0x20;
     static final int FLAG_TIMESTAMP = 0x40;
     static final int FLAG_RESERVED = 0x80;
+    /** Octet 53, bits 0..1: the sender's role (0 unspecified, 1 vehicle, 2 RSU; 3 is refused). */
+    static final int ROLE_MASK = 0x03;
+    static final int ROLE_VEHICLE = 0x01;
+    static final int ROLE_RSU = 0x02;
+    /** Octet 53, bit 2: the sender keeps to V2I (a vehicle that neither sends to nor hears other vehicles). */
+    static final int ROLE_V2I_ONLY = 0x04;
     /** IEEE 802.11 MSDU limit 2304 octets less the 8-octet LLC/SNAP header. */
     static final int MAX_PAYLOAD_ITS_G5 = 2296;
     /** 3GPP TS 36.323 §4.3.1: maximum PDCP SDU size 8188 octets. */
@@ -40,7 +46,7 @@ final class AirDatagram {
 
     /** One decoded datagram; {@code frame} carries the transmit metadata (timestamp = tx time). */
     record Decoded(RadioTechnology technology, long senderInstance, int sequence, RadioFrame frame,
-            boolean hasPosition, int latitude, int longitude) {
+            boolean hasPosition, int latitude, int longitude, int role) {
     }
 
     /** A datagram that is not a virtual-air frame; {@link #getMessage()} says why. */
@@ -62,6 +68,12 @@ final class AirDatagram {
     /** Encodes a frame whose metadata is already the effective transmit metadata. */
     static byte[] encode(RadioTechnology technology, long instance, int sequence, RadioFrame frame,
             boolean hasPosition, int latitude, int longitude) {
+        return encode(technology, instance, sequence, frame, hasPosition, latitude, longitude, 0);
+    }
+
+    /** As above, with the sender's role octet ({@code ROLE_*} bits). */
+    static byte[] encode(RadioTechnology technology, long instance, int sequence, RadioFrame frame,
+            boolean hasPosition, int latitude, int longitude, int role) {
         FrameMetadata m = frame.metadata();
         int length = frame.payloadLength();
         if (length > maxPayload(technology)) {
@@ -93,7 +105,7 @@ final class AirDatagram {
         b.put((byte) (m.userPriority() != null ? m.userPriority() : 0));
         b.put((byte) (m.sidelink() != null ? m.sidelink().pppp() : 0));
         b.put((byte) (m.sidelink() != null && m.sidelink().pppr() != null ? m.sidelink().pppr() : 0));
-        b.put((byte) 0);
+        b.put((byte) role);
         b.putLong(m.timestamp() != null ? epochNanos(m.timestamp()) : 0);
         b.putShort((short) length);
         b.put(frame.payload());
@@ -158,8 +170,9 @@ final class AirDatagram {
         if ((flags & FLAG_SIDELINK) != 0 && (pppp < 1 || pppp > 8 || pppr > 8)) {
             throw new MalformedException("sidelink PPPP " + pppp + " / PPPR " + pppr + " outside 1..8");
         }
-        if (b.get() != 0) {
-            throw new MalformedException("reserved octet 53 not zero");
+        int role = b.get() & 0xFF;
+        if ((role & ~(ROLE_MASK | ROLE_V2I_ONLY)) != 0 || (role & ROLE_MASK) == ROLE_MASK) {
+            throw new MalformedException(String.format("role octet 0x%02x: unknown role or reserved bits", role));
         }
         long txNanos = b.getLong();
         int length = b.getShort() & 0xFFFF;
@@ -182,7 +195,7 @@ final class AirDatagram {
                 (flags & FLAG_USER_PRIORITY) != 0 ? up : null,
                 (flags & FLAG_SIDELINK) != 0 ? new SidelinkParameters(pppp, pppr == 0 ? null : pppr) : null);
         return new Decoded(technology, instance, sequence, new RadioFrame(source, destination, protocol, payload, m),
-                hasPosition, latitude, longitude);
+                hasPosition, latitude, longitude, role);
     }
 
     private static LinkAddress address(ByteBuffer b, RadioTechnology technology, String which)

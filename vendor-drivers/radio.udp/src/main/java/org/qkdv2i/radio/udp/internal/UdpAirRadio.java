@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -26,6 +24,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -44,10 +43,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One radio on the virtual air: frames go out as UDP datagrams ({@link AirDatagram}) to a
- * multicast group or a list of peers; what comes in is judged by this receiver against its own
- * position (range cut-off, path-loss RSSI, sensitivity), channel, address and loss model,
- * delayed by its latency and handed to subscribers. The air is a broadcast medium: every frame
- * goes to every peer, receivers filter.
+ * multicast group, a list of peers, or (neighbour-directed unicast, {@code air} set) to each
+ * radio of the same in-JVM air that can hear them; what comes in is judged by this receiver
+ * against its own position (range cut-off, path-loss RSSI, sensitivity), channel, address, role
+ * and loss model, delayed by its latency and handed to subscribers. Reception runs on one of the
+ * shared I/O threads of {@link VirtualAir}, not on threads of its own.
  */
 @Designate(ocd = UdpAirRadio.Config.class, factory = true)
 @Component(name = UdpAirRadio.PID, configurationPid = UdpAirRadio.PID,
@@ -81,9 +81,22 @@ public final class UdpAirRadio implements VirtualAirRadio {
                 + " eth0); empty = the first up, non-loopback, multicast-capable interface", required = false)
         String multicast_interface() default "";
 
-        @AttributeDefinition(name = "Bind", description = "Local host:port in unicast mode (port 0 = any);"
+        @AttributeDefinition(name = "Bind", description = "Local host:port in unicast and air modes (port 0 = any);"
                 + " ignored with a group (the socket binds the group's port)")
         String bind() default "127.0.0.1:0";
+
+        @AttributeDefinition(name = "Air", description = "Name of an in-JVM air: radios with the same name find each"
+                + " other in a shared directory and each frame is sent only to the radios that can hear it"
+                + " (neighbour-directed unicast); empty = the group or peers modes", required = false)
+        String air() default "";
+
+        @AttributeDefinition(name = "Role", description = "UNSPECIFIED, VEHICLE or RSU: what the radio is, for the"
+                + " V2I filter")
+        AirRole role() default AirRole.UNSPECIFIED;
+
+        @AttributeDefinition(name = "Hears", description = "ALL (V2V and V2I) or V2I: a VEHICLE radio then neither"
+                + " sends to nor hears anything but RSU radios (V2V is not simulated)")
+        AirRole.Hears hears() default AirRole.Hears.ALL;
 
         @AttributeDefinition(name = "Peers", description = "host:port of every other radio's socket (unicast mode)",
                 required = false)
@@ -132,7 +145,7 @@ public final class UdpAirRadio implements VirtualAirRadio {
     private final RadioTechnology technology;
     private final LinkAddress address;
     private final Clock clock;
-    private final RandomGenerator random; // receive thread only
+    private final RandomGenerator random; // shard thread only
     private final long instance;
     private final int channel;
     private final int centreFrequencyMhz;
@@ -144,16 +157,17 @@ public final class UdpAirRadio implements VirtualAirRadio {
     private final double lossProbability;
     private final long latencyNs;
     private final long jitterNs;
+    private final int role; // AirDatagram role octet
     private final DatagramChannel socket;
-    private final List<SocketAddress> targets;
-    private final Thread receiver;
-    private final Thread delayer; // null without latency
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final List<SocketAddress> targets; // group and peers modes
+    private final AirDirectory directory; // air mode, else null
+    private final AirDirectory.Member member; // air mode, else null
+    private final AirShard shard;
     private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private volatile long position = Long.MIN_VALUE; // lat << 32 | lon & 0xffffffff; MIN_VALUE = unknown
     private volatile boolean open = true;
-    private long lastDeliveryNs = Long.MIN_VALUE; // receive thread only: keeps one sender's frames in order
+    private long lastDeliveryNs = Long.MIN_VALUE; // shard thread only: keeps the frames in order
     private long lastMalformedLogNs;
     private long malformedSuppressed;
     private volatile String lastMalformedReason;
@@ -167,14 +181,16 @@ public final class UdpAirRadio implements VirtualAirRadio {
     private final AtomicLong otherTechnology = new AtomicLong();
     private final AtomicLong notAddressed = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong datagramsSent = new AtomicLong();
+    private final AtomicLong droppedRole = new AtomicLong();
 
     @Activate
-    public UdpAirRadio(Config config) throws IOException {
-        this(config, Clock.systemUTC(), new SplittableRandom());
+    public UdpAirRadio(Config config, @Reference(name = "virtualAir") VirtualAir air) throws IOException {
+        this(config, air, Clock.systemUTC(), new SplittableRandom());
     }
 
     /** With an injected clock (timestamps) and random source (loss, jitter) for repeatable tests. */
-    UdpAirRadio(Config config, Clock clock, RandomGenerator random) throws IOException {
+    UdpAirRadio(Config config, VirtualAir air, Clock clock, RandomGenerator random) throws IOException {
         this.radioId = requireText(config.radio_id(), "radio.id");
         this.technology = config.radio_technology();
         this.address = parseAddress(config.address(), technology);
@@ -200,10 +216,30 @@ public final class UdpAirRadio implements VirtualAirRadio {
         if (pos != null && !pos.isBlank()) {
             this.position = parsePosition(pos);
         }
+        this.role = AirRole.bits(config.role(), config.hears());
         String group = config.group() == null ? "" : config.group().strip();
+        String airName = config.air() == null ? "" : config.air().strip();
+        if (!airName.isEmpty() && !group.isEmpty()) {
+            throw new IllegalArgumentException("air " + airName + " and group " + group + " exclude each other");
+        }
+        if (!airName.isEmpty() && config.peers() != null && config.peers().length > 0) {
+            throw new IllegalArgumentException("air " + airName + " and peers exclude each other");
+        }
         DatagramChannel ch = null;
+        AirDirectory dir = null;
+        AirDirectory.Member mem = null;
         try {
-            if (group.isEmpty()) {
+            if (!airName.isEmpty()) {
+                ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                ch.bind(parseSocketAddress(config.bind(), "bind"));
+                InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+                if (local.getAddress().isAnyLocalAddress()) { // others need an address to send to
+                    local = new InetSocketAddress(InetAddress.getLoopbackAddress(), local.getPort());
+                }
+                this.targets = List.of();
+                dir = air.directory(airName);
+                mem = dir.register(radioId, technology, channel, address, local, role, rangeM);
+            } else if (group.isEmpty()) {
                 ch = DatagramChannel.open(StandardProtocolFamily.INET);
                 ch.bind(parseSocketAddress(config.bind(), "bind"));
                 List<SocketAddress> t = new ArrayList<>();
@@ -241,7 +277,12 @@ public final class UdpAirRadio implements VirtualAirRadio {
                 this.targets = List.of(g);
             }
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            ch.configureBlocking(false); // served by a shared selector
+            this.shard = air.shard();
         } catch (IOException | RuntimeException e) {
+            if (mem != null) {
+                dir.unregister(mem);
+            }
             if (ch != null) {
                 ch.close();
             }
@@ -249,16 +290,15 @@ public final class UdpAirRadio implements VirtualAirRadio {
             throw e;
         }
         this.socket = ch;
-        if (latencyNs > 0 || jitterNs > 0) {
-            delayer = daemon(this::delayLoop, "udp-air-" + radioId + "-deliver");
-            delayer.start();
-        } else {
-            delayer = null;
+        this.directory = dir;
+        this.member = mem;
+        if (mem != null && position != Long.MIN_VALUE) {
+            dir.move(mem, position);
         }
-        receiver = daemon(this::receiveLoop, "udp-air-" + radioId + "-receive");
-        receiver.start();
-        LOG.info("virtual-air radio {} ({}, {}) on {} channel {} to {}; range {} m, loss {}, latency {} ms + {} ms",
-                radioId, technology, address, socket.getLocalAddress(), channel, targets, rangeM, lossProbability,
+        shard.register(ch, this); // the last step: from here on the shard may call readable
+        LOG.info("virtual-air radio {} ({}, {}, {}) on {} channel {} to {}; range {} m, loss {}, latency {} ms + {} ms",
+                radioId, technology, address, config.role(), socket.getLocalAddress(), channel,
+                dir != null ? "air " + dir.name + " (radios in range)" : targets, rangeM, lossProbability,
                 latencyNs / 1e6, jitterNs / 1e6);
     }
 
@@ -270,12 +310,6 @@ public final class UdpAirRadio implements VirtualAirRadio {
             }
         }
         throw new IllegalArgumentException("no multicast-capable interface is up; set multicast_interface (e.g. lo)");
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     static String requireText(String s, String name) {
@@ -374,12 +408,19 @@ public final class UdpAirRadio implements VirtualAirRadio {
 
     @Override
     public void updatePosition(StationState state) {
-        position = pack(state.latitude(), state.longitude());
+        long p = pack(state.latitude(), state.longitude());
+        position = p;
+        if (member != null) {
+            directory.move(member, p); // O(1): no configuration round trip
+        }
     }
 
     @Override
     public void clearPosition() {
         position = Long.MIN_VALUE;
+        if (member != null) {
+            directory.move(member, AirDirectory.UNKNOWN_POSITION);
+        }
     }
 
     @Override
@@ -402,16 +443,27 @@ public final class UdpAirRadio implements VirtualAirRadio {
                 m.timestamp() != null ? m.timestamp() : clock.instant(), m.userPriority(), m.sidelink());
         long pos = position;
         byte[] datagram = AirDatagram.encode(technology, instance, sequence.incrementAndGet(), frame.withMetadata(tx),
-                pos != Long.MIN_VALUE, (int) (pos >> 32), (int) pos);
+                pos != Long.MIN_VALUE, (int) (pos >> 32), (int) pos, role);
         if (!open) {
             throw new IOException("virtual-air radio " + radioId + " is closed");
         }
+        int written = 0;
         try {
-            for (SocketAddress target : targets) {
-                socket.send(ByteBuffer.wrap(datagram), target);
+            ByteBuffer b = ByteBuffer.wrap(datagram);
+            if (member != null) {
+                // neighbour-directed: one datagram to each radio that can hear it, O(radios nearby)
+                for (AirDirectory.Member rx : directory.receivers(member, pos, ch, frame.destination())) {
+                    written += socket.send(b.rewind(), rx.endpoint) > 0 ? 1 : 0;
+                }
+            } else {
+                for (SocketAddress target : targets) {
+                    written += socket.send(b.rewind(), target) > 0 ? 1 : 0;
+                }
             }
         } catch (ClosedChannelException e) {
             throw new IOException("virtual-air radio " + radioId + " is closed");
+        } finally {
+            datagramsSent.addAndGet(written);
         }
         sent.incrementAndGet();
     }
@@ -434,20 +486,24 @@ public final class UdpAirRadio implements VirtualAirRadio {
         return s;
     }
 
-    private void receiveLoop() {
-        ByteBuffer buf = ByteBuffer.allocate(AirDatagram.MAX_DATAGRAM + 1);
-        while (open) {
+    /** Called by this radio's shard when its socket is readable: judges up to {@code burst} datagrams. */
+    void readable(DatagramChannel ch, AirShard on, int burst) {
+        ByteBuffer buf = on.buffer();
+        for (int i = 0; i < burst && open; i++) {
             SocketAddress from;
             try {
                 buf.clear();
-                from = socket.receive(buf);
+                from = ch.receive(buf);
             } catch (ClosedChannelException e) {
                 return; // deactivated
             } catch (IOException e) {
                 if (open) {
                     LOG.warn("virtual-air radio {}: receive failed: {}", radioId, e.getMessage());
                 }
-                continue;
+                return;
+            }
+            if (from == null) {
+                return; // drained
             }
             buf.flip();
             handle(buf, from);
@@ -468,6 +524,10 @@ public final class UdpAirRadio implements VirtualAirRadio {
             return; // our own frame, looped back by multicast
         }
         received.incrementAndGet();
+        if (!AirRole.allows(d.role(), role)) {
+            droppedRole.incrementAndGet();
+            return;
+        }
         if (d.technology() != technology) {
             otherTechnology.incrementAndGet();
             return;
@@ -505,7 +565,7 @@ public final class UdpAirRadio implements VirtualAirRadio {
             return;
         }
         Double heard = rssi;
-        if (delayer == null) {
+        if (latencyNs == 0 && jitterNs == 0) {
             deliver(f, heard);
             return;
         }
@@ -515,27 +575,8 @@ public final class UdpAirRadio implements VirtualAirRadio {
             due = lastDeliveryNs; // a radio link does not reorder: never overtake the frame before
         }
         lastDeliveryNs = due;
-        pending.add(new Pending(due, f, heard)); // due times never decrease, so FIFO order is due order
-    }
-
-    private record Pending(long dueNs, RadioFrame frame, Double rssi) {
-    }
-
-    private void delayLoop() {
-        try {
-            while (open) {
-                Pending p = pending.take();
-                for (long wait = p.dueNs() - System.nanoTime(); wait > 0; wait = p.dueNs() - System.nanoTime()) {
-                    LockSupport.parkNanos(this, wait);
-                    if (Thread.interrupted()) {
-                        return;
-                    }
-                }
-                deliver(p.frame(), p.rssi());
-            }
-        } catch (InterruptedException e) {
-            // deactivated: frames still in flight die with the radio
-        }
+        // due times of this radio never decrease and the shard keeps equal due times in order
+        shard.schedule(due, () -> deliver(f, heard));
     }
 
     private void malformed(String reason, SocketAddress from) {
@@ -567,7 +608,7 @@ public final class UdpAirRadio implements VirtualAirRadio {
     public AirStatistics statistics() {
         return new AirStatistics(sent.get(), received.get(), delivered.get(), outOfRange.get(), belowSensitivity.get(),
                 lost.get(), otherChannel.get(), otherTechnology.get(), notAddressed.get(), malformed.get(),
-                lastMalformedReason);
+                lastMalformedReason, datagramsSent.get(), droppedRole.get());
     }
 
     @Deactivate
@@ -576,21 +617,19 @@ public final class UdpAirRadio implements VirtualAirRadio {
             return;
         }
         open = false;
-        try {
-            socket.close(); // wakes the receive thread with a ClosedChannelException
-        } catch (IOException e) {
-            LOG.debug("virtual-air radio {}: close: {}", radioId, e.getMessage());
+        if (member != null) {
+            directory.unregister(member); // senders stop addressing it
         }
-        if (delayer != null) {
-            delayer.interrupt();
-        }
+        // on the shard: the socket leaves the selector, and no reception of this radio is still running after
+        shard.executeAndWait(() -> {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("virtual-air radio {}: close: {}", radioId, e.getMessage());
+            }
+        }, 2000);
         for (Sub s : subscriptions) {
-            s.close();
-        }
-        try {
-            receiver.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            s.close(); // frames still in flight (latency) die with the radio
         }
         AirStatistics st = statistics();
         LOG.info("virtual-air radio {} closed: sent {}, received {}, delivered {}, out of range {}, lost {},"

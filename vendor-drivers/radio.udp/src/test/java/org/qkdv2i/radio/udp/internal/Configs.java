@@ -31,6 +31,15 @@ final class Configs {
                 });
     }
 
+    /** A shared virtual air (I/O threads, directories) as DS would create it, with two I/O threads. */
+    static VirtualAir virtualAir() {
+        try {
+            return new VirtualAir(2, 0);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Polls {@code condition} until it holds or the deadline passes (no sleeping as synchronisation). */
     static boolean await(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;

@@ -47,10 +47,12 @@ public class UdpAirRadioTest {
     static final LinkAddress B_MAC = LinkAddress.mac(0x0200_0000_000BL);
 
     private final List<UdpAirRadio> radios = new ArrayList<>();
+    private final VirtualAir virtualAir = Configs.virtualAir();
 
     @After
     public void closeRadios() {
         radios.forEach(UdpAirRadio::deactivate);
+        virtualAir.close();
     }
 
     /** A position {@code north} metres north of the origin, as config text. */
@@ -63,7 +65,7 @@ public class UdpAirRadioTest {
     }
 
     UdpAirRadio radio(Clock clock, SplittableRandom random, Object... config) throws IOException {
-        UdpAirRadio r = new UdpAirRadio(air(config), clock, random);
+        UdpAirRadio r = new UdpAirRadio(air(config), virtualAir, clock, random);
         radios.add(r);
         return r;
     }
@@ -434,13 +436,13 @@ public class UdpAirRadioTest {
 
     @Test
     public void configurationErrorsNameTheProperty() {
-        assertMessage("radio.id", () -> new UdpAirRadio(air("radio_id", " ")));
-        assertMessage("address nope", () -> new UdpAirRadio(air("radio_id", "x", "address", "nope")));
-        assertMessage("loss_probability 1.5", () -> new UdpAirRadio(air("radio_id", "x", "loss_probability", 1.5)));
-        assertMessage("position 91,0", () -> new UdpAirRadio(air("radio_id", "x", "position", "91,0")));
-        assertMessage("peers nowhere", () -> new UdpAirRadio(air("radio_id", "x", "peers", new String[] {"nowhere"})));
+        assertMessage("radio.id", () -> new UdpAirRadio(air("radio_id", " "), virtualAir));
+        assertMessage("address nope", () -> new UdpAirRadio(air("radio_id", "x", "address", "nope"), virtualAir));
+        assertMessage("loss_probability 1.5", () -> new UdpAirRadio(air("radio_id", "x", "loss_probability", 1.5), virtualAir));
+        assertMessage("position 91,0", () -> new UdpAirRadio(air("radio_id", "x", "position", "91,0"), virtualAir));
+        assertMessage("peers nowhere", () -> new UdpAirRadio(air("radio_id", "x", "peers", new String[] {"nowhere"}), virtualAir));
         assertMessage("group 127.0.0.1:5000 is not a multicast", () -> new UdpAirRadio(air("radio_id", "x", "group",
-                "127.0.0.1:5000")));
+                "127.0.0.1:5000"), virtualAir));
     }
 
     private static void assertMessage(String start, org.junit.function.ThrowingRunnable r) {
