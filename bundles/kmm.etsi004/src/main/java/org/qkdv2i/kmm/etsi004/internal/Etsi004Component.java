@@ -71,7 +71,7 @@ public final class Etsi004Component {
     private volatile KeyStreams streams;
     private NodeTls servingTls;
     private Etsi004Server server;
-    private boolean active;
+    private volatile boolean active;
 
     @Activate
     public Etsi004Component(Config config) {
@@ -149,7 +149,8 @@ public final class Etsi004Component {
         }
         KeyStreams before = streams;
         streams = chosen;
-        if (before != chosen) {
+        // after deactivation nothing listens: a "requests get 503" line would mislead the operator
+        if (before != chosen && active) {
             LOG.info("node {}: ETSI 004 {}", nodeId, chosen == null ? "has no KeyStreams: requests get 503"
                     : "serves the node's key streams");
         }
