@@ -11,6 +11,8 @@ import org.qkdv2i.kmm.internal.core.Qos;
 /**
  * QoS agreed for master → slave SAE pairs. The most specific rule wins: exact pair, then
  * exact master with {@code *} slave, then {@code *} master with exact slave, then {@code *}/{@code *}.
+ * Priority and guaranteed minimum rate decide who is served when key is scarce
+ * ({@link org.qkdv2i.kmm.internal.core.QosAllocator}); the maximum rate always holds.
  */
 @Component(name = SaePairQosComponent.PID, configurationPid = SaePairQosComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, service = QosEntry.class)
@@ -40,6 +42,15 @@ public final class SaePairQosComponent implements QosEntry {
         @AttributeDefinition(description = "Rate limit in keys per second (token bucket, burst of one second); "
                 + "0 = no limit")
         double maxKeysPerSecond() default 0;
+
+        @AttributeDefinition(description = "Priority when key is scarce: higher wins (ETSI GS QKD 004 priority; "
+                + "ETSI 015 app_priority); default 0")
+        int priority() default 0;
+
+        @AttributeDefinition(description = "Guaranteed rate in keys (of the pair's default size) per second while "
+                + "the pool's supply covers it and the minima of higher priorities; 0 = no guarantee. Capped at "
+                + "maxKeysPerSecond")
+        double minKeysPerSecond() default 0;
     }
 
     private final Qos qos;
@@ -47,7 +58,7 @@ public final class SaePairQosComponent implements QosEntry {
     @Activate
     public SaePairQosComponent(Config c) {
         this.qos = new Qos(blankToAny(c.masterSaeId()), blankToAny(c.slaveSaeId()), c.maxKeysPerRequest(),
-                c.minKeyBits(), c.maxKeyBits(), c.maxKeysPerSecond());
+                c.minKeyBits(), c.maxKeyBits(), c.maxKeysPerSecond(), c.priority(), Math.max(0, c.minKeysPerSecond()));
     }
 
     private static String blankToAny(String s) {

@@ -186,6 +186,8 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         boolean driverPresent;
         LinkStatus status;
         long delivered;
+        /** Stored keys ever added to this node's half: the QoS allocator measures the refill rate by it. */
+        long ownAdded;
         long expired;
         long dropped;
         /** Dropped since the last "pool full" log line, and when that line was written (0: never). */
@@ -249,6 +251,8 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     /** Stored key (of a peer half) → the reservation holding it. */
     private final Map<UUID, UUID> reservedParts = new HashMap<>();
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    /** Allocation by agreed QoS when key is scarce (priority, guaranteed minimum): one per node, per pool inside. */
+    private final QosAllocator allocator;
     private long seq;
     /** Mutations made under the monitor that must be durable before their effect shows (guarded by this). */
     private long changes;
@@ -281,6 +285,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         this.settings = settings;
         this.directory = directory;
         this.clock = clock;
+        this.allocator = new QosAllocator(clock);
         this.drbg = drbg;
         this.events = events;
         this.vault = Vault.open(dataDir, new Sealer(kek, drbg));
@@ -564,6 +569,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                     vault.putSealedPart(id, p.seq(), records[i]);
                     if (own[i]) {
                         link.own.addLast(p);
+                        link.ownAdded++;
                     } else {
                         link.peer.put(id, p);
                     }
@@ -662,6 +668,14 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
 
     @Override
     public List<Key> newKeys(KeyRequest request) throws KeyManagerException {
+        return newKeys(request, null);
+    }
+
+    /**
+     * enc_keys on behalf of a consumer with its own QoS (an ETSI 004 stream); {@code demand} null: the
+     * pair's {@code SaePairQos}. Both compete for the pool in {@link QosAllocator}.
+     */
+    public List<Key> newKeys(KeyRequest request, QosAllocator.Demand demand) throws KeyManagerException {
         String master = request.masterSaeId();
         String slave = request.slaveSaeId();
         Map<String, String> saes = directory.saes();
@@ -707,7 +721,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         TokenBucket bucket = null;
         if (q.maxKeysPerSecond > 0) {
             bucket = bucket(master, slave, q);
-            if (!bucket.tryTake(number, System.nanoTime())) {
+            if (!bucket.tryTake(number, qosNanos())) {
                 LOG.info("node {}: rate limit of SAE pair {} -> {} ({} keys/s) exceeded", nodeId, master, slave,
                         q.maxKeysPerSecond);
                 throw new KeyManagerException(UNAVAILABLE, "rate limit of " + q.maxKeysPerSecond
@@ -715,7 +729,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             }
         }
         boolean ok = false;
+        QosAllocator.Grant grant = null;
         try {
+            grant = slaveNode.equals(nodeId) ? null : admit(master, slave, slaveNode, number, size, q, demand);
             List<Key> keys = slaveNode.equals(nodeId) ? localKeys(master, slaves, number, size)
                     : adjacent(slaveNode) ? directOrDetour(master, slaves, slaveNode, number, size)
                     : relayKeys(master, slaves, slaveNode, number, size);
@@ -726,16 +742,96 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             }
             return keys;
         } finally {
+            if (grant != null) {
+                grant.done(ok);
+            }
             if (!ok && bucket != null) {
                 bucket.refund(number);
             }
         }
     }
 
+    /** The token buckets' time: the core's clock (tests move it), never running backwards. */
+    private long qosNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(clock.millis());
+    }
+
+    /**
+     * Allocation by agreed QoS (issue 9): the request's share of its pool (the links to the slave's node,
+     * or to the first hop of its relay route), or ETSI 014 503 when the key left is reserved for the
+     * guaranteed minima of higher-priority consumers. Pairs on one node (DRBG keys) are not allocated.
+     */
+    private QosAllocator.Grant admit(String master, String slave, String slaveNode, int number, int size, Limits q,
+            QosAllocator.Demand demand) throws KeyManagerException {
+        QosAllocator.Supply supply;
+        boolean relayed;
+        synchronized (this) {
+            relayed = !adjacent(slaveNode);
+            supply = supply(slaveNode, relayed);
+        }
+        if (supply == null) {
+            return null; // no link and no route: the draw fails with its own message
+        }
+        long cost = (long) costStoredKeys(number, size, relayed) * storedKeyBits;
+        QosAllocator.Demand d = demand;
+        if (d == null) {
+            long perKey = (long) costStoredKeys(1, q.defaultSize(), relayed) * storedKeyBits;
+            d = new QosAllocator.Demand("pair " + master + " -> " + slave, q.priority, q.minKeysPerSecond * perKey,
+                    q.maxKeysPerSecond * perKey);
+        }
+        try {
+            return allocator.admit(supply, d, cost);
+        } catch (QosAllocator.Refused r) {
+            if (r.first()) {
+                LOG.info("node {} pool {}: {} refused: {} (priority {}); more refusals until it is served again are "
+                        + "not logged", nodeId, supply.pool(), d.id(), r.getMessage(), d.priority());
+            }
+            // ETSI GS QKD 014 §5.2: 503, retry later; the message names no key and no amount
+            throw new KeyManagerException(UNAVAILABLE, r.getMessage() + " (SAE pair " + master + " -> " + slave
+                    + ", priority " + d.priority() + "); retry later");
+        }
+    }
+
+    /** Stored keys a request costs in its pool: the keys themselves, or their relay hop message (pad and MAC). */
+    private int costStoredKeys(int number, int size, boolean relayed) {
+        return relayed ? RelayCrypto.storedKeysNeeded(number, size, storedKeyBits)
+                : number * ((size + storedKeyBits - 1) / storedKeyBits);
+    }
+
+    /** Under the monitor: the pool a request for {@code slaveNode} draws from, or null if none. */
+    private QosAllocator.Supply supply(String slaveNode, boolean relayed) {
+        String hop = slaveNode;
+        if (relayed) {
+            VirtualLink route = routeTo(slaveNode);
+            hop = route == null ? null : route.hopTowards(slaveNode);
+        }
+        if (hop == null) {
+            return null;
+        }
+        long level = 0;
+        long added = 0;
+        double skr = 0;
+        for (Link l : links.values()) {
+            if (l.peerNodeId.equals(hop)) {
+                level += l.own.size();
+                added += l.ownAdded;
+                if (l.status != null && (l.status.state() == LinkState.UP || l.status.state() == LinkState.DEGRADED)) {
+                    skr += l.status.secretKeyRate() / 2; // this node's half (direction split)
+                }
+            }
+        }
+        return new QosAllocator.Supply(hop, level * storedKeyBits, added * storedKeyBits, skr);
+    }
+
+    /** The allocator by agreed QoS: its per-consumer and per-pool counters (shell {@code qkd:qos}), stream demands. */
+    public QosAllocator qosAllocator() {
+        return allocator;
+    }
+
     private TokenBucket bucket(String master, String slave, Limits q) {
         double burst = Math.max(q.maxKeysPerSecond, q.maxKeysPerRequest);
         TokenBucket b = buckets.computeIfAbsent(master + '\u0000' + slave,
-                k -> new TokenBucket(q.maxKeysPerSecond, burst, System.nanoTime()));
+                k -> new TokenBucket(q.maxKeysPerSecond, burst, qosNanos()));
         b.configure(q.maxKeysPerSecond, burst);
         return b;
     }
@@ -3345,7 +3441,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     // ------------------------------------------------------------------ helpers
 
     private record Limits(int maxKeysPerRequest, int minKeyBits, int maxKeyBits, double maxKeysPerSecond,
-            int storedKeyBits) {
+            int storedKeyBits, int priority, double minKeysPerSecond) {
         int defaultSize() {
             return Math.min(Math.max(storedKeyBits, minKeyBits), maxKeyBits);
         }
@@ -3355,13 +3451,16 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         KmmSettings s = settings;
         Qos q = directory.qos(master, slave).orElse(null);
         if (q == null) {
-            return new Limits(s.maxKeysPerRequest(), s.minKeyBits(), s.maxKeyBits(), 0, storedKeyBits);
+            return new Limits(s.maxKeysPerRequest(), s.minKeyBits(), s.maxKeyBits(), 0, storedKeyBits, 0, 0);
         }
         int maxReq = q.maxKeysPerRequest() > 0 ? Math.min(q.maxKeysPerRequest(), s.maxKeysPerRequest())
                 : s.maxKeysPerRequest();
         int min = q.minKeyBits() > 0 ? Math.max(q.minKeyBits(), s.minKeyBits()) : s.minKeyBits();
         int max = q.maxKeyBits() > 0 ? Math.min(q.maxKeyBits(), s.maxKeyBits()) : s.maxKeyBits();
-        return new Limits(maxReq, min, Math.max(min, max), Math.max(0, q.maxKeysPerSecond()), storedKeyBits);
+        double maxRate = Math.max(0, q.maxKeysPerSecond());
+        // a guarantee above the maximum could never be used: the maximum caps it
+        double minRate = Math.max(0, maxRate > 0 ? Math.min(q.minKeysPerSecond(), maxRate) : q.minKeysPerSecond());
+        return new Limits(maxReq, min, Math.max(min, max), maxRate, storedKeyBits, q.priority(), minRate);
     }
 
     private String requireKnown(Map<String, String> saes, String sae) throws KeyManagerException {

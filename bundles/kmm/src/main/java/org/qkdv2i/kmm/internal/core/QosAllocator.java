@@ -1,0 +1,341 @@
+package org.qkdv2i.kmm.internal.core;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Allocation of a pool's key by agreed QoS when key is scarce (issue 9).
+ *
+ * <p>A <em>pool</em> is the key a request draws from: this node's half of the QKD links to one
+ * neighbour (a relayed request draws from the pool of its first hop). A <em>consumer</em> is an
+ * ETSI 014 SAE pair or an ETSI 004 stream, with a priority (higher wins), a guaranteed minimum rate
+ * and a maximum rate (the maximum is enforced by the caller's token bucket; here it is only shown).
+ *
+ * <p>Rule, evaluated at each request (deterministic given the clock):
+ * <ol>
+ * <li>The pool's <em>supply</em> is its measured refill rate (stored keys added to this node's half
+ * over the last {@value #RATE_WINDOW_MILLIS} ms; before one second of history, the driver's secret key
+ * rate share) plus its level spread over {@value #HORIZON_SECONDS} s.</li>
+ * <li>The minima of the active consumers (a request within the last {@value #ACTIVE_MILLIS} ms) are
+ * <em>reserved</em> in priority order (ties: consumer ID) while their sum fits the supply; the first
+ * that does not fit and all below it are not reserved.</li>
+ * <li>A reserved consumer earns <em>credit</em> at its minimum rate (at most one second's worth, or
+ * one request). A request paid by credit is served if the level left covers the credit of reserved
+ * consumers of higher priority; any other request (beyond the minimum, or not reserved) is served
+ * only from the surplus: if the level left covers the credit of every other reserved consumer.</li>
+ * <li>Otherwise the request is refused: "key scarce, reserved for higher-priority pairs" (ETSI 014
+ * 503; ETSI 004 status 2 or 6).</li>
+ * </ol>
+ * So a higher priority keeps its minimum while lower priorities are refused first, and a pool with
+ * plenty of key (level and refill above the reserved minima) serves every request first come.
+ *
+ * <p>Units are bits of stored key (the pool's currency), so an ETSI 004 stream's {@code min_bps} and
+ * an ETSI 014 pair's {@code minKeysPerSecond} (times the bits its default key costs) compete in one
+ * currency. Thread-safe; all state is guarded by this object.
+ */
+public final class QosAllocator {
+
+    /** A consumer is active (its minimum reserved) for this long after its last request. */
+    public static final long ACTIVE_MILLIS = 10_000;
+    /** The window over which a pool's refill rate is measured. */
+    public static final long RATE_WINDOW_MILLIS = 5_000;
+    /** A pool's level counts as supply spread over this many seconds. */
+    public static final double HORIZON_SECONDS = 10;
+    /** Served rates shown in telemetry are averaged over this window. */
+    public static final long SERVED_WINDOW_MILLIS = 10_000;
+
+    static final String SCARCE_HIGHER = "key scarce, reserved for higher-priority pairs";
+    static final String SCARCE_MINIMA = "key scarce, reserved for the guaranteed minimum rates of other pairs";
+
+    /**
+     * What one consumer agreed: {@code id} unique per consumer (e.g. {@code pair sa->sb}, {@code stream <uuid>}),
+     * {@code priority} higher wins, {@code minBps} guaranteed and {@code maxBps} (0 = none) in bits of stored
+     * key per second.
+     */
+    public record Demand(String id, int priority, double minBps, double maxBps) {
+    }
+
+    /** A pool as the caller sees it now: level and cumulative additions in bits, the driver's rate hint. */
+    public record Supply(String pool, long levelBits, long addedBitsTotal, double skrHintBps) {
+    }
+
+    /** One consumer's state for telemetry ({@code qkd:qos}). */
+    public record ConsumerStats(String pool, String id, int priority, double minBps, double maxBps,
+            boolean reserved, double servedBps, long servedBits, long served, long refused) {
+    }
+
+    /** One pool's state for telemetry. */
+    public record PoolStats(String pool, long levelBits, double refillBps, double reservedBps) {
+    }
+
+    /** The answer to a request. {@link #done} must be called once the draw succeeded or failed. */
+    public final class Grant {
+        private final Pool pool;
+        private final Consumer consumer;
+        private final long costBits;
+        private final double credit;
+        private boolean finished;
+
+        private Grant(Pool pool, Consumer consumer, long costBits, double credit) {
+            this.pool = pool;
+            this.consumer = consumer;
+            this.costBits = costBits;
+            this.credit = credit;
+        }
+
+        /** Records the outcome: {@code served} false gives the credit back (nothing was drawn). */
+        public void done(boolean served) {
+            synchronized (QosAllocator.this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                pool.inFlightBits -= costBits;
+                if (served) {
+                    consumer.served++;
+                    consumer.servedBits += costBits;
+                    consumer.servedLog.addLast(new long[] {millis(), costBits});
+                    pool.consumedBits += costBits;
+                } else {
+                    consumer.credit = Math.min(consumer.cap(), consumer.credit + credit);
+                }
+            }
+        }
+    }
+
+    /** Thrown (as a message) when a request must wait for scarce key. */
+    public static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean first;
+
+        Refused(String message, boolean first) {
+            super(message);
+            this.first = first;
+        }
+
+        /** The first refusal since the consumer was last served (log once per streak). */
+        public boolean first() {
+            return first;
+        }
+    }
+
+    private static final class Consumer {
+        final String id;
+        Demand demand;
+        double credit;
+        long lastAccrualMillis;
+        long lastSeenMillis;
+        long lastCostBits;
+        long served;
+        long servedBits;
+        long refused;
+        boolean refusing;
+        final ArrayDeque<long[]> servedLog = new ArrayDeque<>();
+
+        Consumer(String id) {
+            this.id = id;
+        }
+
+        /** Credit is capped at one second's minimum, or one request (so a slow large request is possible). */
+        double cap() {
+            return Math.max(demand.minBps(), lastCostBits);
+        }
+    }
+
+    private static final class Pool {
+        final String id;
+        final Map<String, Consumer> consumers = new HashMap<>();
+        /** (millis, addedBitsTotal) samples over the rate window. */
+        final ArrayDeque<long[]> samples = new ArrayDeque<>();
+        long consumedBits;
+        long inFlightBits;
+        long levelBits;
+        double refillBps;
+        double reservedBps;
+
+        Pool(String id) {
+            this.id = id;
+        }
+    }
+
+    private final Clock clock;
+    private final Map<String, Pool> pools = new HashMap<>();
+    private long lastMillis = Long.MIN_VALUE;
+
+    public QosAllocator(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Monotonic milliseconds of the clock (a wall clock stepping back does not run credit backwards). */
+    private long millis() {
+        long now = clock.millis();
+        if (now > lastMillis) {
+            lastMillis = now;
+        }
+        return lastMillis;
+    }
+
+    /**
+     * Decides one request of {@code costBits} bits of stored key from the pool.
+     *
+     * @throws Refused with a message naming nothing secret, when the key left is reserved for others
+     */
+    public synchronized Grant admit(Supply supply, Demand demand, long costBits) throws Refused {
+        long now = millis();
+        Pool pool = pools.computeIfAbsent(supply.pool(), Pool::new);
+        observe(pool, supply, now);
+        Consumer c = pool.consumers.get(demand.id());
+        if (c == null) {
+            c = new Consumer(demand.id());
+            c.demand = demand;
+            c.lastCostBits = costBits;
+            c.credit = c.cap(); // a new consumer starts with one second's minimum, like a token bucket
+            c.lastAccrualMillis = now;
+            pool.consumers.put(c.id, c);
+        }
+        c.demand = demand;
+        c.lastCostBits = costBits;
+        c.lastSeenMillis = now;
+        accrue(pool, now);
+        List<Consumer> reserved = reserve(pool, now);
+        boolean own = reserved.contains(c);
+        double higher = 0;
+        double others = 0;
+        boolean higherHolds = false;
+        for (Consumer o : reserved) {
+            if (o == c) {
+                continue;
+            }
+            others += o.credit;
+            if (o.demand.priority() > c.demand.priority()) {
+                higher += o.credit;
+                higherHolds |= o.credit > 0;
+            }
+        }
+        // draws admitted but not finished may not show in the level yet
+        double left = pool.levelBits - (double) pool.inFlightBits - costBits;
+        if (own && c.credit >= costBits && (left >= higher || higher == 0)) {
+            c.credit -= costBits;
+            c.refusing = false;
+            pool.inFlightBits += costBits;
+            return new Grant(pool, c, costBits, costBits);
+        }
+        // nothing held for anyone else: never refused here (an empty pool fails the draw with its own message)
+        if (left >= others || others == 0) {
+            c.refusing = false;
+            pool.inFlightBits += costBits;
+            return new Grant(pool, c, costBits, 0); // surplus: first come, within the caller's maximum
+        }
+        c.refused++;
+        boolean first = !c.refusing;
+        c.refusing = true;
+        throw new Refused(higherHolds ? SCARCE_HIGHER : SCARCE_MINIMA, first);
+    }
+
+    /** A consumer is gone (stream closed, rule removed): its minimum is no longer reserved. */
+    public synchronized void forget(String consumerId) {
+        for (Pool p : pools.values()) {
+            p.consumers.remove(consumerId);
+        }
+    }
+
+    private void observe(Pool pool, Supply supply, long now) {
+        pool.levelBits = Math.max(0, supply.levelBits());
+        long[] last = pool.samples.peekLast();
+        if (last != null && last[0] == now) {
+            last[1] = supply.addedBitsTotal(); // one sample per millisecond: a burst of requests adds nothing
+        } else {
+            pool.samples.addLast(new long[] {now, supply.addedBitsTotal()});
+        }
+        while (pool.samples.size() > 2 && now - pool.samples.peekFirst()[0] > RATE_WINDOW_MILLIS) {
+            pool.samples.removeFirst();
+        }
+        long[] first = pool.samples.peekFirst();
+        long span = now - first[0];
+        if (span >= 1000) {
+            pool.refillBps = Math.max(0, (supply.addedBitsTotal() - first[1]) * 1000.0 / span);
+        } else {
+            pool.refillBps = Math.max(0, supply.skrHintBps());
+        }
+    }
+
+    private void accrue(Pool pool, long now) {
+        for (Consumer o : pool.consumers.values()) {
+            long dt = now - o.lastAccrualMillis;
+            if (dt > 0) {
+                o.credit = Math.min(o.cap(), o.credit + o.demand.minBps() * dt / 1000.0);
+                o.lastAccrualMillis = now;
+            }
+        }
+    }
+
+    /** The consumers whose minimum the supply covers, in priority order. */
+    private List<Consumer> reserve(Pool pool, long now) {
+        List<Consumer> active = new ArrayList<>();
+        for (Consumer o : pool.consumers.values()) {
+            if (o.demand.minBps() > 0 && now - o.lastSeenMillis <= ACTIVE_MILLIS) {
+                active.add(o);
+            } else if (o.demand.minBps() > 0) {
+                o.credit = 0; // idle: a guarantee is for a consumer that asks
+                o.lastAccrualMillis = now;
+            }
+        }
+        active.sort(Comparator.comparingInt((Consumer o) -> -o.demand.priority()).thenComparing(o -> o.id));
+        double supply = pool.refillBps + pool.levelBits / HORIZON_SECONDS;
+        double sum = 0;
+        List<Consumer> out = new ArrayList<>();
+        for (Consumer o : active) {
+            if (sum + o.demand.minBps() > supply) {
+                break; // strict priority: a lower minimum does not jump a higher one that does not fit
+            }
+            sum += o.demand.minBps();
+            out.add(o);
+        }
+        pool.reservedBps = sum;
+        for (Consumer o : active) {
+            if (!out.contains(o)) {
+                o.credit = 0; // not reserved: nothing held for it
+            }
+        }
+        return out;
+    }
+
+    /** Per consumer: priority, min, max, reserved now, served rate over the last window, counts. */
+    public synchronized List<ConsumerStats> consumers() {
+        long now = millis();
+        List<ConsumerStats> out = new ArrayList<>();
+        for (Pool p : pools.values()) {
+            List<Consumer> reserved = reserve(p, now);
+            for (Consumer c : p.consumers.values()) {
+                while (!c.servedLog.isEmpty() && now - c.servedLog.peekFirst()[0] >= SERVED_WINDOW_MILLIS) {
+                    c.servedLog.removeFirst();
+                }
+                long bits = 0;
+                for (long[] e : c.servedLog) {
+                    bits += e[1];
+                }
+                out.add(new ConsumerStats(p.id, c.id, c.demand.priority(), c.demand.minBps(), c.demand.maxBps(),
+                        reserved.contains(c), bits * 1000.0 / SERVED_WINDOW_MILLIS, c.servedBits, c.served,
+                        c.refused));
+            }
+        }
+        out.sort(Comparator.comparing(ConsumerStats::pool).thenComparingInt(s -> -s.priority())
+                .thenComparing(ConsumerStats::id));
+        return out;
+    }
+
+    /** Per pool: level and refill as last seen, and the minima reserved. */
+    public synchronized List<PoolStats> pools() {
+        List<PoolStats> out = new ArrayList<>();
+        for (Pool p : pools.values()) {
+            out.add(new PoolStats(p.id, p.levelBits, p.refillBps, p.reservedBps));
+        }
+        out.sort(Comparator.comparing(PoolStats::pool));
+        return out;
+    }
+}
