@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -42,6 +43,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The city scenario engine as a service: one configuration = one running city (see
  * {@link CityEngine}). Registers {@link City}; pushes events to every {@link CityListener}.
+ *
+ * <p>A configuration update changes {@code speed} live (the clock runs on at the new rate, the
+ * drivers pace their rounds to it). {@code scenarioFile}, {@code homeDir}, {@code freshHome},
+ * {@code portsBase} and {@code controllerPollMillis} restart the city inside this component (the
+ * {@link City} service stays registered): they decide what the city is, where its PKI and stores
+ * live, which sockets every part listens on and how the controller was configured at set-up. A new
+ * scenario file that is refused leaves the running city alone.
  */
 @Component(configurationPid = CityComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = City.class)
@@ -76,18 +84,33 @@ public final class CityComponent implements City {
     }
 
     private final Services services = new Services();
-    private final CityEngine engine;
-    private final Path home;
-    private final boolean temporaryHome;
-    private final ServiceRegistration<KeyEventListener> keyEvents;
+    private final BundleContext context;
+    private final ConfigurationAdmin cm;
+    private volatile Config config;
+    private volatile Run run;
+
+    /** One running city: what a restart replaces. */
+    private record Run(Scenario scenario, CityEngine engine, Path home, boolean temporaryHome, double speed,
+            ServiceRegistration<KeyEventListener> keyEvents) {
+    }
 
     @Activate
     public CityComponent(BundleContext context, Config config, @Reference ConfigurationAdmin cm) throws IOException {
-        Scenario scenario = load(config.scenarioFile());
-        double speed = config.speed() > 0 ? config.speed() : scenario.speed();
+        this.context = context;
+        this.cm = cm;
+        this.config = config;
+        this.run = start(config, load(config.scenarioFile()));
+    }
+
+    private static double speed(Config config, Scenario scenario) {
+        return config.speed() > 0 ? config.speed() : scenario.speed();
+    }
+
+    private Run start(Config config, Scenario scenario) throws IOException {
+        double speed = speed(config, scenario);
         String dir = config.homeDir() == null ? "" : config.homeDir().trim();
-        this.temporaryHome = dir.isEmpty();
-        this.home = temporaryHome ? Files.createTempDirectory("qkdv2i-city-") : Path.of(dir).toAbsolutePath();
+        boolean temporaryHome = dir.isEmpty();
+        Path home = temporaryHome ? Files.createTempDirectory("qkdv2i-city-") : Path.of(dir).toAbsolutePath();
         if (!temporaryHome && config.freshHome() && Files.isDirectory(home)) {
             if (!Files.exists(home.resolve(MARKER))) {
                 try (var entries = Files.list(home)) {
@@ -102,13 +125,49 @@ public final class CityComponent implements City {
         }
         Files.createDirectories(home);
         Files.writeString(home.resolve(MARKER), "made by org.qkdv2i.scenario: the city's PKI, key stores and pad stores\n");
-        this.engine = new CityEngine(context, cm, scenario, services, speed, home, config.portsBase(),
+        CityEngine engine = new CityEngine(context, cm, scenario, services, speed, home, config.portsBase(),
                 config.controllerPollMillis());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("city.scenario", scenario.name());
-        this.keyEvents = context.registerService(KeyEventListener.class, engine::keyEvent, props);
+        ServiceRegistration<KeyEventListener> keyEvents = context.registerService(KeyEventListener.class,
+                engine::keyEvent, props);
         LOG.info("city {}: starting at speed {} in {}", scenario.name(), speed, home);
         engine.start();
+        return new Run(scenario, engine, home, temporaryHome, speed, keyEvents);
+    }
+
+    /** What a configuration change cannot alter in a running city (see the class comment). */
+    private static List<Object> restartSettings(Config c) {
+        return List.of(String.valueOf(c.scenarioFile()).trim(), String.valueOf(c.homeDir()).trim(), c.freshHome(),
+                c.portsBase(), c.controllerPollMillis());
+    }
+
+    @Modified
+    void modified(Config updated) throws IOException {
+        Config old = config;
+        Run r = run;
+        if (restartSettings(old).equals(restartSettings(updated))) {
+            config = updated;
+            double s = speed(updated, r.scenario());
+            if (s != r.speed()) {
+                r.engine().changeSpeed(s);
+                run = new Run(r.scenario(), r.engine(), r.home(), r.temporaryHome(), s, r.keyEvents());
+            }
+            return;
+        }
+        Scenario next;
+        try {
+            next = load(updated.scenarioFile());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("city {}: configuration update ignored, the city runs on: {}", r.scenario().name(),
+                    e.getMessage());
+            return;
+        }
+        LOG.info("city {}: scenarioFile, homeDir, freshHome, portsBase or controllerPollMillis changed: restarting "
+                + "the city", r.scenario().name());
+        stop(r, true);
+        config = updated;
+        run = start(updated, next);
     }
 
     static Scenario load(String file) throws IOException {
@@ -129,25 +188,31 @@ public final class CityComponent implements City {
 
     @Deactivate
     void deactivate() {
+        stop(run, false);
+    }
+
+    /** @param restart the next city starts at once: wait for the old KMMs to leave even with a kept homeDir */
+    private void stop(Run r, boolean restart) {
         try {
-            keyEvents.unregister();
+            r.keyEvents().unregister();
         } catch (IllegalStateException gone) {
             // bundle stopping
         }
-        engine.close();
-        if (temporaryHome) {
-            // ConfigAdmin deletes the configurations asynchronously: the KMMs close their stores
-            // (and touch their folders) after this returns unless we wait for them to leave
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (!services.kmms.isEmpty() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(100); // polling the services leaving, with a deadline
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+        r.engine().close();
+        // ConfigAdmin deletes the configurations asynchronously: the KMMs close their stores (and
+        // touch their folders) after this returns unless we wait for them to leave; a restart
+        // must not meet the old KMMs either
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while ((restart || r.temporaryHome()) && !services.kmms.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // polling the services leaving, with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            deleteTree(home);
+        }
+        if (r.temporaryHome()) {
+            deleteTree(r.home());
         }
     }
 
@@ -216,58 +281,58 @@ public final class CityComponent implements City {
 
     @Override
     public String name() {
-        return engine.name();
+        return run.engine().name();
     }
 
     @Override
     public CityView view() {
-        return engine.view();
+        return run.engine().view();
     }
 
     @Override
     public List<CityEvent> events(long afterSeq, int limit) {
-        return engine.events(afterSeq, limit);
+        return run.engine().events(afterSeq, limit);
     }
 
     @Override
     public void setWeather(String weather, boolean daylight) throws ScenarioException {
-        engine.setWeather(weather, daylight);
+        run.engine().setWeather(weather, daylight);
     }
 
     @Override
     public void startAttack(String linkId, String attack) throws ScenarioException {
-        engine.startAttack(linkId, attack);
+        run.engine().startAttack(linkId, attack);
     }
 
     @Override
     public void stopAttack(String linkId) throws ScenarioException {
-        engine.stopAttack(linkId);
+        run.engine().stopAttack(linkId);
     }
 
     @Override
     public String updateDriver(String linkId) throws ScenarioException {
-        return engine.updateDriver(linkId);
+        return run.engine().updateDriver(linkId);
     }
 
     @Override
     public Provisioned provision(String masterSaeId, String slaveSaeId) throws ScenarioException {
-        return engine.provision(masterSaeId, slaveSaeId);
+        return run.engine().provision(masterSaeId, slaveSaeId);
     }
 
     /** For the demo in this bundle: what happened so far. */
     public Report report() {
-        return engine.report();
+        return run.engine().report();
     }
 
     public double simSeconds() {
-        return engine.simSeconds();
+        return run.engine().simSeconds();
     }
 
     public boolean ready() {
-        return engine.ready();
+        return run.engine().ready();
     }
 
     public double secondsOf(java.time.Instant simTime) {
-        return engine.secondsOf(simTime);
+        return run.engine().secondsOf(simTime);
     }
 }

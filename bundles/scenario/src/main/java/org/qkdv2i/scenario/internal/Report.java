@@ -13,7 +13,8 @@ import org.qkdv2i.scenario.api.CityView;
  */
 public record Report(String scenario, boolean ready, double readyAfterWallSeconds, double simSeconds,
         CityView.Totals totals, Map<String, Long> eventCounts, List<Handover> handovers, List<Reroute> reroutes,
-        List<Detection> detections, long keyRequestsFailed, List<String> problems) {
+        List<Detection> detections, long keyRequestsFailed, List<String> problems, List<V2xCount> v2x,
+        long dpnSessionsOpened) {
 
     public Report {
         eventCounts = Map.copyOf(eventCounts);
@@ -21,21 +22,43 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
         reroutes = List.copyOf(reroutes);
         detections = List.copyOf(detections);
         problems = List.copyOf(problems);
+        v2x = List.copyOf(v2x);
     }
 
     /**
-     * A session transfer between base stations.
+     * A session transfer between base stations over their DPN session (paper Figure 6).
      *
-     * @param keyId        the relayed QKD key sealing the session context (ID only)
-     * @param sameKey      the old and the new base station held the same key bytes (compared, then zeroised)
-     * @param contextOpened the new base station opened the sealed context and it was the one sent
-     * @param path         the relay path of the key, node by node
+     * @param keyId          always null now: the QKD key is taken inside the DPN endpoints, whose API
+     *                       does not name it (kept for the report's readers; see dpnSession/fingerprint)
+     * @param sameKey        both base stations' ends of the DPN session export the same bytes (their
+     *                       SHA-256 hashes compared), at the same epoch: the same session keys, so the
+     *                       same QKD key mixed in
+     * @param contextOpened  the new base station received the context intact over the session
+     * @param path           the relay path of the handover application's keys, node by node
+     * @param dpnSession     the base stations' DPN session ID (hex)
+     * @param epoch          its key epoch used (0 = set-up, n = n-th rekey, each with a fresh QKD key)
+     * @param quantumKeyed   both ends report a QKD key mixed into the session
+     * @param fingerprint    first 16 bytes (hex) of SHA-256 of the session's exporter output (label
+     *                       {@code qkdv2i/city/handover-proof}): a hash, never key bytes
+     * @param servingSession the new RSU's DPN session to the vehicle (hex), null if not opened
      */
     public record Handover(double atS, String vehicle, String from, String to, UUID keyId, boolean sameKey,
-            boolean contextOpened, List<String> path, String failure) {
+            boolean contextOpened, List<String> path, String failure, String dpnSession, int epoch,
+            boolean quantumKeyed, String fingerprint, String servingSession) {
         public Handover {
             path = List.copyOf(path);
         }
+    }
+
+    /**
+     * One RSU's or vehicle's V2X counters, from its stack ({@code V2xStack.statistics()}).
+     *
+     * @param delivered       messages received, verified (SIGNED / PSK) and delivered
+     * @param pskPayloads     serving greetings it received protected with a DPN-exported PSK
+     * @param servingSessions DPN sessions it opened to vehicles (RSUs)
+     */
+    public record V2xCount(String station, String kind, String technology, long sent, long received, long delivered,
+            long refused, long pskPayloads, long servingSessions) {
     }
 
     /** An application's relay path changed. */

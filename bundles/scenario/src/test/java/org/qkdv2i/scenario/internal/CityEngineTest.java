@@ -17,6 +17,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -81,6 +82,7 @@ public class CityEngineTest {
     private Path home;
     private CityEngine engine;
     private Scenario scenario;
+    private FakeDevices devices;
 
     @Before
     public void setUp() throws Exception {
@@ -108,7 +110,17 @@ public class CityEngineTest {
             routes("A").links.add(new VirtualLink("v1", "E", "F", "E", "F"));
             routes("F").links.add(new VirtualLink("v1", "E", "F", "A", null));
         };
-        engine = new CityEngine(null, cm.proxy(), scenario, services, 1, home, 0, 1000, speed -> manual, controller);
+        devices = new FakeDevices(services.kmms);
+        for (String d : List.of("bs-E", "bs-F")) {
+            devices.device(d, false);
+        }
+        for (String d : List.of("R-E", "R-F", "car")) {
+            devices.device(d, true);
+        }
+        devices.quantum("bs-E", "E", "S-E", Map.of("bs-F", "S-F"));
+        devices.quantum("bs-F", "F", "S-F", Map.of("bs-E", "S-E"));
+        engine = new CityEngine(null, cm.proxy(), scenario, services, 1, home, 0, 1000, speed -> manual, controller,
+                devices);
     }
 
     @After
@@ -170,9 +182,43 @@ public class CityEngineTest {
         assertEquals(1, cm.all("org.qkdv2i.sdn.Controller").size());
         assertTrue("dev PKI written", Files.isRegularFile(home.resolve("pki/ca.pem")));
         assertEquals(List.of("E", "A", "F"), engine.view().apps().get(0).path());
+        // the devices: a PUF, a DAU and a DPN endpoint per base station, RSU and vehicle
+        assertEquals(List.of("bs-E", "bs-F", "R-E", "R-F", "car"), cm.values("org.qkdv2i.zap.Dau", "name"));
+        assertEquals(List.of("BASE_STATION", "BASE_STATION", "RSU", "RSU", "VEHICLE"),
+                cm.values("org.qkdv2i.zap.Dau", "role"));
+        assertEquals(List.of("DAU_N", "DAU_N", "DAU_N", "DAU_N", "DAU_V"), cm.values("org.qkdv2i.zap.Dau", "kind"));
+        assertEquals(List.of("bs-E", "bs-F", "R-E", "R-F", "car"),
+                cm.values("org.qkdv2i.zap.EmulatedSramPuf", "puf.device"));
+        List<Hashtable<String, Object>> eps = cm.all("org.qkdv2i.dpn.Endpoint");
+        assertEquals(5, eps.size());
+        assertEquals("bs-E", eps.get(0).get("dauName"));
+        assertEquals("S-E", eps.get(0).get("qkdSaeId"));
+        assertEquals(List.of("bs-F=S-F"), List.of((String[]) eps.get(0).get("qkdPeerSaeId")));
+        assertEquals(Boolean.TRUE, eps.get(0).get("quantumKeyRequired"));
+        assertNull("an RSU has no KMM: no QKD mixing", eps.get(2).get("qkdSaeId"));
+        assertEquals(1, cm.all("org.qkdv2i.dpn.IdentityLog").size());
+        // radios on the unicast virtual air, SIGNED stacks with the dev PKI
+        List<Hashtable<String, Object>> radios = cm.all("org.qkdv2i.radio.udp.Air");
+        assertEquals(List.of("R-E", "R-F", "car"), cm.values("org.qkdv2i.radio.udp.Air", "radio.id"));
+        assertEquals(150.0, (Double) radios.get(0).get("range.m"), 1e-9);
+        assertNotNull("an RSU stands still", radios.get(0).get("position"));
+        assertNull("a vehicle is placed by the engine", radios.get(2).get("position"));
+        assertEquals("each radio sends to the two others", 2, ((String[]) radios.get(2).get("peers")).length);
+        List<Hashtable<String, Object>> stacks = cm.all("org.qkdv2i.v2x.itsg5.Stack");
+        assertEquals(3, stacks.size());
+        assertEquals(15, stacks.get(0).get("stationType"));
+        assertEquals("SIGNED", stacks.get(2).get("security"));
+        assertEquals("(v2x.station=car)", stacks.get(2).get("stationState.target"));
+        assertTrue("V2X dev PKI written", Files.isRegularFile(home.resolve("v2x-pki/car.ticket.key"))
+                && Files.isRegularFile(home.resolve("v2x-pki/root.oer")));
+        assertEquals("every DAU enrolled before the story starts", 5, devices.enrolled.size());
+        assertEquals(Set.of("R-E", "R-F", "car"), devices.stationStates.keySet());
+        assertEquals(Set.of("bs-E", "bs-F"), devices.handlers.keySet());
         engine.close();
         engine = null;
         assertEquals("every configuration deleted", 0, cm.live());
+        assertTrue("station states and handlers unregistered", devices.stationStates.isEmpty()
+                && devices.handlers.isEmpty());
     }
 
     @Test
@@ -224,23 +270,54 @@ public class CityEngineTest {
     }
 
     @Test
-    public void aVehicleIsHandedOverWithAKeyBothBaseStationsHold() {
+    public void aVehicleIsHandedOverOverTheBaseStationsQuantumKeyedDpnSession() {
         startStory();
         now = 10; // car at x=50: served by R-E, session at E
         await("car served by R-E", () -> "R-E".equals(engine.view().vehicles().get(0).rsu()));
         assertEquals("E", engine.view().vehicles().get(0).baseStation());
+        await("R-E's DPN session to the car", () -> devices.connects.contains("R-E>car"));
+        await("the air link PSK registered at both stacks", () -> devices.pskRegistered.containsKey("R-E")
+                && devices.pskRegistered.containsKey("car"));
+        // x=50 m east of the origin, 10 m/s east: the radio's place on the air and the stack's state
+        await("the car's radio moved", () -> devices.positions.containsKey("car")
+                && devices.positions.get("car").longitude() == V2xFleet.longitude(50));
+        assertEquals(V2xFleet.latitude(-50), devices.positions.get("car").latitude());
+        assertEquals(1000, devices.stationStates.get("car").stationState().speed());
+        assertEquals(900, devices.stationStates.get("car").stationState().heading());
+        FakeDevices.FakeSession servingE = devices.sessionsOf("R-E").get(0);
+
         now = 35; // x=300: R-F
         CityEvent h = awaitEvent(CityEvent.HANDOVER, "car");
         assertTrue(h.text(), h.text().contains("E → F (R-E → R-F)") && h.text().contains("relayed E-A-F"));
         Report.Handover ho = engine.report().handovers().get(0);
         assertNull(ho.failure());
-        assertTrue(ho.sameKey());
-        assertTrue(ho.contextOpened());
-        assertNotNull(ho.keyId());
-        assertFalse("the key was delivered once and is gone", network.containsKey(ho.keyId()));
+        assertTrue("same exporter hash at both base stations", ho.sameKey());
+        assertTrue("the context arrived at F over the session", ho.contextOpened());
+        assertTrue(ho.quantumKeyed());
+        assertEquals(32, ho.fingerprint().length());
+        assertEquals(0, ho.epoch());
+        FakeDevices.FakeSession ef = devices.sessionsOf("bs-E").get(0);
+        assertEquals(V2xFleet.hex(ef.sessionId()), ho.dpnSession());
+        assertEquals("one QKD key mixed in at set-up", 1, ef.keysMixed.size());
+        assertFalse("the key was delivered once (taken by ID at F) and is gone",
+                network.containsKey(UUID.fromString(ef.keysMixed.get(0))));
+        assertTrue(devices.connects.contains("bs-E>bs-F"));
+        assertTrue("F's RSU serves the car now", devices.connects.contains("R-F>car"));
+        assertEquals(V2xFleet.hex(devices.sessionsOf("R-F").get(0).sessionId()), ho.servingSession());
+        assertFalse("R-E's session closed", servingE.isOpen());
+        assertTrue("its PSK registrations closed", devices.pskRegistered.get("R-E").contains("closed"));
         assertEquals("F", engine.view().vehicles().get(0).baseStation());
         assertEquals(1, engine.view().totals().handovers());
-        assertTrue(engine.view().totals().v2xMessages() > 0);
+        assertEquals("V2X messages from the stacks' counters (7 delivered each)", 21,
+                engine.view().totals().v2xMessages());
+        Report r = engine.report();
+        assertEquals(List.of("R-E", "R-F", "car"), r.v2x().stream().map(Report.V2xCount::station).toList());
+        assertEquals(1, r.v2x().get(0).servingSessions());
+        assertEquals("bs-E>bs-F, R-E>car, R-F>car", 3, r.dpnSessionsOpened());
+
+        now = 60; // x=400 -> end of the route, still at R-F; then out of coverage when parked? no: in range
+        await("a tick", () -> engine.simSeconds() >= 60);
+        assertEquals("no second handover", 1, engine.report().handovers().size());
     }
 
     @Test

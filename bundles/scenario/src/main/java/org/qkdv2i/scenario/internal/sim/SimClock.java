@@ -14,11 +14,19 @@ public interface SimClock {
 
     /** The wall clock scaled by {@code speed}, from the moment it is created. */
     static SimClock wall(double speed) {
+        return from(0, speed);
+    }
+
+    /**
+     * The wall clock scaled by {@code speed}, reading {@code startS} at the moment it is created
+     * (a live speed change: the clock runs on from where the old one was).
+     */
+    static SimClock from(double startS, double speed) {
         long start = System.nanoTime();
         return new SimClock() {
             @Override
             public double now() {
-                return (System.nanoTime() - start) / 1e9 * speed;
+                return startS + (System.nanoTime() - start) / 1e9 * speed;
             }
 
             @Override
