@@ -116,6 +116,7 @@ public final class FsoLinkComponent {
         if (s.sameLinkAs(settings)) {
             settings = s;
             driver.updateConditions(s.conditions());
+            driver.updateSpeed(s.speed());
             return;
         }
         LinkSettings old = settings;

@@ -82,12 +82,15 @@ final class FsoLinkDriver implements QkdDriver {
     private volatile long blocks;
     private volatile long deliveredBits;
     private double simulatedSeconds;
+    /** Simulated seconds per wall second; a runtime property (see {@link #updateSpeed}). */
+    private volatile double speed;
 
     FsoLinkDriver(LinkSettings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.end = settings.end();
         this.conditions = settings.conditions();
+        this.speed = settings.speed();
         this.status = LinkStatus.of(LinkState.STARTING, "connecting", clock.instant());
     }
 
@@ -164,6 +167,22 @@ final class FsoLinkDriver implements QkdDriver {
             sinkLock.unlock();
         }
         LOG.info("FSO link {} at node {} detached", end.linkId(), end.localNodeId());
+    }
+
+    /**
+     * The pacing changed (the city demo's live speed): Alice paces her rounds at the new rate from
+     * the round she is in, without reconnecting; a wait under the old rate ends at once.
+     */
+    void updateSpeed(double newSpeed) {
+        double was = speed;
+        speed = newSpeed;
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+        if (was != newSpeed) {
+            LOG.info("FSO link {} at node {}: speed now {} simulated s per wall s", end.linkId(), end.localNodeId(),
+                    newSpeed);
+        }
     }
 
     /** Weather, daylight or Eve changed: applied from the next batch, without reconnecting. */
@@ -370,11 +389,18 @@ final class FsoLinkDriver implements QkdDriver {
         LOG.info("FSO link {} at node {}: connected to {} (Alice)", end.linkId(), end.localNodeId(), end.peerNodeId());
         long wallStart = clock.millis();
         double simStart = simulatedSeconds;
+        double paced = speed;
         try {
             for (long round = 0; !closed; round++) {
                 RoundResult r = proto.round(round, settings.roundPulses());
                 handle(r, source.model().channelLossDb(), settings.finiteKey());
-                pace(wallStart, simulatedSeconds - simStart);
+                if (speed != paced) { // changed live: pace from here at the new rate
+                    paced = speed;
+                    wallStart = clock.millis();
+                    simStart = simulatedSeconds;
+                    continue;
+                }
+                pace(wallStart, simulatedSeconds - simStart, paced);
             }
         } finally {
             proto.close(); // the next round's qubits, emitted ahead, are wiped when they are not used
@@ -500,19 +526,24 @@ final class FsoLinkDriver implements QkdDriver {
     }
 
     /** Holds Alice back so that simulated time runs {@code speed} times wall time (0: no pacing). */
-    private void pace(long wallStart, double simElapsed) {
-        if (settings.speed() <= 0) {
+    private void pace(long wallStart, double simElapsed, double paced) {
+        if (paced <= 0) {
             return;
         }
-        long due = wallStart + (long) (simElapsed / settings.speed() * 1000);
-        waitMillis(due - clock.millis());
+        long due = wallStart + (long) (simElapsed / paced * 1000);
+        waitMillis(due - clock.millis(), paced);
     }
 
     private void waitMillis(long millis) {
+        waitMillis(millis, Double.NaN);
+    }
+
+    /** Waits unless closed; with {@code paced} a number, also ends when the speed changes from it. */
+    private void waitMillis(long millis, double paced) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         synchronized (wakeup) {
             long left;
-            while (!closed && (left = deadline - System.nanoTime()) > 0) {
+            while (!closed && (Double.isNaN(paced) || speed == paced) && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     wakeup.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {

@@ -108,14 +108,13 @@ record LinkSettings(LinkEnd end, String quantumHost, int quantumPort, String cla
         return (long) (roundSeconds * params.sourceRateHz());
     }
 
-    /** Same link apart from the runtime conditions? */
+    /** Same link apart from the runtime conditions and speed? */
     boolean sameLinkAs(LinkSettings o) {
         return end.equals(o.end) && quantumHost.equals(o.quantumHost) && quantumPort == o.quantumPort
                 && classicalHost.equals(o.classicalHost) && classicalPort == o.classicalPort
                 && java.util.Arrays.equals(authKey, o.authKey) && stateDir.equals(o.stateDir) && params.equals(o.params)
                 && abortQber == o.abortQber
                 && roundSeconds == o.roundSeconds && sampleFraction == o.sampleFraction && finiteKey == o.finiteKey
-                && speed == o.speed
                 && seed == o.seed && pq.same(o.pq);
     }
 

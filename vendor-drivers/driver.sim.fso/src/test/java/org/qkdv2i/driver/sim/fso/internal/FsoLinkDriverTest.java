@@ -186,6 +186,32 @@ public class FsoLinkDriverTest {
         assertEquals(LinkState.DOWN, before.status().state());
     }
 
+    /**
+     * {@code speed} is a runtime property (the city demo changes it live): a link paced so slowly
+     * that Alice waits minutes after her first round picks up a new speed at once, with the same
+     * driver (no reconnect), and delivers on.
+     */
+    @Test
+    public void aSpeedChangeAppliesLiveWithoutReconnecting() throws Exception {
+        int qp = freePort(), cp = freePort();
+        Map<String, Object> aliceCfg = base(FsoLinkConfig.Role.ALICE, qp, cp);
+        aliceCfg.put("speed", 0.001); // 0.3 simulated s per round: 300 s of wall time after each
+        FsoLinkComponent bob = new FsoLinkComponent(null, config(base(FsoLinkConfig.Role.BOB, qp, cp)), Clock.systemUTC());
+        components.add(bob);
+        FsoLinkComponent alice = new FsoLinkComponent(null, config(aliceCfg), Clock.systemUTC());
+        components.add(alice);
+        Sink as = new Sink(), bs = new Sink();
+        alice.driver().attach(as);
+        bob.driver().attach(bs);
+        await("the first block", 120_000, () -> as.blockCount() >= 1 && bs.blockCount() >= 1);
+        FsoLinkDriver before = alice.driver();
+        aliceCfg.put("speed", 0.0); // unpaced
+        alice.modified(config(aliceCfg));
+        assertSame("no restart for a new speed", before, alice.driver());
+        await("blocks at the new speed", 120_000, () -> as.blockCount() >= 3 && bs.blockCount() >= 3);
+        assertEquals(as.block(2).id(), bs.block(2).id());
+    }
+
     @Test
     public void withoutAnAuthenticationKeyTheLinkStaysDown() throws Exception {
         Map<String, Object> cfg = base(FsoLinkConfig.Role.BOB, freePort(), freePort());
