@@ -1,7 +1,6 @@
 package org.qkdv2i.scenario.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -15,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -74,8 +72,6 @@ final class CityEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CityEngine.class);
     static final long TICK_MILLIS = 200;
-    /** Nominal CAM rate of a served vehicle (ETSI EN 302 637-2: 1–10 Hz). */
-    static final double CAMS_PER_SECOND = 10;
     /** Longest wait for the network before the clock starts anyway. */
     static final long READY_TIMEOUT_MILLIS = 180_000;
     static final long RETRY_SECONDS = 15;
@@ -99,6 +95,7 @@ final class CityEngine implements AutoCloseable {
     private volatile Northbound northbound;
     private final java.util.function.DoubleFunction<SimClock> clocks;
     private final Controller controller;
+    private final V2xFleet fleet;
 
     /** Provisions an application at the SDN controller (its northbound API; a fake in tests). */
     interface Controller {
@@ -124,13 +121,15 @@ final class CityEngine implements AutoCloseable {
     private final Map<String, Double> keyCredit = new HashMap<>();
     private final Set<String> drawing = ConcurrentHashMap.newKeySet();
     private final Map<String, VehicleState> vehicles = new LinkedHashMap<>();
+    private final Map<Scenario.Radio, List<Rsu>> rsusByRadio = new java.util.EnumMap<>(Scenario.Radio.class);
+    /** Vehicles whose serving session is being opened (at most one task each). */
+    private final Set<String> serving = ConcurrentHashMap.newKeySet();
     private final Set<String> activeAlarms = ConcurrentHashMap.newKeySet();
     private final AtomicLong keysDelivered = new AtomicLong();
     private final AtomicLong keysRelayed = new AtomicLong();
     private final AtomicLong handoverCount = new AtomicLong();
     private final AtomicLong alarms = new AtomicLong();
     private final AtomicLong keyFailures = new AtomicLong();
-    private double v2xMessages;
     private volatile long v2xMessagesShown;
     private double lastTick;
     private final AtomicInteger consoleApps = new AtomicInteger();
@@ -147,7 +146,6 @@ final class CityEngine implements AutoCloseable {
         volatile Rsu rsu;
         volatile String sessionBs;
         volatile boolean handingOver;
-        final UUID session = UUID.randomUUID();
 
         VehicleState(Vehicle v) {
             this.v = v;
@@ -156,16 +154,18 @@ final class CityEngine implements AutoCloseable {
 
     CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
             Path home, int portsBase, long controllerPollMillis) {
-        this(context, cm, scenario, services, speed, home, portsBase, controllerPollMillis, SimClock::wall, null);
+        this(context, cm, scenario, services, speed, home, portsBase, controllerPollMillis, SimClock::wall, null,
+                new OsgiDevices(context));
     }
 
     /**
      * @param clocks     the simulated clock, started with the story (tests inject a manual one)
      * @param controller null: the SDN controller's northbound API with the engine's operator identity
+     * @param devices    the DAUs, DPN endpoints, radios and stacks the engine configures (fakes in tests)
      */
     CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
             Path home, int portsBase, long controllerPollMillis, java.util.function.DoubleFunction<SimClock> clocks,
-            Controller controller) {
+            Controller controller, Devices devices) {
         this.clocks = clocks;
         this.controller = controller;
         this.context = context;
@@ -175,11 +175,15 @@ final class CityEngine implements AutoCloseable {
         this.home = home;
         this.deployment = new Deployment(cm, scenario, home, speed, portsBase, controllerPollMillis);
         this.events = new EventLog(() -> services.listeners);
+        this.fleet = new V2xFleet(scenario, devices);
         this.weatherLine = new Timeline<>(scenario.weather(), WeatherStep::atS);
         this.attackLine = new Timeline<>(AttackEvent.of(scenario.attacks()), AttackEvent::atS);
         scenario.apps().forEach(a -> apps.put(a.id(), a));
         scenario.vehicles().forEach(v -> vehicles.put(v.id(), new VehicleState(v)));
         scenario.links().forEach(l -> linkWeather.put(l.id(), "CLEAR"));
+        for (Scenario.Radio r : Scenario.Radio.values()) {
+            rsusByRadio.put(r, scenario.rsus().stream().filter(x -> x.radio() == r).toList());
+        }
         scenario.vehicles().forEach(v -> vehicles.get(v.id()).place = Mobility.place(v, 0));
     }
 
@@ -230,15 +234,48 @@ final class CityEngine implements AutoCloseable {
                 applyWeatherProps(w, false);
             }
             deployment.configureAll();
-            LOG.info("city {}: {} nodes, {} FSO links, {} SAEs configured in {}; controller northbound port {}",
-                    scenario.name(), scenario.nodes().size(), scenario.links().size(), scenario.saes().size(), home,
-                    deployment.controllerPort);
+            // the station states and DPN handlers before the stacks and endpoints, so none misses them
+            fleet.start();
+            long cpu = threadCpu();
+            char[] password = new char[32];
+            for (int i = 0; i < password.length; i++) {
+                password[i] = Character.forDigit(random.nextInt(16), 16);
+            }
+            try {
+                deployment.v2xPkiInit(password);
+                deployment.configureDevices(handoverSaes(), new String(password));
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+            LOG.info("city {}: {} nodes, {} FSO links, {} SAEs, {} RSUs, {} vehicles configured in {} (V2X dev PKI {} ms"
+                    + " CPU); controller northbound port {}", scenario.name(), scenario.nodes().size(),
+                    scenario.links().size(), scenario.saes().size(), scenario.rsus().size(), scenario.vehicles().size(),
+                    home, (threadCpu() - cpu) / 1_000_000, deployment.controllerPort);
         } catch (Exception e) {
             problem("set-up failed: " + e);
             LOG.error("city {}: set-up failed: {}", scenario.name(), e.toString());
             return;
         }
         tick.schedule(this::awaitReady, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private static long threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        return mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : 0;
+    }
+
+    /** Per base station node, its SAE of the handover applications (the one its DPN endpoint mixes QKD keys for). */
+    Map<String, String> handoverSaes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (App a : apps.values()) {
+            if (a.handover()) {
+                Sae m = scenario.sae(a.master()).orElseThrow();
+                Sae s = scenario.sae(a.slave()).orElseThrow();
+                out.putIfAbsent(m.node(), m.id());
+                out.putIfAbsent(s.node(), s.id());
+            }
+        }
+        return out;
     }
 
     private double wallSeconds() {
@@ -256,6 +293,8 @@ final class CityEngine implements AutoCloseable {
             boolean kmms = scenario.nodes().stream().allMatch(n -> services.kmms.containsKey(n.id()));
             boolean linksUp = kmms && scenario.links().stream().allMatch(l -> linkStates.containsKey(l.id())
                     && usable(linkStates.get(l.id())));
+            // the DAUs enrolled in the identity log and their DPN endpoints listening
+            linksUp &= fleet.devicesReady();
             if (linksUp || timeout) {
                 if (provisionAll() || timeout) {
                     begin(timeout);
@@ -342,7 +381,8 @@ final class CityEngine implements AutoCloseable {
         String text = timeout
                 ? "started after " + Math.round(readyAfter) + " s without the whole network: links " + linkStates
                 : "network ready after " + String.format(Locale.ROOT, "%.1f", readyAfter) + " s (wall): "
-                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned";
+                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned, "
+                        + fleet.daus().size() + " DAUs enrolled with their DPN endpoints";
         if (timeout) {
             problem(text);
         }
@@ -648,42 +688,54 @@ final class CityEngine implements AutoCloseable {
     // ------------------------------------------------------------------ vehicles and handovers
 
     private void moveVehicles(double t, double dt) {
-        long served = 0;
         for (VehicleState s : vehicles.values()) {
             Mobility.Place p = Mobility.place(s.v, t);
             s.place = p;
+            fleet.move(s.v, p);
             Rsu before = s.rsu;
-            Rsu now = Mobility.serving(scenario.rsus(), p.point(), before);
+            // a vehicle talks to RSUs of its own radio technology (the mixed fleet: 802.11p or PC5)
+            Rsu now = Mobility.serving(rsusByRadio.get(s.v.radio()), p.point(), before);
             s.rsu = now;
             if (now == null) {
-                continue; // out of coverage: the session waits at its base station
+                if (before != null) {
+                    fleet.leave(s.v.id()); // out of coverage: the context waits at its base station
+                }
+                continue;
             }
-            served++;
             if (s.sessionBs == null) {
                 s.sessionBs = now.baseStation();
-            } else if (!s.sessionBs.equals(now.baseStation()) && !s.handingOver) {
-                s.handingOver = true;
-                String from = s.sessionBs;
-                String to = now.baseStation();
-                String rsuFrom = before == null ? "-" : before.id();
-                work.execute(() -> handover(t, s, from, to, rsuFrom, now.id()));
+            }
+            if (!s.sessionBs.equals(now.baseStation())) {
+                if (!s.handingOver) {
+                    s.handingOver = true;
+                    String from = s.sessionBs;
+                    String to = now.baseStation();
+                    String rsuFrom = before == null ? "-" : before.id();
+                    work.execute(() -> handover(t, s, from, to, rsuFrom, now));
+                }
+            } else if (!s.handingOver && fleet.needsSession(s.v.id(), now) && serving.add(s.v.id())) {
+                work.execute(() -> {
+                    try {
+                        fleet.serve(s.v, now);
+                    } finally {
+                        serving.remove(s.v.id());
+                    }
+                });
             }
         }
-        v2xMessages += served * CAMS_PER_SECOND * dt;
-        v2xMessagesShown = (long) v2xMessages;
+        v2xMessagesShown = fleet.messages();
     }
 
     /**
-     * Horizontal handover (paper §4, Figures 2/3/5): the old base station draws a QKD key shared
-     * with the new one (relayed over the trusted nodes), seals the session context with it
-     * (AES-256-GCM), the new base station fetches the same key by its ID and opens the context.
+     * Horizontal handover (paper Figure 6): the old base station sends the vehicle's session context
+     * to the new one over their DPN session, quantum-keyed with a QKD key relayed by the KMMs (a fresh
+     * one per handover: the session is rekeyed); both ends' exporter hashes prove the same key; the
+     * new base station's RSU opens its DPN session to the vehicle and continues.
      */
-    private void handover(double t, VehicleState s, String from, String to, String rsuFrom, String rsuTo) {
-        UUID keyId = null;
+    private void handover(double t, VehicleState s, String from, String to, String rsuFrom, Rsu rsuTo) {
         List<String> path = List.of();
         String failure = null;
-        boolean sameKey = false;
-        boolean opened = false;
+        V2xFleet.Transfer x = null;
         App app = apps.values().stream().filter(a -> a.handover()
                 && scenario.sae(a.master()).orElseThrow().node().equals(from)
                 && scenario.sae(a.slave()).orElseThrow().node().equals(to)).findFirst().orElse(null);
@@ -692,59 +744,40 @@ final class CityEngine implements AutoCloseable {
                 throw new ScenarioException(Reason.NOT_FOUND, "no handover application from " + from + " to " + to);
             }
             path = path(app);
-            KeyManager kmFrom = services.kmms.get(from);
-            KeyManager kmTo = services.kmms.get(to);
-            if (kmFrom == null || kmTo == null) {
-                throw new ScenarioException(Reason.UNAVAILABLE, "KMM of " + (kmFrom == null ? from : to) + " is gone");
-            }
-            Key k = newKeysRetrying(kmFrom, new KeyRequest(app.master(), app.slave(), 1, Deployment.KEY_BITS)).get(0);
-            keyId = k.id();
-            byte[] aad = SessionSeal.aad(s.v.id(), from, to, keyId);
-            byte[] context = ("vehicle=" + s.v.id() + ";session=" + s.session + ";rsu=" + rsuTo + ";radio="
-                    + s.v.radio()).getBytes(StandardCharsets.UTF_8);
-            byte[] kb = k.bytes();
-            k.destroy();
-            byte[] kb2 = null;
-            byte[] plain = null;
-            try {
-                byte[] sealed = SessionSeal.seal(kb, aad, context, random);
-                Key k2 = kmTo.keysById(app.slave(), app.master(), List.of(keyId)).get(0);
-                kb2 = k2.bytes();
-                k2.destroy();
-                sameKey = Arrays.equals(kb, kb2);
-                plain = SessionSeal.open(kb2, aad, sealed);
-                opened = plain != null && Arrays.equals(plain, context);
-            } finally {
-                // keys are zeroised whatever happened (ARCHITECTURE: keys are secrets)
-                Arrays.fill(kb, (byte) 0);
-                if (kb2 != null) {
-                    Arrays.fill(kb2, (byte) 0);
-                }
-                if (plain != null) {
-                    Arrays.fill(plain, (byte) 0);
+            x = fleet.transfer(s.v, from, to, rsuTo);
+            if (x.quantumKeyed()) {
+                keysDelivered.incrementAndGet(); // the QKD key mixed into the session (set-up or rekey)
+                if (path.size() > 2) {
+                    keysRelayed.incrementAndGet();
                 }
             }
-            keysDelivered.incrementAndGet();
-            if (path.size() > 2) {
-                keysRelayed.incrementAndGet();
-            }
-        } catch (ScenarioException | KeyManagerException | RuntimeException e) {
-            failure = e.getMessage();
+        } catch (ScenarioException | org.qkdv2i.dpn.api.DpnException | java.util.concurrent.TimeoutException
+                | RuntimeException e) {
+            failure = e instanceof org.qkdv2i.dpn.api.DpnException d ? d.reason() + ": " + d.getMessage()
+                    : e instanceof java.util.concurrent.TimeoutException ? "the context did not arrive at " + to
+                            + " within " + V2xFleet.CONTEXT_TIMEOUT_MILLIS / 1000 + " s" : e.getMessage();
         }
         s.sessionBs = to;
         s.handingOver = false;
         double at = clock.now();
-        handovers.add(new Report.Handover(at, s.v.id(), from, to, keyId, sameKey, opened, path, failure));
-        if (failure == null && sameKey && opened) {
+        boolean ok = failure == null && x.sameKey() && x.contextDelivered() && x.quantumKeyed();
+        handovers.add(new Report.Handover(at, s.v.id(), from, to, null, x != null && x.sameKey(),
+                x != null && x.contextDelivered(), path, failure, x == null ? null : x.dpnSession(),
+                x == null ? 0 : x.epoch(), x != null && x.quantumKeyed(), x == null ? null : x.fingerprint(),
+                x == null ? null : x.servingSession()));
+        if (ok) {
             handoverCount.incrementAndGet();
             publish(at, CityEvent.HANDOVER, s.v.id(), s.v.id() + " handed over " + from + " → " + to + " (" + rsuFrom
-                    + " → " + rsuTo + "): session context sealed with QKD key " + keyId + " relayed "
-                    + String.join("-", path) + "; " + to + " fetched the same key by ID and opened it");
+                    + " → " + rsuTo.id() + "): session context sent over DPN session " + x.dpnSession() + " epoch "
+                    + x.epoch() + ", quantum-keyed with a QKD key relayed " + String.join("-", path)
+                    + "; same exporter hash " + x.fingerprint() + " at both base stations; " + rsuTo.id()
+                    + " serves it in DPN session " + x.servingSession());
         } else {
             alarms.incrementAndGet();
             publish(at, CityEvent.ALARM, s.v.id(), "handover of " + s.v.id() + " " + from + " → " + to
-                    + " without a QKD-secured session transfer: "
-                    + (failure != null ? failure : sameKey ? "context did not open" : "keys differ"));
+                    + " without a QKD-secured session transfer: " + (failure != null ? failure
+                            : !x.quantumKeyed() ? "the session was not quantum-keyed"
+                                    : !x.sameKey() ? "the base stations' session keys differ" : "context lost"));
         }
     }
 
@@ -1042,7 +1075,7 @@ final class CityEngine implements AutoCloseable {
     Report report() {
         return new Report(scenario.name(), ready(), readyAfter, simSeconds(), totals(), events.counts(),
                 new ArrayList<>(handovers), new ArrayList<>(reroutes), new ArrayList<>(detections), keyFailures.get(),
-                new ArrayList<>(problems));
+                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened());
     }
 
     @Override
@@ -1059,6 +1092,7 @@ final class CityEngine implements AutoCloseable {
         if (nb != null) {
             nb.close();
         }
+        fleet.close();
         deployment.close();
         events.close();
     }

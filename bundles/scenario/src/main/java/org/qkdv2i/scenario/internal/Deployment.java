@@ -37,6 +37,18 @@ final class Deployment implements AutoCloseable {
     static final String AGENT_PID = "org.qkdv2i.sdn.Agent";
     static final String CONTROLLER_PID = "org.qkdv2i.sdn.Controller";
     static final String FSO_PID = "org.qkdv2i.driver.sim.fso.Link";
+    static final String PUF_PID = "org.qkdv2i.zap.EmulatedSramPuf";
+    static final String DAU_PID = "org.qkdv2i.zap.Dau";
+    static final String ENDPOINT_PID = "org.qkdv2i.dpn.Endpoint";
+    static final String IDENTITY_LOG_PID = "org.qkdv2i.dpn.IdentityLog";
+    static final String RADIO_PID = "org.qkdv2i.radio.udp.Air";
+    static final String G5_STACK_PID = "org.qkdv2i.v2x.itsg5.Stack";
+    static final String PC5_STACK_PID = "org.qkdv2i.v2x.cv2x.Stack";
+    /** TS 102 894-2 StationType: passenger car, road-side unit. */
+    static final int STATION_PASSENGER_CAR = 5;
+    static final int STATION_RSU = 15;
+    /** PBKDF2 iterations of the V2X dev PKI's key files: a per-run random password, so few suffice. */
+    static final int PKI_ITERATIONS = 1_000;
     static final String CONTROLLER_ID = "city-controller";
     static final String OPERATOR_ID = "city-operator";
     static final int KEY_BITS = 256;
@@ -58,6 +70,8 @@ final class Deployment implements AutoCloseable {
     final Map<String, NodePorts> nodePorts = new LinkedHashMap<>();
     final Map<String, LinkPorts> linkPorts = new LinkedHashMap<>();
     final int controllerPort;
+    /** UDP port of every radio (unicast virtual air: each radio sends to the others of its technology). */
+    final Map<String, Integer> radioPorts = new LinkedHashMap<>();
     private final List<Configuration> configs = Collections.synchronizedList(new ArrayList<>());
     /** Alice's end of every link: the one weather and Eve act on. */
     private final Map<String, Configuration> aliceEnds = new LinkedHashMap<>();
@@ -81,6 +95,12 @@ final class Deployment implements AutoCloseable {
             linkPorts.put(l.id(), new LinkPorts(ports.next(), ports.next()));
         }
         controllerPort = ports.next();
+        for (Scenario.Rsu r : scenario.rsus()) {
+            radioPorts.put(r.id(), ports.next());
+        }
+        for (Scenario.Vehicle v : scenario.vehicles()) {
+            radioPorts.put(v.id(), ports.next());
+        }
     }
 
     Path pki() {
@@ -148,6 +168,137 @@ final class Deployment implements AutoCloseable {
                 "pollMillis", pollMillis, "agentTimeoutMillis", 2000L, "host", "127.0.0.1", "port", controllerPort,
                 "operators", new String[] { OPERATOR_ID }, "stateFile", ""));
         configs.add(c);
+    }
+
+    Path v2xPki() {
+        return home.resolve("v2x-pki");
+    }
+
+    /**
+     * The V2X development PKI (ETSI TS 102 940 shape: root CA, authorization authority, one ticket
+     * per RSU and vehicle, ECDSA P-256), written into the home folder; the key files are sealed
+     * under {@code password} (random per run, handed to the stacks as their private property).
+     */
+    void v2xPkiInit(char[] password) throws IOException {
+        org.qkdv2i.v2x.itsg5.internal.stack.DevPki pki = new org.qkdv2i.v2x.itsg5.internal.stack.DevPki(
+                java.time.Instant.now().minusSeconds(3600));
+        for (Scenario.Rsu r : scenario.rsus()) {
+            pki.write(v2xPki(), r.id(), password, PKI_ITERATIONS);
+        }
+        for (Scenario.Vehicle v : scenario.vehicles()) {
+            pki.write(v2xPki(), v.id(), password, PKI_ITERATIONS);
+        }
+    }
+
+    /**
+     * The devices (issue 8, paper Figure 4): the identity log (single node, in memory); per base
+     * station a PUF, a DAU-N (BASE_STATION) and a DPN endpoint mixing a QKD key from its KMM into
+     * sessions with the other base stations ({@code quantumKeyRequired}); per RSU a PUF, a DAU-N
+     * (RSU), a DPN endpoint, a radio.udp radio at its lamp-post and a SIGNED V2X stack (ITS-G5 or
+     * PC5, station type 15); per vehicle a PUF, a DAU-V (VEHICLE), a DPN endpoint, a radio the
+     * engine moves and a SIGNED V2X stack fed by the engine's station state.
+     *
+     * @param handoverSae per base station node, its SAE of the handover applications (absent: no QKD mixing)
+     */
+    void configureDevices(Map<String, String> handoverSae, String pkiPassword) throws IOException {
+        Configuration log = cm.getConfiguration(IDENTITY_LOG_PID, "?");
+        log.update(props("logId", "city-" + scenario.name(), "selfId", "city-log", "storageDir", "",
+                "crossCheckSeconds", 0));
+        configs.add(log);
+        for (Node n : scenario.nodes()) {
+            if (n.kind() != Scenario.Kind.BASE_STATION) {
+                continue;
+            }
+            String dau = V2xFleet.bsDau(n.id());
+            device(dau, "DAU_N", "BASE_STATION");
+            Hashtable<String, Object> ep = endpoint(dau);
+            String sae = handoverSae.get(n.id());
+            if (sae != null) {
+                List<String> peers = new ArrayList<>();
+                handoverSae.forEach((node, peerSae) -> {
+                    if (!node.equals(n.id())) {
+                        peers.add(V2xFleet.bsDau(node) + "=" + peerSae);
+                    }
+                });
+                ep.put("qkdNodeId", n.id());
+                ep.put("qkdSaeId", sae);
+                ep.put("qkdPeerSaeId", peers.toArray(String[]::new));
+                ep.put("quantumKeyRequired", true);
+            }
+            create(ENDPOINT_PID, ep);
+        }
+        double maxRange = scenario.rsus().stream().mapToDouble(Scenario.Rsu::rangeM).max().orElse(300);
+        int i = 0;
+        for (Scenario.Rsu r : scenario.rsus()) {
+            device(r.id(), "DAU_N", "RSU");
+            create(ENDPOINT_PID, endpoint(r.id()));
+            radio(r.id(), r.radio(), i, V2xFleet.position(r.x(), r.y()), r.rangeM());
+            stack(r.id(), r.radio(), V2xFleet.rsuStationId(i), STATION_RSU, pkiPassword);
+            i++;
+        }
+        i = 0;
+        for (Scenario.Vehicle v : scenario.vehicles()) {
+            device(v.id(), "DAU_V", "VEHICLE");
+            create(ENDPOINT_PID, endpoint(v.id()));
+            radio(v.id(), v.radio(), 0x100 + i, null, maxRange);
+            stack(v.id(), v.radio(), V2xFleet.vehicleStationId(i), STATION_PASSENGER_CAR, pkiPassword);
+            i++;
+        }
+    }
+
+    private void device(String name, String kind, String role) throws IOException {
+        Path state = home.resolve("devices").resolve(name);
+        create(PUF_PID, props("puf.device", name, "meanBitErrorRate", 0.10, "stateDir", state.toString()));
+        create(DAU_PID, props("name", name, "kind", kind, "role", role, "zone", "city", "hardware",
+                "city " + role.toLowerCase(java.util.Locale.ROOT) + " " + name, "stateDir", state.toString(),
+                "puf.target", "(puf.device=" + name + ")", "measuredBundles", "org.qkdv2i.*"));
+    }
+
+    private static Hashtable<String, Object> endpoint(String dau) {
+        return props("dauName", dau, "host", "127.0.0.1", "port", 0, "rekeySeconds", 0L,
+                "sessionSetupTimeoutMillis", 20_000, "maxSessions", 1024);
+    }
+
+    /** A radio on the unicast virtual air of its technology: it sends every frame to the others. */
+    private void radio(String id, Scenario.Radio tech, int index, String position, double rangeM) throws IOException {
+        List<String> peers = new ArrayList<>();
+        for (Scenario.Rsu r : scenario.rsus()) {
+            if (r.radio() == tech && !r.id().equals(id)) {
+                peers.add("127.0.0.1:" + radioPorts.get(r.id()));
+            }
+        }
+        for (Scenario.Vehicle v : scenario.vehicles()) {
+            if (v.radio() == tech && !v.id().equals(id)) {
+                peers.add("127.0.0.1:" + radioPorts.get(v.id()));
+            }
+        }
+        boolean g5 = tech == Scenario.Radio.ITS_G5;
+        Hashtable<String, Object> p = props("radio.id", id, "radio.technology", g5 ? "ITS_G5" : "CV2X_PC5",
+                "address", g5 ? String.format("02:00:00:00:%02x:%02x", (index >> 8) & 0xFF, index & 0xFF)
+                        : String.format("0x00%04x", index & 0xFFFF),
+                "bind", "127.0.0.1:" + radioPorts.get(id), "peers", peers.toArray(String[]::new),
+                "range.m", rangeM, "path.loss", "FREE_SPACE");
+        if (position != null) {
+            p.put("position", position);
+        }
+        create(RADIO_PID, p);
+    }
+
+    private void stack(String name, Scenario.Radio tech, long stationId, int stationType, String password)
+            throws IOException {
+        boolean g5 = tech == Scenario.Radio.ITS_G5;
+        Path pki = v2xPki();
+        create(g5 ? G5_STACK_PID : PC5_STACK_PID, props("v2x.stack", name, "v2x.profile", "EU",
+                "radio.target", "(&(radio.technology=" + (g5 ? "ITS_G5" : "CV2X_PC5") + ")(radio.id=" + name + "))",
+                "radio.id", name,
+                "stationState.target", "(" + org.qkdv2i.v2x.api.adapter.StationStateProvider.STATION + "=" + name + ")",
+                "stationId", stationId, "stationType", stationType,
+                "security", "SIGNED", "acceptUnsecured", false,
+                "signing.certificate", pki.resolve(name + ".ticket.oer").toString(),
+                "signing.key", pki.resolve(name + ".ticket.key").toString(),
+                ".signing.password", password,
+                "trust.roots", new String[] { pki.resolve("root.oer").toString() },
+                "trust.certificates", new String[] { pki.resolve("aa.oer").toString() }));
     }
 
     private Hashtable<String, Object> linkEnd(Link l, boolean alice, String authHex) {
