@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleComponent implements CityListener, Sources {
 
     static final String PID = "org.qkdv2i.console.Console";
+    /**
+     * Framework property: with {@code true} the console binds no port until its configuration
+     * exists (the demo writes it after reading its command line: {@code --headless} must never
+     * open the port, not even briefly).
+     */
+    static final String AWAIT_CONFIGURATION = "org.qkdv2i.console.awaitConfiguration";
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleComponent.class);
 
     @ObjectClassDefinition(id = PID, name = "QKD-V2I web console",
@@ -82,6 +88,7 @@ public final class ConsoleComponent implements CityListener, Sources {
     private volatile City city;
     private volatile SinkDirectory sinkDirectory;
     private volatile ConsoleServer server;
+    private volatile boolean waiting;
 
     @Activate
     public ConsoleComponent(Config config, ComponentContext context) {
@@ -92,6 +99,12 @@ public final class ConsoleComponent implements CityListener, Sources {
     @Activate
     void activate() throws Exception {
         enableTelemetryIfInstalled();
+        waiting = awaitingConfiguration();
+        if (waiting) {
+            LOG.info("console waits for its configuration {} ({}=true): no port is open until then", PID,
+                    AWAIT_CONFIGURATION);
+            return;
+        }
         if (!config.enabled()) {
             LOG.info("console is off (enabled=false in {})", PID);
             return;
@@ -127,10 +140,12 @@ public final class ConsoleComponent implements CityListener, Sources {
     void modified(Config updated) throws Exception {
         Config old = config;
         config = updated;
-        if (settings(old).equals(settings(updated))) {
+        if (!waiting && !awaitingConfiguration() && settings(old).equals(settings(updated))) {
             return;
         }
-        LOG.info("console: configuration changed; restarting the server");
+        if (!waiting) {
+            LOG.info("console: configuration changed; restarting the server");
+        }
         deactivate();
         activate();
     }
@@ -147,6 +162,16 @@ public final class ConsoleComponent implements CityListener, Sources {
         if (s != null) {
             s.stop();
         }
+    }
+
+    /** With {@value #AWAIT_CONFIGURATION} set: no configuration yet (SCR runs us with the defaults). */
+    private boolean awaitingConfiguration() {
+        org.osgi.framework.BundleContext bc = context.getBundleContext();
+        if (bc == null || !Boolean.parseBoolean(bc.getProperty(AWAIT_CONFIGURATION))) {
+            return false;
+        }
+        java.util.Dictionary<String, Object> props = context.getProperties();
+        return props == null || props.get(org.osgi.framework.Constants.SERVICE_PID) == null;
     }
 
     /** The telemetry API is imported optionally; its component is enabled only when it is wired. */

@@ -98,6 +98,44 @@ public class ConsoleComponentTest {
         }
     }
 
+    /**
+     * The demo's framework sets {@code org.qkdv2i.console.awaitConfiguration}: SCR starts the
+     * component with the defaults before the demo has read {@code --headless}, and no port may be
+     * opened then; the configuration decides (here: off, then on with a port, then deleted).
+     */
+    @Test
+    public void awaitingItsConfigurationOpensNoPortUntilItArrives() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        componentProps.clear();
+        frameworkProps.put(ConsoleComponent.AWAIT_CONFIGURATION, "true");
+        ConsoleComponent c = new ConsoleComponent(config(Map.of("port", port)), context());
+        c.activate();
+        try {
+            assertClosed(port, "no configuration yet");
+            componentProps.put("service.pid", ConsoleComponent.PID); // the demo's --headless configuration
+            c.modified(config(Map.of("port", port, "enabled", false)));
+            assertClosed(port, "configured off");
+            c.modified(config(Map.of("port", port, "enabled", true)));
+            assertEquals(200, get("http://127.0.0.1:" + port + "/api/status").statusCode());
+            componentProps.clear(); // configuration deleted: back to waiting
+            c.modified(config(Map.of("port", port)));
+            assertClosed(port, "configuration deleted");
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    private static void assertClosed(int port, String when) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            fail("port " + port + " open: " + when);
+        } catch (ConnectException expected) {
+            // nothing listens
+        }
+    }
+
     @Test
     public void disabledConsoleServesNothingButStillListens() throws Exception {
         ConsoleComponent c = new ConsoleComponent(config(Map.of("enabled", false, "port", 0)), context());
@@ -132,11 +170,27 @@ public class ConsoleComponentTest {
                 });
     }
 
+    private final java.util.Hashtable<String, Object> componentProps = new java.util.Hashtable<>();
+    private final Map<String, String> frameworkProps = new java.util.HashMap<>();
+
+    /** SCR's ComponentContext: the component's properties and a BundleContext for framework properties. */
     private ComponentContext context() {
+        org.osgi.framework.BundleContext bc = (org.osgi.framework.BundleContext) Proxy.newProxyInstance(
+                ComponentContext.class.getClassLoader(), new Class<?>[] {org.osgi.framework.BundleContext.class},
+                (p, m, a) -> m.getName().equals("getProperty") ? frameworkProps.get((String) a[0]) : null);
         return (ComponentContext) Proxy.newProxyInstance(ComponentContext.class.getClassLoader(),
                 new Class<?>[] {ComponentContext.class}, (p, m, a) -> {
-                    if (m.getName().equals("enableComponent")) {
-                        enabled.add((String) a[0]);
+                    switch (m.getName()) {
+                        case "enableComponent" -> enabled.add((String) a[0]);
+                        case "getBundleContext" -> {
+                            return bc;
+                        }
+                        case "getProperties" -> {
+                            return componentProps;
+                        }
+                        default -> {
+                            // nothing else is used
+                        }
                     }
                     return null;
                 });
