@@ -163,6 +163,7 @@ public final class UdpAirRadio implements VirtualAirRadio {
     private final AirDirectory directory; // air mode, else null
     private final AirDirectory.Member member; // air mode, else null
     private final AirShard shard;
+    private final VirtualAir ownAir; // a stand-alone radio's own I/O thread, else null (shared, from DS)
     private final CopyOnWriteArrayList<Sub> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private volatile long position = Long.MIN_VALUE; // lat << 32 | lon & 0xffffffff; MIN_VALUE = unknown
@@ -189,117 +190,138 @@ public final class UdpAirRadio implements VirtualAirRadio {
         this(config, air, Clock.systemUTC(), new SplittableRandom());
     }
 
+    /**
+     * A stand-alone radio outside DS (benchmarks, tools): it owns a one-thread {@link VirtualAir}
+     * of its own, closed with it. Its {@code air} directory is private to it, so use peers or a group.
+     */
+    public UdpAirRadio(Config config) throws IOException {
+        this(config, new VirtualAir(1, 0), true, Clock.systemUTC(), new SplittableRandom());
+    }
+
     /** With an injected clock (timestamps) and random source (loss, jitter) for repeatable tests. */
     UdpAirRadio(Config config, VirtualAir air, Clock clock, RandomGenerator random) throws IOException {
-        this.radioId = requireText(config.radio_id(), "radio.id");
-        this.technology = config.radio_technology();
-        this.address = parseAddress(config.address(), technology);
-        this.clock = clock;
-        this.random = random;
-        this.instance = new SplittableRandom().nextLong();
-        boolean g5 = technology == RadioTechnology.ITS_G5;
-        this.channel = config.channel() != 0 ? config.channel() : g5 ? 180 : 54990;
-        this.centreFrequencyMhz = PathLoss.centreFrequencyMhz(g5, channel);
-        this.rangeM = nonNegative(config.range_m(), "range_m");
-        this.pathLoss = config.path_loss();
-        this.pathLossExponent = config.path_loss_exponent();
-        this.sensitivityDbm = config.sensitivity_dbm();
-        this.txPowerDbm = config.tx_power_dbm();
-        double p = config.loss_probability();
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("loss_probability " + p + " outside 0..1");
-        }
-        this.lossProbability = p;
-        this.latencyNs = Math.round(nonNegative(config.latency_ms(), "latency_ms") * 1e6);
-        this.jitterNs = Math.round(nonNegative(config.jitter_ms(), "jitter_ms") * 1e6);
-        String pos = config.position();
-        if (pos != null && !pos.isBlank()) {
-            this.position = parsePosition(pos);
-        }
-        this.role = AirRole.bits(config.role(), config.hears());
-        String group = config.group() == null ? "" : config.group().strip();
-        String airName = config.air() == null ? "" : config.air().strip();
-        if (!airName.isEmpty() && !group.isEmpty()) {
-            throw new IllegalArgumentException("air " + airName + " and group " + group + " exclude each other");
-        }
-        if (!airName.isEmpty() && config.peers() != null && config.peers().length > 0) {
-            throw new IllegalArgumentException("air " + airName + " and peers exclude each other");
-        }
-        DatagramChannel ch = null;
-        AirDirectory dir = null;
-        AirDirectory.Member mem = null;
+        this(config, air, false, clock, random);
+    }
+
+    private UdpAirRadio(Config config, VirtualAir air, boolean ownAir, Clock clock, RandomGenerator random)
+            throws IOException {
+        this.ownAir = ownAir ? air : null;
         try {
-            if (!airName.isEmpty()) {
-                ch = DatagramChannel.open(StandardProtocolFamily.INET);
-                ch.bind(parseSocketAddress(config.bind(), "bind"));
-                InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
-                if (local.getAddress().isAnyLocalAddress()) { // others need an address to send to
-                    local = new InetSocketAddress(InetAddress.getLoopbackAddress(), local.getPort());
-                }
-                this.targets = List.of();
-                dir = air.directory(airName);
-                mem = dir.register(radioId, technology, channel, address, local, role, rangeM);
-            } else if (group.isEmpty()) {
-                ch = DatagramChannel.open(StandardProtocolFamily.INET);
-                ch.bind(parseSocketAddress(config.bind(), "bind"));
-                List<SocketAddress> t = new ArrayList<>();
-                for (String peers : config.peers() == null ? new String[0] : config.peers()) {
-                    for (String peer : peers == null ? new String[0] : peers.split(",")) { // a .cfg comma list
-                        if (!peer.isBlank()) {
-                            t.add(parseSocketAddress(peer, "peers"));
+            this.radioId = requireText(config.radio_id(), "radio.id");
+            this.technology = config.radio_technology();
+            this.address = parseAddress(config.address(), technology);
+            this.clock = clock;
+            this.random = random;
+            this.instance = new SplittableRandom().nextLong();
+            boolean g5 = technology == RadioTechnology.ITS_G5;
+            this.channel = config.channel() != 0 ? config.channel() : g5 ? 180 : 54990;
+            this.centreFrequencyMhz = PathLoss.centreFrequencyMhz(g5, channel);
+            this.rangeM = nonNegative(config.range_m(), "range_m");
+            this.pathLoss = config.path_loss();
+            this.pathLossExponent = config.path_loss_exponent();
+            this.sensitivityDbm = config.sensitivity_dbm();
+            this.txPowerDbm = config.tx_power_dbm();
+            double p = config.loss_probability();
+            if (!(p >= 0 && p <= 1)) {
+                throw new IllegalArgumentException("loss_probability " + p + " outside 0..1");
+            }
+            this.lossProbability = p;
+            this.latencyNs = Math.round(nonNegative(config.latency_ms(), "latency_ms") * 1e6);
+            this.jitterNs = Math.round(nonNegative(config.jitter_ms(), "jitter_ms") * 1e6);
+            String pos = config.position();
+            if (pos != null && !pos.isBlank()) {
+                this.position = parsePosition(pos);
+            }
+            this.role = AirRole.bits(config.role(), config.hears());
+            String group = config.group() == null ? "" : config.group().strip();
+            String airName = config.air() == null ? "" : config.air().strip();
+            if (!airName.isEmpty() && !group.isEmpty()) {
+                throw new IllegalArgumentException("air " + airName + " and group " + group + " exclude each other");
+            }
+            if (!airName.isEmpty() && config.peers() != null && config.peers().length > 0) {
+                throw new IllegalArgumentException("air " + airName + " and peers exclude each other");
+            }
+            DatagramChannel ch = null;
+            AirDirectory dir = null;
+            AirDirectory.Member mem = null;
+            try {
+                if (!airName.isEmpty()) {
+                    ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                    ch.bind(parseSocketAddress(config.bind(), "bind"));
+                    InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+                    if (local.getAddress().isAnyLocalAddress()) { // others need an address to send to
+                        local = new InetSocketAddress(InetAddress.getLoopbackAddress(), local.getPort());
+                    }
+                    this.targets = List.of();
+                    dir = air.directory(airName);
+                    mem = dir.register(radioId, technology, channel, address, local, role, rangeM);
+                } else if (group.isEmpty()) {
+                    ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                    ch.bind(parseSocketAddress(config.bind(), "bind"));
+                    List<SocketAddress> t = new ArrayList<>();
+                    for (String peers : config.peers() == null ? new String[0] : config.peers()) {
+                        for (String peer : peers == null ? new String[0] : peers.split(",")) { // a .cfg comma list
+                            if (!peer.isBlank()) {
+                                t.add(parseSocketAddress(peer, "peers"));
+                            }
                         }
                     }
-                }
-                this.targets = List.copyOf(t);
-            } else {
-                InetSocketAddress g = parseSocketAddress(group, "group");
-                if (!g.getAddress().isMulticastAddress()) {
-                    throw new IllegalArgumentException("group " + group + " is not a multicast address");
-                }
-                NetworkInterface nif = null;
-                String ifName = config.multicast_interface();
-                if (ifName != null && !ifName.isBlank()) {
-                    nif = NetworkInterface.getByName(ifName.strip());
-                    if (nif == null) {
-                        throw new IllegalArgumentException("multicast_interface " + ifName + " does not exist");
+                    this.targets = List.copyOf(t);
+                } else {
+                    InetSocketAddress g = parseSocketAddress(group, "group");
+                    if (!g.getAddress().isMulticastAddress()) {
+                        throw new IllegalArgumentException("group " + group + " is not a multicast address");
                     }
+                    NetworkInterface nif = null;
+                    String ifName = config.multicast_interface();
+                    if (ifName != null && !ifName.isBlank()) {
+                        nif = NetworkInterface.getByName(ifName.strip());
+                        if (nif == null) {
+                            throw new IllegalArgumentException("multicast_interface " + ifName + " does not exist");
+                        }
+                    }
+                    ch = DatagramChannel.open(StandardProtocolFamily.INET);
+                    ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // all radios of a host share the port
+                    ch.bind(new InetSocketAddress(g.getPort()));
+                    ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true); // radios on one host hear each other
+                    if (nif == null) {
+                        nif = defaultMulticastInterface();
+                    }
+                    ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+                    ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1); // the virtual air stays on the local link
+                    ch.join(g.getAddress(), nif);
+                    this.targets = List.of(g);
                 }
-                ch = DatagramChannel.open(StandardProtocolFamily.INET);
-                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // all radios of a host share the port
-                ch.bind(new InetSocketAddress(g.getPort()));
-                ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true); // radios on one host hear each other
-                if (nif == null) {
-                    nif = defaultMulticastInterface();
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+                ch.configureBlocking(false); // served by a shared selector
+                this.shard = air.shard();
+            } catch (IOException | RuntimeException e) {
+                if (mem != null) {
+                    dir.unregister(mem);
                 }
-                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
-                ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1); // the virtual air stays on the local link
-                ch.join(g.getAddress(), nif);
-                this.targets = List.of(g);
+                if (ch != null) {
+                    ch.close();
+                }
+                LOG.warn("virtual-air radio {}: cannot open its socket: {}", radioId, e.getMessage());
+                throw e;
             }
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-            ch.configureBlocking(false); // served by a shared selector
-            this.shard = air.shard();
+            this.socket = ch;
+            this.directory = dir;
+            this.member = mem;
+            if (mem != null && position != Long.MIN_VALUE) {
+                dir.move(mem, position);
+            }
+            shard.register(ch, this); // the last step: from here on the shard may call readable
+            LOG.info("virtual-air radio {} ({}, {}, {}) on {} channel {} to {}; range {} m, loss {}, latency {} ms + {} ms",
+                    radioId, technology, address, config.role(), socket.getLocalAddress(), channel,
+                    dir != null ? "air " + dir.name + " (radios in range)" : targets, rangeM, lossProbability,
+                    latencyNs / 1e6, jitterNs / 1e6);
         } catch (IOException | RuntimeException e) {
-            if (mem != null) {
-                dir.unregister(mem);
+            if (ownAir) {
+                air.close(); // a stand-alone radio's own I/O thread goes with it
             }
-            if (ch != null) {
-                ch.close();
-            }
-            LOG.warn("virtual-air radio {}: cannot open its socket: {}", radioId, e.getMessage());
             throw e;
         }
-        this.socket = ch;
-        this.directory = dir;
-        this.member = mem;
-        if (mem != null && position != Long.MIN_VALUE) {
-            dir.move(mem, position);
-        }
-        shard.register(ch, this); // the last step: from here on the shard may call readable
-        LOG.info("virtual-air radio {} ({}, {}, {}) on {} channel {} to {}; range {} m, loss {}, latency {} ms + {} ms",
-                radioId, technology, address, config.role(), socket.getLocalAddress(), channel,
-                dir != null ? "air " + dir.name + " (radios in range)" : targets, rangeM, lossProbability,
-                latencyNs / 1e6, jitterNs / 1e6);
     }
 
     /** The first interface that is up, not loopback and multicast-capable. */
@@ -630,6 +652,9 @@ public final class UdpAirRadio implements VirtualAirRadio {
         }, 2000);
         for (Sub s : subscriptions) {
             s.close(); // frames still in flight (latency) die with the radio
+        }
+        if (ownAir != null) {
+            ownAir.close();
         }
         AirStatistics st = statistics();
         LOG.info("virtual-air radio {} closed: sent {}, received {}, delivered {}, out of range {}, lost {},"

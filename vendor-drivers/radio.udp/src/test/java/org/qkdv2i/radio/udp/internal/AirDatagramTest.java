@@ -44,6 +44,39 @@ public class AirDatagramTest {
     }
 
     @Test
+    public void roleOctetCarriesTheSenderRoleAndRefusesUnknownBits() throws Exception {
+        RadioFrame f = new RadioFrame(LinkAddress.mac(1), LinkAddress.BROADCAST_MAC, RadioFrame.ETHERTYPE_GEONETWORKING,
+                new byte[] {1}, FrameMetadata.NONE);
+        int v2iVehicle = AirRole.bits(AirRole.VEHICLE, AirRole.Hears.V2I);
+        assertEquals(0x05, v2iVehicle);
+        assertEquals("V2I means nothing to an RSU", 0x02, AirRole.bits(AirRole.RSU, AirRole.Hears.V2I));
+        byte[] d = AirDatagram.encode(RadioTechnology.ITS_G5, 1, 1, f, false, 0, 0, v2iVehicle);
+        assertEquals(0x05, d[53]);
+        assertEquals(0x05, AirDatagram.decode(ByteBuffer.wrap(d)).role());
+        for (int bad : new int[] {0x03, 0x08, 0x80}) {
+            d[53] = (byte) bad;
+            AirDatagram.MalformedException e = assertThrows(AirDatagram.MalformedException.class,
+                    () -> AirDatagram.decode(ByteBuffer.wrap(d)));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("role octet"));
+        }
+        // who reaches whom: a V2I-only vehicle talks to RSUs alone, in both directions
+        int vehicle = AirRole.bits(AirRole.VEHICLE, AirRole.Hears.ALL);
+        int rsu = AirRole.bits(AirRole.RSU, AirRole.Hears.V2I);
+        int other = AirRole.bits(AirRole.UNSPECIFIED, AirRole.Hears.V2I);
+        assertTrue(AirRole.allows(v2iVehicle, rsu));
+        assertTrue(AirRole.allows(rsu, v2iVehicle));
+        assertFalse(AirRole.allows(v2iVehicle, vehicle));
+        assertFalse(AirRole.allows(vehicle, v2iVehicle));
+        assertFalse(AirRole.allows(v2iVehicle, other));
+        assertFalse(AirRole.allows(other, v2iVehicle));
+        assertFalse(AirRole.allows(v2iVehicle, v2iVehicle));
+        assertTrue(AirRole.allows(vehicle, vehicle));
+        assertTrue(AirRole.allows(vehicle, rsu));
+        assertTrue(AirRole.allows(rsu, rsu));
+        assertTrue(AirRole.allows(other, other));
+    }
+
+    @Test
     public void pc5AndAbsentFieldsRoundTrip() throws Exception {
         RadioFrame f = new RadioFrame(LinkAddress.layer2Id(0xabcdef), LinkAddress.layer2Id(1),
                 RadioFrame.PC5_SDU_TYPE_NON_IP, new byte[] {3, 1, 2}, FrameMetadata.NONE.withSidelink(
