@@ -171,8 +171,9 @@ public final class DemoLauncher {
                 c.update(props("qkd.node", n.id(), "brokerUrl", o.mqtt(), "clientId", "qkdv2i-demo-" + n.id()));
             }
         }
-        // the web console (bundles/console) runs with its defaults once started; --headless turns it off
-        cm.getConfiguration(CONSOLE_PID, "?").update(props("enabled", !o.headless(), "port", 8080,
+        // the web console (bundles/console) waits for this configuration (the framework property
+        // org.qkdv2i.console.awaitConfiguration in demo.bndrun): with --headless it never opens its port
+        cm.getConfiguration(CONSOLE_PID, "?").update(props("enabled", !o.headless(), "port", o.consolePort(),
                 "bindAddress", "127.0.0.1"));
         // the city's files in ./city (PKI, key stores, pad stores), emptied at every start: a KMM
         // closing its store at exit may touch its folder after a temporary home was deleted

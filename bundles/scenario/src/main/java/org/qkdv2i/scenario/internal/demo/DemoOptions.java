@@ -4,7 +4,10 @@ import java.nio.file.Path;
 
 /** The demo's command line. */
 record DemoOptions(boolean help, double durationS, double speed, boolean headless, Path scenario, String mqtt,
-        Path report, int opcuaPort) {
+        Path report, int opcuaPort, int consolePort) {
+
+    /** The web console's default port (docs/console.md). */
+    static final int CONSOLE_PORT = 8080;
 
     static final String USAGE = """
             Usage: java -jar demo.jar [options]
@@ -13,7 +16,8 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
             then a final report.
               --duration <s>      simulated seconds to play (default: the scenario's durationSeconds)
               --speed <x>         simulated seconds per wall second (default: the scenario's speed)
-              --headless          no web console (terminal only)
+              --headless          no web console (terminal only; its port is never opened)
+              --console-port <p>  the web console's port on 127.0.0.1 (default 8080)
               --scenario <file>   a scenario file (JSON, docs/scenarios.md) instead of the paper's city
               --mqtt <url>        publish every node's telemetry to this MQTT broker (tcp://host:1883)
               --opcua-port <p>    OPC UA servers of the nodes on ports p, p+1, … (default 4840)
@@ -39,6 +43,7 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
         String mqtt = null;
         Path report = null;
         int opcua = 4840;
+        int console = CONSOLE_PORT;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -56,6 +61,13 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
                     }
                     opcua = (int) p;
                 }
+                case "--console-port" -> {
+                    double p = positive(a, value(args, ++i, a));
+                    if (p != Math.rint(p) || p > 65535) {
+                        throw new UsageException(a + " " + args[i] + ": expected a TCP port up to 65535");
+                    }
+                    console = (int) p;
+                }
                 case "--mqtt" -> {
                     mqtt = value(args, ++i, a);
                     if (!mqtt.matches("(tcp|ssl)://[^\\s/]+(:\\d+)?/?")) {
@@ -65,7 +77,7 @@ record DemoOptions(boolean help, double durationS, double speed, boolean headles
                 default -> throw new UsageException("unknown option " + a);
             }
         }
-        return new DemoOptions(help, duration, speed, headless, scenario, mqtt, report, opcua);
+        return new DemoOptions(help, duration, speed, headless, scenario, mqtt, report, opcua, console);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

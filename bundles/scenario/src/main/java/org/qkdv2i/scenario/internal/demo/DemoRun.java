@@ -44,7 +44,7 @@ final class DemoRun {
         out.println("demo: " + scenario.name() + " — " + scenario.nodes().size() + " nodes, " + scenario.links().size()
                 + " FSO links, " + scenario.rsus().size() + " RSUs, " + scenario.vehicles().size() + " vehicles; "
                 + String.format(Locale.ROOT, "%.0f simulated s", duration)
-                + (options.headless() ? "" : "; web console http://localhost:8080/"));
+                + (options.headless() ? "" : "; web console http://localhost:" + options.consolePort() + "/"));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("city.listener", "demo-terminal");
         ServiceRegistration<CityListener> printer = context.registerService(CityListener.class, this::print, props);

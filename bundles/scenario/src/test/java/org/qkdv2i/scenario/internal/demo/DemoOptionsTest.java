@@ -27,6 +27,8 @@ public class DemoOptionsTest {
         assertEquals("OPC UA on by default", 4840, o.opcuaPort());
         assertEquals(0, DemoOptions.parse(new String[] { "--no-opcua" }).opcuaPort());
         assertEquals(14840, DemoOptions.parse(new String[] { "--opcua-port", "14840" }).opcuaPort());
+        assertEquals("console on 8080 by default", 8080, o.consolePort());
+        assertEquals(18080, DemoOptions.parse(new String[] { "--console-port", "18080" }).consolePort());
         DemoOptions none = DemoOptions.parse(new String[0]);
         assertEquals("0 = the scenario's", 0, none.durationS(), 0);
         assertNull(none.scenario());
@@ -37,7 +39,8 @@ public class DemoOptionsTest {
         for (String[] bad : List.of(new String[] { "--speed" }, new String[] { "--speed", "-1" },
                 new String[] { "--duration", "soon" }, new String[] { "--mqtt", "http://x" },
                 new String[] { "--colour" }, new String[] { "--scenario", "--headless" }, new String[] { "--opcua-port", "70000" },
-                new String[] { "--opcua-port", "4840.5" })) {
+                new String[] { "--opcua-port", "4840.5" }, new String[] { "--console-port", "65536" },
+                new String[] { "--console-port" })) {
             try {
                 DemoOptions.parse(bad);
                 fail("accepted " + List.of(bad));
