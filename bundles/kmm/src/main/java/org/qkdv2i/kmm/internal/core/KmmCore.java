@@ -672,8 +672,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     }
 
     /**
-     * enc_keys on behalf of a consumer with its own QoS (an ETSI 004 stream); {@code demand} null: the
-     * pair's {@code SaePairQos}. Both compete for the pool in {@link QosAllocator}.
+     * enc_keys on behalf of a consumer with its own QoS (an ETSI 004 stream: {@code demand}'s rates in bits
+     * of key delivered per second); {@code demand} null: the pair's {@code SaePairQos}. Both compete for
+     * the pool in {@link QosAllocator}.
      */
     public List<Key> newKeys(KeyRequest request, QosAllocator.Demand demand) throws KeyManagerException {
         String master = request.masterSaeId();
@@ -774,7 +775,10 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         }
         long cost = (long) costStoredKeys(number, size, relayed) * storedKeyBits;
         QosAllocator.Demand d = demand;
-        if (d == null) {
+        if (d != null) { // delivered bits → what they cost in the pool (whole stored keys, or the relay hop message)
+            double perBit = (double) cost / ((long) number * size);
+            d = new QosAllocator.Demand(d.id(), d.priority(), d.minBps() * perBit, d.maxBps() * perBit);
+        } else {
             long perKey = (long) costStoredKeys(1, q.defaultSize(), relayed) * storedKeyBits;
             d = new QosAllocator.Demand("pair " + master + " -> " + slave, q.priority, q.minKeysPerSecond * perKey,
                     q.maxKeysPerSecond * perKey);
@@ -821,6 +825,35 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             }
         }
         return new QosAllocator.Supply(hop, level * storedKeyBits, added * storedKeyBits, skr);
+    }
+
+    /**
+     * What a consumer towards {@code node} shares (ETSI 004 admission): its pool (the first hop), whether
+     * relayed, this node's half of the secret key rate of the up links of that pool (bit/s), what one key
+     * of {@code keyBits} costs there (bits), and the minima of SAE pairs reserved there now (bit/s of pool).
+     */
+    public record PoolShare(String pool, boolean relayed, double skrBps, long costBitsPerKey, double pairMinimaBps) {
+    }
+
+    /** The pool share towards {@code node}, or null when there is neither a link nor a relay route to it. */
+    public PoolShare poolShare(String node, int keyBits) {
+        QosAllocator.Supply supply;
+        boolean relayed;
+        synchronized (this) {
+            relayed = !adjacent(node);
+            supply = supply(node, relayed);
+        }
+        if (supply == null) {
+            return null;
+        }
+        double pairs = 0;
+        for (QosAllocator.ConsumerStats c : allocator.consumers()) {
+            if (c.pool().equals(supply.pool()) && c.reserved() && c.id().startsWith("pair ")) {
+                pairs += c.minBps();
+            }
+        }
+        return new PoolShare(supply.pool(), relayed, supply.skrHintBps(),
+                (long) costStoredKeys(1, keyBits, relayed) * storedKeyBits, pairs);
     }
 
     /** The allocator by agreed QoS: its per-consumer and per-pool counters (shell {@code qkd:qos}), stream demands. */

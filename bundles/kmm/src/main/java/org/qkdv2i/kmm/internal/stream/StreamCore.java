@@ -29,7 +29,9 @@ import org.qkdv2i.kmm.api.SaeInfo;
 import org.qkdv2i.kmm.api.StreamQos;
 import org.qkdv2i.kmm.api.StreamStatus;
 import org.qkdv2i.kmm.api.VirtualLink;
+import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.PeerTransport;
+import org.qkdv2i.kmm.internal.core.QosAllocator;
 import org.qkdv2i.kmm.internal.core.PeerTransport.PeerException;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamMessage;
 import org.qkdv2i.kmm.internal.core.PeerTransport.StreamReply;
@@ -62,6 +64,12 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
     static final long TOMBSTONE_MILLIS = TimeUnit.MINUTES.toMillis(10);
     /** Pause between two attempts to draw key while a GET_KEY waits for it. */
     static final long RETRY_MILLIS = 10;
+    /**
+     * The smallest jitter (ms) this KMM promises for a stream whose keys come from a direct link's pool or
+     * the node's DRBG: its GET_KEY waits are sliced in {@link #RETRY_MILLIS}, and a destination on another
+     * node asks the owner again every 2 × {@link #RETRY_MILLIS}.
+     */
+    static final int JITTER_FLOOR_MILLIS = (int) (2 * RETRY_MILLIS);
 
     static final String OPEN = "open";
     static final String CONNECT = "connect";
@@ -330,8 +338,10 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
      * QoS admission against what the pair can get (ETSI GS QKD 004 §6.1: not met → status 7 with a
      * counter-proposal): the chunk size within the pair's key sizes, JSON metadata, and {@code min_bps}
      * within this node's half of the secret key rate of the links to the destination's node, less the
-     * minimum rates of the streams already admitted over them. Priority and jitter are kept for the
-     * allocation under scarcity (not enforced yet).
+     * minimum rates of the streams already admitted over them (and of SAE pairs reserved there); a
+     * relayed pair is admitted against its first hop's pool, at what a key costs there (pad and MAC).
+     * {@code jitter} below what this KMM can keep ({@link #jitterFloor}) is countered with that floor.
+     * Priority, min_bps and max_bps then compete in the node's {@link QosAllocator} with ETSI 014 pairs.
      */
     private Admission admit(String source, String destination, String destinationNode, StreamQos qos)
             throws KeyManagerException {
@@ -352,8 +362,18 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
             counter = counter.withMetadataMimetype(StreamQos.JSON);
             why.add("metadata_mimetype " + qos.metadataMimetype() + " not served");
         }
+        KmmCore.PoolShare share = keys instanceof KmmCore core && !destinationNode.equals(nodeId)
+                ? core.poolShare(destinationNode, counter.keyChunkSize() * 8) : null;
+        int jitterFloor = jitterFloor(share);
+        if (qos.jitter() > 0 && qos.jitter() < jitterFloor) {
+            counter = new StreamQos(counter.keyChunkSize(), counter.maxBps(), counter.minBps(), jitterFloor,
+                    counter.priority(), counter.timeout(), counter.ttl(), counter.metadataMimetype());
+            why.add("jitter " + qos.jitter() + " ms below the " + jitterFloor + " ms node " + nodeId
+                    + " can keep towards node " + destinationNode);
+        }
         if (qos.minBps() > 0 && !destinationNode.equals(nodeId)) {
-            long available = guaranteeable(destinationNode);
+            long available = share != null ? guaranteeable(share, counter.keyChunkSize() * 8)
+                    : guaranteeable(destinationNode);
             if (qos.minBps() > available) {
                 long offer = Math.max(0, available);
                 counter = new StreamQos(counter.keyChunkSize(),
@@ -367,6 +387,37 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
             return new Admission(StreamStatus.QOS_NOT_MET, counter, String.join("; ", why));
         }
         return new Admission(StreamStatus.SUCCESSFUL, qos.withMetadataMimetype(StreamQos.JSON), "");
+    }
+
+    /**
+     * The smallest jitter (ms) promised: {@link #JITTER_FLOOR_MILLIS} for keys from a direct link or the DRBG;
+     * a relayed key travels hop by hop when it is drawn, each hop bounded only by the peer timeout.
+     */
+    private int jitterFloor(KmmCore.PoolShare share) {
+        if (share != null && share.relayed()) {
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(JITTER_FLOOR_MILLIS, peerTimeoutMillis.getAsLong()));
+        }
+        return JITTER_FLOOR_MILLIS;
+    }
+
+    /**
+     * Bits of key per second still guaranteeable to a stream of {@code chunkBits} chunks over the pool of
+     * {@code share}: this node's half of the pool's secret key rate, less the minima of the SAE pairs reserved
+     * there and of the open streams this node owns over it, each at what its keys cost in the pool; then
+     * converted to bits delivered (a relayed key costs more than its size: the hop message's pad and MAC).
+     */
+    private long guaranteeable(KmmCore.PoolShare share, int chunkBits) {
+        KmmCore core = (KmmCore) keys;
+        double committed = share.pairMinimaBps();
+        for (Stream s : streams.values()) {
+            if (s.owner() && !s.closed && s.qos.minBps() > 0 && !s.destinationNode.equals(nodeId)) {
+                KmmCore.PoolShare other = core.poolShare(s.destinationNode, s.chunkBits());
+                if (other != null && other.pool().equals(share.pool())) {
+                    committed += (double) s.qos.minBps() * other.costBitsPerKey() / s.chunkBits();
+                }
+            }
+        }
+        return (long) Math.floor((share.skrBps() - committed) * chunkBits / share.costBitsPerKey());
     }
 
     /**
@@ -426,7 +477,9 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
         if (metadataCapacity > 0 && metadataCapacity < metadata.length) {
             return new GetKeyResult(StreamStatus.METADATA_SIZE_INSUFFICIENT, null, i, null, metadata.length);
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(s.qos.timeout());
+        // ETSI 004 jitter: the application tolerates this much deviation; a GET_KEY never waits longer for key
+        long wait = s.qos.jitter() > 0 ? Math.min(s.qos.timeout(), s.qos.jitter()) : s.qos.timeout();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
         Key key;
         if (s.owner()) {
             Drawn d = draw(s, i, deadline);
@@ -530,7 +583,9 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                     continue;
                 }
                 try {
-                    List<Key> got = keys.newKeys(new KeyRequest(s.source, s.destination, 1, s.chunkBits()));
+                    KeyRequest req = new KeyRequest(s.source, s.destination, 1, s.chunkBits());
+                    // priority, min_bps and max_bps compete for the pool with ETSI 014 pairs (issue 9)
+                    List<Key> got = keys instanceof KmmCore core ? core.newKeys(req, demand(s)) : keys.newKeys(req);
                     slot.keyId = got.get(0).id();
                     slot.sourceCopy = got.get(0);
                     return new Drawn(slot.keyId, null);
@@ -551,6 +606,15 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The stream as a consumer of the allocator: rates in bits of key delivered per second. */
+    private static QosAllocator.Demand demand(Stream s) {
+        return new QosAllocator.Demand(consumerId(s.id), s.qos.priority(), s.qos.minBps(), s.qos.maxBps());
+    }
+
+    static String consumerId(UUID id) {
+        return "stream " + id;
     }
 
     private static void pause(long millis) throws KeyManagerException {
@@ -657,6 +721,9 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
             }
         }
         s.slots.clear();
+        if (keys instanceof KmmCore core) {
+            core.qosAllocator().forget(consumerId(s.id)); // its minimum is no longer held
+        }
         synchronized (tombstones) {
             tombstones.put(s.id, "was " + why);
             tombstoneExpiry.put(s.id, clock.millis() + TOMBSTONE_MILLIS);

@@ -192,7 +192,7 @@ public class StreamCoreTest extends TwoNodesTestBase {
     public void qosNotMetGetsACounterProposalThatIsThenAdmitted() throws Exception {
         net.block(32 * 50);
         skr(10_000); // this node's half: 5,000 bit/s
-        StreamQos want = new StreamQos(32, 9_000, 8_000, 5, 3, 100, 0, StreamQos.JSON);
+        StreamQos want = new StreamQos(32, 9_000, 8_000, 20, 3, 100, 0, StreamQos.JSON);
         OpenResult no = streamsA.open("sa", SA, SB, want, null);
         assertEquals(StreamStatus.QOS_NOT_MET, no.status());
         assertNull(no.keyStreamId());
