@@ -91,6 +91,7 @@ final class CityEngine implements AutoCloseable {
     private final long createdNanos = System.nanoTime();
     private volatile SimClock clock;
     private volatile double readyAfter = Double.NaN;
+    private volatile double devicesReadyAfter = Double.NaN;
     private volatile boolean closed;
     private volatile Northbound northbound;
     private final java.util.function.DoubleFunction<SimClock> clocks;
@@ -144,6 +145,7 @@ final class CityEngine implements AutoCloseable {
         final Vehicle v;
         volatile Mobility.Place place;
         volatile Rsu rsu;
+        volatile Rsu lastRsu;
         volatile String sessionBs;
         volatile boolean handingOver;
 
@@ -293,8 +295,6 @@ final class CityEngine implements AutoCloseable {
             boolean kmms = scenario.nodes().stream().allMatch(n -> services.kmms.containsKey(n.id()));
             boolean linksUp = kmms && scenario.links().stream().allMatch(l -> linkStates.containsKey(l.id())
                     && usable(linkStates.get(l.id())));
-            // the DAUs enrolled in the identity log and their DPN endpoints listening
-            linksUp &= fleet.devicesReady();
             if (linksUp || timeout) {
                 if (provisionAll() || timeout) {
                     begin(timeout);
@@ -381,8 +381,7 @@ final class CityEngine implements AutoCloseable {
         String text = timeout
                 ? "started after " + Math.round(readyAfter) + " s without the whole network: links " + linkStates
                 : "network ready after " + String.format(Locale.ROOT, "%.1f", readyAfter) + " s (wall): "
-                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned, "
-                        + fleet.daus().size() + " DAUs enrolled with their DPN endpoints";
+                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned";
         if (timeout) {
             problem(text);
         }
@@ -424,6 +423,7 @@ final class CityEngine implements AutoCloseable {
         }
         pollLinks(t, true);
         pollPaths(t);
+        devices();
         moveVehicles(t, dt);
         drawKeys(t, dt);
     }
@@ -687,12 +687,32 @@ final class CityEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ vehicles and handovers
 
+    /**
+     * The devices come up while the clock runs (ConfigAdmin starts them one after the other, after
+     * the KMMs and links, so they do not delay the QKD network): each is enrolled in the identity
+     * log once its DAU is there; a vehicle is served once its and its RSU's are.
+     */
+    private void devices() {
+        if (!Double.isNaN(devicesReadyAfter)) {
+            return;
+        }
+        if (fleet.devicesReady()) {
+            devicesReadyAfter = wallSeconds();
+            LOG.info("city {}: devices ready after {} s (wall): {} DAUs enrolled in the identity log, their DPN "
+                    + "endpoints listening", scenario.name(), String.format(Locale.ROOT, "%.1f", devicesReadyAfter),
+                    fleet.daus().size());
+        }
+    }
+
     private void moveVehicles(double t, double dt) {
         for (VehicleState s : vehicles.values()) {
             Mobility.Place p = Mobility.place(s.v, t);
             s.place = p;
             fleet.move(s.v, p);
             Rsu before = s.rsu;
+            if (before != null) {
+                s.lastRsu = before;
+            }
             // a vehicle talks to RSUs of its own radio technology (the mixed fleet: 802.11p or PC5)
             Rsu now = Mobility.serving(rsusByRadio.get(s.v.radio()), p.point(), before);
             s.rsu = now;
@@ -710,10 +730,11 @@ final class CityEngine implements AutoCloseable {
                     s.handingOver = true;
                     String from = s.sessionBs;
                     String to = now.baseStation();
-                    String rsuFrom = before == null ? "-" : before.id();
+                    String rsuFrom = s.lastRsu == null ? "-" : s.lastRsu.id();
                     work.execute(() -> handover(t, s, from, to, rsuFrom, now));
                 }
-            } else if (!s.handingOver && fleet.needsSession(s.v.id(), now) && serving.add(s.v.id())) {
+            } else if (!s.handingOver && fleet.needsSession(s.v.id(), now) && fleet.enrolled(s.v.id(), now.id())
+                    && serving.add(s.v.id())) {
                 work.execute(() -> {
                     try {
                         fleet.serve(s.v, now);
@@ -1075,7 +1096,7 @@ final class CityEngine implements AutoCloseable {
     Report report() {
         return new Report(scenario.name(), ready(), readyAfter, simSeconds(), totals(), events.counts(),
                 new ArrayList<>(handovers), new ArrayList<>(reroutes), new ArrayList<>(detections), keyFailures.get(),
-                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened());
+                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened(), devicesReadyAfter);
     }
 
     @Override

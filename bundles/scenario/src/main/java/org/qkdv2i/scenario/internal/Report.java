@@ -9,12 +9,13 @@ import org.qkdv2i.scenario.api.CityView;
 /**
  * What happened in a run, for the demo's final report and the story test: the totals, each
  * handover with its key ID and whether both base stations held the same key, each reroute, each
- * eavesdropping detection.
+ * eavesdropping detection; per RSU and vehicle its V2X counters; the DPN sessions opened; when the
+ * devices (DAUs enrolled, DPN endpoints listening) were ready (wall seconds since the start, NaN: never).
  */
 public record Report(String scenario, boolean ready, double readyAfterWallSeconds, double simSeconds,
         CityView.Totals totals, Map<String, Long> eventCounts, List<Handover> handovers, List<Reroute> reroutes,
         List<Detection> detections, long keyRequestsFailed, List<String> problems, List<V2xCount> v2x,
-        long dpnSessionsOpened) {
+        long dpnSessionsOpened, double devicesReadyAfterWallSeconds) {
 
     public Report {
         eventCounts = Map.copyOf(eventCounts);

@@ -81,7 +81,11 @@ final class V2xFleet implements AutoCloseable {
     private final Set<String> enrolled = ConcurrentHashMap.newKeySet();
     private final Map<String, Served> serving = new ConcurrentHashMap<>();
     private final Set<String> opening = ConcurrentHashMap.newKeySet();
+    /** Each base station's end of its session with another (E>F and F>E are the two ends of one session). */
     private final Map<String, DpnSession> bsSessions = new ConcurrentHashMap<>();
+    /** Sessions already keyed once: using one again takes a rekey with a fresh QKD key. */
+    private final Set<Long> keyedSessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> pairLocks = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<byte[]>> contexts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> pskDelivered = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> servingSessions = new ConcurrentHashMap<>();
@@ -89,6 +93,7 @@ final class V2xFleet implements AutoCloseable {
     private final AtomicLong sessionFailures = new AtomicLong();
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile boolean allReady;
 
     /** A station's state as its stack reads it (written by the tick, read by the stack's thread). */
     private static final class StationSlot {
@@ -201,6 +206,11 @@ final class V2xFleet implements AutoCloseable {
                 s.speed(), s.heading(), Instant.now());
     }
 
+    /** Both DAUs are in the identity log (so a first contact finds their keys). */
+    boolean enrolled(String a, String b) {
+        return enrolled.contains(a) && enrolled.contains(b);
+    }
+
     /** Every DAU name of the city. */
     List<String> daus() {
         List<String> all = new ArrayList<>();
@@ -215,6 +225,9 @@ final class V2xFleet implements AutoCloseable {
      * first contacts); true once every DAU is enrolled and every DPN endpoint is registered.
      */
     boolean devicesReady() {
+        if (allReady) {
+            return true;
+        }
         IdentityLog log = devices.identityLog();
         boolean all = true;
         for (String d : daus()) {
@@ -235,6 +248,7 @@ final class V2xFleet implements AutoCloseable {
             }
             all &= devices.endpoint(d) != null;
         }
+        allReady = all;
         return all;
     }
 
@@ -388,6 +402,15 @@ final class V2xFleet implements AutoCloseable {
             throw new DpnException(DpnException.Reason.UNREACHABLE, "DPN endpoint of "
                     + bsDau(ef == null ? from : to) + " is not there");
         }
+        // one transfer at a time per pair of base stations: its rekey, context and proof belong together
+        synchronized (pairLocks.computeIfAbsent(from.compareTo(to) < 0 ? from + "|" + to : to + "|" + from,
+                k -> new Object())) {
+            return transferLocked(v, from, to, rsuTo, ef, et);
+        }
+    }
+
+    private Transfer transferLocked(Vehicle v, String from, String to, Rsu rsuTo, DpnEndpoint ef, DpnEndpoint et)
+            throws DpnException, TimeoutException {
         DpnSession s = quantumKeyed(from, to, ef, et);
         Served served = serving.get(v.id());
         String context = "qkdv2i-handover/v1;vehicle=" + v.id() + ";from=" + from + ";to=" + to + ";rsu=" + rsuTo.id()
@@ -417,19 +440,28 @@ final class V2xFleet implements AutoCloseable {
                 Math.min(16, fpFrom.length)), same, Arrays.equals(sent, received), servingSession);
     }
 
-    /** The open E→F session rekeyed with a fresh QKD key, or a new one; retried while the KMMs are busy. */
+    /**
+     * E's end of the base stations' session, with a QKD key not used before: a new session mixes one
+     * at set-up; one that carried a handover already (in either direction: {@code connect} returns
+     * the open session with that peer, whoever opened it) is rekeyed, which mixes a fresh one.
+     * Retried for up to {@value #RETRY_MILLIS} ms while the KMMs have no key yet.
+     */
     private DpnSession quantumKeyed(String from, String to, DpnEndpoint ef, DpnEndpoint et) throws DpnException {
         String pair = from + ">" + to;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
         while (true) {
-            DpnSession s = bsSessions.get(pair);
             try {
-                if (s != null && s.isOpen()) {
-                    s.rekey(); // epoch e+1 mixes a fresh QKD key (dpn README, Keys)
-                } else {
-                    s = ef.connect(et.listenAddress(), et.deviceId()); // epoch 0 mixes one
-                    sessionsOpened.incrementAndGet();
+                DpnSession s = bsSessions.get(pair);
+                if (s == null || !s.isOpen()) {
+                    s = ef.connect(et.listenAddress(), et.deviceId());
                     bsSessions.put(pair, s);
+                }
+                if (!keyedSessions.add(s.sessionId())) {
+                    s.rekey(); // epoch e+1 mixes a fresh QKD key (dpn README, Keys)
+                } else if (s.epoch() == 0) {
+                    sessionsOpened.incrementAndGet(); // epoch 0 mixed one at set-up
+                } else {
+                    s.rekey();
                 }
                 return s;
             } catch (DpnException e) {

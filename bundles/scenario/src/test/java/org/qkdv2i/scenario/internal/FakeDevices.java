@@ -225,6 +225,11 @@ final class FakeDevices implements Devices {
             if (peer == null || !peer.id.equals(expectedPeer)) {
                 throw new DpnException(DpnException.Reason.UNREACHABLE, "no such peer");
             }
+            for (DpnSession open : sessions) {
+                if (open.isOpen() && ((FakeSession) open).peer.at == peer) {
+                    return open; // as the real endpoint: the open session with that peer, whoever opened it
+                }
+            }
             connects.add(name + ">" + peer.name);
             byte[] secret = new byte[32];
             random.nextBytes(secret);
