@@ -81,6 +81,15 @@ public interface KeyManager {
     }
 
     /**
+     * The allocation by agreed QoS (1.5.0): per pool and consumer (SAE pair or key stream) its priority,
+     * guaranteed minimum and maximum rate, whether its minimum is reserved now, the rate served and the
+     * requests refused because key was scarce. Empty when nothing asked for key from a link pool yet.
+     */
+    default List<QosStatus> qosAllocation() {
+        return List.of();
+    }
+
+    /**
      * Name of the ETSI GS QKD 014 {@code extension_mandatory} member asking for key
      * replacement: {@code {"qkdv2i_replace_key_ID": "<key UUID>"}} in an enc_keys request.
      */

@@ -856,6 +856,20 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                 (long) costStoredKeys(1, keyBits, relayed) * storedKeyBits, pairs);
     }
 
+    @Override
+    public List<org.qkdv2i.kmm.api.QosStatus> qosAllocation() {
+        Map<String, Double> refill = new HashMap<>();
+        for (QosAllocator.PoolStats p : allocator.pools()) {
+            refill.put(p.pool(), p.refillBps());
+        }
+        List<org.qkdv2i.kmm.api.QosStatus> out = new ArrayList<>();
+        for (QosAllocator.ConsumerStats c : allocator.consumers()) {
+            out.add(new org.qkdv2i.kmm.api.QosStatus(nodeId, c.pool(), c.id(), c.priority(), c.minBps(), c.maxBps(),
+                    c.reserved(), c.servedBps(), c.served(), c.refused(), refill.getOrDefault(c.pool(), 0.0)));
+        }
+        return out;
+    }
+
     /** The allocator by agreed QoS: its per-consumer and per-pool counters (shell {@code qkd:qos}), stream demands. */
     public QosAllocator qosAllocator() {
         return allocator;

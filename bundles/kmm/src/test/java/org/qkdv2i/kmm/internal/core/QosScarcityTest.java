@@ -108,6 +108,9 @@ public class QosScarcityTest extends TwoNodesTestBase {
         assertEquals(0, mid.servedBps(), 1e-9);
         assertEquals(0, high.refused());
         assertTrue(low.refused() > mid.refused() && mid.refused() > 0);
+        // the same through kmm.api (shell qkd:qos)
+        assertTrue(net.a.qosAllocation().stream().anyMatch(q -> q.consumer().equals("pair " + HIGH) && q.reserved()
+                && q.priority() == 10 && q.pool().equals("B") && q.refillBps() == 4 * 256 && q.refused() == 0));
     }
 
     /** One simulated second: the driver delivers {@code ownKeys} stored keys to A's half, then the pairs ask. */
