@@ -1,7 +1,6 @@
 package org.qkdv2i.demo;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
@@ -22,9 +21,11 @@ import org.junit.Test;
  * The story of the paper's city, end to end: {@code demo.jar} runs the default scenario in its own
  * JVM (real KMMs, simulated FSO BB84 links over loopback TCP, ETSI 015 agents and the SDN
  * controller over mutual TLS) and writes its final report; the test checks the report:
- * keys delivered and relayed, a handover E → F sealed with a relayed QKD key that both base
- * stations held, the fog bank over B rerouting the applications via D, Eve on D–C detected and
- * the applications moved off D–C, and every alarm raised reported as an event.
+ * keys delivered and relayed, a handover E → F whose session context crossed the base stations'
+ * DPN session keyed with a relayed QKD key (same exporter hash at both), every RSU hearing SIGNED
+ * V2X messages and serving vehicles over DPN sessions (the air link's PSK exported from them),
+ * the fog bank over B rerouting the applications via D, Eve on D–C detected and the applications
+ * moved off D–C, and every alarm raised reported as an event.
  *
  * <p>Speed: {@code -Ddemo.story.speed} (default 4 simulated s per wall s; the run takes about two
  * minutes of wall time plus start-up). On a loaded machine the drivers fall behind the engine's
@@ -100,9 +101,15 @@ public class DemoStoryIT {
         boolean found = false;
         for (JsonNode h : report.get("handovers")) {
             if (h.get("from").asText().equals("E") && h.get("to").asText().equals("F") && h.get("failure").isNull()) {
-                assertNotNull(h.get("keyId").asText());
+                // over the base stations' DPN session, quantum-keyed at both ends, the same exporter
+                // hash at both ends (a hash of the session's exporter output, never key bytes)
                 assertTrue(h.toString(), h.get("sameKey").asBoolean());
                 assertTrue(h.toString(), h.get("contextOpened").asBoolean());
+                assertTrue(h.toString(), h.get("quantumKeyed").asBoolean());
+                assertTrue(h.toString(), h.get("dpnSession").asText().matches("[0-9a-f]{16}"));
+                assertTrue(h.toString(), h.get("fingerprint").asText().matches("[0-9a-f]{32}"));
+                assertTrue("F's RSU opened its DPN session to the vehicle: " + h,
+                        h.get("servingSession").asText().matches("[0-9a-f]{16}"));
                 List<String> p = path(h.get("path"));
                 assertEquals("E", p.get(0));
                 assertEquals("F", p.get(p.size() - 1));
@@ -112,6 +119,31 @@ public class DemoStoryIT {
         }
         assertTrue("no successful E->F handover: " + report.get("handovers"), found);
         assertTrue(report.get("totals").get("handovers").asLong() >= 1);
+    }
+
+    @Test
+    public void everyRsuHeardSignedV2xMessagesAndServedVehiclesOverDpnSessions() {
+        JsonNode v2x = report.get("v2x");
+        assertEquals("4 RSUs and 3 vehicles: " + v2x, 7, v2x.size());
+        long psk = 0;
+        for (JsonNode c : v2x) {
+            if (c.get("kind").asText().equals("RSU")) {
+                // from the RSU's stack: its own CAMs sent, vehicles' SIGNED CAMs received and verified
+                assertTrue(c.toString(), c.get("sent").asLong() > 0);
+                assertTrue(c.toString(), c.get("delivered").asLong() > 0);
+                assertTrue("a DPN session RSU -> vehicle: " + c, c.get("servingSessions").asLong() >= 1);
+            } else {
+                assertTrue(c.toString(), c.get("sent").asLong() > 0);
+                psk += c.get("pskPayloads").asLong();
+            }
+            assertEquals("nothing refused on the air: " + c, 0, c.get("refused").asLong());
+        }
+        assertTrue("vehicles got their RSU's greeting under the PSK exported from their DPN session: " + v2x, psk >= 1);
+        assertTrue(report.get("totals").toString(), report.get("totals").get("v2xMessages").asLong() > 0);
+        assertTrue("4 serving + 1 base-station sessions at least: " + report.get("dpnSessionsOpened"),
+                report.get("dpnSessionsOpened").asLong() >= 5);
+        assertTrue("devices ready: " + report.get("devicesReadyAfterWallSeconds"),
+                report.get("devicesReadyAfterWallSeconds").isNumber());
     }
 
     @Test
