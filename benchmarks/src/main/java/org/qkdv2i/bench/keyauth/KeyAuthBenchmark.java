@@ -34,20 +34,26 @@ import org.qkdv2i.tls.DevPki;
 import org.qkdv2i.tls.NodeTls;
 
 /**
- * Cost of key authentication per driver key block (issue 9).
+ * Cost of key authentication per driver key block (issue 9), batched design: blocks are checked in
+ * batches of at least {@link KeyAuthenticator#DEFAULT_MIN_BITS} bits of material, or what arrived
+ * within {@link KeyAuthenticator#DEFAULT_MAX_DELAY_MILLIS} ms of a batch's first block.
  *
  * <ol>
  * <li><b>key-check value</b>: thread CPU of one one-time Wegman–Carter value (GHASH over GF(2^128) ⊕
- * pad, {@link KeyAuthenticator#tag}) per block size; each end of a link computes one per block.</li>
+ * pad, {@link KeyAuthenticator#tag}) of a batch of {@code minBits} made of blocks of each size; each end
+ * of a link computes one per batch.</li>
  * <li><b>two KMM nodes over real HTTPS</b> (mutual TLS, dev PKI), key authentication off and on:
- * blocks fed to both ends as fast as one thread can; process CPU per block and the time until every
- * block is stored at both ends; then blocks fed one at a time: the delay from the second end's
- * delivery to "stored at both ends" (p50/p99).</li>
+ * blocks fed to both ends as fast as one thread can; process CPU per block, key-check requests,
+ * batches, bits spent per block and the time until every block is stored at both ends; then
+ * <i>trickle</i>: one block at a time (two of 32 bytes: one alone is only the check's key), the
+ * delay from the second end's delivery to "stored at both ends" (p50/p99: a batch short of its size
+ * waits for the maximum delay); then <i>full batch</i>: a batch's worth of blocks at once, the delay
+ * from the last block's delivery to "stored at both ends".</li>
  * </ol>
- * Bits spent: {@link KeyAuthenticator#BITS_SPENT_PER_BLOCK} per block, whatever its size.
+ * Bits spent: {@link KeyAuthenticator#BITS_SPENT_PER_BATCH} per batch, whatever its size.
  *
  * <pre>
- * java -cp 'target/classes:target/lib/*' org.qkdv2i.bench.keyauth.KeyAuthBenchmark [sizes=1024,8192,65536] [blocks=2000] [paced=300]
+ * java -cp 'target/classes:target/lib/*' org.qkdv2i.bench.keyauth.KeyAuthBenchmark [sizes=32,1024,8192,65536] [blocks=2000] [paced=50]
  * </pre>
  */
 public final class KeyAuthBenchmark {
@@ -67,24 +73,27 @@ public final class KeyAuthBenchmark {
             int eq = a.indexOf('=');
             opt.put(eq < 0 ? a : a.substring(0, eq), eq < 0 ? "" : a.substring(eq + 1));
         }
-        int[] sizes = Arrays.stream(opt.getOrDefault("sizes", "1024,8192,65536").split(","))
+        int[] sizes = Arrays.stream(opt.getOrDefault("sizes", "32,1024,8192,65536").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         int blocks = Integer.parseInt(opt.getOrDefault("blocks", "2000"));
-        int paced = Integer.parseInt(opt.getOrDefault("paced", "300"));
+        int paced = Integer.parseInt(opt.getOrDefault("paced", "50"));
         System.out.printf("machine: %d CPUs, %s %s, max heap %d MB, load average %.2f%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
                 OS.getSystemLoadAverage());
         System.out.println();
-        System.out.println("| block bytes | key-check value, thread CPU µs per block (one end) | MB/s | bits spent per block | share of the block |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| block bytes | blocks per batch | key-check value of a batch, thread CPU µs (one end) | "
+                + "µs per block | bits spent per batch | share of the batch's key |");
+        System.out.println("|---|---|---|---|---|---|");
         for (int size : sizes) {
             tagCost(size);
         }
         System.out.println();
         System.out.println("| block bytes | key authentication | blocks | process CPU µs per block (both nodes) | "
-                + "all stored at both ends after (ms) | key-check requests | paced: delivery → stored at both ends p50 / p99 ms |");
-        System.out.println("|---|---|---|---|---|---|---|");
+                + "all stored at both ends after (ms) | key-check requests | batches | bits spent per block | "
+                + "share of the key | trickle: delivery → stored at both ends p50 / p99 ms | "
+                + "full batch: last delivery → stored at both ends p50 / p99 ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         Path dir = Files.createTempDirectory("keyauth-bench");
         Path pki = dir.resolve("pki");
         DevPki.init(pki, List.of("A", "B"), List.of(), PW);
@@ -98,26 +107,35 @@ public final class KeyAuthBenchmark {
         System.out.printf("%nload average at the end %.2f%n", OS.getSystemLoadAverage());
     }
 
+    static int blocksPerBatch(int size) {
+        return (int) Math.min(1024, Math.max(1, (KeyAuthenticator.DEFAULT_MIN_BITS / 8 + size - 1) / size));
+    }
+
     private static void tagCost(int size) {
         SecureRandom rnd = new SecureRandom();
-        byte[] block = new byte[size];
-        rnd.nextBytes(block);
-        int n = size - KeyAuthenticator.KEY_BYTES;
-        byte[] material = Arrays.copyOf(block, n);
-        UUID id = UUID.randomUUID();
-        int iterations = (int) Math.max(2000, 200_000_000L / size);
+        int n = blocksPerBatch(size);
+        List<byte[]> blocks = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            byte[] b = new byte[size];
+            rnd.nextBytes(b);
+            blocks.add(b);
+            ids.add(UUID.randomUUID());
+        }
+        long bytes = (long) n * size;
+        int iterations = (int) Math.max(2000, 200_000_000L / bytes);
         byte sink = 0;
         for (int i = 0; i < iterations / 4; i++) { // warm-up (JIT)
-            sink ^= KeyAuthenticator.tag(LINK, id, material, block, n)[0];
+            sink ^= KeyAuthenticator.tag(LINK, ids, blocks)[0];
         }
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         for (int i = 0; i < iterations; i++) {
-            sink ^= KeyAuthenticator.tag(LINK, id, material, block, n)[0];
+            sink ^= KeyAuthenticator.tag(LINK, ids, blocks)[0];
         }
         long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         double us = cpu / 1e3 / iterations;
-        System.out.printf("| %,d | %.2f | %.0f | %d | %.2f %% |%s%n", size, us, size / us,
-                KeyAuthenticator.BITS_SPENT_PER_BLOCK, 100.0 * KeyAuthenticator.KEY_BYTES / size,
+        System.out.printf("| %,d | %,d | %.2f | %.3f | %d | %.2f %% |%s%n", size, n, us, us / n,
+                KeyAuthenticator.BITS_SPENT_PER_BATCH, 100.0 * KeyAuthenticator.KEY_BYTES / bytes,
                 sink == 42 ? " " : "");
     }
 
@@ -222,6 +240,11 @@ public final class KeyAuthBenchmark {
             return c.pools().stream().mapToLong(p -> p.ownKeys() + p.peerKeys()).sum();
         }
 
+        private static KeyAuthenticator.LinkStats stats(KmmCore c) {
+            return c.keyAuthStats().stream().filter(s -> s.linkId().equals(LINK)).findFirst()
+                    .orElse(new KeyAuthenticator.LinkStats(LINK, 0, 0, 0, 0, 0, 0));
+        }
+
         private void feed(byte[] block, SecureRandom rnd) {
             rnd.nextBytes(block);
             UUID id = UUID.randomUUID();
@@ -230,12 +253,24 @@ public final class KeyAuthBenchmark {
             b.keyBlock(END_B, new KeyBlock(id, block, t, 0, 0));
         }
 
+        /**
+         * Whether every stored key of the {@code keys} fed is stored at both ends: blocks are multiples of
+         * 32 bytes, so each batch spends exactly one stored key's worth (its last 32 bytes).
+         */
+        private boolean allStored(long keys) {
+            if (!on) {
+                return stored(a) == keys && stored(b) == keys;
+            }
+            return a.blocksAwaitingAuthentication() == 0 && b.blocksAwaitingAuthentication() == 0
+                    && stored(a) + stats(a).batches() == keys && stored(b) + stats(b).batches() == keys;
+        }
+
         /** Polls every {@code pollNanos} (1 ms while CPU is measured: the poll's own CPU stays small). */
-        private void awaitStored(long perNode, long deadlineNanos, long pollNanos) {
-            while (stored(a) < perNode || stored(b) < perNode) {
+        private void awaitStored(long keys, long deadlineNanos, long pollNanos) {
+            while (!allStored(keys)) {
                 if (System.nanoTime() - deadlineNanos > 0) {
                     throw new IllegalStateException("not stored in time: A " + stored(a) + ", B " + stored(b)
-                            + " of " + perNode);
+                            + " of " + keys + " less a key per batch; " + stats(a) + " " + stats(b));
                 }
                 LockSupport.parkNanos(pollNanos);
             }
@@ -244,47 +279,82 @@ public final class KeyAuthBenchmark {
         void run(int size, int blocks, int paced) {
             SecureRandom rnd = new SecureRandom();
             byte[] block = new byte[size];
-            int keysPerBlock = (size - (on ? KeyAuthenticator.KEY_BYTES : 0)) / 32;
-            // warm-up: TLS connections, JIT
-            long expected = 0;
-            for (int i = 0; i < 200; i++) {
+            int keysPerBlock = size / 32;
+            int perBatch = blocksPerBatch(size);
+            // warm-up: TLS connections, JIT (whole batches)
+            long keys = 0;
+            long fed = 0;
+            int warm = Math.max(200, 2 * perBatch);
+            for (int i = 0; i < warm; i++) {
                 feed(block, rnd);
             }
-            expected += 200L * keysPerBlock;
-            awaitStored(expected, System.nanoTime() + TimeUnit.SECONDS.toNanos(120), 1_000_000);
+            fed += warm;
+            keys += (long) warm * keysPerBlock;
+            awaitStored(keys, System.nanoTime() + TimeUnit.SECONDS.toNanos(120), 1_000_000);
             // throughput: as fast as one feeding thread can
             long checks0 = checks.get();
+            KeyAuthenticator.LinkStats st0 = stats(a);
             long cpu0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
             for (int i = 0; i < blocks; i++) {
                 feed(block, rnd);
             }
-            expected += (long) blocks * keysPerBlock;
-            awaitStored(expected, System.nanoTime() + TimeUnit.SECONDS.toNanos(300), 1_000_000);
+            fed += blocks;
+            keys += (long) blocks * keysPerBlock;
+            awaitStored(keys, System.nanoTime() + TimeUnit.SECONDS.toNanos(300), 1_000_000);
             long wall = System.nanoTime() - t0;
             double cpuPerBlock = (OS.getProcessCpuTime() - cpu0) / 1e3 / blocks;
             long requests = checks.get() - checks0;
-            // paced: one block at a time, the delay to "stored at both ends"
-            long[] lat = new long[paced];
+            KeyAuthenticator.LinkStats st1 = stats(a);
+            long batches = st1.batches() - st0.batches();
+            double bitsPerBlock = (double) (st1.bitsSpent() - st0.bitsSpent()) / blocks;
+            // trickle: one block at a time (two of 32 bytes), the delay to "stored at both ends"
+            int step = size <= KeyAuthenticator.KEY_BYTES ? 2 : 1;
+            long[] trickle = new long[paced];
             for (int i = 0; i < paced; i++) {
+                for (int j = 0; j < step - 1; j++) {
+                    feed(block, rnd);
+                }
                 rnd.nextBytes(block);
                 UUID id = UUID.randomUUID();
                 Instant t = Instant.now();
                 a.keyBlock(END_A, new KeyBlock(id, block, t, 0, 0));
                 long s = System.nanoTime();
                 b.keyBlock(END_B, new KeyBlock(id, block, t, 0, 0));
-                expected += keysPerBlock;
-                awaitStored(expected, System.nanoTime() + TimeUnit.SECONDS.toNanos(60), 20_000);
-                lat[i] = System.nanoTime() - s;
+                fed += step;
+                keys += (long) step * keysPerBlock;
+                awaitStored(keys, System.nanoTime() + TimeUnit.SECONDS.toNanos(60), 20_000);
+                trickle[i] = System.nanoTime() - s;
             }
-            Arrays.sort(lat);
-            System.out.printf("| %,d | %s | %,d | %.0f | %.0f | %s | %.2f / %.2f |%n", size, on ? "on" : "off", blocks,
-                    cpuPerBlock, wall / 1e6, on ? requests + "" : "-", lat[paced / 2] / 1e6,
-                    lat[(int) Math.min(paced - 1, paced * 0.99)] / 1e6);
+            // full batch: a batch's worth at once, from the last delivery
+            long[] full = new long[paced];
+            for (int i = 0; i < paced; i++) {
+                for (int j = 0; j < perBatch - 1; j++) {
+                    feed(block, rnd);
+                }
+                rnd.nextBytes(block);
+                UUID id = UUID.randomUUID();
+                Instant t = Instant.now();
+                a.keyBlock(END_A, new KeyBlock(id, block, t, 0, 0));
+                long s = System.nanoTime();
+                b.keyBlock(END_B, new KeyBlock(id, block, t, 0, 0));
+                fed += perBatch;
+                keys += (long) perBatch * keysPerBlock;
+                awaitStored(keys, System.nanoTime() + TimeUnit.SECONDS.toNanos(60), 20_000);
+                full[i] = System.nanoTime() - s;
+            }
+            Arrays.sort(trickle);
+            Arrays.sort(full);
+            int p99 = (int) Math.min(paced - 1, paced * 0.99);
+            System.out.printf("| %,d | %s | %,d | %.0f | %.0f | %s | %s | %s | %s | %.2f / %.2f | %.2f / %.2f |%n", size,
+                    on ? "on" : "off", blocks, cpuPerBlock, wall / 1e6, on ? requests + "" : "-",
+                    on ? batches + "" : "-", on ? String.format("%.1f", bitsPerBlock) : "0",
+                    on ? String.format("%.2f %%", 100 * bitsPerBlock / (8.0 * size)) : "0",
+                    trickle[paced / 2] / 1e6, trickle[p99] / 1e6, full[paced / 2] / 1e6, full[p99] / 1e6);
             if (on) {
-                KeyAuthenticator.LinkStats st = a.keyAuthStats().get(0);
-                if (st.failed() != 0 || st.authenticated() != 200 + blocks + paced) {
-                    throw new IllegalStateException("unexpected counters " + st);
+                KeyAuthenticator.LinkStats st = stats(a);
+                if (st.failed() != 0 || st.authenticated() != fed) {
+                    throw new IllegalStateException("unexpected counters " + st + ", fed " + fed);
                 }
             }
             Arrays.fill(block, (byte) 0);

@@ -50,6 +50,7 @@ import org.qkdv2i.kmm.api.LinkControl;
 import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.internal.core.Directory;
 import org.qkdv2i.kmm.internal.core.Kek;
+import org.qkdv2i.kmm.internal.core.KeyAuthenticator;
 import org.qkdv2i.kmm.internal.core.KmmCore;
 import org.qkdv2i.kmm.internal.core.KmmSettings;
 import org.qkdv2i.kmm.internal.core.PeerTransport;
@@ -175,13 +176,22 @@ public final class NodeComponent {
                 + "(it is usually on the wire) before fetching it from the peer, milliseconds; 0 = fetch at once")
         long recordWaitMillis() default KmmSettings.DEFAULT_RECORD_WAIT_MILLIS;
 
-        @AttributeDefinition(description = "Key authentication: a driver key block is stored (servable) only once "
-                + "the peer KMM confirmed over the peer channel that it holds the same material (one-time "
-                + "Wegman-Carter key-check value, 256 bits of each block spent); a mismatch destroys the block at "
-                + "both ends and raises KEY_AUTHENTICATION_FAILED. Both ends of a link must agree. Off by default "
-                + "for now: a block of 32 bytes or less (e.g. one 256-bit key per block from an ETSI 014 vendor "
-                + "device) leaves nothing to store once the check is paid")
-        boolean keyAuthentication() default false;
+        @AttributeDefinition(description = "Key authentication: driver key blocks are stored (servable) only once "
+                + "the peer KMM confirmed over the peer channel that it holds the same material. Blocks are checked "
+                + "in batches (keyAuthenticationMinBits, keyAuthenticationMaxDelayMillis) with one one-time "
+                + "Wegman-Carter key-check value per batch (256 bits of the batch spent); a mismatch destroys the "
+                + "whole batch at both ends and raises KEY_AUTHENTICATION_FAILED. Both ends of a link must agree")
+        boolean keyAuthentication() default true;
+
+        @AttributeDefinition(description = "Key authentication: a batch is checked once its blocks hold this many "
+                + "bits (or after keyAuthenticationMaxDelayMillis). The check spends 256 bits per batch: 32768 "
+                + "(default) = 0.78 % of the key at most when the batch fills; at least 512")
+        long keyAuthenticationMinBits() default KeyAuthenticator.DEFAULT_MIN_BITS;
+
+        @AttributeDefinition(description = "Key authentication: the longest a batch's first block waits before the "
+                + "batch is checked although smaller than keyAuthenticationMinBits, milliseconds (latency before a "
+                + "key is servable versus key spent: 256 bits per batch)")
+        long keyAuthenticationMaxDelayMillis() default KeyAuthenticator.DEFAULT_MAX_DELAY_MILLIS;
     }
 
     private final BundleContext context;
@@ -280,7 +290,8 @@ public final class NodeComponent {
         }
         peers = parsePeers(nodeId, c.peers());
         core.setPeerNodes(peers.keySet());
-        core.setKeyAuthentication(c.keyAuthentication());
+        core.setKeyAuthentication(c.keyAuthentication(), c.keyAuthenticationMinBits(),
+                c.keyAuthenticationMaxDelayMillis());
         for (VirtualLinkEntry e : virtualLinkEntries) {
             applyVirtualLink(e);
         }
@@ -391,7 +402,8 @@ public final class NodeComponent {
             return;
         }
         core.updateSettings(settings(c));
-        core.setKeyAuthentication(c.keyAuthentication());
+        core.setKeyAuthentication(c.keyAuthentication(), c.keyAuthenticationMinBits(),
+                c.keyAuthenticationMaxDelayMillis());
         Map<String, String> newPeers = parsePeers(c.nodeId(), c.peers());
         boolean endpoint = c.peerPort() != old.peerPort() || !c.peerHost().equals(old.peerHost());
         peers = newPeers;

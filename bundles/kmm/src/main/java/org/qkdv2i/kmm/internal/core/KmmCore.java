@@ -340,6 +340,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                 outbox(link.peerNodeId).keys.put(p.keyId(), p);
             }
         });
+        loadKeyReplacementRecords();
         for (Link link : links.values()) {
             Long wm = vault.watermark(link.linkId);
             if (wm != null) {
@@ -738,8 +739,12 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                     : relayKeys(master, slaves, slaveNode, number, size);
             ok = true;
             Issued i = new Issued(master, List.copyOf(slaves), slaveNode);
+            long at = clock.millis();
             synchronized (issued) { // what key replacement checks a request against (IDs only); not the core lock
-                keys.forEach(k -> issued.put(k.id(), i));
+                keys.forEach(k -> {
+                    issued.put(k.id(), i);
+                    unsavedIssued.put(k.id(), new Vault.IssuedRecord(at, i.master(), i.slaves(), i.slaveNode()));
+                });
             }
             return keys;
         } finally {
@@ -2213,6 +2218,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     /** Destroys stored and waiting keys older than the key lifetime. */
     public synchronized int sweep() {
         long lifetime = settings.keyLifetimeSeconds();
+        if (saveKeyReplacementRecords()) {
+            vault.commit();
+        }
         if (lifetime <= 0) {
             return 0;
         }
@@ -3149,10 +3157,22 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
      * blocks the peer never confirms are destroyed after {@code holdMillis}).
      */
     public void setKeyAuthentication(boolean on) {
+        setKeyAuthentication(on, KeyAuthenticator.DEFAULT_MIN_BITS, KeyAuthenticator.DEFAULT_MAX_DELAY_MILLIS);
+    }
+
+    /**
+     * Key authentication on or off; on: driver blocks are checked in batches of at least
+     * {@code minBits} bits of material, or what arrived within {@code maxDelayMillis} of a batch's
+     * first block (changes apply to batches not closed yet).
+     */
+    public void setKeyAuthentication(boolean on, long minBits, long maxDelayMillis) {
         KeyAuthenticator off = null;
         synchronized (this) {
             if (on && keyAuth == null && !closed) {
                 keyAuth = new KeyAuthenticator(this, nodeId);
+            }
+            if (on && keyAuth != null) {
+                keyAuth.configure(minBits, maxDelayMillis);
             } else if (!on && keyAuth != null) {
                 off = keyAuth;
                 keyAuth = null;
@@ -3224,11 +3244,13 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         return a.check(callerNodeId, req, peer);
     }
 
-    /** A block whose key-check values differ at the two ends: destroyed there and here; the alarm. */
-    void keyAuthenticationFailed(LinkEnd end, UUID blockId) {
+    /** A batch whose key-check values differ at the two ends: destroyed there and here; the alarm. */
+    void keyAuthenticationFailed(LinkEnd end, UUID batchId, List<UUID> blockIds) {
         String driver = driverNames.getOrDefault(end.linkId(), "the QKD driver of link " + end.linkId());
-        String detail = "key block " + blockId + " of link " + end.linkId() + " from driver " + driver + " at node "
-                + nodeId + ": key-check values of nodes " + nodeId + " and " + end.peerNodeId()
+        String blocks = blockIds.size() <= 4 ? "key blocks " + blockIds
+                : blockIds.size() + " key blocks (" + blockIds.get(0) + " ... " + blockIds.get(blockIds.size() - 1) + ")";
+        String detail = "batch " + batchId + " of " + blocks + " of link " + end.linkId() + " from driver " + driver
+                + " at node " + nodeId + ": key-check values of nodes " + nodeId + " and " + end.peerNodeId()
                 + " differ (driver fault or tampering); quarantined and destroyed at both ends";
         LOG.error("node {} link {}: KEY AUTHENTICATION FAILED: {}", nodeId, end.linkId(), detail);
         event(new KeyEvent(KeyEvent.Type.KEY_AUTHENTICATION_FAILED, nodeId, end.linkId(), detail, clock.instant()));
@@ -3244,6 +3266,90 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
     private final Map<UUID, Issued> issued = bounded();
     /** Keys voided on request here → why (bounded, guarded by this): dec_keys says so. */
     private final Map<UUID, String> replaced = bounded();
+    /** Issued keys not yet written to the store (guarded by {@link #issued}); saved by {@link #sweep}. */
+    private final Map<UUID, Vault.IssuedRecord> unsavedIssued = new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Vault.IssuedRecord> eldest) {
+            return size() > KEY_REPLACEMENT_RECORDS; // no sweep runs (tests): stay bounded
+        }
+    };
+    /** Most voided and most issued key IDs the store remembers (each). */
+    static final int KEY_REPLACEMENT_RECORDS = 65_536;
+    /** How long voided and issued key IDs are remembered when keys never expire ({@code keyLifetimeSeconds=0}). */
+    static final long KEY_REPLACEMENT_HORIZON_MILLIS = TimeUnit.DAYS.toMillis(7);
+
+    /**
+     * Under the monitor: {@code keyId} is void from now on (never served, relayed or recorded again),
+     * in memory and in the store (committed with the caller's change).
+     */
+    private void rememberVoided(UUID keyId, String why) {
+        replaced.put(keyId, why);
+        voidedKeys.put(keyId, Boolean.TRUE);
+        vault.putVoided(keyId, new Vault.Voided(clock.millis(), why));
+        while (vault.voidedCount() > KEY_REPLACEMENT_RECORDS) {
+            vault.removeVoided(vault.oldestVoided());
+        }
+    }
+
+    /** For tests: how many voided key IDs the store remembers. */
+    synchronized int voidedKeyRecords() {
+        return vault.voidedCount();
+    }
+
+    /** Under the monitor, at start: the voided and issued key IDs the store remembers. */
+    private void loadKeyReplacementRecords() {
+        vault.forEachVoided((id, v) -> {
+            replaced.put(id, v.reason());
+            voidedKeys.put(id, Boolean.TRUE);
+        });
+        synchronized (issued) {
+            vault.forEachIssued((id, r) -> issued.put(id, new Issued(r.master(), r.slaves(), r.slaveNode())));
+        }
+    }
+
+    /**
+     * Under the monitor (every sweep, and at close): writes the keys issued since the last call to the
+     * store and forgets voided and issued key IDs older than the key lifetime (a key is never served
+     * after it: its stored keys, and the records a late assignment could bring, are gone by then) or
+     * beyond {@link #KEY_REPLACEMENT_RECORDS}. Not on the request path: a crash loses at most the
+     * last few seconds of issued IDs (those keys cannot be replaced then), never a void.
+     * @return whether the store changed
+     */
+    private boolean saveKeyReplacementRecords() {
+        List<Map.Entry<UUID, Vault.IssuedRecord>> fresh;
+        synchronized (issued) {
+            fresh = new ArrayList<>(unsavedIssued.entrySet());
+            unsavedIssued.clear();
+        }
+        boolean changed = !fresh.isEmpty();
+        fresh.forEach(e -> vault.putIssued(e.getKey(), e.getValue()));
+        while (vault.issuedCount() > KEY_REPLACEMENT_RECORDS) {
+            vault.removeIssued(vault.oldestIssued());
+            changed = true;
+        }
+        long lifetime = settings.keyLifetimeSeconds();
+        long limit = clock.millis() - (lifetime > 0 ? lifetime * 1000 : KEY_REPLACEMENT_HORIZON_MILLIS);
+        // both logs are in the order the records were written: the old ones are at the front
+        List<UUID> oldVoids = new ArrayList<>();
+        for (UUID id = vault.oldestVoided(); id != null && vault.voided(id).atMillis() <= limit;
+                id = vault.oldestVoided()) {
+            vault.removeVoided(id);
+            replaced.remove(id);
+            voidedKeys.remove(id);
+            oldVoids.add(id);
+        }
+        List<UUID> oldIssues = new ArrayList<>();
+        for (UUID id = vault.oldestIssued(); id != null && vault.issuedAt(id) <= limit; id = vault.oldestIssued()) {
+            vault.removeIssued(id);
+            oldIssues.add(id);
+        }
+        synchronized (issued) {
+            oldIssues.forEach(issued::remove);
+        }
+        return changed || !oldVoids.isEmpty() || !oldIssues.isEmpty();
+    }
 
     /**
      * Key replacement on request: voids a key this node delivered to {@code masterSaeId} at both
@@ -3280,8 +3386,10 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                         + masterSaeId + " for slave SAE " + slaveSaeId + " by KME " + nodeId
                         + " (or too long ago to be replaced)");
             }
-            replaced.put(keyId, why);
-            voidedKeys.put(keyId, Boolean.TRUE); // never relayed again either
+            if (!again) {
+                rememberVoided(keyId, why); // durable before anyone hears of the void: a restart keeps it void
+                change = changed();
+            }
             if (p != null) {
                 destroyPending(p);
                 change = changed();
@@ -3346,17 +3454,17 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                 }
             }
             for (UUID id : req.keyIds()) {
-                if (replaced.put(id, why) == null) {
+                if (!replaced.containsKey(id)) {
                     fresh.add(id);
+                    rememberVoided(id, why);
                 }
-                voidedKeys.put(id, Boolean.TRUE);
                 Pending p = pending.get(id);
                 if (p != null) {
                     destroyPending(p);
                     destroyed++;
                 }
             }
-            if (destroyed > 0) {
+            if (destroyed > 0 || !fresh.isEmpty()) {
                 change = changed();
             }
         }
@@ -3480,6 +3588,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         synchronized (this) {
+            saveKeyReplacementRecords(); // committed by the close
             vault.close(); // undelivered assignments stay in the outbox and are sent after the restart
             LOG.info("node {}: key store closed", nodeId);
         }

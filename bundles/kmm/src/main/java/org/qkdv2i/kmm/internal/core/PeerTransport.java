@@ -81,17 +81,21 @@ public interface PeerTransport {
         throw new PeerException("this peer transport carries no key checks", false);
     }
 
-    /** One driver key block's key-check value (16 bytes, base64 on the wire). */
-    record BlockCheck(UUID blockId, byte[] tag) {
+    /**
+     * One batch of driver key blocks: its ID (chosen by the initiator), its blocks in the order their
+     * material is hashed, and its key-check value (16 bytes, base64 on the wire).
+     */
+    record BatchCheck(UUID batchId, List<UUID> blockIds, byte[] tag) {
     }
 
-    /** Body of {@code POST /peer/v1/keycheck}: blocks of {@code linkId}, oldest first. */
-    record KeyCheckRequest(String linkId, List<BlockCheck> blocks) {
+    /** Body of {@code POST /peer/v1/keycheck}: batches of {@code linkId}, oldest first. */
+    record KeyCheckRequest(String linkId, List<BatchCheck> batches) {
     }
 
     /**
-     * Answer: per block, in order, {@code match}, {@code mismatch} (the peer destroyed its copy) or
-     * {@code unknown} (the peer has not received that block from its driver yet: ask again).
+     * Answer: per batch, in order, {@code match}, {@code mismatch} (the peer destroyed its copies of
+     * every block of the batch) or {@code unknown} (the peer has not received every block of the
+     * batch from its driver yet: ask again).
      */
     record KeyCheckResult(List<String> verdicts) {
     }

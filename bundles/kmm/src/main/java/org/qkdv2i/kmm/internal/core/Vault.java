@@ -73,6 +73,10 @@ final class Vault implements AutoCloseable {
     private final IdLog outbox;
     /** Key IDs of peer-reserved keys delivered here lately, with when (bounded by the core). */
     private final IdLog delivered;
+    /** Keys voided on request (key replacement): when and why, so a restart keeps them void (bounded by the core). */
+    private final IdLog voided;
+    /** Keys delivered to master SAEs here: when, the pair and the slaves' node, so they can be voided after a restart. */
+    private final IdLog issued;
     private final Sealer sealer;
     private final Path file;
     private final Journal journal;
@@ -91,6 +95,8 @@ final class Vault implements AutoCloseable {
         this.localKeys = new IdLog(store, "localKeysLog", journal);
         this.outbox = new IdLog(store, "outboxLog", journal);
         this.delivered = new IdLog(store, "deliveredLog", journal);
+        this.voided = new IdLog(store, "voidedLog", journal);
+        this.issued = new IdLog(store, "issuedLog", journal);
         migrate("pending", pending);
         migrate("localKeys", localKeys);
         migrate("outbox", outbox);
@@ -405,6 +411,110 @@ final class Vault implements AutoCloseable {
     /** Remembered delivered key IDs, oldest first. */
     List<UUID> deliveredOldestFirst() {
         return delivered.ids();
+    }
+
+    // voided and issued key IDs (key replacement): metadata only, no key bytes ----------
+
+    /** A key voided on request: when (this node's clock) and why. */
+    record Voided(long atMillis, String reason) {
+    }
+
+    /** A key delivered to a master SAE here: when, the pair, and the node of its slaves. */
+    record IssuedRecord(long atMillis, String master, List<String> slaves, String slaveNode) {
+    }
+
+    void putVoided(UUID keyId, Voided v) {
+        voided.put(keyId, write(out -> {
+            out.writeLong(v.atMillis());
+            out.writeUTF(v.reason());
+        }));
+    }
+
+    void removeVoided(UUID keyId) {
+        voided.remove(keyId);
+    }
+
+    int voidedCount() {
+        return voided.size();
+    }
+
+    /** The key voided longest ago, or null. */
+    UUID oldestVoided() {
+        return voided.oldest();
+    }
+
+    /** The record of a voided key, or null. */
+    Voided voided(UUID keyId) {
+        byte[] v = voided.get(keyId);
+        if (v == null) {
+            return null;
+        }
+        try (DataInputStream in = in(v)) {
+            return new Voided(in.readLong(), in.readUTF());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** When a remembered issued key was delivered, or null. */
+    Long issuedAt(UUID keyId) {
+        byte[] v = issued.get(keyId);
+        return v == null ? null : ByteBuffer.wrap(v).getLong();
+    }
+
+    /** Every voided key, oldest first. */
+    void forEachVoided(java.util.function.BiConsumer<UUID, Voided> action) {
+        voided.forEach((id, v) -> {
+            try (DataInputStream in = in(v)) {
+                action.accept(id, new Voided(in.readLong(), in.readUTF()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    void putIssued(UUID keyId, IssuedRecord r) {
+        issued.put(keyId, write(out -> {
+            out.writeLong(r.atMillis());
+            out.writeUTF(r.master());
+            out.writeUTF(r.slaveNode());
+            out.writeInt(r.slaves().size());
+            for (String s : r.slaves()) {
+                out.writeUTF(s);
+            }
+        }));
+    }
+
+    void removeIssued(UUID keyId) {
+        issued.remove(keyId);
+    }
+
+    int issuedCount() {
+        return issued.size();
+    }
+
+    /** The key issued longest ago of those remembered, or null. */
+    UUID oldestIssued() {
+        return issued.oldest();
+    }
+
+    /** Every remembered issued key, oldest first. */
+    void forEachIssued(java.util.function.BiConsumer<UUID, IssuedRecord> action) {
+        issued.forEach((id, v) -> {
+            try (DataInputStream in = in(v)) {
+                long at = in.readLong();
+                String master = in.readUTF();
+                String slaveNode = in.readUTF();
+                int n = in.readInt();
+                List<String> slaves = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    slaves.add(in.readUTF());
+                }
+                action.accept(id, new IssuedRecord(at, master, List.copyOf(slaves), slaveNode));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     void putLocal(Pending p, byte[] key) {

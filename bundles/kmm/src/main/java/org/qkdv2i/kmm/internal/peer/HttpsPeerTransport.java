@@ -110,8 +110,8 @@ public final class HttpsPeerTransport implements PeerTransport, AutoCloseable {
     public KeyCheckResult keyCheck(String peerNodeId, KeyCheckRequest request, long timeoutMillis)
             throws PeerException {
         KeyCheckResult r = post(peerNodeId, PeerJson.KEYCHECK_PATH, request, KeyCheckResult.class, timeoutMillis);
-        if (r == null || r.verdicts() == null || r.verdicts().size() != request.blocks().size()) {
-            throw new PeerException("peer " + peerNodeId + " answered a key check without one verdict per block",
+        if (r == null || r.verdicts() == null || r.verdicts().size() != request.batches().size()) {
+            throw new PeerException("peer " + peerNodeId + " answered a key check without one verdict per batch",
                     false);
         }
         return r;

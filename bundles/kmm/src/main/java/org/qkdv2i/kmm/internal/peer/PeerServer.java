@@ -404,8 +404,9 @@ public final class PeerServer implements AutoCloseable {
                 r -> r.keyIds() != null && !r.keyIds().isEmpty() && !r.keyIds().contains(null)
                         && r.masterSaeId() != null, e::voidKeys));
         m.put(PeerJson.KEYCHECK_PATH, new Route<>("key check", KeyCheckRequest.class,
-                r -> r.linkId() != null && r.blocks() != null && r.blocks().stream()
-                        .allMatch(b -> b != null && b.blockId() != null && b.tag() != null), e::keyCheck));
+                r -> r.linkId() != null && r.batches() != null && r.batches().stream()
+                        .allMatch(b -> b != null && b.batchId() != null && b.tag() != null && b.blockIds() != null
+                                && b.blockIds().stream().allMatch(java.util.Objects::nonNull)), e::keyCheck));
         return Map.copyOf(m);
     }
 

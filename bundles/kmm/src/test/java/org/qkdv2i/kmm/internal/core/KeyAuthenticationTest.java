@@ -24,8 +24,10 @@ import org.qkdv2i.qkd.api.KeyBlock;
 
 /**
  * Key authentication: a driver block is stored (servable) only once both KMMs of the link found
- * the same key-check value; a block that differs at one end (one flipped bit) is destroyed at
- * both, raises the alarm naming the link and driver, and never reaches an SAE.
+ * the same key-check value for its batch; a batch with a block that differs at one end (one flipped
+ * bit) is destroyed at both, raises the alarm naming the link and driver, and never reaches an SAE.
+ * Small blocks are checked in batches of the configured size (or after the maximum delay), so the
+ * 256 bits a check spends are amortised.
  */
 public class KeyAuthenticationTest extends TwoNodesTestBase {
 
@@ -36,8 +38,8 @@ public class KeyAuthenticationTest extends TwoNodesTestBase {
 
     @Before
     public void keyAuthenticationOn() {
-        net.a.setKeyAuthentication(true);
-        net.b.setKeyAuthentication(true);
+        net.a.setKeyAuthentication(true, KeyAuthenticator.DEFAULT_MIN_BITS, 50);
+        net.b.setKeyAuthentication(true, KeyAuthenticator.DEFAULT_MIN_BITS, 50);
         net.a.driverName(LINK, "sim-driver-A");
         net.b.driverName(LINK, "sim-driver-B");
     }
@@ -72,10 +74,11 @@ public class KeyAuthenticationTest extends TwoNodesTestBase {
         assertEquals(0, net.b.blocksAwaitingAuthentication());
         assertEquals(1, stats(net.a).authenticated());
         assertEquals(1, stats(net.b).authenticated());
-        assertEquals("one-time key of the check: 256 bits per block", 256, stats(net.a).bitsSpent());
+        assertEquals("one-time key of the check: 256 bits per batch", 256, stats(net.a).bitsSpent());
         assertEquals(256, stats(net.b).bitsSpent());
         org.qkdv2i.kmm.api.KeyAuthStatus api = net.a.keyAuthentication().get(0);
         assertEquals(new org.qkdv2i.kmm.api.KeyAuthStatus("A", LINK, 1, 0, 0, 256, 0), api);
+        assertEquals(1, stats(net.a).batches());
         assertTrue(net.a.sync(LINK).complete());
         Key enc = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).get(0);
         Await.until("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
@@ -171,7 +174,7 @@ public class KeyAuthenticationTest extends TwoNodesTestBase {
         net.b.keyBlock(END_B, block(id, key));
         try {
             net.b.keyCheck("C", new PeerTransport.KeyCheckRequest(LINK,
-                    List.of(new PeerTransport.BlockCheck(id, new byte[16]))));
+                    List.of(new PeerTransport.BatchCheck(UUID.randomUUID(), List.of(id), new byte[16]))));
             fail("a node that is not the link's peer checked a block");
         } catch (PeerTransport.PeerException e) {
             assertTrue(e.refused());
@@ -182,17 +185,117 @@ public class KeyAuthenticationTest extends TwoNodesTestBase {
     }
 
     @Test
-    public void keyCheckValuesDifferForOneBitAndAreOneTime() {
-        byte[] key = material();
-        int n = key.length - KeyAuthenticator.KEY_BYTES;
-        byte[] m = Arrays.copyOf(key, n);
-        UUID id = UUID.randomUUID();
-        byte[] t1 = KeyAuthenticator.tag(LINK, id, m, key, n);
-        assertTrue(Arrays.equals(t1, KeyAuthenticator.tag(LINK, id, m.clone(), key, n)));
-        m[5] ^= 1;
-        assertFalse(Arrays.equals(t1, KeyAuthenticator.tag(LINK, id, m, key, n)));
-        m[5] ^= 1;
-        assertFalse("bound to the block ID", Arrays.equals(t1, KeyAuthenticator.tag(LINK, UUID.randomUUID(), m, key, n)));
-        assertFalse("bound to the link", Arrays.equals(t1, KeyAuthenticator.tag("L-X", id, m, key, n)));
+    public void smallBlocksAreCheckedAsOneBatchOfTheMinimumSizeWhichSpendsOneTagOnly() throws Exception {
+        // 256-bit blocks, as the ETSI 014 vendor-KME driver delivers them; a long delay: the size decides
+        net.a.setKeyAuthentication(true, 32_768, 60_000);
+        net.b.setKeyAuthentication(true, 32_768, 60_000);
+        List<UUID> ids = new java.util.ArrayList<>();
+        List<byte[]> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 128; i++) { // 128 x 256 bits = 32,768 bits: one batch
+            ids.add(UUID.randomUUID());
+            byte[] k = new byte[32];
+            random.nextBytes(k);
+            keys.add(k);
+        }
+        for (int i = 0; i < 127; i++) {
+            net.b.keyBlock(END_B, block(ids.get(i), keys.get(i).clone()));
+            net.a.keyBlock(END_A, block(ids.get(i), keys.get(i).clone()));
+        }
+        assertEquals("a batch short of its size waits", 0, stored(net.a) + stored(net.b));
+        assertEquals(127, net.a.blocksAwaitingAuthentication());
+        assertEquals(0, net.transport.keyCheckCalls.get());
+        net.b.keyBlock(END_B, block(ids.get(127), keys.get(127).clone()));
+        net.a.keyBlock(END_A, block(ids.get(127), keys.get(127).clone()));
+        // the last block is the batch's one-time key (H and pad): 127 stored keys remain at each end
+        Await.until("stored at both ends", () -> stored(net.a) == 127 && stored(net.b) == 127);
+        assertEquals("one key check for 128 blocks", 1, net.transport.keyCheckCalls.get());
+        for (KmmCore c : List.of(net.a, net.b)) {
+            assertEquals(128, stats(c).authenticated());
+            assertEquals(1, stats(c).batches());
+            assertEquals("256 of 32,768 bits: 0.78 %", 256, stats(c).bitsSpent());
+        }
+        assertTrue(net.a.sync(LINK).complete());
+        List<Key> enc = net.a.newKeys(new KeyRequest("sa", "sb", 8, 256));
+        for (Key k : enc) {
+            assertFalse("the spent key of the check is never served",
+                    Arrays.equals(k.bytes(), keys.get(127)));
+        }
+    }
+
+    @Test
+    public void aBatchShortOfItsSizeIsCheckedAfterTheMaximumDelay() throws Exception {
+        net.a.setKeyAuthentication(true, 1 << 20, 300);
+        net.b.setKeyAuthentication(true, 1 << 20, 300);
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            UUID id = UUID.randomUUID();
+            byte[] k = new byte[32];
+            random.nextBytes(k);
+            net.b.keyBlock(END_B, block(id, k.clone()));
+            net.a.keyBlock(END_A, block(id, k));
+        }
+        Await.until("stored at both ends", () -> stored(net.a) == 2 && stored(net.b) == 2);
+        assertTrue("not before the delay", System.nanoTime() - start >= java.util.concurrent.TimeUnit.MILLISECONDS
+                .toNanos(300));
+        assertEquals(256, stats(net.a).bitsSpent());
+        assertEquals(3, stats(net.a).authenticated());
+    }
+
+    @Test
+    public void oneFlippedBitDestroysTheWholeBatchAtBothEndsWithOneAlarmEach() throws Exception {
+        net.a.setKeyAuthentication(true, 8 * 4 * BLOCK_BYTES, 60_000); // four blocks per batch
+        net.b.setKeyAuthentication(true, 8 * 4 * BLOCK_BYTES, 60_000);
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            UUID id = UUID.randomUUID();
+            ids.add(id);
+            byte[] k = material();
+            byte[] atB = k.clone();
+            if (i == 2) {
+                atB[BLOCK_BYTES / 2] ^= 0x40; // one bit of one block wrong at B
+            }
+            net.a.keyBlock(END_A, block(id, k));
+            net.b.keyBlock(END_B, block(id, atB));
+        }
+        Await.until("both ends decided", () -> !net.a.keyAuthStats().isEmpty() && !net.b.keyAuthStats().isEmpty()
+                && stats(net.a).failed() == 4 && stats(net.b).failed() == 4
+                && net.events.stream().filter(e -> e.type() == KeyEvent.Type.KEY_AUTHENTICATION_FAILED).count() == 2);
+        assertEquals("no block of the batch stored at A", 0, stored(net.a));
+        assertEquals("no block of the batch stored at B", 0, stored(net.b));
+        assertEquals(0, net.a.blocksAwaitingAuthentication() + net.b.blocksAwaitingAuthentication());
+        KeyEvent alarm = net.events.stream().filter(e -> e.type() == KeyEvent.Type.KEY_AUTHENTICATION_FAILED)
+                .findFirst().orElseThrow();
+        for (UUID id : ids) {
+            assertTrue(alarm.detail(), alarm.detail().contains(id.toString()));
+        }
+        assertEquals("the batch's one-time key is spent at both ends", 256, stats(net.b).bitsSpent());
+    }
+
+    @Test
+    public void keyCheckValuesDifferForOneBitAndAreBoundToBlocksOrderAndLink() {
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        List<byte[]> blocks = List.of(material(), material(), new byte[20]); // the key spans the last two
+        random.nextBytes(blocks.get(2));
+        byte[] t1 = KeyAuthenticator.tag(LINK, ids, blocks);
+        assertTrue(Arrays.equals(t1, KeyAuthenticator.tag(LINK, ids,
+                blocks.stream().map(byte[]::clone).toList())));
+        blocks.get(0)[5] ^= 1;
+        assertFalse("one bit of the material", Arrays.equals(t1, KeyAuthenticator.tag(LINK, ids, blocks)));
+        blocks.get(0)[5] ^= 1;
+        blocks.get(1)[BLOCK_BYTES - 5] ^= 1; // inside the key (H and pad): a different tag as well
+        assertFalse("one bit of the key", Arrays.equals(t1, KeyAuthenticator.tag(LINK, ids, blocks)));
+        blocks.get(1)[BLOCK_BYTES - 5] ^= 1;
+        assertTrue(Arrays.equals(t1, KeyAuthenticator.tag(LINK, ids, blocks)));
+        assertFalse("bound to the block IDs", Arrays.equals(t1, KeyAuthenticator.tag(LINK,
+                List.of(ids.get(0), UUID.randomUUID(), ids.get(2)), blocks)));
+        assertFalse("bound to the order", Arrays.equals(t1, KeyAuthenticator.tag(LINK,
+                List.of(ids.get(1), ids.get(0), ids.get(2)), List.of(blocks.get(1), blocks.get(0), blocks.get(2)))));
+        assertFalse("bound to the link", Arrays.equals(t1, KeyAuthenticator.tag("L-X", ids, blocks)));
+        try {
+            KeyAuthenticator.tag(LINK, List.of(ids.get(0)), List.of(new byte[32]));
+            fail("a batch of only the key bytes has nothing to authenticate");
+        } catch (IllegalArgumentException expected) {
+            // refused
+        }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.qkdv2i.kmm.internal.core.TwoNodes.LINK;
 
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -138,5 +139,93 @@ public class KeyReplacementTest extends TwoNodesTestBase {
         assertEquals(1, net.b.waitingKeys());
         Key dec = net.b.keysById("sb", "sa", List.of(old.id())).get(0);
         assertArrayEquals(old.bytes(), dec.bytes());
+    }
+
+    /** Restarts node B's KMM on its store (as a process restart would). */
+    private void restartB() throws Exception {
+        net.b.close();
+        net.b = new KmmCore(net.settingsB, net.dir.resolve("B"), net.kekB, net.directory, net.clock,
+                new SecureRandom(), net.events::add);
+        net.b.setTransport(net.transport);
+    }
+
+    @Test
+    public void aVoidedKeyStaysVoidAfterBothKmmsRestart() throws Exception {
+        confirmedKeys();
+        Key old = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).get(0);
+        Await.until("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
+        net.a.voidKey("sa", "sb", old.id(), "SAE suspects compromise");
+        net.reopen();
+        try {
+            net.b.keysById("sb", "sa", List.of(old.id()));
+            fail("a voided key was served after a restart");
+        } catch (KeyManagerException e) {
+            assertVoided(e, old.id());
+            assertTrue(e.getMessage(), e.getMessage().contains("SAE suspects compromise"));
+        }
+        // A remembers the void too: voiding again is the idempotent case, not "never delivered here"
+        net.a.voidKey("sa", "sb", old.id(), "again after the restart");
+        assertEquals(1, net.a.voidedKeyRecords());
+        assertEquals(1, net.b.voidedKeyRecords());
+    }
+
+    @Test
+    public void aKeyDeliveredBeforeARestartCanStillBeVoided() throws Exception {
+        confirmedKeys();
+        Key old = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).get(0);
+        Await.until("recorded at B", () -> net.a.unrecordedKeys("B") == 0);
+        net.reopen(); // the delivered-key IDs of A are in its store
+        net.a.voidKey("sa", "sb", old.id(), "operator after restart");
+        try {
+            net.b.keysById("sb", "sa", List.of(old.id()));
+            fail("a voided key was served");
+        } catch (KeyManagerException e) {
+            assertVoided(e, old.id());
+        }
+    }
+
+    @Test
+    public void aVoidThatOvertookTheAssignmentSurvivesTheSlavesRestart() throws Exception {
+        confirmedKeys();
+        CountDownLatch release = new CountDownLatch(1);
+        net.transport.beforeAssign = () -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Key old = net.a.newKeys(new KeyRequest("sa", "sb", 1, 256)).get(0);
+        net.a.voidKey("sa", "sb", old.id(), "operator: suspected compromise"); // B hears of it first
+        restartB(); // before the assignment arrives: only the store can tell B the key is void
+        long peerBefore = TwoNodes.peer(net.b);
+        release.countDown();
+        Await.until("assignment settled", () -> net.a.unrecordedKeys("B") == 0);
+        assertEquals("the voided key is never recorded at B", 0, net.b.waitingKeys());
+        assertTrue("its stored keys are destroyed at B", TwoNodes.peer(net.b) < peerBefore);
+        try {
+            net.b.keysById("sb", "sa", List.of(old.id()));
+            fail("a voided key was served after the slave's KMM restarted");
+        } catch (KeyManagerException e) {
+            assertVoided(e, old.id());
+        }
+    }
+
+    @Test
+    public void voidedKeyIdsAreForgottenAfterTheKeyLifetime() throws Exception {
+        net.close();
+        net.settingsA = net.settingsA.withLifetime(3600);
+        net.settingsB = net.settingsB.withLifetime(3600);
+        net.open();
+        Key old = net.a.newKeys(new KeyRequest("sa", "sa2", 1, 256)).get(0);
+        net.a.voidKey("sa", "sa2", old.id(), "operator");
+        net.a.sweep();
+        assertEquals("kept within the lifetime", 1, net.a.voidedKeyRecords());
+        net.clock.advanceSeconds(3601);
+        net.a.sweep();
+        assertEquals("a key past its lifetime can never be served: its void is forgotten", 0,
+                net.a.voidedKeyRecords());
+        net.reopen();
+        assertEquals(0, net.a.voidedKeyRecords());
     }
 }
