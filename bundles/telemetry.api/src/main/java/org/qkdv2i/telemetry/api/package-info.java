@@ -4,8 +4,10 @@
  * telemetry adapter implements.
  * <p>1.1: {@link org.qkdv2i.telemetry.api.V2xCounters} carries all V2X stack counters (the 1.0
  * constructor and accessors stay).
+ * <p>1.2: {@link org.qkdv2i.telemetry.api.PoolTelemetry} carries the link's key authentication counters
+ * (bits spent, blocks checked and failed; the 1.1 constructor stays).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.qkdv2i.telemetry.api;
 

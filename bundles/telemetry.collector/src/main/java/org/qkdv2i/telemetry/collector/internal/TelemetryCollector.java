@@ -1,8 +1,8 @@
 package org.qkdv2i.telemetry.collector.internal;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -25,6 +26,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.qkdv2i.dpn.api.DpnEndpoint;
 import org.qkdv2i.dpn.api.DpnException;
+import org.qkdv2i.kmm.api.KeyAuthStatus;
 import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
@@ -264,12 +266,20 @@ public final class TelemetryCollector implements KeyEventListener {
             } catch (RuntimeException e) {
                 continue; // the key manager is going away
             }
+            Map<String, KeyAuthStatus> auth = new HashMap<>();
+            try {
+                for (KeyAuthStatus a : km.keyAuthentication()) { // empty with key authentication off
+                    auth.put(a.linkId(), a);
+                }
+            } catch (RuntimeException e) {
+                // the key manager is going away: no counters this time
+            }
             long delivered = 0;
             long expired = 0;
             for (PoolStatus p : pools) {
                 delivered += p.delivered();
                 expired += p.expired();
-                PoolTelemetry pt = pool(node, p);
+                PoolTelemetry pt = pool(node, p, auth.get(p.linkId()));
                 each(node, s -> s.pool(pt));
                 LinkTelemetry lt = link(node, p);
                 each(node, s -> s.link(lt));
@@ -372,8 +382,15 @@ public final class TelemetryCollector implements KeyEventListener {
     }
 
     PoolTelemetry pool(String node, PoolStatus p) {
+        return pool(node, p, null);
+    }
+
+    /** With the link's key authentication counters ({@code auth} null: none, 0). */
+    PoolTelemetry pool(String node, PoolStatus p, KeyAuthStatus auth) {
         return new PoolTelemetry(node, p.linkId(), p.peerNodeId(), p.ownKeys(), p.peerKeys(), p.capacity(),
-                p.lowWater(), p.delivered(), p.expired(), clock.instant());
+                p.lowWater(), p.delivered(), p.expired(), auth == null ? 0 : auth.bitsSpent(),
+                auth == null ? 0 : auth.authenticated() + auth.failed(), auth == null ? 0 : auth.failed(),
+                clock.instant());
     }
 
     LinkTelemetry link(String node, PoolStatus p) {

@@ -121,6 +121,12 @@ public class TelemetryCollectorTest {
         public List<SaeInfo> saes() {
             return List.of();
         }
+
+        @Override
+        public List<org.qkdv2i.kmm.api.KeyAuthStatus> keyAuthentication() {
+            // 40 blocks passed, 2 failed, in 3 batches of 256 bits
+            return List.of(new org.qkdv2i.kmm.api.KeyAuthStatus("n1", "fso-1", 40, 2, 0, 768, 1));
+        }
     }
 
     private final TelemetryCollector collector = new TelemetryCollector(new TelemetryCollector.Config() {
@@ -176,6 +182,9 @@ public class TelemetryCollectorTest {
         PoolTelemetry pool = (PoolTelemetry) n1.got.stream().filter(PoolTelemetry.class::isInstance).findFirst().orElseThrow();
         assertEquals(5, pool.ownKeys());
         assertEquals(100, pool.capacity());
+        assertEquals("key authentication: bits spent", 768, pool.authBitsSpent());
+        assertEquals("blocks checked (passed or failed)", 42, pool.authCheckedBlocks());
+        assertEquals(2, pool.authFailedBlocks());
         KmmCounters k = (KmmCounters) n1.got.stream().filter(KmmCounters.class::isInstance).findFirst().orElseThrow();
         assertEquals(3, k.delivered());
     }

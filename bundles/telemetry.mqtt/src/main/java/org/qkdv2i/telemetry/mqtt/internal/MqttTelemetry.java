@@ -127,7 +127,9 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         state("pools/" + level(p.link()), new Json().put("node", p.node()).put("link", p.link())
                 .put("peer", p.peerNode()).put("ownKeys", p.ownKeys()).put("peerKeys", p.peerKeys())
                 .put("capacity", p.capacity()).put("lowWater", p.lowWater()).put("delivered", p.delivered())
-                .put("expired", p.expired()).put("time", p.time()));
+                .put("expired", p.expired()).put("authBitsSpent", p.authBitsSpent())
+                .put("authCheckedBlocks", p.authCheckedBlocks()).put("authFailedBlocks", p.authFailedBlocks())
+                .put("time", p.time()));
     }
 
     @Override

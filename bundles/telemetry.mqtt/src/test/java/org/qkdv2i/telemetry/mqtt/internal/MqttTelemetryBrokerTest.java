@@ -56,7 +56,7 @@ public class MqttTelemetryBrokerTest {
         publisher = publisher("n1", 100);
         try (Subscriber live = new Subscriber(broker.url(), "live", false, "qkdv2i/n1/alarms")) {
             publisher.link(new LinkTelemetry("n1", "fso/1", "UP", 0.021, 1250.5, Double.NaN, "", T));
-            publisher.pool(new PoolTelemetry("n1", "fso/1", "n2", 40, 38, 1000, 100, 7, 1, T));
+            publisher.pool(new PoolTelemetry("n1", "fso/1", "n2", 40, 38, 1000, 100, 7, 1, 768, 42, 2, T));
             publisher.alarm(alarm("fso/1"));
             Await.until("alarm at live subscriber", 10_000, () -> !live.received.isEmpty());
             Subscriber.Received a = live.received.get(0);
@@ -76,6 +76,9 @@ public class MqttTelemetryBrokerTest {
             Subscriber.Received pool = late.on("qkdv2i/n1/pools/fso_1").get(0);
             assertTrue(pool.retained());
             assertTrue(pool.payload(), pool.payload().contains("\"ownKeys\":40,\"peerKeys\":38,\"capacity\":1000"));
+            // issue 9: key authentication counters of the link (bits spent, blocks checked and failed)
+            assertTrue(pool.payload(), pool.payload().contains(
+                    "\"authBitsSpent\":768,\"authCheckedBlocks\":42,\"authFailedBlocks\":2"));
             Subscriber.Received status = late.on("qkdv2i/n1/status").get(0);
             assertEquals("online", status.payload());
             assertTrue(status.retained());

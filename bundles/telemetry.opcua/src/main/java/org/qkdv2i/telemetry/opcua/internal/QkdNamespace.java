@@ -258,7 +258,8 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
             UaObjectNode o = object(path("Pools"), t.link());
             o.setEventNotifier(ubyte(1));
             variable(o, "PeerNode", NodeIds.String, null, null);
-            for (String n : List.of("OwnKeys", "PeerKeys", "Capacity", "LowWater", "Delivered", "Expired")) {
+            for (String n : List.of("OwnKeys", "PeerKeys", "Capacity", "LowWater", "Delivered", "Expired",
+                    "AuthBitsSpent", "AuthCheckedBlocks", "AuthFailedBlocks")) {
                 variable(o, n, NodeIds.Int64, null, null);
             }
             condition(o, p + "/PoolEmpty", "PoolEmpty");
@@ -270,6 +271,10 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
         set(p + "/LowWater", t.lowWater(), t.time());
         set(p + "/Delivered", t.delivered(), t.time());
         set(p + "/Expired", t.expired(), t.time());
+        // key authentication (issue 9): bits of the link's key spent on key checks, blocks checked and failed
+        set(p + "/AuthBitsSpent", t.authBitsSpent(), t.time());
+        set(p + "/AuthCheckedBlocks", t.authCheckedBlocks(), t.time());
+        set(p + "/AuthFailedBlocks", t.authFailedBlocks(), t.time());
         if (t.ownKeys() > 0) {
             clear(p + "/PoolEmpty", "pool of link " + t.link() + " refilled (" + t.ownKeys() + " keys)", t.time());
         }

@@ -167,6 +167,17 @@ public class OpcUaServerTest {
     }
 
     @Test
+    public void poolsCarryTheKeyAuthenticationCounters() throws Exception {
+        // issue 9: bits of the link's key spent on key checks, blocks checked and failed
+        server.pool(new PoolTelemetry(NODE, "qkd-1", "bs-2", 40, 38, 1000, 100, 7, 1, 768, 42, 2, Instant.now()));
+        for (Object[] e : new Object[][] {{"AuthBitsSpent", 768L}, {"AuthCheckedBlocks", 42L}, {"AuthFailedBlocks", 2L},
+            {"OwnKeys", 40L}}) {
+            NodeId n = path(operator, "QKD-V2I", NODE, "Pools", "qkd-1", (String) e[0]);
+            assertEquals((String) e[0], e[1], operator.readValue(0, TimestampsToReturn.Both, n).getValue().getValue());
+        }
+    }
+
+    @Test
     public void subscriptionDeliversDataChanges() throws Exception {
         NodeId skr = path(operator, "QKD-V2I", NODE, "Links", "qkd-1", "SecretKeyRate");
         OpcUaSubscription sub = new OpcUaSubscription(operator, 50.0);
