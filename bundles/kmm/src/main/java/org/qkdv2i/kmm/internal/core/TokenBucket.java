@@ -22,7 +22,8 @@ final class TokenBucket {
     }
 
     synchronized boolean tryTake(int n, long nowNanos) {
-        tokens = Math.min(burst, tokens + (nowNanos - lastNanos) / 1e9 * rate);
+        // the core's clock may be a wall clock: a step back refills nothing (and takes nothing)
+        tokens = Math.min(burst, tokens + Math.max(0, nowNanos - lastNanos) / 1e9 * rate);
         lastNanos = nowNanos;
         if (tokens >= n) {
             tokens -= n;
