@@ -109,6 +109,8 @@ public final class CityAirBenchmark {
         long end = measureFrom + (long) (seconds * 1e9);
         long[] base = null; // sent, datagrams, heard, process CPU ns, driver CPU, I/O CPU, wall, received
         long lateTicks = 0;
+        long lateTicks100 = 0;
+        long gcBase = 0;
         long ticks = 0;
         long maxLagNs = 0;
         long nextTick = start;
@@ -118,6 +120,8 @@ public final class CityAirBenchmark {
             if (base == null && now - measureFrom >= 0) {
                 base = snapshot(radios, heard, tmx, driver, air);
                 lateTicks = 0;
+                lateTicks100 = 0;
+                gcBase = gcMillis();
                 ticks = 0;
                 maxLagNs = 0;
             }
@@ -154,6 +158,7 @@ public final class CityAirBenchmark {
             if (lag > 0) {
                 lateTicks++; // the tick's work overran into the next: not keeping real time
                 maxLagNs = Math.max(maxLagNs, lag);
+                lateTicks100 += lag > 100_000_000L ? 1 : 0;
             } else {
                 LockSupport.parkNanos(-lag);
             }
@@ -177,9 +182,9 @@ public final class CityAirBenchmark {
         System.out.printf(Locale.ROOT, "CPU: process %.2f s/s (%.1f us per delivered frame), driver thread (mobility"
                 + " + send) %.2f s/s, I/O threads (receive, judge, deliver) %.2f s/s (%.1f us per delivered frame)%n",
                 procCpu / wall, procCpu * 1e6 / delivered, driverCpu / wall, ioCpu / wall, ioCpu * 1e6 / delivered);
-        System.out.printf(Locale.ROOT, "real time: %d of %d ticks overran (max lag %.1f ms); threads: %d at start,"
-                + " %d with %d radios, %d now%n", lateTicks, ticks, maxLagNs / 1e6, threadsAtStart, threadsWithRadios,
-                n, tmx.getThreadCount());
+        System.out.printf(Locale.ROOT, "real time: %d of %d ticks overran (%d by > 100 ms, max lag %.1f ms); GC %d ms;"
+                + " threads: %d at start, %d with %d radios, %d now%n", lateTicks, ticks, lateTicks100, maxLagNs / 1e6,
+                gcMillis() - gcBase, threadsAtStart, threadsWithRadios, n, tmx.getThreadCount());
         // drain, then datagrams written but never read = lost in socket buffers (air and peers modes)
         long deadline = System.nanoTime() + 5_000_000_000L;
         long written;
@@ -198,8 +203,12 @@ public final class CityAirBenchmark {
             System.out.printf(Locale.ROOT, "whole run: %d datagrams written to the group, %d read by the radios,"
                     + " %d of them judged out of range%n", written, read, outOfRange);
         }
-        System.out.printf(Locale.ROOT, "load average: start %s, end %s; %d cores%n", loadStart, loadEnd,
-                Runtime.getRuntime().availableProcessors());
+        String rss = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS"))
+                .findFirst().orElse("VmRSS: ?").replaceAll("\\s+", " ");
+        System.out.printf(Locale.ROOT, "load average: start %s, end %s; %d cores; %s, heap used %d MiB, open fds %d%n",
+                loadStart, loadEnd, Runtime.getRuntime().availableProcessors(), rss,
+                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20,
+                Files.list(Path.of("/proc/self/fd")).count());
         radios.forEach(UdpAirRadio::deactivate);
         air.close();
     }
@@ -221,6 +230,14 @@ public final class CityAirBenchmark {
         }
         return new long[] {sent, datagrams, heard.sum(), processCpuNs(), tmx.getThreadCpuTime(driver.getId()), io,
                 System.nanoTime(), received};
+    }
+
+    private static long gcMillis() {
+        long ms = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     /** utime + stime of this process from /proc/self/stat, in ns (clock ticks of 10 ms). */
