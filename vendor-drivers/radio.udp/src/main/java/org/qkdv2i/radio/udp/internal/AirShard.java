@@ -129,7 +129,7 @@ final class AirShard {
                 } else {
                     n = selector.select(Math.max(1, wait / 1_000_000L));
                 }
-                if (n > 0) {
+                if (n > 0 || !selector.selectedKeys().isEmpty()) { // keys left over by a failed turn too
                     var it = selector.selectedKeys().iterator();
                     while (it.hasNext()) {
                         SelectionKey k = it.next();
