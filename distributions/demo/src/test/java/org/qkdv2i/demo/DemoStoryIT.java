@@ -8,7 +8,9 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -125,6 +127,12 @@ public class DemoStoryIT {
     public void everyRsuHeardSignedV2xMessagesAndServedVehiclesOverDpnSessions() {
         JsonNode v2x = report.get("v2x");
         assertEquals("4 RSUs and 3 vehicles: " + v2x, 7, v2x.size());
+        Map<String, Integer> vehiclesOf = new HashMap<>();
+        for (JsonNode c : v2x) {
+            if (c.get("kind").asText().equals("VEHICLE")) {
+                vehiclesOf.merge(c.get("technology").asText(), 1, Integer::sum);
+            }
+        }
         long psk = 0;
         for (JsonNode c : v2x) {
             if (c.get("kind").asText().equals("RSU")) {
@@ -136,7 +144,11 @@ public class DemoStoryIT {
                 assertTrue(c.toString(), c.get("sent").asLong() > 0);
                 psk += c.get("pskPayloads").asLong();
             }
-            assertEquals("nothing refused on the air: " + c, 0, c.get("refused").asLong());
+            // the only refusals: CAMs signed with the sender's digest heard before its certificate
+            // (TS 103 097 §7.1.1: the certificate once a second, UNKNOWN_SIGNER until then), at most
+            // about a second of 10 Hz CAMs per vehicle of the RSU's radio coming into range
+            assertTrue("refused on the air: " + c, c.get("refused").asLong()
+                    <= 12L * vehiclesOf.getOrDefault(c.get("technology").asText(), 0));
         }
         assertTrue("vehicles got their RSU's greeting under the PSK exported from their DPN session: " + v2x, psk >= 1);
         assertTrue(report.get("totals").toString(), report.get("totals").get("v2xMessages").asLong() > 0);

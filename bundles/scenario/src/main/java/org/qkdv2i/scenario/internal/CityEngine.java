@@ -792,7 +792,8 @@ final class CityEngine implements AutoCloseable {
                     + " → " + rsuTo.id() + "): session context sent over DPN session " + x.dpnSession() + " epoch "
                     + x.epoch() + ", quantum-keyed with a QKD key relayed " + String.join("-", path)
                     + "; same exporter hash " + x.fingerprint() + " at both base stations; " + rsuTo.id()
-                    + " serves it in DPN session " + x.servingSession());
+                    + (x.servingSession() == null ? " opens its DPN session to it once both are up"
+                            : " serves it in DPN session " + x.servingSession()));
         } else {
             alarms.incrementAndGet();
             publish(at, CityEvent.ALARM, s.v.id(), "handover of " + s.v.id() + " " + from + " → " + to

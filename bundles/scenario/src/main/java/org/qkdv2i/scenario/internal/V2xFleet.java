@@ -306,8 +306,8 @@ final class V2xFleet implements AutoCloseable {
             }
             DpnEndpoint re = devices.endpoint(rsu.id());
             DpnEndpoint ve = devices.endpoint(v.id());
-            if (re == null || ve == null) {
-                return null;
+            if (re == null || ve == null || !enrolled(rsu.id(), v.id())) {
+                return null; // not up yet: the tick asks again
             }
             DpnSession s;
             try {
