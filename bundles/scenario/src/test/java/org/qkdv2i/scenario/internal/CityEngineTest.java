@@ -211,7 +211,9 @@ public class CityEngineTest {
         assertEquals("(v2x.station=car)", stacks.get(2).get("stationState.target"));
         assertTrue("V2X dev PKI written", Files.isRegularFile(home.resolve("v2x-pki/car.ticket.key"))
                 && Files.isRegularFile(home.resolve("v2x-pki/root.oer")));
-        assertEquals("every DAU enrolled before the story starts", 5, devices.enrolled.size());
+        await("every DAU enrolled (while the clock runs)", () -> devices.enrolled.size() == 5);
+        assertEquals("R-E, R-F, car", 3, engine.report().v2x().size());
+        assertTrue(Double.isFinite(engine.report().devicesReadyAfterWallSeconds()));
         assertEquals(Set.of("R-E", "R-F", "car"), devices.stationStates.keySet());
         assertEquals(Set.of("bs-E", "bs-F"), devices.handlers.keySet());
         engine.close();
