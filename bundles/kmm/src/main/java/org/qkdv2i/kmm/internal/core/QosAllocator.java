@@ -14,7 +14,7 @@ import java.util.Map;
  * <p>A <em>pool</em> is the key a request draws from: this node's half of the QKD links to one
  * neighbour (a relayed request draws from the pool of its first hop). A <em>consumer</em> is an
  * ETSI 014 SAE pair or an ETSI 004 stream, with a priority (higher wins), a guaranteed minimum rate
- * and a maximum rate (the maximum is enforced by the caller's token bucket; here it is only shown).
+ * and a maximum rate (enforced by the caller's token bucket; here it caps the share).
  *
  * <p>Rule, evaluated at each request (deterministic given the clock):
  * <ol>
@@ -23,16 +23,20 @@ import java.util.Map;
  * rate share) plus its level spread over {@value #HORIZON_SECONDS} s.</li>
  * <li>The minima of the active consumers (a request within the last {@value #ACTIVE_MILLIS} ms) are
  * <em>reserved</em> in priority order (ties: consumer ID) while their sum fits the supply; the first
- * that does not fit and all below it are not reserved.</li>
- * <li>A reserved consumer earns <em>credit</em> at its minimum rate (at most one second's worth, or
- * one request). A request paid by credit is served if the level left covers the credit of reserved
- * consumers of higher priority; any other request (beyond the minimum, or not reserved) is served
- * only from the surplus: if the level left covers the credit of every other reserved consumer.</li>
+ * that does not fit ends the list (strict priority: a lower minimum never jumps a higher one).</li>
+ * <li>What supply is left is <em>shared</em> in priority order, up to that cut: each consumer gets what
+ * it asks beyond its minimum (its requests over the last {@value #RATE_WINDOW_MILLIS} ms, refused
+ * ones included), capped at its maximum, while supply lasts.</li>
+ * <li>Each consumer earns <em>minimum credit</em> at its reserved minimum and <em>share credit</em> at
+ * its share (each at most one second's worth, or one request). A request paid by minimum credit is
+ * served if the key left covers the minimum credit of higher priorities; one paid by share credit if
+ * it also covers every other consumer's minimum credit and the share credit of higher priorities; any
+ * other request only from the surplus: if the key left covers every other consumer's credit.</li>
  * <li>Otherwise the request is refused: "key scarce, reserved for higher-priority pairs" (ETSI 014
  * 503; ETSI 004 status 2 or 6).</li>
  * </ol>
- * So a higher priority keeps its minimum while lower priorities are refused first, and a pool with
- * plenty of key (level and refill above the reserved minima) serves every request first come.
+ * So a higher priority keeps its minimum while lower priorities are refused first, what is left above
+ * the minima goes by priority too, and a pool with plenty of key serves every request.
  *
  * <p>Units are bits of stored key (the pool's currency), so an ETSI 004 stream's {@code min_bps} and
  * an ETSI 014 pair's {@code minKeysPerSecond} (times the bits its default key costs) compete in one
@@ -78,14 +82,16 @@ public final class QosAllocator {
         private final Pool pool;
         private final Consumer consumer;
         private final long costBits;
-        private final double credit;
+        private final double minCredit;
+        private final double shareCredit;
         private boolean finished;
 
-        private Grant(Pool pool, Consumer consumer, long costBits, double credit) {
+        private Grant(Pool pool, Consumer consumer, long costBits, double minCredit, double shareCredit) {
             this.pool = pool;
             this.consumer = consumer;
             this.costBits = costBits;
-            this.credit = credit;
+            this.minCredit = minCredit;
+            this.shareCredit = shareCredit;
         }
 
         /** Records the outcome: {@code served} false gives the credit back (nothing was drawn). */
@@ -102,7 +108,8 @@ public final class QosAllocator {
                     consumer.servedLog.addLast(new long[] {millis(), costBits});
                     pool.consumedBits += costBits;
                 } else {
-                    consumer.credit = Math.min(consumer.cap(), consumer.credit + credit);
+                    consumer.minCredit = Math.min(consumer.cap(consumer.reservedBps), consumer.minCredit + minCredit);
+                    consumer.shareCredit = Math.min(consumer.cap(consumer.shareBps), consumer.shareCredit + shareCredit);
                 }
             }
         }
@@ -127,7 +134,14 @@ public final class QosAllocator {
     private static final class Consumer {
         final String id;
         Demand demand;
-        double credit;
+        /** Credit earned at the reserved minimum, and at the share above it (bits). */
+        double minCredit;
+        double shareCredit;
+        /** What the last allocation gave it (bit/s): its reserved minimum, its share above it. */
+        double reservedBps;
+        double shareBps;
+        boolean fresh = true;
+        long firstSeenMillis;
         long lastAccrualMillis;
         long lastSeenMillis;
         long lastCostBits;
@@ -136,14 +150,29 @@ public final class QosAllocator {
         long refused;
         boolean refusing;
         final ArrayDeque<long[]> servedLog = new ArrayDeque<>();
+        /** Requests (served or refused here) over the rate window: (millis, bits). */
+        final ArrayDeque<long[]> askedLog = new ArrayDeque<>();
 
         Consumer(String id) {
             this.id = id;
         }
 
-        /** Credit is capped at one second's minimum, or one request (so a slow large request is possible). */
-        double cap() {
-            return Math.max(demand.minBps(), lastCostBits);
+        /** Credit at {@code bps} is capped at one second's worth, or one request (a slow large request is possible). */
+        double cap(double bps) {
+            return bps > 0 ? Math.max(bps, lastCostBits) : 0;
+        }
+
+        /** What it asked for over the rate window, per second (at least a second of history counts). */
+        double askedBps(long now) {
+            while (!askedLog.isEmpty() && now - askedLog.peekFirst()[0] >= RATE_WINDOW_MILLIS) {
+                askedLog.removeFirst();
+            }
+            long bits = 0;
+            for (long[] e : askedLog) {
+                bits += e[1];
+            }
+            long span = Math.max(1000, Math.min(RATE_WINDOW_MILLIS, now - firstSeenMillis + 1));
+            return bits * 1000.0 / span;
         }
     }
 
@@ -157,6 +186,7 @@ public final class QosAllocator {
         long levelBits;
         double refillBps;
         double reservedBps;
+        double sharedBps;
 
         Pool(String id) {
             this.id = id;
@@ -192,49 +222,64 @@ public final class QosAllocator {
         Consumer c = pool.consumers.get(demand.id());
         if (c == null) {
             c = new Consumer(demand.id());
-            c.demand = demand;
-            c.lastCostBits = costBits;
-            c.credit = c.cap(); // a new consumer starts with one second's minimum, like a token bucket
+            c.firstSeenMillis = now;
             c.lastAccrualMillis = now;
             pool.consumers.put(c.id, c);
         }
         c.demand = demand;
         c.lastCostBits = costBits;
         c.lastSeenMillis = now;
+        c.askedLog.addLast(new long[] {now, costBits});
         accrue(pool, now);
-        List<Consumer> reserved = reserve(pool, now);
-        boolean own = reserved.contains(c);
-        double higher = 0;
-        double others = 0;
+        allocate(pool, now);
+        if (c.fresh) { // a new consumer starts with one second's worth, like a token bucket
+            c.fresh = false;
+            c.minCredit = c.cap(c.reservedBps);
+            c.shareCredit = c.cap(c.shareBps);
+        }
+        double higherMin = 0;
+        double othersMin = 0;
+        double higherShare = 0;
+        double othersShare = 0;
         boolean higherHolds = false;
-        for (Consumer o : reserved) {
+        for (Consumer o : pool.consumers.values()) {
             if (o == c) {
                 continue;
             }
-            others += o.credit;
+            othersMin += o.minCredit;
+            othersShare += o.shareCredit;
             if (o.demand.priority() > c.demand.priority()) {
-                higher += o.credit;
-                higherHolds |= o.credit > 0;
+                higherMin += o.minCredit;
+                higherShare += o.shareCredit;
+                higherHolds |= o.minCredit + o.shareCredit > 0;
             }
         }
         // draws admitted but not finished may not show in the level yet
         double left = pool.levelBits - (double) pool.inFlightBits - costBits;
-        if (own && c.credit >= costBits && (left >= higher || higher == 0)) {
-            c.credit -= costBits;
-            c.refusing = false;
-            pool.inFlightBits += costBits;
-            return new Grant(pool, c, costBits, costBits);
+        if (c.minCredit >= costBits && (left >= higherMin || higherMin == 0)) {
+            c.minCredit -= costBits;
+            return grant(pool, c, costBits, costBits, 0);
+        }
+        double aboveMin = othersMin + higherShare;
+        if (c.shareCredit >= costBits && (left >= aboveMin || aboveMin == 0)) {
+            c.shareCredit -= costBits;
+            return grant(pool, c, costBits, 0, costBits);
         }
         // nothing held for anyone else: never refused here (an empty pool fails the draw with its own message)
-        if (left >= others || others == 0) {
-            c.refusing = false;
-            pool.inFlightBits += costBits;
-            return new Grant(pool, c, costBits, 0); // surplus: first come, within the caller's maximum
+        double all = othersMin + othersShare;
+        if (left >= all || all == 0) {
+            return grant(pool, c, costBits, 0, 0); // surplus: first come, within the caller's maximum
         }
         c.refused++;
         boolean first = !c.refusing;
         c.refusing = true;
         throw new Refused(higherHolds ? SCARCE_HIGHER : SCARCE_MINIMA, first);
+    }
+
+    private Grant grant(Pool pool, Consumer c, long costBits, double minCredit, double shareCredit) {
+        c.refusing = false;
+        pool.inFlightBits += costBits;
+        return new Grant(pool, c, costBits, minCredit, shareCredit);
     }
 
     /** A consumer is gone (stream closed, rule removed): its minimum is no longer reserved. */
@@ -268,41 +313,66 @@ public final class QosAllocator {
         for (Consumer o : pool.consumers.values()) {
             long dt = now - o.lastAccrualMillis;
             if (dt > 0) {
-                o.credit = Math.min(o.cap(), o.credit + o.demand.minBps() * dt / 1000.0);
+                o.minCredit = Math.min(o.cap(o.reservedBps), o.minCredit + o.reservedBps * dt / 1000.0);
+                o.shareCredit = Math.min(o.cap(o.shareBps), o.shareCredit + o.shareBps * dt / 1000.0);
                 o.lastAccrualMillis = now;
             }
         }
     }
 
-    /** The consumers whose minimum the supply covers, in priority order. */
-    private List<Consumer> reserve(Pool pool, long now) {
+    /**
+     * Reserves the minima of the active consumers in priority order while the supply covers them, then
+     * shares the rest in the same order (up to the first consumer whose minimum did not fit) by what each
+     * asks beyond its minimum, capped at its maximum. Idle consumers get nothing and hold no credit.
+     */
+    private void allocate(Pool pool, long now) {
         List<Consumer> active = new ArrayList<>();
         for (Consumer o : pool.consumers.values()) {
-            if (o.demand.minBps() > 0 && now - o.lastSeenMillis <= ACTIVE_MILLIS) {
+            if (now - o.lastSeenMillis <= ACTIVE_MILLIS) {
                 active.add(o);
-            } else if (o.demand.minBps() > 0) {
-                o.credit = 0; // idle: a guarantee is for a consumer that asks
-                o.lastAccrualMillis = now;
+            } else { // idle: a guarantee is for a consumer that asks
+                o.reservedBps = 0;
+                o.shareBps = 0;
+                o.minCredit = 0;
+                o.shareCredit = 0;
             }
         }
         active.sort(Comparator.comparingInt((Consumer o) -> -o.demand.priority()).thenComparing(o -> o.id));
         double supply = pool.refillBps + pool.levelBits / HORIZON_SECONDS;
-        double sum = 0;
-        List<Consumer> out = new ArrayList<>();
-        for (Consumer o : active) {
-            if (sum + o.demand.minBps() > supply) {
-                break; // strict priority: a lower minimum does not jump a higher one that does not fit
+        double reserved = 0;
+        int cut = active.size();
+        for (int i = 0; i < active.size(); i++) {
+            Consumer o = active.get(i);
+            double min = o.demand.minBps();
+            if (cut == active.size() && min > 0 && reserved + min > supply) {
+                cut = i; // strict priority: this one and every one below it get no minimum
             }
-            sum += o.demand.minBps();
-            out.add(o);
+            o.reservedBps = i < cut ? min : 0;
+            reserved += o.reservedBps;
         }
-        pool.reservedBps = sum;
-        for (Consumer o : active) {
-            if (!out.contains(o)) {
-                o.credit = 0; // not reserved: nothing held for it
+        double left = Math.max(0, supply - reserved);
+        double shared = 0;
+        for (int i = 0; i < active.size(); i++) {
+            Consumer o = active.get(i);
+            double share = 0;
+            if (i <= cut) {
+                double cap = o.demand.maxBps() > 0 ? o.demand.maxBps() : Double.MAX_VALUE;
+                double want = Math.max(0, Math.min(o.askedBps(now), cap) - o.reservedBps);
+                share = Math.min(want, left);
+                left -= share;
+            }
+            o.shareBps = share;
+            shared += share;
+            // credit earned stays (a share dips while a request burst is half in the window); lost → none
+            if (o.reservedBps == 0) {
+                o.minCredit = 0;
+            }
+            if (o.shareBps == 0) {
+                o.shareCredit = 0;
             }
         }
-        return out;
+        pool.reservedBps = reserved;
+        pool.sharedBps = shared;
     }
 
     /** Per consumer: priority, min, max, reserved now, served rate over the last window, counts. */
@@ -310,7 +380,7 @@ public final class QosAllocator {
         long now = millis();
         List<ConsumerStats> out = new ArrayList<>();
         for (Pool p : pools.values()) {
-            List<Consumer> reserved = reserve(p, now);
+            allocate(p, now);
             for (Consumer c : p.consumers.values()) {
                 while (!c.servedLog.isEmpty() && now - c.servedLog.peekFirst()[0] >= SERVED_WINDOW_MILLIS) {
                     c.servedLog.removeFirst();
@@ -320,7 +390,7 @@ public final class QosAllocator {
                     bits += e[1];
                 }
                 out.add(new ConsumerStats(p.id, c.id, c.demand.priority(), c.demand.minBps(), c.demand.maxBps(),
-                        reserved.contains(c), bits * 1000.0 / SERVED_WINDOW_MILLIS, c.servedBits, c.served,
+                        c.reservedBps > 0, bits * 1000.0 / SERVED_WINDOW_MILLIS, c.servedBits, c.served,
                         c.refused));
             }
         }

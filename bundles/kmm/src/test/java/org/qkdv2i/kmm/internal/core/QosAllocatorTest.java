@@ -133,6 +133,31 @@ public class QosAllocatorTest {
     }
 
     @Test
+    public void whatIsLeftAboveTheMinimaGoesByPriorityUpToTheMaximum() throws Exception {
+        // 10 keys/s; both ask for 8, the low one first: the high one gets its minimum and then its wish
+        Demand high = pair("high", 10, 4);
+        Demand low = pair("low", 1, 0);
+        appetite.put(low, 8);
+        appetite.put(high, 8);
+        for (int s = 0; s < 8; s++) {
+            second(10);
+        }
+        assertEquals(8, (int) servedThisSecond.get("high"));
+        assertEquals(2, (int) servedThisSecond.get("low"));
+        assertTrue(refusals.contains("low: " + QosAllocator.SCARCE_HIGHER));
+        // with a maximum of 6 keys/s the high pair's share stops there: the low one gets the other 4
+        appetite.clear();
+        Demand cappedHigh = new Demand("high", 10, 4.0 * KEY, 6.0 * KEY);
+        appetite.put(low, 8);
+        appetite.put(cappedHigh, 6); // (its token bucket refuses beyond 6 before the allocator is asked)
+        for (int s = 0; s < 8; s++) {
+            second(10);
+        }
+        assertEquals(6, (int) servedThisSecond.get("high"));
+        assertEquals(4, (int) servedThisSecond.get("low"));
+    }
+
+    @Test
     public void recoversWhenThePoolRefills() throws Exception {
         Demand high = pair("high", 10, 4);
         Demand mid = pair("mid", 5, 4);
@@ -160,7 +185,7 @@ public class QosAllocatorTest {
     @Test
     public void aStrongerPriorityOverCommittedIsCutBeforeALowerOneThatFits() throws Exception {
         // strict priority: the supply of 6 keys/s cannot hold the high pair's 8, so the high one is not reserved and
-        // nor is anyone below it (a lower minimum never jumps a higher one)
+        // nor is anyone below it (a lower minimum never jumps a higher one); the supply is shared by priority
         Demand high = pair("high", 10, 8);
         Demand low = pair("low", 1, 2);
         appetite.put(low, 3);
@@ -170,8 +195,9 @@ public class QosAllocatorTest {
         }
         assertFalse(stats("high").reserved());
         assertFalse(stats("low").reserved());
-        // nothing is reserved: the pool serves first come, and never more than it holds
-        assertEquals(6, servedThisSecond.get("high") + servedThisSecond.get("low"));
+        // no minimum is reserved, but what there is goes by priority: all of it to the high pair
+        assertEquals(6, (int) servedThisSecond.get("high"));
+        assertEquals(0, (int) servedThisSecond.get("low"));
     }
 
     @Test
