@@ -25,7 +25,8 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 /**
  * A V2X stack on a C-V2X PC5 radio (factory PID {@code org.qkdv2i.v2x.cv2x.Stack}); the same upper
  * layers as the ITS-G5 stack, PC5 non-IP framing below. Immediate, like the ITS-G5 stack: it
- * generates and receives whether or not anyone holds its service.
+ * generates and receives whether or not anyone holds its service. Its periodic check runs on the
+ * bundle's shared {@link Cv2xScheduler} (static reference: a new scheduler restarts it).
  */
 @Designate(ocd = Cv2xStackConfig.class, factory = true)
 @Component(configurationPid = "org.qkdv2i.v2x.cv2x.Stack", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -33,11 +34,12 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 public final class Cv2xStackComponent extends StackHost {
 
     @Activate
-    public Cv2xStackComponent(Cv2xStackConfig c) throws IOException {
+    public Cv2xStackComponent(Cv2xStackConfig c, @Reference(name = "scheduler") Cv2xScheduler scheduler)
+            throws IOException {
         super(config(c), new Pc5Framing(layer2Id(c.destinationL2Id())),
                 new SecurityFiles(c.signing_certificate(), c.signing_key(), c._signing_password(), c.trust_roots(),
                         c.trust_certificates()),
-                c.checkIntervalMillis());
+                c.checkIntervalMillis(), scheduler.scheduler());
     }
 
     static LinkAddress layer2Id(String hex) {

@@ -17,7 +17,7 @@ import org.qkdv2i.v2x.itsg5.internal.stack.Collector;
 import org.qkdv2i.v2x.itsg5.internal.stack.LoopbackAir;
 import org.qkdv2i.v2x.itsg5.internal.stack.MovingStation;
 
-/** The PC5 DS component as SCR drives it: configuration, binding, its ticker, deactivation. */
+/** The PC5 DS component as SCR drives it: configuration, binding, the shared scheduler, deactivation. */
 public class Cv2xStackComponentTest {
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -35,10 +35,11 @@ public class Cv2xStackComponentTest {
         LoopbackAir air = new LoopbackAir();
         LoopbackAir.LoopbackRadio mine = air.radio("pc5-1", RadioTechnology.CV2X_PC5, LinkAddress.layer2Id(0x000010));
         LoopbackAir.LoopbackRadio theirs = air.radio("pc5-2", RadioTechnology.CV2X_PC5, LinkAddress.layer2Id(0x000020));
+        Cv2xScheduler scheduler = new Cv2xScheduler(1);
         Cv2xStackComponent obu = new Cv2xStackComponent(Configs.of(Cv2xStackConfig.class, Map.of("v2x_stack", "obu",
-                "v2x_profile", "US", "stationId", 99L, "destinationL2Id", "0x00abcd")));
+                "v2x_profile", "US", "stationId", 99L, "destinationL2Id", "0x00abcd")), scheduler);
         Cv2xStackComponent rsu = new Cv2xStackComponent(Configs.of(Cv2xStackConfig.class, Map.of("v2x_stack", "rsu",
-                "v2x_profile", "US", "stationId", 98L, "generate", false)));
+                "v2x_profile", "US", "stationId", 98L, "generate", false)), scheduler);
         Collector heard = new Collector();
         try {
             assertEquals(Profile.US, obu.profile());
@@ -50,9 +51,14 @@ public class Cv2xStackComponentTest {
             await("BSMs", () -> heard.bsms().size() >= 5);
             assertEquals(LinkAddress.layer2Id(0x00abcd), air.sent().get(0).destination());
             assertEquals(LinkAddress.layer2Id(0x000010), heard.messages.get(0).source());
+            // both stacks tick on the one shared thread
+            assertEquals(2, scheduler.scheduler().scheduled());
+            assertEquals(1, scheduler.scheduler().startedThreads().size());
+            assertEquals("v2x-cv2x-tick", scheduler.scheduler().startedThreads().get(0).getName());
         } finally {
             obu.deactivate();
             rsu.deactivate();
+            scheduler.deactivate();
         }
         assertEquals(0, mine.subscribers());
     }

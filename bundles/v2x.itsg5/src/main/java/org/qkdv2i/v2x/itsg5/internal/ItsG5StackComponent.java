@@ -23,7 +23,8 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 /**
  * A V2X stack on an IEEE 802.11p radio (factory PID {@code org.qkdv2i.v2x.itsg5.Stack}). The
  * radio, the station state provider and the listeners come and go at any time. Immediate: it
- * generates CAMs/BSMs and receives whether or not anyone holds its service.
+ * generates CAMs/BSMs and receives whether or not anyone holds its service. Its periodic check runs
+ * on the bundle's shared {@link ItsG5Scheduler} (static reference: a new scheduler restarts it).
  */
 @Designate(ocd = ItsG5StackConfig.class, factory = true)
 @Component(configurationPid = "org.qkdv2i.v2x.itsg5.Stack", configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -31,12 +32,12 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 public final class ItsG5StackComponent extends StackHost {
 
     @org.osgi.service.component.annotations.Activate
-    public ItsG5StackComponent(ItsG5StackConfig c) throws IOException {
+    public ItsG5StackComponent(ItsG5StackConfig c, @Reference(name = "scheduler") ItsG5Scheduler scheduler) throws IOException {
         super(config(c), new ItsG5Framing(c.channel() == 0 ? null : c.channel(),
                 c.channel() == 0 ? null : 5000 + 5 * c.channel(), c.txPowerDbm() == 0 ? null : c.txPowerDbm()),
                 new SecurityFiles(c.signing_certificate(), c.signing_key(), c._signing_password(), c.trust_roots(),
                         c.trust_certificates()),
-                c.checkIntervalMillis());
+                c.checkIntervalMillis(), scheduler.scheduler());
     }
 
     static StackConfig config(ItsG5StackConfig c) {

@@ -26,7 +26,7 @@ import org.qkdv2i.v2x.itsg5.internal.stack.MovingStation;
 
 /**
  * The DS component as SCR drives it (constructor with the configuration, dynamic bind/unbind,
- * deactivate), with its own ticker thread and the system clock: a signed stack configured from
+ * deactivate), on the bundle's shared scheduler with the system clock: a signed stack configured from
  * credential files sends CAMs that a second component verifies.
  */
 public class ItsG5StackComponentTest {
@@ -60,8 +60,9 @@ public class ItsG5StackComponentTest {
         LoopbackAir air = new LoopbackAir();
         LoopbackAir.LoopbackRadio obuRadio = air.radio("obu1", RadioTechnology.ITS_G5, LinkAddress.mac(0x020000000001L));
         LoopbackAir.LoopbackRadio rsuRadio = air.radio("rsu1", RadioTechnology.ITS_G5, LinkAddress.mac(0x020000000002L));
-        ItsG5StackComponent obu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, obuCfg));
-        ItsG5StackComponent rsu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, rsuCfg));
+        ItsG5Scheduler scheduler = new ItsG5Scheduler(1);
+        ItsG5StackComponent obu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, obuCfg), scheduler);
+        ItsG5StackComponent rsu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, rsuCfg), scheduler);
         try {
             Collector cams = new Collector();
             Collector other = new Collector();
@@ -100,22 +101,70 @@ public class ItsG5StackComponentTest {
         } finally {
             obu.deactivate();
             rsu.deactivate();
+            scheduler.deactivate();
         }
         assertEquals(0, obuRadio.subscribers());
         assertEquals(0, rsuRadio.subscribers());
     }
 
     @Test
+    public void fiftyStacksShareOneSchedulerThreadAndStopAlone() throws Exception {
+        LoopbackAir air = new LoopbackAir();
+        ItsG5Scheduler scheduler = new ItsG5Scheduler(1);
+        java.util.List<ItsG5StackComponent> stacks = new java.util.ArrayList<>();
+        long threadsBefore = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("v2x-")).count();
+        try {
+            for (int i = 0; i < 50; i++) {
+                ItsG5StackComponent s = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class,
+                        Map.of("v2x_stack", "car" + i, "stationId", 2000L + i)), scheduler);
+                stacks.add(s);
+                s.bindRadio(air.radio("car" + i, RadioTechnology.ITS_G5, LinkAddress.mac(0x020000001000L + i)));
+                s.bindStationState(new MovingStation(Clock.systemUTC(), 481370000 + i * 1000, 115750000));
+            }
+            await("every stack sent 2 CAMs", () -> stacks.stream().allMatch(s -> s.statistics().sent() >= 2));
+            // one thread for 50 stacks (was: 50 "v2x-stack-<name>" threads)
+            long v2xThreads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("v2x-"))
+                    .count() - threadsBefore;
+            assertEquals(1, v2xThreads);
+            assertEquals(50, scheduler.scheduler().scheduled());
+
+            ItsG5StackComponent stopped = stacks.remove(0);
+            stopped.deactivate();
+            long sentAtStop = stopped.statistics().sent();
+            long[] others = stacks.stream().mapToLong(s -> s.statistics().sent()).toArray();
+            await("the others go on", () -> {
+                for (int i = 0; i < others.length; i++) {
+                    if (stacks.get(i).statistics().sent() < others[i] + 1) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertEquals(sentAtStop, stopped.statistics().sent());
+            assertEquals(49, scheduler.scheduler().scheduled());
+            assertEquals(0, scheduler.scheduler().failures());
+        } finally {
+            stacks.forEach(ItsG5StackComponent::deactivate);
+            scheduler.deactivate();
+        }
+    }
+
+    @Test
     public void wrongPasswordFailsActivationWithAReadableMessage() throws Exception {
         Path pki = tmp.newFolder("pki2").toPath();
         new DevPki(Instant.now()).write(pki, "obu1", "right".toCharArray(), 1000);
+        ItsG5Scheduler scheduler = new ItsG5Scheduler(1);
         try {
             new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, Map.of("v2x_stack", "x", "stationId", 1L,
                     "security", "SIGNED", "signing_certificate", pki.resolve("obu1.ticket.oer").toString(),
-                    "signing_key", pki.resolve("obu1.ticket.key").toString(), "_signing_password", "wrong")));
+                    "signing_key", pki.resolve("obu1.ticket.key").toString(), "_signing_password", "wrong")), scheduler);
             fail("activated with a wrong password");
         } catch (IOException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("wrong password"));
+            assertEquals("a failed activation leaves no task behind", 0, scheduler.scheduler().scheduled());
+        } finally {
+            scheduler.deactivate();
         }
     }
 }

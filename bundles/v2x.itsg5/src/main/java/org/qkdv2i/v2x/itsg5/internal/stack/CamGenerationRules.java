@@ -75,6 +75,20 @@ final class CamGenerationRules {
         return tGenCam;
     }
 
+    /**
+     * The earliest epoch millisecond at which {@link #check} can decide to generate: before it,
+     * every check returns {@link Decision#NONE} whatever the station state (elapsed < T_GenCamMin;
+     * an RSU also waits for T_GenCam). {@link Long#MIN_VALUE} before the first CAM. Lets the engine
+     * skip a tick without reading the station state or allocating.
+     */
+    long earliestNextMillis() {
+        if (lastCam == null) {
+            return Long.MIN_VALUE;
+        }
+        Duration wait = rsu && tGenCam.compareTo(min) > 0 ? tGenCam : min;
+        return lastCam.toEpochMilli() + wait.toMillis();
+    }
+
     private Decision generated(Instant now, StationState state, String trigger) {
         boolean lf = !rsu && (lastLowFrequency == null || Duration.between(lastLowFrequency, now).compareTo(lfInterval) >= 0);
         if (lf) {

@@ -5,9 +5,6 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.qkdv2i.v2x.api.adapter.DenmEvent;
 import org.qkdv2i.v2x.api.adapter.DenmRequest;
@@ -26,22 +23,38 @@ import org.qkdv2i.v2x.codec.security.TrustStore;
 import org.qkdv2i.zap.api.ProtectedChannel;
 
 /**
- * What both DS components are made of: the engine, its credentials from files and the thread
- * that calls {@link V2xEngine#tick()} every check interval. The components extend this and add
- * only their DS annotations (which bnd reads per class, so they stay in each bundle) and their
+ * What both DS components are made of: the engine, its credentials from files and the periodic
+ * task that calls {@link V2xEngine#tick()} every check interval on a shared {@link TickScheduler}
+ * (the bundle's scheduler component). The components extend this and add only their DS
+ * annotations (which bnd reads per class, so they stay in each bundle) and their
  * {@link LinkFraming}.
  */
 public abstract class StackHost implements V2xStack {
     private final V2xEngine engine;
-    private final ScheduledExecutorService ticker;
+    private final TickScheduler.Ticket ticket;
+    /** Non-null when this stack has a scheduler of its own (one thread, the pre-issue-8 way). */
+    private final TickScheduler ownScheduler;
 
     /** Signing and trust files as configured (empty strings: none). */
     public record SecurityFiles(String certificate, String key, String password, String[] roots,
             String[] certificates) {
     }
 
+    /**
+     * A stack with a thread of its own ({@code v2x-stack-<name>}), as before issue 8; kept for
+     * stand-alone use and as the benchmark's baseline.
+     */
     protected StackHost(StackConfig config, LinkFraming framing, SecurityFiles files, long checkIntervalMillis)
             throws IOException {
+        this(config, framing, files, checkIntervalMillis, null);
+    }
+
+    /**
+     * @param scheduler the shared scheduler the tick runs on; {@code null}: a one-thread scheduler
+     *     of this stack's own, closed with it
+     */
+    protected StackHost(StackConfig config, LinkFraming framing, SecurityFiles files, long checkIntervalMillis,
+            TickScheduler scheduler) throws IOException {
         SigningCredential credential = null;
         if (!files.certificate().isBlank()) {
             char[] pw = files.password() == null ? new char[0] : files.password().toCharArray();
@@ -54,25 +67,23 @@ public abstract class StackHost implements V2xStack {
         }
         TrustStore trust = CredentialFiles.loadTrust(files.roots(), files.certificates());
         engine = new V2xEngine(config, framing, Clock.systemUTC(), credential, trust);
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "v2x-stack-" + config.stackId());
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleAtFixedRate(engine::tick, checkIntervalMillis, checkIntervalMillis, TimeUnit.MILLISECONDS);
+        ownScheduler = scheduler == null ? new TickScheduler("v2x-stack-" + config.stackId(), 1) : null;
+        ticket = (scheduler == null ? ownScheduler : scheduler).schedule(config.stackId(), engine::tick,
+                checkIntervalMillis);
     }
 
     protected final V2xEngine engine() {
         return engine;
     }
 
-    /** Stops generation and receiving. */
+    /**
+     * Stops generation and receiving: cancels only this stack's tick (others on the shared
+     * scheduler go on) after a running tick has ended.
+     */
     protected void stop() {
-        ticker.shutdownNow();
-        try {
-            ticker.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ticket.close();
+        if (ownScheduler != null) {
+            ownScheduler.close();
         }
         engine.close();
     }

@@ -160,6 +160,12 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     private int gnSequence;
     private Instant lastCertificateSigned;
     private boolean warnedNoState;
+    /**
+     * Epoch ms before which a tick has nothing to do (no DENM to repeat, no CAM/BSM possible);
+     * {@link Long#MIN_VALUE}: check at the next tick. Written under "this", read without a lock by
+     * the tick's fast path.
+     */
+    private volatile long nothingDueBefore = Long.MIN_VALUE;
 
     /** EN 302 637-3 §8.3 receiving table: actionID → latest referenceTime seen. */
     private final Map<ActionId, Long> denmTable = new LinkedHashMap<>(64, 0.75f, false) {
@@ -232,6 +238,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
 
     public void setStateProvider(StationStateProvider p) {
         stateProvider = p;
+        nothingDueBefore = Long.MIN_VALUE;
     }
 
     public void unsetStateProvider(StationStateProvider p) {
@@ -342,6 +349,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         denmSequence = (denmSequence + 1) & 0xFFFF;
         OriginatedEvent e = new OriginatedEvent(id, sec, itsMillis(now));
         originated.put(id, e);
+        nothingDueBefore = Long.MIN_VALUE; // repetitions are checked at every tick from now on
         e.start(request, now);
         return e;
     }
@@ -369,9 +377,16 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
      * throws; a failed send is counted and logged.
      */
     public void tick() {
+        // the fast path of most ticks at city scale: nothing can be due yet (one clock read, one
+        // volatile read, no allocation, no lock, no station state)
+        long nowMillis = clock.millis();
+        if (nowMillis < nothingDueBefore) {
+            return;
+        }
         Instant now = clock.instant();
         try {
             synchronized (this) {
+                nothingDueBefore = Long.MIN_VALUE;
                 repeatDenms(now);
                 if (config.generate()) {
                     StationState state = currentState();
@@ -398,12 +413,27 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
                         }
                     }
                 }
+                nothingDueBefore = nextCheckMillis();
             }
         } catch (IOException e) {
             dropLog.log("stack " + config.stackId() + ": send failed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.warn("stack {}: generation failed: {}", config.stackId(), e.toString());
         }
+    }
+
+    /** When the next tick may have work: see {@link #nothingDueBefore}. Caller holds the lock. */
+    private long nextCheckMillis() {
+        if (!originated.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        if (!config.generate()) {
+            return Long.MAX_VALUE; // only DENMs, which reset this when triggered
+        }
+        if (config.profile() == Profile.EU) {
+            return camRules.earliestNextMillis();
+        }
+        return lastBsm == null ? Long.MIN_VALUE : lastBsm.toEpochMilli() + config.bsmInterval().toMillis();
     }
 
     /** The T_GenCam now in force (for tests and diagnostics). */
