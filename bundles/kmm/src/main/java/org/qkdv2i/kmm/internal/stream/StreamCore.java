@@ -66,10 +66,10 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
     static final long RETRY_MILLIS = 10;
     /**
      * The smallest jitter (ms) this KMM promises for a stream whose keys come from a direct link's pool or
-     * the node's DRBG: its GET_KEY waits are sliced in {@link #RETRY_MILLIS}, and a destination on another
-     * node asks the owner again every 2 × {@link #RETRY_MILLIS}.
+     * the node's DRBG: a GET_KEY waiting for key (at the owner, or a destination on another node asking
+     * the owner again) looks every {@link #RETRY_MILLIS}.
      */
-    static final int JITTER_FLOOR_MILLIS = (int) (2 * RETRY_MILLIS);
+    static final int JITTER_FLOOR_MILLIS = (int) RETRY_MILLIS;
 
     static final String OPEN = "open";
     static final String CONNECT = "connect";
@@ -122,6 +122,7 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
         final Delivered destinationDelivered = new Delivered();
         volatile boolean destinationConnected;
         volatile boolean closed;
+        final java.util.concurrent.atomic.AtomicLong jitterMisses = new java.util.concurrent.atomic.AtomicLong();
         // max_bps, in bits, at the owner: one second's worth of burst (at least one chunk)
         private double tokens;
         private long lastNanos = System.nanoTime();
@@ -340,7 +341,8 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
      * within this node's half of the secret key rate of the links to the destination's node, less the
      * minimum rates of the streams already admitted over them (and of SAE pairs reserved there); a
      * relayed pair is admitted against its first hop's pool, at what a key costs there (pad and MAC).
-     * {@code jitter} below what this KMM can keep ({@link #jitterFloor}) is countered with that floor.
+     * {@code jitter} below what this KMM can keep ({@link #jitterFloor}) is countered with that floor; an
+     * admitted jitter that a GET_KEY still misses is counted ({@link #jitterKept}).
      * Priority, min_bps and max_bps then compete in the node's {@link QosAllocator} with ETSI 014 pairs.
      */
     private Admission admit(String source, String destination, String destinationNode, StreamQos qos)
@@ -477,13 +479,15 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
         if (metadataCapacity > 0 && metadataCapacity < metadata.length) {
             return new GetKeyResult(StreamStatus.METADATA_SIZE_INSUFFICIENT, null, i, null, metadata.length);
         }
-        // ETSI 004 jitter: the application tolerates this much deviation; a GET_KEY never waits longer for key
-        long wait = s.qos.jitter() > 0 ? Math.min(s.qos.timeout(), s.qos.jitter()) : s.qos.timeout();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+        long started = System.nanoTime();
+        long deadline = started + TimeUnit.MILLISECONDS.toNanos(s.qos.timeout());
         Key key;
         if (s.owner()) {
             Drawn d = draw(s, i, deadline);
             if (d.status != null) {
+                if (d.status == StreamStatus.TIMEOUT) {
+                    jitterKept(s, started);
+                }
                 return GetKeyResult.failed(d.status, i);
             }
             if (asSource) {
@@ -511,9 +515,10 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
                 if (r.status() != StreamStatus.INSUFFICIENT_KEY_AVAILABLE.code() || left <= 0) {
                     break;
                 }
-                pause(Math.min(2 * RETRY_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                pause(Math.min(RETRY_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
             }
             if (r.status() == StreamStatus.INSUFFICIENT_KEY_AVAILABLE.code() && s.qos.timeout() > 0) {
+                jitterKept(s, started);
                 return GetKeyResult.failed(StreamStatus.TIMEOUT, i); // waited the QoS timeout for key
             }
             if (r.status() != 0) {
@@ -528,11 +533,34 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
             }
             delivered.add(i);
         }
+        jitterKept(s, started);
         byte[] bytes = key.bytes();
         key.destroy();
         byte[] md = metadataCapacity == 0 ? null : metadata(s, i, key.id());
         LOG.debug("node {}: stream {} index {} delivered to {}", nodeId, id, i, caller);
         return new GetKeyResult(StreamStatus.SUCCESSFUL, bytes, i, md, md == null ? 0 : md.length);
+    }
+
+    /**
+     * ETSI 004 jitter: the deviation of key delivery the application tolerates. Admission refuses a jitter
+     * below what this KMM can keep; a GET_KEY that still waited longer than it for key (key scarce, the
+     * pool empty, the peer slow) is counted, with one INFO line per stream at the first miss.
+     */
+    private void jitterKept(Stream s, long startedNanos) {
+        if (s.qos.jitter() <= 0) {
+            return;
+        }
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        if (waited > s.qos.jitter() && s.jitterMisses.getAndIncrement() == 0) {
+            LOG.info("node {}: stream {}: a GET_KEY waited {} ms for key, more than its jitter of {} ms (key scarce or "
+                    + "the peer slow); further misses are counted, not logged", nodeId, s, waited, s.qos.jitter());
+        }
+    }
+
+    /** GET_KEYs of the stream that waited longer than its jitter for key (tests, telemetry). */
+    public long jitterMisses(UUID id) {
+        Stream s = streams.get(id);
+        return s == null ? 0 : s.jitterMisses.get();
     }
 
     /** Metadata of one index (JSON, the default MIME type): stream, index, and the key's ID. */

@@ -128,12 +128,22 @@ public class StreamQosTest extends TwoNodesTestBase {
         net.block(32 * 8);
         OpenResult no = a.open("sa", SA, SB, qos(0, 5, 0), null);
         assertEquals(StreamStatus.QOS_NOT_MET, no.status());
-        assertEquals(20, no.qos().jitter());
+        assertEquals(10, no.qos().jitter());
         OpenResult yes = a.open("sa", SA, SB, no.qos(), null);
         assertEquals(StreamStatus.PEER_NOT_CONNECTED, yes.status());
-        assertEquals(20, yes.qos().jitter());
+        assertEquals(10, yes.qos().jitter());
         // 0 = no jitter asked: admitted as it is
         assertEquals(StreamStatus.PEER_NOT_CONNECTED, a.open("sa", SA, SB, qos(0, 0, 0), null).status());
+        // a GET_KEY that waits longer than the jitter for key (here: none left, timeout 50 ms) is counted
+        OpenResult o = a.open("sa", SA, SB, new StreamQos(32, 0, 0, 10, 0, 50, 0, StreamQos.JSON), null);
+        UUID id = o.keyStreamId();
+        assertEquals(StreamStatus.SUCCESSFUL, wire.cores.get("B").open("sb", SA, SB, o.qos(), id).status());
+        while (TwoNodes.own(net.a) > 0) {
+            net.a.newKeys(new KeyRequest("sa2", "sb", 1, 256)).forEach(Key::destroy);
+        }
+        assertEquals(0, a.jitterMisses(id));
+        assertEquals(StreamStatus.TIMEOUT, a.getKey("sa", id, -1, 0).status());
+        assertEquals(1, a.jitterMisses(id));
     }
 
     @Test
