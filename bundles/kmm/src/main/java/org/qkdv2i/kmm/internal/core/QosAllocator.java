@@ -26,7 +26,8 @@ import java.util.Map;
  * that does not fit ends the list (strict priority: a lower minimum never jumps a higher one).</li>
  * <li>What supply is left is <em>shared</em> in priority order, up to that cut: each consumer gets what
  * it asks beyond its minimum (its requests over the last {@value #RATE_WINDOW_MILLIS} ms, refused
- * ones included), capped at its maximum, while supply lasts.</li>
+ * ones included), capped at its maximum, while supply lasts; consumers of one priority split what their
+ * priority gets max-min fairly.</li>
  * <li>Each consumer earns <em>minimum credit</em> at its reserved minimum and <em>share credit</em> at
  * its share (each at most one second's worth, or one request). A request paid by minimum credit is
  * served if the key left covers the minimum credit of higher priorities; one paid by share credit if
@@ -351,16 +352,27 @@ public final class QosAllocator {
             reserved += o.reservedBps;
         }
         double left = Math.max(0, supply - reserved);
+        double[] wants = new double[active.size()];
+        for (int i = 0; i < active.size() && i <= cut; i++) {
+            Consumer o = active.get(i);
+            double cap = o.demand.maxBps() > 0 ? o.demand.maxBps() : Double.MAX_VALUE;
+            wants[i] = Math.max(0, Math.min(o.askedBps(now), cap) - o.reservedBps);
+        }
+        double[] shares = new double[active.size()];
+        // by priority; consumers of one priority share what is left max-min fairly (water filling)
+        for (int from = 0; from < active.size() && from <= cut && left > 0;) {
+            int to = from;
+            while (to + 1 < active.size() && to + 1 <= cut
+                    && active.get(to + 1).demand.priority() == active.get(from).demand.priority()) {
+                to++;
+            }
+            left = waterFill(wants, shares, from, to, left);
+            from = to + 1;
+        }
         double shared = 0;
         for (int i = 0; i < active.size(); i++) {
             Consumer o = active.get(i);
-            double share = 0;
-            if (i <= cut) {
-                double cap = o.demand.maxBps() > 0 ? o.demand.maxBps() : Double.MAX_VALUE;
-                double want = Math.max(0, Math.min(o.askedBps(now), cap) - o.reservedBps);
-                share = Math.min(want, left);
-                left -= share;
-            }
+            double share = shares[i];
             o.shareBps = share;
             shared += share;
             // credit earned stays (a share dips while a request burst is half in the window); lost → none
@@ -373,6 +385,35 @@ public final class QosAllocator {
         }
         pool.reservedBps = reserved;
         pool.sharedBps = shared;
+    }
+
+    /** Gives consumers [from, to] their wants from {@code left}, max-min fair when it does not cover all; returns what is left. */
+    private static double waterFill(double[] wants, double[] shares, int from, int to, double left) {
+        double total = 0;
+        for (int i = from; i <= to; i++) {
+            total += wants[i];
+        }
+        if (total <= left) {
+            for (int i = from; i <= to; i++) {
+                shares[i] = wants[i];
+            }
+            return left - total;
+        }
+        List<Integer> open = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            open.add(i);
+        }
+        open.sort(Comparator.comparingDouble(i -> wants[i]));
+        double rest = left;
+        int n = open.size();
+        for (int k = 0; k < open.size(); k++) {
+            int i = open.get(k);
+            double even = rest / n;
+            shares[i] = Math.min(wants[i], even);
+            rest -= shares[i];
+            n--;
+        }
+        return Math.max(0, rest);
     }
 
     /** Per consumer: priority, min, max, reserved now, served rate over the last window, counts. */

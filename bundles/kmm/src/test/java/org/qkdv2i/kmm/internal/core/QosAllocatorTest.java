@@ -158,6 +158,29 @@ public class QosAllocatorTest {
     }
 
     @Test
+    public void equalPrioritiesShareFairlyNotByName() throws Exception {
+        // no QoS configured (priority 0, no minimum): 9 keys/s for three pairs asking 2, 8 and 8
+        Demand a = pair("a", 0, 0);
+        Demand b = pair("b", 0, 0);
+        Demand c = pair("c", 0, 0);
+        appetite.put(a, 2);
+        appetite.put(b, 8);
+        appetite.put(c, 8);
+        int bServed = 0;
+        int cServed = 0;
+        for (int s = 0; s < 12; s++) {
+            second(9);
+            if (s >= 6) {
+                bServed += servedThisSecond.get("b");
+                cServed += servedThisSecond.get("c");
+                assertEquals(2, (int) servedThisSecond.get("a"));
+            }
+        }
+        // b asks before c every second, yet c gets its fair 3.5 a second as well (b: at most one more, the surplus)
+        assertTrue("b " + bServed + " c " + cServed, Math.abs(bServed - cServed) <= 6 && cServed >= 18);
+    }
+
+    @Test
     public void recoversWhenThePoolRefills() throws Exception {
         Demand high = pair("high", 10, 4);
         Demand mid = pair("mid", 5, 4);
