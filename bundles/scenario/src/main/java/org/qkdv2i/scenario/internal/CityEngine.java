@@ -295,6 +295,10 @@ final class CityEngine implements AutoCloseable {
             boolean kmms = scenario.nodes().stream().allMatch(n -> services.kmms.containsKey(n.id()));
             boolean linksUp = kmms && scenario.links().stream().allMatch(l -> linkStates.containsKey(l.id())
                     && usable(linkStates.get(l.id())));
+            // the devices too (DAUs enrolled, DPN endpoints listening): vehicles that drove past their
+            // first RSU before its devices were up would miss the story's serving sessions
+            devices();
+            linksUp &= !Double.isNaN(devicesReadyAfter);
             if (linksUp || timeout) {
                 if (provisionAll() || timeout) {
                     begin(timeout);
@@ -381,7 +385,9 @@ final class CityEngine implements AutoCloseable {
         String text = timeout
                 ? "started after " + Math.round(readyAfter) + " s without the whole network: links " + linkStates
                 : "network ready after " + String.format(Locale.ROOT, "%.1f", readyAfter) + " s (wall): "
-                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned";
+                        + scenario.links().size() + " FSO links up, " + apps.size() + " applications provisioned, "
+                        + fleet.daus().size() + " devices enrolled (after " + String.format(Locale.ROOT, "%.1f",
+                                devicesReadyAfter) + " s)";
         if (timeout) {
             problem(text);
         }
@@ -688,9 +694,9 @@ final class CityEngine implements AutoCloseable {
     // ------------------------------------------------------------------ vehicles and handovers
 
     /**
-     * The devices come up while the clock runs (ConfigAdmin starts them one after the other, after
-     * the KMMs and links, so they do not delay the QKD network): each is enrolled in the identity
-     * log once its DAU is there; a vehicle is served once its and its RSU's are.
+     * The devices (ConfigAdmin starts them one after the other, after the KMMs and links, so they
+     * come up while the links make their first keys): each is enrolled in the identity log once its
+     * DAU is there; a vehicle is served once its and its RSU's are. The clock waits for them.
      */
     private void devices() {
         if (!Double.isNaN(devicesReadyAfter)) {

@@ -70,8 +70,6 @@ final class Deployment implements AutoCloseable {
     final Map<String, NodePorts> nodePorts = new LinkedHashMap<>();
     final Map<String, LinkPorts> linkPorts = new LinkedHashMap<>();
     final int controllerPort;
-    /** UDP port of every radio (unicast virtual air: each radio sends to the others of its technology). */
-    final Map<String, Integer> radioPorts = new LinkedHashMap<>();
     private final List<Configuration> configs = Collections.synchronizedList(new ArrayList<>());
     /** Alice's end of every link: the one weather and Eve act on. */
     private final Map<String, Configuration> aliceEnds = new LinkedHashMap<>();
@@ -95,12 +93,6 @@ final class Deployment implements AutoCloseable {
             linkPorts.put(l.id(), new LinkPorts(ports.next(), ports.next()));
         }
         controllerPort = ports.next();
-        for (Scenario.Rsu r : scenario.rsus()) {
-            radioPorts.put(r.id(), ports.next());
-        }
-        for (Scenario.Vehicle v : scenario.vehicles()) {
-            radioPorts.put(v.id(), ports.next());
-        }
     }
 
     Path pki() {
@@ -232,7 +224,7 @@ final class Deployment implements AutoCloseable {
         for (Scenario.Rsu r : scenario.rsus()) {
             device(r.id(), "DAU_N", "RSU");
             create(ENDPOINT_PID, endpoint(r.id()));
-            radio(r.id(), r.radio(), i, V2xFleet.position(r.x(), r.y()), r.rangeM());
+            radio(r.id(), r.radio(), true, i, V2xFleet.position(r.x(), r.y()), r.rangeM());
             stack(r.id(), r.radio(), V2xFleet.rsuStationId(i), STATION_RSU, pkiPassword);
             i++;
         }
@@ -240,7 +232,7 @@ final class Deployment implements AutoCloseable {
         for (Scenario.Vehicle v : scenario.vehicles()) {
             device(v.id(), "DAU_V", "VEHICLE");
             create(ENDPOINT_PID, endpoint(v.id()));
-            radio(v.id(), v.radio(), 0x100 + i, null, maxRange);
+            radio(v.id(), v.radio(), false, 0x100 + i, null, maxRange);
             stack(v.id(), v.radio(), V2xFleet.vehicleStationId(i), STATION_PASSENGER_CAR, pkiPassword);
             i++;
         }
@@ -259,24 +251,24 @@ final class Deployment implements AutoCloseable {
                 "sessionSetupTimeoutMillis", 20_000, "maxSessions", 1024);
     }
 
-    /** A radio on the unicast virtual air of its technology: it sends every frame to the others. */
-    private void radio(String id, Scenario.Radio tech, int index, String position, double rangeM) throws IOException {
-        List<String> peers = new ArrayList<>();
-        for (Scenario.Rsu r : scenario.rsus()) {
-            if (r.radio() == tech && !r.id().equals(id)) {
-                peers.add("127.0.0.1:" + radioPorts.get(r.id()));
-            }
-        }
-        for (Scenario.Vehicle v : scenario.vehicles()) {
-            if (v.radio() == tech && !v.id().equals(id)) {
-                peers.add("127.0.0.1:" + radioPorts.get(v.id()));
-            }
-        }
+    /** The city's in-JVM virtual air (radio.udp's neighbour-directed unicast mode). */
+    String air() {
+        return "city-" + scenario.name();
+    }
+
+    /**
+     * A radio on the city's air (radio.udp {@code air} mode: a frame becomes one datagram to each
+     * radio of its technology in range, found in a grid, so a city of a thousand radios costs what
+     * the radios nearby cost). V2I: vehicles exchange frames with RSUs only ({@code hears=V2I}); V2V
+     * is not simulated, which spares every vehicle verifying its neighbours' CAMs.
+     */
+    private void radio(String id, Scenario.Radio tech, boolean rsu, int index, String position, double rangeM)
+            throws IOException {
         boolean g5 = tech == Scenario.Radio.ITS_G5;
         Hashtable<String, Object> p = props("radio.id", id, "radio.technology", g5 ? "ITS_G5" : "CV2X_PC5",
                 "address", g5 ? String.format("02:00:00:00:%02x:%02x", (index >> 8) & 0xFF, index & 0xFF)
                         : String.format("0x00%04x", index & 0xFFFF),
-                "bind", "127.0.0.1:" + radioPorts.get(id), "peers", peers.toArray(String[]::new),
+                "air", air(), "role", rsu ? "RSU" : "VEHICLE", "hears", "V2I", "bind", "127.0.0.1:0",
                 "range.m", rangeM, "path.loss", "FREE_SPACE");
         if (position != null) {
             p.put("position", position);

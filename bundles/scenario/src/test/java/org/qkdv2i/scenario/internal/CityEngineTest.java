@@ -203,7 +203,10 @@ public class CityEngineTest {
         assertEquals(150.0, (Double) radios.get(0).get("range.m"), 1e-9);
         assertNotNull("an RSU stands still", radios.get(0).get("position"));
         assertNull("a vehicle is placed by the engine", radios.get(2).get("position"));
-        assertEquals("each radio sends to the two others", 2, ((String[]) radios.get(2).get("peers")).length);
+        assertEquals("one in-JVM air for the city (neighbour-directed unicast)", List.of("city-t", "city-t", "city-t"),
+                cm.values("org.qkdv2i.radio.udp.Air", "air"));
+        assertEquals(List.of("RSU", "RSU", "VEHICLE"), cm.values("org.qkdv2i.radio.udp.Air", "role"));
+        assertEquals("V2I: vehicles exchange frames with RSUs only", "V2I", radios.get(2).get("hears"));
         List<Hashtable<String, Object>> stacks = cm.all("org.qkdv2i.v2x.itsg5.Stack");
         assertEquals(3, stacks.size());
         assertEquals(15, stacks.get(0).get("stationType"));
@@ -211,7 +214,7 @@ public class CityEngineTest {
         assertEquals("(v2x.station=car)", stacks.get(2).get("stationState.target"));
         assertTrue("V2X dev PKI written", Files.isRegularFile(home.resolve("v2x-pki/car.ticket.key"))
                 && Files.isRegularFile(home.resolve("v2x-pki/root.oer")));
-        await("every DAU enrolled (while the clock runs)", () -> devices.enrolled.size() == 5);
+        await("every DAU enrolled", () -> devices.enrolled.size() == 5);
         assertEquals("R-E, R-F, car", 3, engine.report().v2x().size());
         assertTrue(Double.isFinite(engine.report().devicesReadyAfterWallSeconds()));
         assertEquals(Set.of("R-E", "R-F", "car"), devices.stationStates.keySet());

@@ -129,6 +129,16 @@ public final class DemoLauncher {
             });
             return;
         }
+        try {
+            // first: the console starts its server while the scenario is read and the city set up
+            configureConsole(options);
+        } catch (IOException e) {
+            exitWith(() -> {
+                System.err.println("demo: configuration failed: " + e.getMessage());
+                return 1;
+            });
+            return;
+        }
         Scenario scenario;
         try {
             scenario = options.scenario() == null ? ScenarioParser.defaultScenario() : read(options);
@@ -171,10 +181,6 @@ public final class DemoLauncher {
                 c.update(props("qkd.node", n.id(), "brokerUrl", o.mqtt(), "clientId", "qkdv2i-demo-" + n.id()));
             }
         }
-        // the web console (bundles/console) waits for this configuration (the framework property
-        // org.qkdv2i.console.awaitConfiguration in demo.bndrun): with --headless it never opens its port
-        cm.getConfiguration(CONSOLE_PID, "?").update(props("enabled", !o.headless(), "port", o.consolePort(),
-                "bindAddress", "127.0.0.1"));
         // the city's files in ./city (PKI, key stores, pad stores), emptied at every start: a KMM
         // closing its store at exit may touch its folder after a temporary home was deleted
         Hashtable<String, Object> p = props("speed", o.speed() > 0 ? o.speed() : scenario.speed(), "homeDir", "city",
@@ -184,6 +190,15 @@ public final class DemoLauncher {
         if (o.opcuaPort() > 0) {
             opcua(o.opcuaPort(), scenario); // after the city: its set-up starts first
         }
+    }
+
+    /**
+     * The web console (bundles/console) waits for this configuration (the framework property
+     * org.qkdv2i.console.awaitConfiguration in demo.bndrun): with --headless it never opens its port.
+     */
+    private void configureConsole(DemoOptions o) throws IOException {
+        cm.getConfiguration(CONSOLE_PID, "?").update(props("enabled", !o.headless(), "port", o.consolePort(),
+                "bindAddress", "127.0.0.1"));
     }
 
     /**
