@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * most) and the stack keeps ticking; the threads never die of it. The ticks of one stack never run
  * concurrently (a periodic task of a {@link ScheduledThreadPoolExecutor} is not re-queued before it
  * ends). Phases are spread over the period so that a thousand stacks do not all wake at once.
+ * Fixed delay: a late tick is late, it is not repeated to catch up.
  */
 public final class TickScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TickScheduler.class);
@@ -74,7 +75,10 @@ public final class TickScheduler implements AutoCloseable {
         Ticket t = new Ticket(owner, tick);
         // golden-ratio spread of the first delay over one period: consecutive stacks land far apart
         long initial = 1 + (long) (((phase.getAndIncrement() * 0.6180339887498949) % 1.0) * periodMillis);
-        t.future = executor.scheduleAtFixedRate(t::run, initial, periodMillis, TimeUnit.MILLISECONDS);
+        // fixed delay, not fixed rate: a tick only asks "is anything due now?", so ticks missed while
+        // the host is overloaded are not worth catching up; at fixed rate 1,000 stacks behind by a
+        // few seconds would queue up thousands of pointless ticks ahead of the stacks started last
+        t.future = executor.scheduleWithFixedDelay(t::run, initial, periodMillis, TimeUnit.MILLISECONDS);
         live.incrementAndGet();
         return t;
     }

@@ -97,6 +97,7 @@ import org.qkdv2i.v2x.codec.security.SignerKind;
 import org.qkdv2i.v2x.codec.security.SigningCredential;
 import org.qkdv2i.v2x.codec.security.TrustStore;
 import org.qkdv2i.v2x.codec.security.VerificationResult;
+import org.qkdv2i.v2x.codec.security.VerificationStatus;
 import org.qkdv2i.zap.api.MessageRejectedException;
 import org.qkdv2i.zap.api.ProtectedChannel;
 import org.slf4j.Logger;
@@ -879,6 +880,15 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
 
     /** Decodes an {@code Ieee1609Dot2Data} and verifies (signed) or opens (PSK) it. */
     private Opened open(byte[] wire) {
+        if (looksSigned(wire)) {
+            // the common case at city scale (~10,000 signed CAMs/s at the RSUs): verify() decodes
+            // once; decoding first as well cost ~25 µs of ~180 µs per message (issue 8)
+            VerificationResult v = security.verify(wire, trust, clock.instant(), config.maxAge());
+            if (v.status() != VerificationStatus.MALFORMED && v.status() != VerificationStatus.NOT_SIGNED) {
+                return verified(v);
+            }
+            // rare: judged below exactly as before (malformed data vs. a malformed certificate in it)
+        }
         DecodeResult<SecuredData> d = security.decode(wire);
         if (!d.isOk()) {
             return new Opened(null, null, "IEEE 1609.2: " + d.error(), true);
@@ -888,16 +898,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
             return new Opened(u.payload(), SecurityInfo.UNSECURED, null, false);
         }
         if (sd instanceof SecuredData.Signed) {
-            Instant now = clock.instant();
-            VerificationResult v = security.verify(wire, trust, now, config.maxAge());
-            if (!v.isOk()) {
-                return new Opened(null, null, "1609.2 verification " + v.status() + ": " + v.detail(), false);
-            }
-            SecuredData.Signed s = v.message();
-            String signer = s.signerId() == null ? null : HexFormat.of().formatHex(s.signerId().toBytes());
-            Instant gen = s.header().generationTime() == null ? null : ItsTime.fromTime64(s.header().generationTime());
-            return new Opened(s.payload(), new SecurityInfo(Protection.SIGNED, signer, s.header().psid(), gen, null),
-                    null, false);
+            return verified(security.verify(wire, trust, clock.instant(), config.maxAge()));
         }
         SecuredData.Encrypted e = (SecuredData.Encrypted) sd;
         var channel = keyring.find(e);
@@ -911,6 +912,25 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         } catch (MessageRejectedException ex) {
             return new Opened(null, null, "PSK channel refused: " + ex.reason() + " " + ex.getMessage(), false);
         }
+    }
+
+    /**
+     * IEEE 1609.2 §6.3.2 in COER: protocolVersion 3, then the Ieee1609Dot2Content CHOICE tag,
+     * 0x81 = signedData. Only picks the path; the verifier decodes and judges everything.
+     */
+    private static boolean looksSigned(byte[] wire) {
+        return wire.length > 2 && wire[0] == 3 && wire[1] == (byte) 0x81;
+    }
+
+    private static Opened verified(VerificationResult v) {
+        if (!v.isOk()) {
+            return new Opened(null, null, "1609.2 verification " + v.status() + ": " + v.detail(), false);
+        }
+        SecuredData.Signed s = v.message();
+        String signer = s.signerId() == null ? null : HexFormat.of().formatHex(s.signerId().toBytes());
+        Instant gen = s.header().generationTime() == null ? null : ItsTime.fromTime64(s.header().generationTime());
+        return new Opened(s.payload(), new SecurityInfo(Protection.SIGNED, signer, s.header().psid(), gen, null), null,
+                false);
     }
 
     /** True if this station is inside {@code area} or does not know where it is. */
