@@ -360,6 +360,8 @@ public final class NodeComponent {
     }
 
     private static KmmSettings settings(Config c) {
+        // checked before anything changes (the key authenticator only takes valid values)
+        KeyAuthenticator.validate(c.keyAuthenticationMinBits(), c.keyAuthenticationMaxDelayMillis());
         return new KmmSettings(c.nodeId().strip(), c.storedKeyBits(), c.minKeyBits(), c.maxKeyBits(),
                 c.maxKeysPerRequest(), c.maxKeysPerLink(), c.lowWaterKeys(), c.keyLifetimeSeconds(),
                 c.maxSaeIdCount(), c.peerTimeoutMillis(), c.freshKeyGraceMillis(), c.lostKeyMarginMillis(),

@@ -233,4 +233,38 @@ public class NodeComponentTest {
         node.deactivate();
         assertTrue("KeyManager and RelayRoutes unregistered", services.isEmpty());
     }
+
+    @Test
+    public void keyAuthenticationIsOnByDefaultSoABlockWaitsForThePeerUntilTurnedOff() throws Exception {
+        Map<String, Object> values = new HashMap<>();
+        values.put("nodeId", "A");
+        values.put("dataDir", tmp.getRoot().toPath().resolve("data").toString());
+        values.put("kekFile", tmp.getRoot().toPath().resolve("kek/A.kek").toString());
+        NodeComponent node = new NodeComponent(context(), config(values)); // defaults only
+        FakeDriver mine = new FakeDriver(new LinkEnd("L-AB", "A", "B", QkdRole.TRANSMITTER));
+        node.bindDriver(mine);
+        KmmCore core = (KmmCore) registered.get();
+        assertTrue("keyAuthentication defaults to true", core.keyAuthenticationOn());
+        mine.sink.get().keyBlock(new KeyBlock(UUID.randomUUID(), new byte[32 * 40], Instant.now(), 0, 0));
+        assertEquals("held for its key check, not servable", 1, core.blocksAwaitingAuthentication());
+        assertEquals(0, core.pools().get(0).ownKeys() + core.pools().get(0).peerKeys());
+
+        values.put("keyAuthenticationMinBits", 100L); // below what one check spends twice: refused, clearly
+        try {
+            node.modified(config(values));
+            org.junit.Assert.fail("a batch size below 512 bits was accepted");
+        } catch (IllegalArgumentException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("keyAuthenticationMinBits"));
+        }
+        values.remove("keyAuthenticationMinBits");
+
+        values.put("keyAuthentication", false); // both ends of the link would be turned off together
+        node.modified(config(values));
+        assertFalse(core.keyAuthenticationOn());
+        assertEquals("the unauthenticated block was destroyed, never stored", 0,
+                core.pools().get(0).ownKeys() + core.pools().get(0).peerKeys());
+        mine.sink.get().keyBlock(new KeyBlock(UUID.randomUUID(), new byte[32 * 10], Instant.now(), 0, 0));
+        assertEquals(10, core.pools().get(0).ownKeys() + core.pools().get(0).peerKeys());
+        node.deactivate();
+    }
 }

@@ -237,6 +237,14 @@ public final class KeyAuthenticator implements AutoCloseable {
      * first block waited {@code delayMillis}, whichever comes first.
      */
     synchronized void configure(long bits, long delayMillis) {
+        validate(bits, delayMillis);
+        this.minBits = bits;
+        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        notifyAll();
+    }
+
+    /** Refuses a batch size below twice what a check spends, or a negative delay. */
+    public static void validate(long bits, long delayMillis) {
         if (bits < 2L * 8 * KEY_BYTES) {
             throw new IllegalArgumentException("keyAuthenticationMinBits must be at least " + 16 * KEY_BYTES
                     + " (the check spends " + BITS_SPENT_PER_BATCH + "), got " + bits);
@@ -244,9 +252,6 @@ public final class KeyAuthenticator implements AutoCloseable {
         if (delayMillis < 0) {
             throw new IllegalArgumentException("keyAuthenticationMaxDelayMillis must be 0 or more, got " + delayMillis);
         }
-        this.minBits = bits;
-        this.maxDelayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
-        notifyAll();
     }
 
     long minBits() {

@@ -3166,6 +3166,7 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
      * first block (changes apply to batches not closed yet).
      */
     public void setKeyAuthentication(boolean on, long minBits, long maxDelayMillis) {
+        KeyAuthenticator.validate(minBits, maxDelayMillis);
         KeyAuthenticator off = null;
         synchronized (this) {
             if (on && keyAuth == null && !closed) {
