@@ -33,47 +33,4 @@ interface Devices extends AutoCloseable {
 
     @Override
     void close();
-
-    /** No devices at all (an engine without a framework, as in the older unit tests). */
-    Devices NONE = new Devices() {
-        @Override
-        public DpnEndpoint endpoint(String dau) {
-            return null;
-        }
-
-        @Override
-        public DeviceAuthenticationUnit dau(String name) {
-            return null;
-        }
-
-        @Override
-        public V2xStack stack(String name) {
-            return null;
-        }
-
-        @Override
-        public VirtualAirRadio radio(String id) {
-            return null;
-        }
-
-        @Override
-        public IdentityLog identityLog() {
-            return null;
-        }
-
-        @Override
-        public MessageProtection protection() {
-            return null;
-        }
-
-        @Override
-        public <S> AutoCloseable register(Class<S> type, S service, Map<String, Object> properties) {
-            return () -> {
-            };
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 }
