@@ -2106,7 +2106,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
                     LOG.info("node {}: dec_keys by {} for master {}: key {} was voided ({})", nodeId, slaveSaeId,
                             masterSaeId, id, voided);
                     throw new KeyManagerException(KEYS_NOT_FOUND, "key " + id + " was voided (" + voided
-                            + ") and is never served again; the master SAE has a replacement key under a new ID");
+                            + ") and is never served again" + (voided.startsWith(RELAY_VOID)
+                                    ? "; the master SAE was told (a replacement key under a new ID, or a failed relay)"
+                                    : "; the master SAE has a replacement key under a new ID"));
                 }
                 Pending p = id == null ? null : pending.get(id);
                 if (p == null || (p.slaveSaeIds().contains(slaveSaeId) && !p.remainingSlaves().contains(slaveSaeId)
@@ -3068,7 +3070,13 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
         int destroyed = 0;
         synchronized (this) {
             boolean seen = voidedKeys.containsKey(first);
-            v.keyIds().forEach(id -> voidedKeys.put(id, Boolean.TRUE));
+            String why = RELAY_VOID + caller + " on virtual link " + v.virtualLink();
+            for (UUID id : v.keyIds()) {
+                if (!replaced.containsKey(id)) { // durable like a local void: a restart keeps refusing the ID
+                    rememberVoided(id, why);
+                    change = changed();
+                }
+            }
             Transit t = transits.get(first);
             crossed = t != null && caller.equals(t.prev());
             if (crossed) {
@@ -3107,6 +3115,9 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
             voidAlong(next, outLink, v, crossed); // passed on without a record here: the keys never crossed
         }
     }
+
+    /** Why a key voided by an ETSI GS QKD 020 {@code ext_keys/void} is void (followed by the sender). */
+    static final String RELAY_VOID = "voided over the relay (ext_keys/void) by node ";
 
     /** Voided keys counted per link once, however many voids reach a node (bounded, guarded by this). */
     private final Map<String, Boolean> voidCounted = bounded();

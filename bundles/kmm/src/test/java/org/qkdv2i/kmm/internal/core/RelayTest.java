@@ -377,6 +377,44 @@ public class RelayTest {
         assertNotServable("D", ids);
     }
 
+    /** dec_keys at {@code node} for {@code id}, which must be refused: the refusal. */
+    private KeyManagerException decRefused(String node, UUID id) {
+        try {
+            net.core(node).keysById("sz", "sa", List.of(id));
+        } catch (KeyManagerException e) {
+            return e;
+        }
+        throw new AssertionError("key " + id + " served at " + node);
+    }
+
+    @Test
+    public void aRelayedKeyVoidedOverTheRelayStaysVoidAfterRestarts() throws Exception {
+        chain("A", "B", "C");
+        Key old = net.core("A").newKeys(new KeyRequest("sa", "sz", 1, 256)).get(0);
+
+        net.core("A").voidKey("sa", "sz", old.id(), "SAE suspects compromise");
+
+        // the ext_keys/void reaches C over B in the background
+        Await.until("C destroys the relayed key", () -> net.core("C").waitingKeys() == 0);
+        KeyManagerException before = decRefused("C", old.id());
+        assertEquals(Reason.KEYS_NOT_FOUND, before.reason());
+        assertTrue(before.getMessage(), before.getMessage().contains(old.id().toString())
+                && before.getMessage().contains("voided over the relay") && before.getMessage().contains("by node B"));
+        assertEquals("the middle node records the void durably", 1, net.core("B").voidedKeyRecords());
+
+        net.restart("B");
+        net.restart("C");
+
+        KeyManagerException after = decRefused("C", old.id());
+        assertEquals(Reason.KEYS_NOT_FOUND, after.reason());
+        assertEquals("the same clear message after a restart", before.getMessage(), after.getMessage());
+        assertEquals(1, net.core("B").voidedKeyRecords());
+        assertEquals(1, net.core("C").voidedKeyRecords());
+        // a void that comes again after the restart changes nothing (idempotent, the first reason stays)
+        net.core("C").extVoid("B", new PeerTransport.ExtVoid(List.of(old.id()), Chain.VLINK, "C"));
+        assertEquals(before.getMessage(), decRefused("C", old.id()).getMessage());
+    }
+
     @Test
     public void aRerouteWhileKeysAreUnderWayLetsThemFinishOnTheOldPath() throws Exception {
         net = new Chain(tmp.getRoot().toPath(), "A", "B", "C", "D");
