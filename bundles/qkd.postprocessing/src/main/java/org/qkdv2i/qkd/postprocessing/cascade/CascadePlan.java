@@ -168,6 +168,33 @@ public final class CascadePlan {
         return new CascadePlan(variant, n, qberEstimate, publicSeed);
     }
 
+    /**
+     * Bytes this plan holds on the heap now: the kept shuffles and their inverses, the lazily built
+     * ones and the first-block masks (arrays only; object headers are noise at these sizes). Grows
+     * when a pass of at most two blocks is materialised. For {@link CascadePlanCache}'s byte bound.
+     *
+     * @since 1.2
+     */
+    public long retainedBytes() {
+        long bytes = 0;
+        for (int p = 0; p < blockSize.length; p++) {
+            bytes += ints(perm[p]) + ints(inv[p]);
+            if (firstBlockMask[p] != null) {
+                bytes += 8L * firstBlockMask[p].length;
+            }
+        }
+        synchronized (this) {
+            for (int p = 0; p < blockSize.length; p++) {
+                bytes += ints(lazyPerm[p]) + ints(lazyInv[p]);
+            }
+        }
+        return bytes + 16L * blockSize.length;
+    }
+
+    private static long ints(int[] a) {
+        return a == null ? 0 : 4L * a.length;
+    }
+
     public CascadeVariant variant() {
         return variant;
     }

@@ -69,6 +69,15 @@ public final class ToeplitzHash {
         return m;
     }
 
+    /**
+     * Heap held by this instance (NTT tables and working buffers), bytes.
+     *
+     * @since 1.2
+     */
+    public long retainedBytes() {
+        return mp.retainedBytes();
+    }
+
     /** y = T(seed)·key; {@code key} holds n bits, {@code seed} n + m − 1 bits; returns m bits. */
     public long[] apply(long[] key, long[] seed) {
         checkKey(key);

@@ -1,7 +1,7 @@
 /**
  * Universal hashing: polynomial hash for key verification and Toeplitz hashing (NTT, O(n log n)) for privacy amplification.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package org.qkdv2i.qkd.postprocessing.hash;
 

@@ -94,6 +94,12 @@ public final class MiddleProduct {
         return new MiddleProduct(n, m, log, (int) ((n + cmax - 1) / cmax), threads);
     }
 
+    /** Heap held by this product's tables and buffers, bytes (for a pool's byte bound). */
+    public long retainedBytes() {
+        long buffers = (q > 1 ? 5L : 4L) * 4L * size;
+        return buffers + ntt.retainedBytes();
+    }
+
     /** A seed's transforms, one per key part: values below P and their Shoup quotients. */
     public static final class SeedTransform {
         final int[][][] values;

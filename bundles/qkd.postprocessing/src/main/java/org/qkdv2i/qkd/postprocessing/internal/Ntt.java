@@ -75,6 +75,11 @@ public final class Ntt {
         }
     }
 
+    /** Heap held by the twiddle tables, bytes. */
+    long retainedBytes() {
+        return 4L * 4L * size + 4L * 4L * (rows + cols);
+    }
+
     /** Kyber-style table for a length-2^l transform: stage s, block k uses w_{2^(s+1)}^brv_s(k). */
     private static void blockTwiddles(int l, int[] w, int[] s, int[] iw, int[] is) {
         for (int st = 0; st < l; st++) {
