@@ -11,10 +11,16 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.qkdv2i.qkd.api.LinkEnd;
 import org.qkdv2i.qkd.api.QkdDriver;
 import org.qkdv2i.qkd.api.QkdDriverConstants;
+import org.qkdv2i.qkd.postprocessing.cascade.CascadePlanCache;
+import org.qkdv2i.qkd.postprocessing.hash.ToeplitzPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +50,17 @@ public final class FsoLinkComponent {
     private LinkSettings settings;
     private FsoLinkDriver driver;
     private ServiceRegistration<QkdDriver> registration;
+    /**
+     * qkd.postprocessing's framework-wide plan cache and Toeplitz pool: the link ends share public
+     * plans and idle hashes instead of holding their own (docs/benchmarks.md, issue 8 heap). Optional
+     * and dynamic: the link reads them per block and uses small caches of its own while they are gone.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CascadePlanCache sharedPlans;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ToeplitzPool sharedToeplitz;
 
     @Activate
     public FsoLinkComponent(BundleContext context, FsoLinkConfig config) {
@@ -75,7 +92,7 @@ public final class FsoLinkComponent {
 
     private synchronized void start(LinkSettings s) {
         settings = s;
-        driver = new FsoLinkDriver(s, clock);
+        driver = new FsoLinkDriver(s, clock, () -> sharedPlans, () -> sharedToeplitz);
         driver.start();
         LinkEnd end = s.end();
         Hashtable<String, Object> props = new Hashtable<>();

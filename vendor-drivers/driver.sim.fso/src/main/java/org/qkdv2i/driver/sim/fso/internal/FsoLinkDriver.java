@@ -24,6 +24,8 @@ import org.qkdv2i.driver.sim.fso.internal.channel.AliceProtocol;
 import org.qkdv2i.driver.sim.fso.internal.channel.BobProtocol;
 import org.qkdv2i.driver.sim.fso.internal.channel.FramedChannel;
 import org.qkdv2i.driver.sim.fso.internal.channel.LibraryDistiller;
+import org.qkdv2i.qkd.postprocessing.cascade.CascadePlanCache;
+import org.qkdv2i.qkd.postprocessing.hash.ToeplitzPool;
 import org.qkdv2i.driver.sim.fso.internal.channel.PadAuthenticator;
 import org.qkdv2i.driver.sim.fso.internal.channel.PadStore;
 import org.qkdv2i.driver.sim.fso.internal.channel.PadStoreException;
@@ -61,6 +63,8 @@ final class FsoLinkDriver implements QkdDriver {
     private static final long RETRY_MILLIS = 1000;
 
     private final LinkSettings settings;
+    private final java.util.function.Supplier<CascadePlanCache> plans;
+    private final java.util.function.Supplier<ToeplitzPool> toeplitz;
     private final Clock clock;
     private final LinkEnd end;
     private volatile LinkSettings.Conditions conditions;
@@ -86,6 +90,17 @@ final class FsoLinkDriver implements QkdDriver {
     private volatile double speed;
 
     FsoLinkDriver(LinkSettings settings, Clock clock) {
+        this(settings, clock, () -> null, () -> null);
+    }
+
+    /**
+     * @param plans    the framework's shared Cascade plan cache, or null while there is none
+     * @param toeplitz the framework's shared Toeplitz hash pool, or null while there is none
+     */
+    FsoLinkDriver(LinkSettings settings, Clock clock, java.util.function.Supplier<CascadePlanCache> plans,
+            java.util.function.Supplier<ToeplitzPool> toeplitz) {
+        this.plans = Objects.requireNonNull(plans, "plans");
+        this.toeplitz = Objects.requireNonNull(toeplitz, "toeplitz");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.end = settings.end();
@@ -384,7 +399,7 @@ final class FsoLinkDriver implements QkdDriver {
         lastError = null;
         AliceProtocol proto = new AliceProtocol(ch, new DataOutputStream(new BufferedOutputStream(q.getOutputStream(),
                 1 << 16)), source, new Eavesdropper(root.split()), root.split(), settings.abortQber(),
-                new LibraryDistiller(new SecureRandom()),
+                new LibraryDistiller(new SecureRandom(), plans, toeplitz),
                 settings.finiteKey() ? AliceProtocol.Layout.FINITE_KEY : AliceProtocol.Layout.SAMPLED_SIGNAL);
         LOG.info("FSO link {} at node {}: connected to {} (Alice)", end.linkId(), end.localNodeId(), end.peerNodeId());
         long wallStart = clock.millis();
@@ -419,7 +434,7 @@ final class FsoLinkDriver implements QkdDriver {
         lastError = null;
         BobProtocol proto = new BobProtocol(ch, new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
                 new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),
-                new LibraryDistiller(new SecureRandom()));
+                new LibraryDistiller(new SecureRandom(), plans, toeplitz));
         LOG.info("FSO link {} at node {}: {} connected (Bob)", end.linkId(), end.localNodeId(), end.peerNodeId());
         try {
             while (!closed) {

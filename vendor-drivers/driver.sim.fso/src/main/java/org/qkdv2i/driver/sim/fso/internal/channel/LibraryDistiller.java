@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.qkdv2i.qkd.postprocessing.Bits;
 import org.qkdv2i.qkd.postprocessing.cascade.CascadeAlice;
@@ -17,6 +18,7 @@ import org.qkdv2i.qkd.postprocessing.cascade.ParityRequest;
 import org.qkdv2i.qkd.postprocessing.cascade.ParityResponse;
 import org.qkdv2i.qkd.postprocessing.hash.PolynomialHash;
 import org.qkdv2i.qkd.postprocessing.hash.ToeplitzHash;
+import org.qkdv2i.qkd.postprocessing.hash.ToeplitzPool;
 
 /**
  * Reconciliation (optimised Cascade, Bob asks, Alice answers), verification (polynomial hash,
@@ -47,15 +49,60 @@ public final class LibraryDistiller implements KeyDistiller {
      */
     static final int OVERLAP_SEARCHES = 5;
 
-    private final SecureRandom random;
-    /** Plans by (padded length, schedule): a handful of lengths and one or two schedules per link. */
-    private final CascadePlanCache plans = new CascadePlanCache(4);
-    private volatile Timing lastTiming;
-    /** The last privacy-amplification hash, kept: lengths are padded so that blocks reuse it. */
-    private ToeplitzHash pa;
+    /** Bound of an end's own plan cache when no shared one is there (2 plans: the current length and the last). */
+    static final long OWN_PLAN_BYTES = 16L << 20;
+    /** Bound of an end's own idle Toeplitz hashes when no shared pool is there (one of the largest). */
+    static final long OWN_TOEPLITZ_BYTES = 16L << 20;
 
+    private final SecureRandom random;
+    /**
+     * The framework's shared plan cache (qkd.postprocessing's service) when there is one, else null.
+     * Plans are public (announced length and QBER estimate, public seed), so ends share them.
+     */
+    private final Supplier<CascadePlanCache> sharedPlans;
+    private final Supplier<ToeplitzPool> sharedToeplitz;
+    /** This end's own, small, used only while no shared service is there; built on first need. */
+    private CascadePlanCache ownPlans;
+    private ToeplitzPool ownToeplitz;
+    private volatile Timing lastTiming;
+
+    /** An end with caches of its own (tests, benchmarks). */
     public LibraryDistiller(SecureRandom random) {
+        this(random, () -> null, () -> null);
+    }
+
+    /**
+     * An end that takes plans and Toeplitz hashes from the framework's shared services while they are
+     * there (the suppliers may return null at any time: the end falls back to small caches of its own).
+     */
+    public LibraryDistiller(SecureRandom random, Supplier<CascadePlanCache> plans, Supplier<ToeplitzPool> toeplitz) {
         this.random = random;
+        this.sharedPlans = plans;
+        this.sharedToeplitz = toeplitz;
+    }
+
+    private synchronized CascadePlanCache plans() {
+        CascadePlanCache c = sharedPlans.get();
+        if (c != null) {
+            ownPlans = null; // let the private copies go
+            return c;
+        }
+        if (ownPlans == null) {
+            ownPlans = new CascadePlanCache(4, OWN_PLAN_BYTES);
+        }
+        return ownPlans;
+    }
+
+    private synchronized ToeplitzPool toeplitzPool() {
+        ToeplitzPool p = sharedToeplitz.get();
+        if (p != null) {
+            ownToeplitz = null;
+            return p;
+        }
+        if (ownToeplitz == null) {
+            ownToeplitz = new ToeplitzPool(OWN_TOEPLITZ_BYTES);
+        }
+        return ownToeplitz;
     }
 
     /**
@@ -83,7 +130,7 @@ public final class LibraryDistiller implements KeyDistiller {
 
     private CascadePlan plan(int paddedN, double qber) {
         // both ends build the same public plan from announced values
-        return plans.get(CascadeVariant.OPTIMISED, paddedN, Math.max(qber, 0.001), PLAN_SEED);
+        return plans().get(CascadeVariant.OPTIMISED, paddedN, Math.max(qber, 0.001), PLAN_SEED);
     }
 
     /**
@@ -107,17 +154,13 @@ public final class LibraryDistiller implements KeyDistiller {
      * m bits are the key: the first m rows of an M × N Toeplitz matrix are an m × N Toeplitz matrix
      * over the first N + m − 1 seed bits, and with the key's zero padding an m × n one over a window
      * of n + m − 1 of them, uniform either way — the same universal family as hashing n bits to m
-     * (leftover hash lemma). Kept because the one-shot {@code ToeplitzHash.hash} rebuilds its NTT
-     * tables and buffers every call (13–18 against 10 ms at 4·10^5 bits, docs/benchmarks.md).
+     * (leftover hash lemma). Borrowed from a pool (shared by the framework's link ends) and given
+     * back after the block, because the one-shot {@code ToeplitzHash.hash} rebuilds its NTT tables
+     * and buffers every call (13–18 against 10 ms at 4·10^5 bits, docs/benchmarks.md), while keeping
+     * one per end holds 5–10 MB per end between rounds. The caller releases it to {@code pool}.
      */
-    private ToeplitzHash toeplitz(int paddedN, int m) {
-        int padM = Math.min(paddedN, paddedLength(m));
-        ToeplitzHash t = pa;
-        if (t == null || t.inputBits() != paddedN || t.outputBits() != padM) {
-            t = new ToeplitzHash(paddedN, padM);
-            pa = t;
-        }
-        return t;
+    private static ToeplitzHash toeplitz(ToeplitzPool pool, int paddedN, int m) {
+        return pool.borrow(paddedN, Math.min(paddedN, paddedLength(m)));
     }
 
     /** Packs the first n raw bits into an array of {@code paddedN} bits (zeros past n); the temporary copy is zeroised. */
@@ -139,6 +182,8 @@ public final class LibraryDistiller implements KeyDistiller {
         long[] key = pack(raw, n, padded);
         CascadeAlice cascade = new CascadeAlice(plan(padded, qber), key);
         int rounds = 0;
+        ToeplitzPool pool = null;
+        ToeplitzHash hash = null;
         try {
             while (true) {
                 byte[] req = ch.receive(MessageType.RECONCILE);
@@ -161,7 +206,8 @@ public final class LibraryDistiller implements KeyDistiller {
                 ch.send(MessageType.VERIFY, b.bytes());
             }
             int m = outputBits(privacyBits, disclosed, tagBits);
-            ToeplitzHash hash = m > 0 ? toeplitz(padded, m) : null;
+            pool = m > 0 ? toeplitzPool() : null;
+            hash = m > 0 ? toeplitz(pool, padded, m) : null;
             long[] seed = m > 0 ? Bits.random(ToeplitzHash.seedBits(padded, hash.outputBits()), random) : new long[0];
             try (Wire.Buffer b = new Wire.Buffer()) {
                 b.writeInt(m);
@@ -182,6 +228,9 @@ public final class LibraryDistiller implements KeyDistiller {
         } finally {
             cascade.wipe();
             Bits.wipe(key);
+            if (pool != null) {
+                pool.release(hash); // apply() left no key material in it
+            }
         }
     }
 
@@ -194,6 +243,8 @@ public final class LibraryDistiller implements KeyDistiller {
         CascadeBob cascade = new CascadeBob(plan(padded, qber), key, OVERLAP_SEARCHES);
         Bits.wipe(key);
         CascadeResult result = null;
+        ToeplitzPool pool = null;
+        ToeplitzHash hash = null;
         try {
             for (ParityRequest r; (r = cascade.nextRequest()) != null;) {
                 ch.send(MessageType.RECONCILE, r.encode());
@@ -226,7 +277,8 @@ public final class LibraryDistiller implements KeyDistiller {
             if (!ok || m <= 0 || m != outputBits(privacyBits, result.disclosedParities(), tagBits)) {
                 return null; // Bob's CONFIRM(false) makes Alice discard too
             }
-            ToeplitzHash hash = toeplitz(padded, m);
+            pool = toeplitzPool();
+            hash = toeplitz(pool, padded, m);
             if (seed.length != Bits.words(ToeplitzHash.seedBits(padded, hash.outputBits()))) {
                 return null; // not the seed this length needs: discard, as for a failed verification
             }
@@ -238,6 +290,9 @@ public final class LibraryDistiller implements KeyDistiller {
         } finally {
             if (result != null) {
                 Bits.wipe(result.key());
+            }
+            if (pool != null) {
+                pool.release(hash);
             }
         }
     }
