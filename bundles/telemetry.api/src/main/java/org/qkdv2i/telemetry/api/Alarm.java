@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record Alarm(Kind kind, Severity severity, String node, String subject, Instant time, String text) {
 
-    public enum Kind { EAVESDROPPING, POOL_EMPTY, LINK_DOWN, AUTH_FAILURE, REVOCATION }
+    /**
+     * {@code KEY_AUTHENTICATION} (since 1.3): the two ends of a QKD link held different material for
+     * driver key blocks (key-check values differed; blocks destroyed at both ends): a driver fault
+     * or tampering; the subject is the link.
+     */
+    public enum Kind { EAVESDROPPING, POOL_EMPTY, LINK_DOWN, AUTH_FAILURE, REVOCATION, KEY_AUTHENTICATION }
 
     public enum Severity { INFO, WARNING, MAJOR, CRITICAL }
 

@@ -6,8 +6,9 @@
  * constructor and accessors stay).
  * <p>1.2: {@link org.qkdv2i.telemetry.api.PoolTelemetry} carries the link's key authentication counters
  * (bits spent, blocks checked and failed; the 1.1 constructor stays).
+ * <p>1.3: {@link org.qkdv2i.telemetry.api.Alarm.Kind#KEY_AUTHENTICATION} (a link's key check failed).
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package org.qkdv2i.telemetry.api;
 

@@ -82,6 +82,21 @@ public final class TelemetryCollector implements KeyEventListener {
     /** V2X stacks and DPN endpoints with their qkd.node service property ("" if absent: all nodes' sinks). */
     private final Map<V2xStack, String> stacks = new ConcurrentHashMap<>();
     private final Map<DpnEndpoint, Owner> endpoints = new ConcurrentHashMap<>();
+    /**
+     * Key authentication failures per node and link in the current period: an entry means an alarm
+     * was raised this period, its value counts the failures since (reported by the next check).
+     */
+    private final Map<NodeLink, KeyAuthWindow> keyAuthFailures = new ConcurrentHashMap<>();
+
+    private record NodeLink(String node, String link) {
+    }
+
+    /** Failures of one link held back since its last alarm, and the newest one's detail. */
+    private static final class KeyAuthWindow {
+        long suppressed;
+        String lastDetail = "";
+    }
+
     /** Refusal counts at the last alarm check; touched on the timer thread only (and by unbinds). */
     private final Map<Object, Long> lastRefused = new ConcurrentHashMap<>();
     private final long periodSeconds;
@@ -109,6 +124,7 @@ public final class TelemetryCollector implements KeyEventListener {
             timer.scheduleWithFixedDelay(this::publishState, periodSeconds, periodSeconds, TimeUnit.SECONDS);
             // its own schedule: publishState also runs on key events, alarms must stay one per period
             timer.scheduleWithFixedDelay(this::checkAuthFailures, periodSeconds, periodSeconds, TimeUnit.SECONDS);
+            timer.scheduleWithFixedDelay(this::checkKeyAuthFailures, periodSeconds, periodSeconds, TimeUnit.SECONDS);
         }
     }
 
@@ -381,6 +397,60 @@ public final class TelemetryCollector implements KeyEventListener {
         return now - base;
     }
 
+    /**
+     * A KMM's {@code KEY_AUTHENTICATION_FAILED}: the first of a link in a period is an alarm at once;
+     * more in the same period are counted and reported together by the next
+     * {@link #checkKeyAuthFailures} (a driver failing every batch cannot flood the operators).
+     * @return the alarm to raise now, or null when held back
+     */
+    private Alarm keyAuthFailed(KeyEvent e) {
+        boolean[] first = {false};
+        keyAuthFailures.compute(new NodeLink(e.nodeId(), e.linkId()), (k, w) -> {
+            if (w == null) {
+                first[0] = true;
+                return new KeyAuthWindow();
+            }
+            w.suppressed++;
+            w.lastDetail = e.detail();
+            return w;
+        });
+        if (!first[0]) {
+            return null;
+        }
+        LOG.warn("node {}: key authentication failed on link {}: alarm raised", e.nodeId(), e.linkId());
+        return new Alarm(Alarm.Kind.KEY_AUTHENTICATION, Alarm.Severity.MAJOR, e.nodeId(), e.linkId(), e.time(),
+                "key authentication failed on link " + e.linkId() + ": " + e.detail());
+    }
+
+    /**
+     * Once per state period: one alarm per link with the key authentication failures held back
+     * since its last alarm; a link without any since is forgotten (its next failure alarms at once).
+     */
+    void checkKeyAuthFailures() {
+        for (NodeLink nl : keyAuthFailures.keySet()) {
+            long[] held = {0};
+            String[] detail = {""};
+            keyAuthFailures.computeIfPresent(nl, (k, w) -> {
+                held[0] = w.suppressed;
+                detail[0] = w.lastDetail;
+                if (w.suppressed == 0) {
+                    return null;
+                }
+                w.suppressed = 0;
+                return w;
+            });
+            if (held[0] > 0) {
+                String text = held[0] + " more key authentication failure" + (held[0] == 1 ? "" : "s") + " on link "
+                        + nl.link() + " in the last " + periodSeconds + " s; the last: " + detail[0];
+                LOG.warn("node {}: {} more key authentication failures on link {} in the last {} s", nl.node(),
+                        held[0], nl.link(), periodSeconds);
+                Alarm a = new Alarm(Alarm.Kind.KEY_AUTHENTICATION, Alarm.Severity.MAJOR, nl.node(), nl.link(),
+                        clock.instant(), text);
+                each(nl.node(), s -> s.alarm(a));
+            }
+        }
+    }
+
     PoolTelemetry pool(String node, PoolStatus p) {
         return pool(node, p, null);
     }
@@ -411,7 +481,8 @@ public final class TelemetryCollector implements KeyEventListener {
                     "key pool of link " + e.linkId() + " is empty: " + e.detail());
             case LINK_DOWN -> new Alarm(Alarm.Kind.LINK_DOWN, Alarm.Severity.MAJOR, e.nodeId(), e.linkId(), e.time(),
                     "link " + e.linkId() + " down: " + e.detail());
-            default -> null; // POOL_LOW, POOL_REFILLED, LINK_UP: state only
+            case KEY_AUTHENTICATION_FAILED -> keyAuthFailed(e);
+            default -> null; // POOL_LOW, POOL_REFILLED, LINK_UP, KEY_VOIDED: state only
         };
         if (alarm != null) {
             each(e.nodeId(), s -> s.alarm(alarm));

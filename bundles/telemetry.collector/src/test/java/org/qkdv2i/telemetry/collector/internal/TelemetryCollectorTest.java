@@ -313,6 +313,48 @@ public class TelemetryCollectorTest {
     }
 
     @Test
+    public void keyAuthenticationFailuresRaiseOneAlarmAtOnceAndTheRestOncePerPeriod() {
+        Recording n1 = new Recording();
+        Recording n2 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.addSink(n2, Map.of(TelemetrySink.NODE_PROPERTY, "n2"));
+        collector.keyEvent(new KeyEvent(KeyEvent.Type.KEY_AUTHENTICATION_FAILED, "n1", "fso-1",
+                "link fso-1 driver sim at node n1: key-check values differ (block b1)", T));
+        assertEquals("the first failure alarms at once", 1, n1.alarms().size());
+        Alarm a = n1.alarms().get(0);
+        assertEquals(Alarm.Kind.KEY_AUTHENTICATION, a.kind());
+        assertEquals(Alarm.Severity.MAJOR, a.severity());
+        assertEquals("fso-1", a.subject());
+        assertEquals("n1", a.node());
+        assertTrue(a.text(), a.text().contains("key authentication failed on link fso-1") && a.text().contains("b1"));
+
+        // a driver failing every batch: the rest of the period is held back and counted
+        for (int i = 2; i <= 40; i++) {
+            collector.keyEvent(new KeyEvent(KeyEvent.Type.KEY_AUTHENTICATION_FAILED, "n1", "fso-1",
+                    "key-check values differ (block b" + i + ")", T));
+        }
+        assertEquals(1, n1.alarms().size());
+        // another link alarms on its own
+        collector.keyEvent(new KeyEvent(KeyEvent.Type.KEY_AUTHENTICATION_FAILED, "n1", "fso-2", "block c1", T));
+        assertEquals(2, n1.alarms().size());
+
+        collector.checkKeyAuthFailures();
+        List<Alarm> alarms = n1.alarms();
+        assertEquals("one summary for fso-1, none for fso-2 (nothing held back)", 3, alarms.size());
+        assertEquals(Alarm.Kind.KEY_AUTHENTICATION, alarms.get(2).kind());
+        assertEquals("fso-1", alarms.get(2).subject());
+        assertTrue(alarms.get(2).text(), alarms.get(2).text().contains("39 more key authentication failures")
+                && alarms.get(2).text().contains("b40"));
+
+        collector.checkKeyAuthFailures(); // a quiet period: nothing, and the links are forgotten
+        assertEquals(3, n1.alarms().size());
+        collector.checkKeyAuthFailures();
+        collector.keyEvent(new KeyEvent(KeyEvent.Type.KEY_AUTHENTICATION_FAILED, "n1", "fso-1", "block b41", T));
+        assertEquals("after a quiet period the next failure alarms at once", 4, n1.alarms().size());
+        assertTrue("the alarm belongs to n1", n2.alarms().isEmpty());
+    }
+
+    @Test
     public void refusedDpnSetUpsRaiseAMajorAuthFailureAlarmNamingTheDau() {
         Recording n1 = new Recording();
         Recording n2 = new Recording();

@@ -89,6 +89,22 @@ public class MqttTelemetryBrokerTest {
     }
 
     @Test
+    public void aKeyAuthenticationAlarmGoesToTheAlarmsTopic() throws Exception {
+        publisher = publisher("n5", 100);
+        try (Subscriber live = new Subscriber(broker.url(), "live5", false, "qkdv2i/n5/alarms")) {
+            publisher.alarm(new Alarm(Alarm.Kind.KEY_AUTHENTICATION, Alarm.Severity.MAJOR, "n5", "fso-1", T,
+                    "key authentication failed on link fso-1: key-check values differ"));
+            Await.until("alarm at live subscriber", 10_000, () -> !live.received.isEmpty());
+            Subscriber.Received a = live.received.get(0);
+            assertEquals(1, a.qos());
+            assertFalse(a.retained());
+            assertEquals("{\"kind\":\"KEY_AUTHENTICATION\",\"severity\":\"MAJOR\",\"node\":\"n5\","
+                    + "\"subject\":\"fso-1\",\"time\":\"2026-11-27T10:00:00Z\",\"text\":\"key authentication "
+                    + "failed on link fso-1: key-check values differ\"}", a.payload());
+        }
+    }
+
+    @Test
     public void v2xCountersAreRetainedStateWithEveryCounter() throws Exception {
         publisher = publisher("n6", 100);
         publisher.v2x(new V2xCounters("n6", "rsu/g5", 100, 90, 10, 2, 80, 3, 7, 4, 1, T));

@@ -84,6 +84,8 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
     private final SubscriptionModel sampler;
     private final Map<String, UaNode> nodes = new ConcurrentHashMap<>();
     private final Map<String, AlarmConditionTypeNode> conditions = new ConcurrentHashMap<>();
+    /** Per link: key authentication blocks checked and failed at the last pool update (guarded by this). */
+    private final Map<String, long[]> authCounters = new java.util.HashMap<>();
     private final Map<DataItem, Runnable> pushed = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
     private UaFolderNode nodeFolder;
@@ -263,6 +265,7 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
                 variable(o, n, NodeIds.Int64, null, null);
             }
             condition(o, p + "/PoolEmpty", "PoolEmpty");
+            condition(o, p + "/KeyAuthentication", "KeyAuthentication");
         }
         set(p + "/PeerNode", t.peerNode(), t.time());
         set(p + "/OwnKeys", t.ownKeys(), t.time());
@@ -277,6 +280,11 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
         set(p + "/AuthFailedBlocks", t.authFailedBlocks(), t.time());
         if (t.ownKeys() > 0) {
             clear(p + "/PoolEmpty", "pool of link " + t.link() + " refilled (" + t.ownKeys() + " keys)", t.time());
+        }
+        long[] before = authCounters.put(t.link(), new long[] {t.authCheckedBlocks(), t.authFailedBlocks()});
+        if (before != null && t.authCheckedBlocks() > before[0] && t.authFailedBlocks() == before[1]) {
+            // blocks were checked since the last update and none failed: the two ends agree again
+            clear(p + "/KeyAuthentication", "key checks on link " + t.link() + " pass again", t.time());
         }
     }
 
@@ -457,6 +465,13 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
                     pool(new PoolTelemetry(node, a.subject(), "", 0, 0, 0, 0, 0, 0, a.time()));
                 }
                 raise(path("Pools", a.subject(), "PoolEmpty"), a);
+            }
+            case KEY_AUTHENTICATION -> { // issue 9: the link's two ends held different key material
+                if (!nodes.containsKey(path("Pools", a.subject()))) {
+                    pool(new PoolTelemetry(node, a.subject(), "", 0, 0, 0, 0, 0, 0, a.time()));
+                    authCounters.remove(a.subject()); // placeholder counters: the first real update is the base
+                }
+                raise(path("Pools", a.subject(), "KeyAuthentication"), a);
             }
             default -> event(a);
         }

@@ -288,6 +288,50 @@ public class OpcUaServerTest {
         }
     }
 
+    @Test
+    public void keyAuthenticationRaisesAnAlarmConditionThatClearsWhenChecksPassAgain() throws Exception {
+        EventFilter filter = new EventFilter(new SimpleAttributeOperand[] {
+                field(NodeIds.BaseEventType, "EventType"),
+                field(NodeIds.BaseEventType, "Message"),
+                field(NodeIds.AlarmConditionType, "ActiveState", "Id"),
+                field(NodeIds.ConditionType, "ConditionName"),
+                field(NodeIds.BaseEventType, "Severity"),
+                field(NodeIds.BaseEventType, "SourceNode")}, new ContentFilter(null));
+        OpcUaSubscription sub = new OpcUaSubscription(operator, 50.0);
+        List<Variant[]> events = new CopyOnWriteArrayList<>();
+        OpcUaMonitoredItem item = OpcUaMonitoredItem.newEventItem(NodeIds.Server, filter);
+        item.setQueueSize(uint(1000));
+        item.setEventValueListener((i, fields) -> events.add(fields));
+        sub.addMonitoredItem(item);
+        sub.create();
+        sub.synchronizeMonitoredItems();
+        try {
+            server.pool(new PoolTelemetry(NODE, "qkd-9", "bs-2", 40, 38, 1000, 100, 7, 1, 512, 20, 0, Instant.now()));
+            server.alarm(new Alarm(Alarm.Kind.KEY_AUTHENTICATION, Alarm.Severity.MAJOR, NODE, "qkd-9", Instant.now(),
+                    "key authentication failed on link qkd-9: key-check values differ"));
+            await("key authentication active", 10_000, () -> events.stream().anyMatch(
+                    f -> "KeyAuthentication".equals(f[3].getValue()) && Boolean.TRUE.equals(f[2].getValue())));
+            Variant[] active = events.stream().filter(f -> "KeyAuthentication".equals(f[3].getValue())
+                    && Boolean.TRUE.equals(f[2].getValue())).findFirst().get();
+            assertEquals(NodeIds.AlarmConditionType, active[0].getValue());
+            assertEquals("key authentication failed on link qkd-9: key-check values differ",
+                    ((LocalizedText) active[1].getValue()).text());
+            assertEquals(path(operator, "QKD-V2I", NODE, "Pools", "qkd-9"), active[5].getValue());
+            assertEquals(Boolean.TRUE, server.namespace().conditionNode(NODE + "/Pools/qkd-9/KeyAuthentication")
+                    .getActiveStateNode().getId());
+
+            // the failed blocks show in the counters: still active; checks that pass clear it
+            server.pool(new PoolTelemetry(NODE, "qkd-9", "bs-2", 40, 38, 1000, 100, 7, 1, 768, 22, 2, Instant.now()));
+            assertEquals(Boolean.TRUE, server.namespace().conditionNode(NODE + "/Pools/qkd-9/KeyAuthentication")
+                    .getActiveStateNode().getId());
+            server.pool(new PoolTelemetry(NODE, "qkd-9", "bs-2", 40, 38, 1000, 100, 7, 1, 1024, 30, 2, Instant.now()));
+            await("key authentication inactive", 10_000, () -> events.stream().anyMatch(
+                    f -> "KeyAuthentication".equals(f[3].getValue()) && Boolean.FALSE.equals(f[2].getValue())));
+        } finally {
+            sub.delete();
+        }
+    }
+
     private CallMethodResult call(OpcUaClient client, String link, String method, Variant... args) throws Exception {
         NodeId obj = path(client, "QKD-V2I", NODE, "Links", link);
         NodeId m = Fixture.browse(client, obj).get(method);
