@@ -20,6 +20,9 @@ public interface TelemetrySink {
 
     default void relay(RelayTelemetry relay) {}
 
+    /** Allocation by agreed QoS per key pool (since 1.3). */
+    default void qos(QosTelemetry qos) {}
+
     default void identity(IdentityEvent event) {}
 
     default void v2x(V2xCounters counters) {}

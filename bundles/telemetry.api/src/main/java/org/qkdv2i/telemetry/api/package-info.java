@@ -6,7 +6,9 @@
  * constructor and accessors stay).
  * <p>1.2: {@link org.qkdv2i.telemetry.api.PoolTelemetry} carries the link's key authentication counters
  * (bits spent, blocks checked and failed; the 1.1 constructor stays).
- * <p>1.3: {@link org.qkdv2i.telemetry.api.Alarm.Kind#KEY_AUTHENTICATION} (a link's key check failed).
+ * <p>1.3: {@link org.qkdv2i.telemetry.api.Alarm.Kind#KEY_AUTHENTICATION} (a link's key check failed);
+ * {@link org.qkdv2i.telemetry.api.QosTelemetry} per key pool and
+ * {@link org.qkdv2i.telemetry.api.TelemetrySink#qos} (default: ignored).
  */
 @Version("1.3.0")
 @Export

@@ -1,7 +1,9 @@
 package org.qkdv2i.telemetry.collector.internal;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +33,7 @@ import org.qkdv2i.kmm.api.KeyEvent;
 import org.qkdv2i.kmm.api.KeyEventListener;
 import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.QosStatus;
 import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.api.RelayStats;
 import org.qkdv2i.qkd.api.LinkStatus;
@@ -39,6 +42,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.TelemetrySink;
 import org.qkdv2i.telemetry.api.V2xCounters;
@@ -307,6 +311,15 @@ public final class TelemetryCollector implements KeyEventListener {
                 continue;
             }
             each(node, s -> s.kmm(k));
+            List<QosStatus> qos;
+            try {
+                qos = km.qosAllocation();
+            } catch (RuntimeException e) {
+                qos = List.of(); // the key manager is going away
+            }
+            for (QosTelemetry q : qosSummaries(node, qos)) {
+                each(node, s -> s.qos(q));
+            }
         }
         for (RelayRoutes r : relays) {
             String node;
@@ -449,6 +462,20 @@ public final class TelemetryCollector implements KeyEventListener {
                 each(nl.node(), s -> s.alarm(a));
             }
         }
+    }
+
+    /** One summary per pool of the KMM's per-consumer QoS allocation, in the order the pools first appear. */
+    List<QosTelemetry> qosSummaries(String node, List<QosStatus> consumers) {
+        Map<String, List<QosStatus>> byPool = new LinkedHashMap<>();
+        for (QosStatus c : consumers) {
+            byPool.computeIfAbsent(c.pool(), k -> new ArrayList<>()).add(c);
+        }
+        List<QosTelemetry> out = new ArrayList<>(byPool.size());
+        byPool.forEach((pool, cs) -> out.add(new QosTelemetry(node, pool, cs.size(),
+                (int) cs.stream().filter(QosStatus::reserved).count(),
+                cs.stream().mapToDouble(QosStatus::servedBps).sum(), cs.stream().mapToLong(QosStatus::served).sum(),
+                cs.stream().mapToLong(QosStatus::refused).sum(), cs.get(0).refillBps(), clock.instant())));
+        return out;
     }
 
     PoolTelemetry pool(String node, PoolStatus p) {

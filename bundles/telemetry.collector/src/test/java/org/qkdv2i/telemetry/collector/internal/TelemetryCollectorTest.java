@@ -25,6 +25,7 @@ import org.qkdv2i.kmm.api.KeyManager;
 import org.qkdv2i.kmm.api.KeyRequest;
 import org.qkdv2i.kmm.api.PairStatus;
 import org.qkdv2i.kmm.api.PoolStatus;
+import org.qkdv2i.kmm.api.QosStatus;
 import org.qkdv2i.kmm.api.SaeInfo;
 import org.qkdv2i.qkd.api.LinkState;
 import org.qkdv2i.qkd.api.LinkStatus;
@@ -33,6 +34,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.TelemetrySink;
 import org.qkdv2i.telemetry.api.V2xCounters;
@@ -74,6 +76,11 @@ public class TelemetryCollectorTest {
         @Override
         public void v2x(V2xCounters counters) {
             got.add(counters);
+        }
+
+        @Override
+        public void qos(QosTelemetry qos) {
+            got.add(qos);
         }
 
         @Override
@@ -126,6 +133,15 @@ public class TelemetryCollectorTest {
         public List<org.qkdv2i.kmm.api.KeyAuthStatus> keyAuthentication() {
             // 40 blocks passed, 2 failed, in 3 batches of 256 bits
             return List.of(new org.qkdv2i.kmm.api.KeyAuthStatus("n1", "fso-1", 40, 2, 0, 768, 1));
+        }
+
+        @Override
+        public List<QosStatus> qosAllocation() {
+            // two consumers of pool n2 under scarcity (the low-priority one refused), one of pool n3
+            return List.of(
+                    new QosStatus("n1", "n2", "pair sa -> sb", 5, 2560, 0, true, 3000.5, 120, 0, 4000),
+                    new QosStatus("n1", "n3", "stream 7", 0, 0, 0, false, 100, 10, 1, 900),
+                    new QosStatus("n1", "n2", "pair sc -> sd", 1, 512, 1024, false, 200, 30, 17, 4000));
         }
     }
 
@@ -187,6 +203,19 @@ public class TelemetryCollectorTest {
         assertEquals(2, pool.authFailedBlocks());
         KmmCounters k = (KmmCounters) n1.got.stream().filter(KmmCounters.class::isInstance).findFirst().orElseThrow();
         assertEquals(3, k.delivered());
+        // QoS allocation (issue 9): one summary per pool
+        List<QosTelemetry> qos = n1.got.stream().filter(QosTelemetry.class::isInstance).map(QosTelemetry.class::cast)
+                .toList();
+        assertEquals(List.of("n2", "n3"), qos.stream().map(QosTelemetry::pool).toList());
+        QosTelemetry n2 = qos.get(0);
+        assertEquals("n1", n2.node());
+        assertEquals(2, n2.consumers());
+        assertEquals(1, n2.reserved());
+        assertEquals(3200.5, n2.servedBps(), 1e-9);
+        assertEquals(150, n2.served());
+        assertEquals("refusals of all consumers of the pool", 17, n2.refused());
+        assertEquals(4000, n2.refillBps(), 0);
+        assertEquals(1, qos.get(1).refused());
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.TelemetrySink;
@@ -168,6 +169,11 @@ public final class MqttPublisherComponent implements TelemetrySink {
     @Override
     public void relay(RelayTelemetry relay) {
         mqtt.relay(relay);
+    }
+
+    @Override
+    public void qos(QosTelemetry qos) {
+        mqtt.qos(qos);
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.TelemetrySink;
@@ -143,6 +144,15 @@ final class MqttTelemetry implements TelemetrySink, AutoCloseable {
         state("relay/" + level(r.link()), new Json().put("node", r.node()).put("link", r.link())
                 .put("peer", r.peerNode()).put("keysSent", r.keysSent()).put("keysReceived", r.keysReceived())
                 .put("linkKeyBits", r.linkKeyBits()).put("voided", r.voided()).put("time", r.time()));
+    }
+
+    @Override
+    public void qos(QosTelemetry q) {
+        // issue 9: allocation by agreed QoS per key pool (the pool is named by its neighbour node)
+        state("qos/" + level(q.pool()), new Json().put("node", q.node()).put("pool", q.pool())
+                .put("consumers", q.consumers()).put("reserved", q.reserved()).put("servedBps", q.servedBps())
+                .put("served", q.served()).put("refused", q.refused()).put("refillBps", q.refillBps())
+                .put("time", q.time()));
     }
 
     @Override

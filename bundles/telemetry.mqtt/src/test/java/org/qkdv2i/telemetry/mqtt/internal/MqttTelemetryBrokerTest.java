@@ -15,6 +15,7 @@ import org.junit.Test;
 import org.qkdv2i.telemetry.api.Alarm;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.V2xCounters;
 
 /** The publisher against a real Mosquitto broker, checked by a Paho subscriber. */
@@ -101,6 +102,22 @@ public class MqttTelemetryBrokerTest {
             assertEquals("{\"kind\":\"KEY_AUTHENTICATION\",\"severity\":\"MAJOR\",\"node\":\"n5\","
                     + "\"subject\":\"fso-1\",\"time\":\"2026-11-27T10:00:00Z\",\"text\":\"key authentication "
                     + "failed on link fso-1: key-check values differ\"}", a.payload());
+        }
+    }
+
+    @Test
+    public void qosSummaryIsRetainedStatePerPool() throws Exception {
+        publisher = publisher("n8", 100);
+        publisher.qos(new QosTelemetry("n8", "bs/2", 2, 1, 3200.5, 150, 17, 4000, T));
+        Await.until("acknowledged", 10_000, () -> publisher.status().sent() == 1);
+        try (Subscriber late = new Subscriber(broker.url(), "late8", false, "qkdv2i/n8/qos/+")) {
+            Await.until("retained qos summary", 10_000, () -> !late.received.isEmpty());
+            Subscriber.Received r = late.received.get(0);
+            assertEquals("qkdv2i/n8/qos/bs_2", r.topic());
+            assertTrue(r.retained());
+            assertEquals("{\"node\":\"n8\",\"pool\":\"bs/2\",\"consumers\":2,\"reserved\":1,\"servedBps\":3200.5,"
+                    + "\"served\":150,\"refused\":17,\"refillBps\":4000.0,\"time\":\"2026-11-27T10:00:00Z\"}",
+                    r.payload());
         }
     }
 

@@ -31,6 +31,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.TelemetrySink;
@@ -250,6 +251,14 @@ public final class OpcUaServerComponent implements TelemetrySink {
         OpcUaTelemetryServer s = server;
         if (s != null) {
             s.relay(relay);
+        }
+    }
+
+    @Override
+    public void qos(QosTelemetry qos) {
+        OpcUaTelemetryServer s = server;
+        if (s != null) {
+            s.qos(qos);
         }
     }
 

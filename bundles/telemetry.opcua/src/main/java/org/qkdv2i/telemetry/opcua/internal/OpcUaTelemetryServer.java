@@ -36,6 +36,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.SinkStatus;
 import org.qkdv2i.telemetry.api.V2xCounters;
@@ -248,6 +249,10 @@ public final class OpcUaTelemetryServer implements AutoCloseable {
 
     public void relay(RelayTelemetry t) {
         guard("relay " + t.link(), () -> namespace.relay(t));
+    }
+
+    public void qos(QosTelemetry t) {
+        guard("qos " + t.pool(), () -> namespace.qos(t));
     }
 
     public void v2x(V2xCounters c) {

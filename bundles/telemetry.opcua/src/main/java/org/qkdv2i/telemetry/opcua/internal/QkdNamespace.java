@@ -57,6 +57,7 @@ import org.qkdv2i.telemetry.api.IdentityEvent;
 import org.qkdv2i.telemetry.api.KmmCounters;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 import org.qkdv2i.telemetry.api.RelayTelemetry;
 import org.qkdv2i.telemetry.api.V2xCounters;
 import org.slf4j.Logger;
@@ -121,7 +122,7 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
         // the node folder is where events come from: clients may also subscribe to it
         nodeFolder.setEventNotifier(ubyte(1));
         root.addOrganizes(nodeFolder);
-        for (String f : List.of("Links", "Pools", "Kmm", "Relay", "Adapters")) {
+        for (String f : List.of("Links", "Pools", "Kmm", "Relay", "Qos", "Adapters")) {
             nodeFolder.addOrganizes(folder(path(f), f));
         }
         ((UaFolderNode) nodes.get(path("Adapters"))).addOrganizes(folder(path("Adapters", "DPN"), "DPN"));
@@ -319,6 +320,26 @@ final class QkdNamespace extends ManagedNamespaceWithLifecycle {
         set(p + "/KeysReceived", t.keysReceived(), t.time());
         set(p + "/LinkKeyBits", t.linkKeyBits(), t.time());
         set(p + "/Voided", t.voided(), t.time());
+    }
+
+    /** Allocation by agreed QoS of one key pool (issue 9): {@code Qos/{pool}} (the pool is its neighbour node). */
+    synchronized void qos(QosTelemetry t) {
+        String p = path("Qos", t.pool());
+        if (!nodes.containsKey(p)) {
+            UaObjectNode o = object(path("Qos"), t.pool());
+            variable(o, "Consumers", NodeIds.Int32, null, null);
+            variable(o, "Reserved", NodeIds.Int32, null, null);
+            variable(o, "ServedBps", NodeIds.Double, null, EU_BIT_PER_SECOND);
+            variable(o, "Served", NodeIds.Int64, null, null);
+            variable(o, "Refused", NodeIds.Int64, null, null);
+            variable(o, "RefillBps", NodeIds.Double, null, EU_BIT_PER_SECOND);
+        }
+        set(p + "/Consumers", t.consumers(), t.time());
+        set(p + "/Reserved", t.reserved(), t.time());
+        set(p + "/ServedBps", t.servedBps(), t.time());
+        set(p + "/Served", t.served(), t.time());
+        set(p + "/Refused", t.refused(), t.time());
+        set(p + "/RefillBps", t.refillBps(), t.time());
     }
 
     synchronized void v2x(V2xCounters c) {

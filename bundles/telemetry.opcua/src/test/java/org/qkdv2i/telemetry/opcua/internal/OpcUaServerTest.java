@@ -54,6 +54,7 @@ import org.junit.Test;
 import org.qkdv2i.telemetry.api.Alarm;
 import org.qkdv2i.telemetry.api.LinkTelemetry;
 import org.qkdv2i.telemetry.api.PoolTelemetry;
+import org.qkdv2i.telemetry.api.QosTelemetry;
 
 /**
  * One real server on a free port and real Milo clients over TCP (Basic256Sha256 SignAndEncrypt
@@ -175,6 +176,24 @@ public class OpcUaServerTest {
             NodeId n = path(operator, "QKD-V2I", NODE, "Pools", "qkd-1", (String) e[0]);
             assertEquals((String) e[0], e[1], operator.readValue(0, TimestampsToReturn.Both, n).getValue().getValue());
         }
+    }
+
+    @Test
+    public void qosSummaryPerPoolIsReadableWithUnits() throws Exception {
+        // issue 9: allocation by agreed QoS of the pool towards neighbour bs-2
+        server.qos(new QosTelemetry(NODE, "bs-2", 2, 1, 3200.5, 150, 17, 4000, Instant.now()));
+        for (Object[] e : new Object[][] {{"Consumers", 2}, {"Reserved", 1}, {"ServedBps", 3200.5}, {"Served", 150L},
+            {"Refused", 17L}, {"RefillBps", 4000.0}}) {
+            NodeId n = path(operator, "QKD-V2I", NODE, "Qos", "bs-2", (String) e[0]);
+            assertEquals((String) e[0], e[1], operator.readValue(0, TimestampsToReturn.Both, n).getValue().getValue());
+        }
+        NodeId eu = path(operator, "QKD-V2I", NODE, "Qos", "bs-2", "ServedBps", "EngineeringUnits");
+        Object raw = operator.readValue(0, TimestampsToReturn.Both, eu).getValue().getValue();
+        assertEquals("bit/s", ((EUInformation) ((ExtensionObject) raw).decode(operator.getStaticEncodingContext()))
+                .getDisplayName().text());
+        server.qos(new QosTelemetry(NODE, "bs-2", 2, 0, 100, 160, 40, 50, Instant.now()));
+        NodeId refused = path(operator, "QKD-V2I", NODE, "Qos", "bs-2", "Refused");
+        assertEquals(40L, operator.readValue(0, TimestampsToReturn.Both, refused).getValue().getValue());
     }
 
     @Test
