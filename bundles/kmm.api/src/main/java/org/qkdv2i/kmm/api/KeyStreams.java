@@ -66,6 +66,14 @@ public interface KeyStreams {
      */
     StreamStatus close(String callerSaeId, UUID keyStreamId) throws KeyManagerException;
 
+    /**
+     * The streams open at this node, with their counters (1.6.0; a management view: shell, telemetry).
+     * Empty from an implementation that keeps none.
+     */
+    default java.util.List<StreamInfo> streams() {
+        return java.util.List.of();
+    }
+
     /** {@code sae:<saeId>}. */
     static URI saeUri(String saeId) {
         try {

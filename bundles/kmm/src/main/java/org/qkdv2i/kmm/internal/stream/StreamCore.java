@@ -26,6 +26,7 @@ import org.qkdv2i.kmm.api.PairStatus;
 import org.qkdv2i.kmm.api.PoolStatus;
 import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.kmm.api.StreamInfo;
 import org.qkdv2i.kmm.api.StreamQos;
 import org.qkdv2i.kmm.api.StreamStatus;
 import org.qkdv2i.kmm.api.VirtualLink;
@@ -561,6 +562,19 @@ public final class StreamCore implements KeyStreams, AutoCloseable {
     public long jitterMisses(UUID id) {
         Stream s = streams.get(id);
         return s == null ? 0 : s.jitterMisses.get();
+    }
+
+    @Override
+    public List<StreamInfo> streams() {
+        List<StreamInfo> out = new ArrayList<>();
+        for (Stream s : streams.values()) {
+            if (!s.closed) {
+                out.add(new StreamInfo(nodeId, s.id, s.source, s.destination, s.owner(), s.qos,
+                        s.destinationConnected, s.jitterMisses.get()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(i -> i.keyStreamId().toString()));
+        return out;
     }
 
     /** Metadata of one index (JSON, the default MIME type): stream, index, and the key's ID. */

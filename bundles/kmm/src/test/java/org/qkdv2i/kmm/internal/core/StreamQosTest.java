@@ -144,6 +144,18 @@ public class StreamQosTest extends TwoNodesTestBase {
         assertEquals(0, a.jitterMisses(id));
         assertEquals(StreamStatus.TIMEOUT, a.getKey("sa", id, -1, 0).status());
         assertEquals(1, a.jitterMisses(id));
+        // kmm.api 1.6: the miss is visible through KeyStreams.streams()
+        org.qkdv2i.kmm.api.StreamInfo info = a.streams().stream().filter(i -> i.keyStreamId().equals(id))
+                .findFirst().orElseThrow();
+        assertEquals(1, info.jitterMisses());
+        assertEquals("sa", info.sourceSaeId());
+        assertEquals("sb", info.destinationSaeId());
+        assertTrue("A serves the source: it owns the stream", info.owner());
+        assertTrue(info.destinationConnected());
+        assertEquals(10, info.qos().jitter());
+        assertEquals("three streams opened at A", 3, a.streams().size());
+        a.close("sa", id);
+        assertTrue("a closed stream is not listed", a.streams().stream().noneMatch(i -> i.keyStreamId().equals(id)));
     }
 
     @Test
