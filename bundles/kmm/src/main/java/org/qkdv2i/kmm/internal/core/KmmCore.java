@@ -3131,12 +3131,22 @@ public final class KmmCore implements KeyManager, RelayRoutes, AutoCloseable {
 
     /** Voids towards {@code next} in the background (counted on the link the keys crossed). */
     private void voidAlong(String next, String linkId, ExtVoid v, boolean count) {
+        long change = 0;
         synchronized (this) {
-            v.keyIds().forEach(id -> voidedKeys.put(id, Boolean.TRUE));
+            for (UUID id : v.keyIds()) {
+                if (!replaced.containsKey(id)) { // this node's own void (its hop failed): durable like the others
+                    rememberVoided(id, RELAY_VOID + nodeId + " on virtual link " + v.virtualLink()
+                            + " (its relay hop to " + next + " failed)");
+                    change = changed();
+                }
+            }
             Link out = linkId != null ? links.get(linkId) : linkTo(next);
             if (out != null && count) {
                 countVoid(v.keyIds().get(0), out.linkId, v.keyIds().size());
             }
+        }
+        if (change > 0) {
+            durable(change);
         }
         Runnable send = () -> {
             PeerTransport t = transport;

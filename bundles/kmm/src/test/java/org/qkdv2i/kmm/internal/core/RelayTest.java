@@ -372,9 +372,20 @@ public class RelayTest {
                     () -> stats(net.core(hop[0]), hop[1]).voided() == 2);
         }
         assertNotServable("D", ids);
-        // durable: the void survives a restart of the target
+        // every node keeps the void in its store: A and B voided on their own (their hop failed), C and D
+        // were told over ext_keys/void
+        for (String n : List.of("A", "B", "C", "D")) {
+            Await.until(n + " records the void", () -> net.core(n).voidedKeyRecords() == 2);
+        }
+        // durable: the void survives a restart of the target (and of every node)
         net.restart("D");
         assertNotServable("D", ids);
+        for (String n : List.of("A", "B", "C", "D")) {
+            net.restart(n);
+            assertEquals(n + " after a restart", 2, net.core(n).voidedKeyRecords());
+        }
+        KeyManagerException e2 = refused(() -> net.core("D").keysById("sz", "sa", ids));
+        assertTrue(e2.getMessage(), e2.getMessage().contains("voided over the relay"));
     }
 
     /** dec_keys at {@code node} for {@code id}, which must be refused: the refusal. */
