@@ -12,8 +12,9 @@ import org.qkdv2i.qkd.postprocessing.internal.MiddleProduct;
  * into q column parts so that one cyclic convolution of length L ≥ n/q + m − 1 per part has no
  * wrap-around in the rows read, and the parts' products are summed before one inverse transform.
  *
- * <p>An instance owns its twiddle tables and buffers for one (n, m): reuse it for blocks of the same
- * size; not thread-safe, use one per thread. {@link #prepare} transforms a seed once for several
+ * <p>An instance owns its buffers for one (n, m) and its twiddle tables, or shares the tables when
+ * it comes from a {@link ToeplitzPool}: reuse it for blocks of the same size; not thread-safe, use
+ * one per thread. {@link #prepare} transforms a seed once for several
  * keys. With {@code threads} &gt; 1 the large transform stages and sub-transforms are split between
  * the calling thread and the common ForkJoin pool. The static {@link #hash} builds an instance per
  * call.
@@ -41,6 +42,11 @@ public final class ToeplitzHash {
     }
 
     ToeplitzHash(int n, int m, int threads, int maxRows) {
+        this(n, m, threads, maxRows, org.qkdv2i.qkd.postprocessing.internal.Ntt::new);
+    }
+
+    /** On NTT tables from {@code tables} (by log2 of the transform length), e.g. a {@link ToeplitzPool}'s shared ones. */
+    ToeplitzHash(int n, int m, int threads, int maxRows, java.util.function.IntFunction<org.qkdv2i.qkd.postprocessing.internal.Ntt> tables) {
         if (n < 1 || m < 1 || m > n) {
             throw new IllegalArgumentException("need 1 <= m <= n");
         }
@@ -53,7 +59,7 @@ public final class ToeplitzHash {
         this.n = n;
         this.m = m;
         this.rowsPerSlice = Math.min(m, maxRows);
-        this.mp = MiddleProduct.plan(n, rowsPerSlice, false, threads);
+        this.mp = MiddleProduct.plan(n, rowsPerSlice, false, threads, tables);
     }
 
     /** Seed length in bits for an n-bit input and m-bit output: n + m − 1. */
@@ -76,6 +82,11 @@ public final class ToeplitzHash {
      */
     public long retainedBytes() {
         return mp.retainedBytes();
+    }
+
+    /** Drops the working buffers (zero between calls); the next call allocates fresh ones. */
+    void releaseBuffers() {
+        mp.releaseBuffers();
     }
 
     /** y = T(seed)·key; {@code key} holds n bits, {@code seed} n + m − 1 bits; returns m bits. */

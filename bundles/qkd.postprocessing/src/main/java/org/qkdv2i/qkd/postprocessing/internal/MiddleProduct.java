@@ -2,6 +2,7 @@ package org.qkdv2i.qkd.postprocessing.internal;
 
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinTask;
+import java.util.function.IntFunction;
 
 /**
  * The middle product behind Toeplitz hashing, y_i = Σ_j s[r0 + i − j + n − 1]·x_j mod 2 for rows
@@ -28,25 +29,40 @@ public final class MiddleProduct {
     public final int size;
     private final Ntt ntt;
     private final int threads;
-    private final int[][] rowBuf;
-    private final int[][] keyT;
-    private final int[][] seedT;
-    private final int[][] seedQ;
-    private final int[][] acc;
+    /** Working buffers, allocated at first use and dropped by {@link #releaseBuffers()}. */
+    private int[][] rowBuf;
+    private int[][] keyT;
+    private int[][] seedT;
+    private int[][] seedQ;
+    private int[][] acc;
 
-    private MiddleProduct(int n, int m, int log, int q, int threads) {
+    private MiddleProduct(int n, int m, int log, int q, int threads, IntFunction<Ntt> tables) {
         this.n = n;
         this.m = m;
         this.q = q;
         this.c = (n + q - 1) / q;
-        this.ntt = new Ntt(log);
+        this.ntt = tables.apply(log);
         this.size = ntt.size();
         this.threads = threads;
-        rowBuf = new int[ntt.rows][ntt.cols];
-        keyT = new int[ntt.cols][ntt.rows];
-        seedT = new int[ntt.cols][ntt.rows];
-        seedQ = new int[ntt.cols][ntt.rows];
-        acc = q > 1 ? new int[ntt.cols][ntt.rows] : keyT;
+        buffers();
+    }
+
+    private void buffers() {
+        if (rowBuf == null) {
+            rowBuf = new int[ntt.rows][ntt.cols];
+            keyT = new int[ntt.cols][ntt.rows];
+            seedT = new int[ntt.cols][ntt.rows];
+            seedQ = new int[ntt.cols][ntt.rows];
+            acc = q > 1 ? new int[ntt.cols][ntt.rows] : keyT;
+        }
+    }
+
+    /**
+     * Drops the working buffers (they hold no key material between calls: {@link #apply} zeroises
+     * the key's image and products); the next call allocates fresh ones. The tables stay.
+     */
+    public void releaseBuffers() {
+        rowBuf = keyT = seedT = seedQ = acc = null;
     }
 
     /**
@@ -55,6 +71,14 @@ public final class MiddleProduct {
      * one inverse overall.
      */
     public static MiddleProduct plan(int n, int m, boolean seedReused, int threads) {
+        return plan(n, m, seedReused, threads, Ntt::new);
+    }
+
+    /**
+     * As {@link #plan(int, int, boolean, int)} on NTT tables from {@code tables} (by log2 of the
+     * transform length): tables are immutable and public, so one set may serve many products.
+     */
+    public static MiddleProduct plan(int n, int m, boolean seedReused, int threads, IntFunction<Ntt> tables) {
         int bestLog = -1, bestQ = 0;
         double best = Double.MAX_VALUE;
         for (int log = 2; log <= Ntt.MAX_LOG; log++) {
@@ -82,7 +106,7 @@ public final class MiddleProduct {
         if (bestLog < 0) {
             throw new IllegalArgumentException("output of " + m + " bits too long for one NTT of 2^" + Ntt.MAX_LOG);
         }
-        return new MiddleProduct(n, m, bestLog, bestQ, threads);
+        return new MiddleProduct(n, m, bestLog, bestQ, threads, tables);
     }
 
     /** A product with a fixed transform length 2^log (the fewest parts that fit): for tests. */
@@ -91,13 +115,18 @@ public final class MiddleProduct {
         if (cmax < 1) {
             throw new IllegalArgumentException("2^" + log + " < m");
         }
-        return new MiddleProduct(n, m, log, (int) ((n + cmax - 1) / cmax), threads);
+        return new MiddleProduct(n, m, log, (int) ((n + cmax - 1) / cmax), threads, Ntt::new);
     }
 
     /** Heap held by this product's tables and buffers, bytes (for a pool's byte bound). */
     public long retainedBytes() {
-        long buffers = (q > 1 ? 5L : 4L) * 4L * size;
+        long buffers = rowBuf == null ? 0 : (q > 1 ? 5L : 4L) * 4L * size;
         return buffers + ntt.retainedBytes();
+    }
+
+    /** The transform length's log2 (the key of shared tables). */
+    public int log() {
+        return ntt.log();
     }
 
     /** A seed's transforms, one per key part: values below P and their Shoup quotients. */
@@ -113,6 +142,7 @@ public final class MiddleProduct {
 
     /** Forward transforms of the seed parts for rows [r0, r0 + rows). */
     public SeedTransform transformSeed(long[] seed, int r0, int rows) {
+        buffers();
         int[][][] v = new int[q][ntt.cols][ntt.rows], w = new int[q][ntt.cols][ntt.rows];
         for (int p = 0; p < q; p++) {
             int[][] sp = v[p], sq = w[p];
@@ -133,6 +163,7 @@ public final class MiddleProduct {
      * the seed's transforms from {@link #transformSeed} for the same r0 and rows, or null.
      */
     public void apply(long[] key, long[] seed, SeedTransform prepared, int r0, int rows, long[] out) {
+        buffers();
         try {
             for (int p = 0; p < q; p++) {
                 boolean first = p == 0, last = p == q - 1;

@@ -76,7 +76,7 @@ public final class Ntt {
     }
 
     /** Heap held by the twiddle tables, bytes. */
-    long retainedBytes() {
+    public long retainedBytes() {
         return 4L * 4L * size + 4L * 4L * (rows + cols);
     }
 

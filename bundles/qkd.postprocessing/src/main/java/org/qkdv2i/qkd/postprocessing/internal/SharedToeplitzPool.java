@@ -9,17 +9,17 @@ import org.qkdv2i.qkd.postprocessing.hash.ToeplitzPool;
 
 /**
  * The framework's one {@link ToeplitzPool}, shared by every link end's privacy amplification.
- * Idle instances hold only size-dependent NTT tables, zeroised key buffers and the transform of a
- * public seed (see {@link ToeplitzPool}); an end holds one only while it hashes.
+ * It keeps only NTT twiddle tables (size-dependent, public, immutable; see {@link ToeplitzPool});
+ * a borrower's working buffers are its own and dropped on release.
  */
 @Component(service = ToeplitzPool.class, configurationPid = ToeplitzPool.SHARED_PID)
 @Designate(ocd = SharedToeplitzPool.Config.class)
 public final class SharedToeplitzPool extends ToeplitzPool {
 
     @ObjectClassDefinition(name = "QKD post-processing: shared Toeplitz hash pool",
-            description = "Idle Toeplitz hash instances lent to all link ends of this framework")
+            description = "Toeplitz hashes on shared NTT tables for all link ends of this framework")
     public @interface Config {
-        @AttributeDefinition(description = "Upper bound of the idle instances' heap, MiB (one is 4.8-9.5 MB at 1.5e5-2.8e5 bits)", min = "0")
+        @AttributeDefinition(description = "Upper bound of the kept NTT tables' heap, MiB (16 bytes per transform point: 4.2 MB at 2^18, 8.4 MB at 2^19)")
         int maxMegabytes() default 32;
     }
 

@@ -51,7 +51,7 @@ public final class LibraryDistiller implements KeyDistiller {
 
     /** Bound of an end's own plan cache when no shared one is there (2 plans: the current length and the last). */
     static final long OWN_PLAN_BYTES = 16L << 20;
-    /** Bound of an end's own idle Toeplitz hashes when no shared pool is there (one of the largest). */
+    /** Bound of an end's own NTT tables when no shared pool is there (the largest demo size, 2^19 points). */
     static final long OWN_TOEPLITZ_BYTES = 16L << 20;
 
     private final SecureRandom random;
@@ -154,10 +154,10 @@ public final class LibraryDistiller implements KeyDistiller {
      * m bits are the key: the first m rows of an M × N Toeplitz matrix are an m × N Toeplitz matrix
      * over the first N + m − 1 seed bits, and with the key's zero padding an m × n one over a window
      * of n + m − 1 of them, uniform either way — the same universal family as hashing n bits to m
-     * (leftover hash lemma). Borrowed from a pool (shared by the framework's link ends) and given
-     * back after the block, because the one-shot {@code ToeplitzHash.hash} rebuilds its NTT tables
-     * and buffers every call (13–18 against 10 ms at 4·10^5 bits, docs/benchmarks.md), while keeping
-     * one per end holds 5–10 MB per end between rounds. The caller releases it to {@code pool}.
+     * (leftover hash lemma). Borrowed from a pool whose NTT tables (public, size-only) are shared by
+     * the framework's link ends, and given back after the block (its buffers go): building the
+     * tables costs 26–30 ms at 1.5–2.9·10^5 bits against 3–9 ms for the hash, while keeping a whole
+     * hash per end held 8–17 MB per end between rounds. The caller releases it to {@code pool}.
      */
     private static ToeplitzHash toeplitz(ToeplitzPool pool, int paddedN, int m) {
         return pool.borrow(paddedN, Math.min(paddedN, paddedLength(m)));

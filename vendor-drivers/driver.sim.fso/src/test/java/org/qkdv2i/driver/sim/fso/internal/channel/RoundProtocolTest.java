@@ -138,6 +138,30 @@ public class RoundProtocolTest {
      * for the whole link at 300 m, clear night, 1 GHz. Printed for the record (README); not
      * asserted, because the build machine is shared and its load swings the figure tenfold.
      */
+    /**
+     * Both ends take plans and Toeplitz hashes from one shared cache and pool (as from
+     * qkd.postprocessing's services in a framework): the keys still match, the ends share one plan
+     * and the NTT tables of the privacy amplification.
+     */
+    @Test
+    public void endsSharingOnePlanCacheAndToeplitzPoolDistilIdenticalKeys() throws Exception {
+        org.qkdv2i.qkd.postprocessing.cascade.CascadePlanCache plans =
+                new org.qkdv2i.qkd.postprocessing.cascade.CascadePlanCache(8, 64L << 20);
+        org.qkdv2i.qkd.postprocessing.hash.ToeplitzPool toeplitz = new org.qkdv2i.qkd.postprocessing.hash.ToeplitzPool(64L << 20);
+        ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
+        RoundResult[] r = link(m, EveSettings.NONE, 3, 1_000_000_000L,
+                new LibraryDistiller(new SecureRandom(), () -> plans, () -> toeplitz),
+                new LibraryDistiller(new SecureRandom(), () -> plans, () -> toeplitz));
+        assertEquals(r[0].reason(), Outcome.KEY, r[0].outcome());
+        assertEquals(Outcome.KEY, r[1].outcome());
+        assertArrayEquals(r[0].key(), r[1].key());
+        assertTrue("one plan per padded length, shared by both ends: " + plans.size(), plans.size() <= 3);
+        assertTrue("a plan is built once per length (a race may build two): " + plans.builds(), plans.builds() <= 2L * plans.size());
+        assertTrue("one set of NTT tables per transform length, shared by both ends: " + toeplitz.tableCount(),
+                toeplitz.tableCount() >= 1 && toeplitz.tableCount() <= 3);
+        assertTrue("tables built once per length (a race may build two): " + toeplitz.builds(), toeplitz.builds() <= 2L * toeplitz.tableCount());
+    }
+
     @Test
     public void quantumLayerOverTcpSpeedIsMeasured() throws Exception {
         ChannelModel m = new ChannelModel(LinkParameters.defaults(), Weather.CLEAR, false);
