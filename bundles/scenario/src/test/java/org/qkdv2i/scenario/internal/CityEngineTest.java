@@ -10,9 +10,7 @@ import static org.junit.Assert.fail;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -29,21 +27,12 @@ import org.junit.Before;
 import org.junit.Test;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyEvent;
-import org.qkdv2i.kmm.api.KeyManager;
-import org.qkdv2i.kmm.api.KeyManagerException;
-import org.qkdv2i.kmm.api.KeyRequest;
-import org.qkdv2i.kmm.api.PairStatus;
-import org.qkdv2i.kmm.api.PoolStatus;
 import org.qkdv2i.kmm.api.RelayRoutes;
 import org.qkdv2i.kmm.api.RelayStats;
-import org.qkdv2i.kmm.api.SaeInfo;
 import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.qkd.api.LinkState;
-import org.qkdv2i.qkd.api.LinkStatus;
 import org.qkdv2i.scenario.api.CityEvent;
-import org.qkdv2i.scenario.api.CityView;
 import org.qkdv2i.scenario.api.ScenarioException;
 import org.qkdv2i.scenario.internal.model.Scenario;
 import org.qkdv2i.scenario.internal.model.ScenarioParser;
@@ -89,7 +78,7 @@ public class CityEngineTest {
         scenario = ScenarioParser.parse(CITY);
         home = Files.createTempDirectory("city-engine-test");
         for (String n : List.of("E", "A", "F")) {
-            services.kmms.put(n, new FakeKmm(n));
+            services.kmms.put(n, new FakeKmm(n, scenario, network, link -> states.getOrDefault(link, LinkState.STARTING)));
             services.routes.put(n, new FakeRoutes(n));
         }
         services.listeners.add(heard::add);
@@ -380,72 +369,6 @@ public class CityEngineTest {
     }
 
     // ------------------------------------------------------------------ fakes
-
-    /** A KMM that serves keys out of the test's shared "network" (the relay is the fake's business). */
-    final class FakeKmm implements KeyManager {
-        final String node;
-        private final SecureRandom random = new SecureRandom();
-
-        FakeKmm(String node) {
-            this.node = node;
-        }
-
-        @Override
-        public String nodeId() {
-            return node;
-        }
-
-        @Override
-        public List<Key> newKeys(KeyRequest request) {
-            List<Key> out = new ArrayList<>();
-            for (int i = 0; i < request.number(); i++) {
-                byte[] b = new byte[32];
-                random.nextBytes(b);
-                UUID id = UUID.randomUUID();
-                network.put(id, b.clone());
-                out.add(new Key(id, b));
-            }
-            return out;
-        }
-
-        @Override
-        public List<Key> keysById(String slave, String master, List<UUID> ids) throws KeyManagerException {
-            List<Key> out = new ArrayList<>();
-            for (UUID id : ids) {
-                byte[] b = network.remove(id);
-                if (b == null) {
-                    throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST, "no key " + id);
-                }
-                out.add(new Key(id, b));
-            }
-            return out;
-        }
-
-        @Override
-        public PairStatus status(String masterSaeId, String slaveSaeId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<PoolStatus> pools() {
-            List<PoolStatus> out = new ArrayList<>();
-            for (Scenario.Link l : scenario.links()) {
-                if (l.alice().equals(node) || l.bob().equals(node)) {
-                    LinkState s = states.getOrDefault(l.id(), LinkState.STARTING);
-                    LinkStatus ls = new LinkStatus(s, s == LinkState.ABORTED_EAVESDROPPING ? 0.13 : 0.01, 30_000, 60_000,
-                            18, "", Instant.now());
-                    out.add(new PoolStatus(node, l.id(), l.alice().equals(node) ? l.bob() : l.alice(), true, ls, 100, 100,
-                            20_000, 20, 256, 0, 0));
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public List<SaeInfo> saes() {
-            return List.of();
-        }
-    }
 
     static final class FakeRoutes implements RelayRoutes {
         final String node;

@@ -5,24 +5,12 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.qkdv2i.kmm.api.Key;
-import org.qkdv2i.kmm.api.KeyManager;
-import org.qkdv2i.kmm.api.KeyManagerException;
-import org.qkdv2i.kmm.api.KeyRequest;
-import org.qkdv2i.kmm.api.PairStatus;
-import org.qkdv2i.kmm.api.PoolStatus;
-import org.qkdv2i.kmm.api.SaeInfo;
 import org.qkdv2i.kmm.api.VirtualLink;
 import org.qkdv2i.qkd.api.LinkState;
-import org.qkdv2i.qkd.api.LinkStatus;
 import org.qkdv2i.scenario.internal.model.CityGenerator;
 import org.qkdv2i.scenario.internal.model.Scenario;
 import org.qkdv2i.scenario.internal.model.ScenarioParser;
@@ -53,7 +41,7 @@ public final class CityScaleBenchmark {
         Map<UUID, byte[]> network = new ConcurrentHashMap<>();
         Services services = new Services();
         for (Scenario.Node n : scenario.nodes()) {
-            services.kmms.put(n.id(), new Kmm(n.id(), scenario, network));
+            services.kmms.put(n.id(), new FakeKmm(n.id(), scenario, network, link -> LinkState.UP));
             services.routes.put(n.id(), new CityEngineTest.FakeRoutes(n.id()));
         }
         CityEngine.Controller controller = (id, ss, sn, cs, cn, prio) -> {
@@ -107,73 +95,5 @@ public final class CityScaleBenchmark {
             }
         }
         return sum;
-    }
-
-    /** A KMM whose links are UP and whose keys both ends share (no physics: not what is measured). */
-    static final class Kmm implements KeyManager {
-        private final String node;
-        private final Scenario scenario;
-        private final Map<UUID, byte[]> network;
-        private final SecureRandom random = new SecureRandom();
-
-        Kmm(String node, Scenario scenario, Map<UUID, byte[]> network) {
-            this.node = node;
-            this.scenario = scenario;
-            this.network = network;
-        }
-
-        @Override
-        public String nodeId() {
-            return node;
-        }
-
-        @Override
-        public List<Key> newKeys(KeyRequest request) {
-            List<Key> out = new ArrayList<>();
-            for (int i = 0; i < request.number(); i++) {
-                byte[] b = new byte[32];
-                random.nextBytes(b);
-                UUID id = UUID.randomUUID();
-                network.put(id, b.clone());
-                out.add(new Key(id, b));
-            }
-            return out;
-        }
-
-        @Override
-        public List<Key> keysById(String slave, String master, List<UUID> ids) throws KeyManagerException {
-            List<Key> out = new ArrayList<>();
-            for (UUID id : ids) {
-                byte[] b = network.remove(id);
-                if (b == null) {
-                    throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST, "no key " + id);
-                }
-                out.add(new Key(id, b));
-            }
-            return out;
-        }
-
-        @Override
-        public PairStatus status(String m, String s) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<PoolStatus> pools() {
-            List<PoolStatus> out = new ArrayList<>();
-            for (Scenario.Link l : scenario.links()) {
-                if (l.alice().equals(node) || l.bob().equals(node)) {
-                    LinkStatus ls = new LinkStatus(LinkState.UP, 0.01, 30_000, 60_000, 18, "", Instant.now());
-                    out.add(new PoolStatus(node, l.id(), l.alice().equals(node) ? l.bob() : l.alice(), true, ls, 100,
-                            100, 20_000, 20, 256, 0, 0));
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public List<SaeInfo> saes() {
-            return List.of();
-        }
     }
 }
