@@ -137,9 +137,11 @@ public final class Etsi004Benchmark {
         coreB.setTransport(clientB);
         urlA = "https://localhost:" + server("A", tlsA, streamsA) + "/etsi004/v1/";
         urlB = "https://localhost:" + server("B", tlsB, streamsB) + "/etsi004/v1/";
-        // 400 blocks of 256 stored keys: ~51,000 stored keys in A's half, ~51,000 in B's (capped at 50,000)
+        // 1,600 blocks of 256 stored keys: 200,000 stored keys in A's half and in B's (the pool holds
+        // 400,000). No driver refills it: an idle host draws ~2,500 keys/s with 32 streams, so 50,000 ran
+        // dry within the default run (warm-up 10 s + 20 s per stream count) and GET_KEY timed out (status 6)
         SecureRandom rnd = new SecureRandom();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 1600; i++) {
             byte[] block = new byte[32 * 256];
             rnd.nextBytes(block);
             UUID id = UUID.randomUUID();
@@ -162,7 +164,7 @@ public final class Etsi004Benchmark {
     private KmmCore core(String id, Path dir, Directory saes) throws Exception {
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        KmmCore c = new KmmCore(KmmSettings.defaults(id).withPeer(5000, 0), dir.resolve(id), kek, saes,
+        KmmCore c = new KmmCore(KmmSettings.defaults(id).withPeer(5000, 0).withCapacity(400_000, 100), dir.resolve(id), kek, saes,
                 Clock.systemUTC(), new SecureRandom(), e -> { });
         Arrays.fill(kek, (byte) 0);
         closers.add(c);
