@@ -56,6 +56,7 @@ public final class QosAllocator {
 
     static final String SCARCE_HIGHER = "key scarce, reserved for higher-priority pairs";
     static final String SCARCE_MINIMA = "key scarce, reserved for the guaranteed minimum rates of other pairs";
+    static final String SCARCE_SHARED = "key scarce, shared fairly among pairs of the same priority";
 
     /**
      * What one consumer agreed: {@code id} unique per consumer (e.g. {@code pair sa->sb}, {@code stream <uuid>}),
@@ -274,7 +275,9 @@ public final class QosAllocator {
         c.refused++;
         boolean first = !c.refusing;
         c.refusing = true;
-        throw new Refused(higherHolds ? SCARCE_HIGHER : SCARCE_MINIMA, first);
+        // name what actually holds the key: an operator reading "minimum rates" with no minimum configured
+        // would look for a rule that is not there
+        throw new Refused(higherHolds ? SCARCE_HIGHER : othersMin > 0 ? SCARCE_MINIMA : SCARCE_SHARED, first);
     }
 
     private Grant grant(Pool pool, Consumer c, long costBits, double minCredit, double shareCredit) {

@@ -206,6 +206,21 @@ public class QosAllocatorTest {
     }
 
     @Test
+    public void aRefusalWithoutMinimaOrHigherPrioritiesSaysTheKeyIsSharedNotReserved() throws Exception {
+        // two pairs of one priority, no minimum anywhere, 4 keys/s for 20 asked: refusals must not send the
+        // operator looking for a minimum-rate rule that does not exist
+        appetite.put(pair("a", 0, 0), 10);
+        appetite.put(pair("b", 0, 0), 10);
+        for (int s = 0; s < 6; s++) {
+            second(4);
+        }
+        assertFalse(refusals.isEmpty());
+        for (String r : refusals) {
+            assertTrue(r, r.endsWith(": " + QosAllocator.SCARCE_SHARED));
+        }
+    }
+
+    @Test
     public void aStrongerPriorityOverCommittedIsCutBeforeALowerOneThatFits() throws Exception {
         // strict priority: the supply of 6 keys/s cannot hold the high pair's 8, so the high one is not reserved and
         // nor is anyone below it (a lower minimum never jumps a higher one); the supply is shared by priority
