@@ -143,8 +143,10 @@ public class Etsi014DriverTest {
         Etsi014Driver b = slave(settings(16));
         LoopbackSink[] s = attachedPair(a, b);
 
-        assertTrue("the stock of 100 keys reaches both KMMs",
-                await(() -> s[0].blocks().size() == 100 && s[1].blocks().size() == 100, 20_000));
+        // a driver emits a batch before it reports UP: wait for both, not for the blocks alone
+        assertTrue("the stock of 100 keys reaches both KMMs and both ends report UP",
+                await(() -> s[0].blocks().size() == 100 && s[1].blocks().size() == 100
+                        && a.status().state() == LinkState.UP && b.status().state() == LinkState.UP, 20_000));
         Map<UUID, byte[]> atA = s[0].blocks();
         Map<UUID, byte[]> atB = s[1].blocks();
         assertEquals(atA.keySet(), atB.keySet());
@@ -158,8 +160,6 @@ public class Etsi014DriverTest {
         }
         assertEquals("every issued key was fetched at KME B", 0, vendor.issuedWaiting());
         assertEquals(0, vendor.stock());
-        assertEquals(LinkState.UP, a.status().state());
-        assertEquals(LinkState.UP, b.status().state());
         assertTrue("pull rate measured", a.status().secretKeyRate() > 0);
         assertEquals(0, s[0].overlaps.get() + s[1].overlaps.get());
         // the peer messages carry IDs, never key material
@@ -183,8 +183,8 @@ public class Etsi014DriverTest {
 
         vendor.refuseEnc.set(3); // then 503 "keys are being generated" three times despite stock
         vendor.addStock(8);
-        assertTrue(await(() -> s[0].blocks().size() == 8 && s[1].blocks().size() == 8, 20_000));
-        assertEquals(LinkState.UP, a.status().state());
+        assertTrue("the 8 keys reach both KMMs and the master reports UP", await(() -> s[0].blocks().size() == 8
+                && s[1].blocks().size() == 8 && a.status().state() == LinkState.UP, 20_000));
         assertTrue("503 seen and retried", vendor.encCalls.get() >= 4);
         assertTrue(s[0].sawState(LinkState.STARTING));
     }
