@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Issue 8 benchmark: a generated city (CityGenerator) played at speed 1 on the real devices (a PUF,
+# DAU, DPN endpoint, radio and SIGNED V2X stack per RSU and vehicle) in demo.jar. Every 5 s it
+# prints the process CPU, threads and the demo's simulated time; at the end whether the city kept
+# real time and what the stacks delivered and refused. Build first: mvn -B -q install -DskipTests
+#
+# usage: distributions/demo/bench/city.sh [rsus=50] [vehicles=1000] [seconds=120] [heap=3g]
+# env:   OUT=<dir> (default: a new temporary directory), NICE=10
+set -euo pipefail
+RSUS=${1:-50}; VEHICLES=${2:-1000}; SECONDS_SIM=${3:-120}; HEAP=${4:-3g}
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+OUT=${OUT:-$(mktemp -d /tmp/city-bench.XXXXXX)}
+mkdir -p "$OUT"; cd "$OUT"
+java -cp "$ROOT/bundles/scenario/target/classes" org.qkdv2i.scenario.internal.model.CityGenerator \
+    "rsus=$RSUS,vehicles=$VEHICLES,duration=$SECONDS_SIM,speed=1" > city.json
+echo "city: $RSUS RSUs, $VEHICLES vehicles, $SECONDS_SIM simulated s at speed 1; output in $OUT"
+START=$(date +%s.%N)
+nice -n "${NICE:-10}" java -Xmx"$HEAP" -jar "$ROOT/distributions/demo/target/demo.jar" --headless --no-opcua \
+    --scenario city.json --duration "$SECONDS_SIM" --speed 1 --report report.json > demo.log 2>&1 &
+PID=$!
+TCK=$(getconf CLK_TCK)
+: > samples.tsv
+printf 'wall_s\tcpu_s\tcores\tthreads\tsim_s\tload\n' | tee -a samples.tsv
+LAST_CPU=0; LAST_WALL=0
+while kill -0 "$PID" 2>/dev/null; do
+    sleep 5
+    [ -r /proc/$PID/stat ] || break
+    read -r -a F < /proc/$PID/stat || break
+    CPU=$(( (F[13] + F[14]) ))
+    NOW=$(date +%s.%N)
+    SIM=$(grep -o '^t= *[0-9]*s' demo.log | tail -1 | tr -dc '0-9' || true)
+    THREADS=$(ls /proc/$PID/task 2>/dev/null | wc -l)
+    awk -v now="$NOW" -v start="$START" -v cpu="$CPU" -v tck="$TCK" -v lc="$LAST_CPU" -v lw="$LAST_WALL" \
+        -v th="$THREADS" -v sim="${SIM:--}" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+        w = now - start; c = cpu / tck; printf "%.1f\t%.1f\t%.2f\t%d\t%s\t%s\n", w, c, (w > lw ? (c - lc) / (w - lw) : 0), th, sim, load }' \
+        | tee -a samples.tsv
+    LAST_CPU=$(awk -v c="$CPU" -v t="$TCK" 'BEGIN { print c / t }'); LAST_WALL=$(awk -v n="$NOW" -v s="$START" 'BEGIN { print n - s }')
+done
+wait "$PID" || { echo "demo.jar failed: see $OUT/demo.log"; tail -20 demo.log; exit 1; }
+python3 - <<'PY'
+import json
+r = json.load(open("report.json"))
+rows = [l.split("\t") for l in open("samples.tsv").read().splitlines()[1:]]
+played = [(float(w), int(s)) for w, _, _, _, s, _ in rows if s not in ("-", "")]
+if len(played) >= 2:
+    (w0, s0), (w1, s1) = played[0], played[-1]
+    print(f"played {s1 - s0} simulated s in {w1 - w0:.1f} wall s: {(s1 - s0) / (w1 - w0):.2f}x real time")
+play_cores = [float(row[2]) for row in rows if row[4] not in ("-", "")]
+if play_cores:
+    print(f"CPU while playing: {sum(play_cores) / len(play_cores):.2f} cores on average, max {max(play_cores):.2f}")
+print(f"network ready after {r['readyAfterWallSeconds']:.1f} s wall; devices ready after {r['devicesReadyAfterWallSeconds']:.1f} s")
+for kind in ("RSU", "VEHICLE"):
+    xs = [x for x in r["v2x"] if x["kind"] == kind]
+    if xs:
+        s = lambda k: sum(x[k] for x in xs)
+        print(f"{kind}: {len(xs)} stations sent {s('sent')}, received {s('received')}, delivered {s('delivered')}, "
+              f"refused {s('refused')}, PSK greetings {s('pskPayloads')}, serving sessions opened {s('servingSessions')}")
+ho = r["handovers"]
+print(f"handovers {len(ho)}, same key {sum(1 for h in ho if h['sameKey'])}, DPN sessions {r['dpnSessionsOpened']}, problems {len(r['problems'])}")
+PY
