@@ -43,6 +43,15 @@ public final class FsoLinkComponent {
      * {@code pqFallback} is on: what the peer's {@code pqPeerPublicKey} must hold.
      */
     static final String PQ_PUBLIC_KEY = "sim.fso.pq.publicKey";
+    /**
+     * Service property (Long, wall clock epoch millis) while the link runs paced rounds: when the
+     * simulated time this end has delivered so far was due. {@code now - it} (times {@code speed})
+     * is how many simulated seconds the link's physics is behind; the city engine reads it to apply
+     * weather and Eve at the link's own simulated time and to report the lag. Updated at most every
+     * {@value FsoLinkDriver#SCHEDULE_EVERY_MILLIS} ms (a MODIFIED service event; its consumers bind
+     * without an updated method, so nothing rebinds).
+     */
+    static final String SCHEDULE = "qkd.sim.scheduleDue";
     private static final Logger LOG = LoggerFactory.getLogger(FsoLinkComponent.class);
 
     private final BundleContext context;
@@ -108,10 +117,30 @@ public final class FsoLinkComponent {
         }
         if (context != null) {
             registration = context.registerService(QkdDriver.class, driver, props);
+            ServiceRegistration<QkdDriver> r = registration;
+            driver.onSchedule(due -> schedule(r, props, due));
         }
         LOG.info("FSO link {} at node {} started: {} m, {}, {}, role {}", end.linkId(), end.localNodeId(),
                 s.params().distanceM(), s.conditions().weather(), s.conditions().daylight() ? "day" : "night",
                 end.role());
+    }
+
+    /**
+     * On the link thread, with that driver's own registration: never takes this component's lock
+     * (stop() joins the link thread holding it).
+     */
+    private static void schedule(ServiceRegistration<QkdDriver> r, Hashtable<String, Object> props, long due) {
+        Hashtable<String, Object> next = new Hashtable<>(props);
+        if (due >= 0) {
+            next.put(SCHEDULE, due);
+        } else {
+            next.remove(SCHEDULE);
+        }
+        try {
+            r.setProperties(next);
+        } catch (IllegalStateException unregistered) {
+            // stopping meanwhile
+        }
     }
 
     private synchronized void stop() {

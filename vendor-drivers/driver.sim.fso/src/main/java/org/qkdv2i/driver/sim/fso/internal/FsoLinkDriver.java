@@ -88,6 +88,18 @@ final class FsoLinkDriver implements QkdDriver {
     private double simulatedSeconds;
     /** Simulated seconds per wall second; a runtime property (see {@link #updateSpeed}). */
     private volatile double speed;
+    /**
+     * Wall clock millis at which the simulated time this end has delivered so far was due under its
+     * pacing; -1 while it runs no paced rounds. A city engine compares it with its own clock: how far
+     * this link's physics is behind the simulated time it shows (rounds cost CPU; a loaded host falls behind).
+     */
+    private volatile long scheduleDue = -1;
+    private volatile java.util.function.LongConsumer scheduleListener = due -> { };
+    /** Driver thread only: the last value handed to the listener and when (throttle). */
+    private long scheduleSent = -1;
+    private long scheduleSentAt;
+    /** At most this often (wall) is the listener told: it may update a service registration. */
+    static final long SCHEDULE_EVERY_MILLIS = 250;
 
     FsoLinkDriver(LinkSettings settings, Clock clock) {
         this(settings, clock, () -> null, () -> null);
@@ -121,6 +133,39 @@ final class FsoLinkDriver implements QkdDriver {
 
     long blocksDelivered() {
         return blocks;
+    }
+
+    /** See {@link #scheduleDue}: wall millis, or -1 while no paced rounds run. */
+    long scheduleDue() {
+        return scheduleDue;
+    }
+
+    /**
+     * Told the {@link #scheduleDue} after a round (at most every {@value #SCHEDULE_EVERY_MILLIS} ms
+     * of wall time) and -1 when the rounds stop; called on the link thread.
+     */
+    void onSchedule(java.util.function.LongConsumer listener) {
+        scheduleListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Records where this end's simulated time stands against its pacing (driver thread). */
+    private void schedule(long due) {
+        scheduleDue = due;
+        long now = clock.millis();
+        if ((due < 0) != (scheduleSent < 0) || (due >= 0 && now - scheduleSentAt >= SCHEDULE_EVERY_MILLIS)) {
+            scheduleSent = due;
+            scheduleSentAt = now;
+            try {
+                scheduleListener.accept(due);
+            } catch (RuntimeException e) {
+                LOG.debug("FSO link {} at node {}: schedule listener: {}", end.linkId(), end.localNodeId(), e.toString());
+            }
+        }
+    }
+
+    /** Wall millis at which {@code simElapsed} simulated seconds since {@code wallStart} are due; -1 unpaced. */
+    private static long due(long wallStart, double simElapsed, double paced) {
+        return paced > 0 ? wallStart + (long) (simElapsed / paced * 1000) : -1;
     }
 
     long bitsDelivered() {
@@ -413,11 +458,14 @@ final class FsoLinkDriver implements QkdDriver {
                     paced = speed;
                     wallStart = clock.millis();
                     simStart = simulatedSeconds;
+                    schedule(due(wallStart, 0, paced));
                     continue;
                 }
+                schedule(due(wallStart, simulatedSeconds - simStart, paced));
                 pace(wallStart, simulatedSeconds - simStart, paced);
             }
         } finally {
+            schedule(-1);
             proto.close(); // the next round's qubits, emitted ahead, are wiped when they are not used
         }
     }
@@ -436,12 +484,24 @@ final class FsoLinkDriver implements QkdDriver {
                 new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),
                 new LibraryDistiller(new SecureRandom(), plans, toeplitz));
         LOG.info("FSO link {} at node {}: {} connected (Bob)", end.linkId(), end.localNodeId(), end.peerNodeId());
+        // Bob does not pace (Alice's rounds do), but his simulated time is where his pool stands: the
+        // same schedule from the connection tells how far behind it is
+        long wallStart = clock.millis();
+        double simStart = simulatedSeconds;
+        double paced = speed;
         try {
             while (!closed) {
                 RoundResult r = proto.round(settings.params().sourceRateHz());
                 handle(r, proto.lastChannelLossDb(), proto.lastLayout() == AliceProtocol.Layout.FINITE_KEY);
+                if (speed != paced) {
+                    paced = speed;
+                    wallStart = clock.millis();
+                    simStart = simulatedSeconds;
+                }
+                schedule(due(wallStart, simulatedSeconds - simStart, paced));
             }
         } finally {
+            schedule(-1);
             proto.close(); // stops the detector thread (the quantum socket is closed by closeAll)
         }
     }

@@ -1,0 +1,115 @@
+package org.qkdv2i.driver.sim.fso.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.After;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The schedule a paced link end reports (what the city engine turns into the link's lag): ahead
+ * of the clock while the rounds keep up, behind it by the missed wall time once they cannot, and
+ * gone (-1) when the link stops. A hand-driven clock, no timing assumptions.
+ */
+public class FsoLinkScheduleTest {
+
+    @Rule
+    public final TemporaryFolder tmp = new TemporaryFolder();
+    private final List<FsoLinkComponent> components = new ArrayList<>();
+
+    /** Wall millis the test sets. */
+    static final class HandClock extends Clock {
+        final AtomicLong millis = new AtomicLong(1_000_000_000L);
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+    }
+
+    @After
+    public void stopAll() {
+        for (FsoLinkComponent c : components) {
+            c.deactivate();
+        }
+    }
+
+    @Test
+    public void scheduleRunsAheadWhileRoundsKeepUpShowsTheLagWhenTheyCannotAndEndsWithTheLink() throws Exception {
+        HandClock clock = new HandClock();
+        long t0 = clock.millis();
+        int qp = FsoLinkDriverTest.freePort(), cp = FsoLinkDriverTest.freePort();
+        Map<String, Object> a = FsoLinkDriverTest.linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        Map<String, Object> b = FsoLinkDriverTest.linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath());
+        a.put("speed", 100.0); // 0.3 s rounds: one every 3 ms of wall time when on time
+        b.put("speed", 100.0);
+        FsoLinkComponent bob = new FsoLinkComponent(null, FsoLinkDriverTest.config(b), clock);
+        components.add(bob);
+        FsoLinkComponent alice = new FsoLinkComponent(null, FsoLinkDriverTest.config(a), clock);
+        components.add(alice);
+        FsoLinkDriver driver = alice.driver();
+        List<Long> told = new CopyOnWriteArrayList<>();
+        driver.onSchedule(told::add);
+
+        // the clock stands still: Alice paces (waits real time per round), so her rounds are due
+        // later and later after it — ahead, no lag
+        FsoLinkDriverTest.await("Alice's schedule ahead of the clock by 10 rounds", 60_000,
+                () -> driver.scheduleDue() >= t0 + 30);
+        FsoLinkDriverTest.await("Bob's schedule ahead of the clock", 60_000, () -> bob.driver().scheduleDue() > t0);
+
+        // an hour of wall time passes at once (a host that could not run the rounds): she is behind
+        // her pacing by about an hour, and says so
+        long jumped = clock.millis.addAndGet(3_600_000);
+        FsoLinkDriverTest.await("the listener told a schedule an hour behind the clock", 60_000,
+                () -> told.stream().anyMatch(due -> due >= 0 && jumped - due > 3_500_000));
+
+        alice.deactivate();
+        components.remove(alice);
+        assertEquals("stopped: no schedule", -1, driver.scheduleDue());
+        assertTrue("the listener was told the rounds stopped", !told.isEmpty() && told.get(told.size() - 1) == -1);
+    }
+
+    @Test
+    public void anUnpacedLinkHasNoSchedule() throws Exception {
+        HandClock clock = new HandClock();
+        int qp = FsoLinkDriverTest.freePort(), cp = FsoLinkDriverTest.freePort();
+        Map<String, Object> a = FsoLinkDriverTest.linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        Map<String, Object> b = FsoLinkDriverTest.linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath());
+        FsoLinkComponent bob = new FsoLinkComponent(null, FsoLinkDriverTest.config(b), clock); // speed 0
+        components.add(bob);
+        FsoLinkComponent alice = new FsoLinkComponent(null, FsoLinkDriverTest.config(a), clock);
+        components.add(alice);
+        FsoLinkDriverTest.Sink sink = new FsoLinkDriverTest.Sink();
+        alice.driver().attach(sink);
+        FsoLinkDriverTest.await("rounds run", 60_000, () -> sink.blockCount() > 3);
+        assertEquals(-1, alice.driver().scheduleDue());
+        assertEquals(-1, bob.driver().scheduleDue());
+    }
+}
