@@ -34,6 +34,8 @@ final class LoopbackSink implements KeyBlockSink {
     private final Map<UUID, byte[]> blocks = new LinkedHashMap<>();
     private final Map<UUID, java.time.Instant> created = new LinkedHashMap<>();
     private final List<LinkStatus> statuses = new ArrayList<>();
+    /** System.nanoTime() when each block arrived, in arrival order. */
+    private final List<Long> arrivals = new ArrayList<>();
     private volatile PeerMessageHandler handler;
     private volatile LoopbackSink peer;
     /** When set, every request fails as if the peer node were unreachable. */
@@ -54,6 +56,7 @@ final class LoopbackSink implements KeyBlockSink {
             synchronized (this) {
                 byte[] k = block.key();
                 blocks.put(block.id(), k);
+                arrivals.add(System.nanoTime());
                 created.put(block.id(), block.created());
                 block.destroy();
             }
@@ -119,6 +122,10 @@ final class LoopbackSink implements KeyBlockSink {
 
     synchronized Map<UUID, java.time.Instant> created() {
         return new LinkedHashMap<>(created);
+    }
+
+    synchronized List<Long> arrivals() {
+        return new ArrayList<>(arrivals);
     }
 
     synchronized List<LinkStatus> statuses() {
