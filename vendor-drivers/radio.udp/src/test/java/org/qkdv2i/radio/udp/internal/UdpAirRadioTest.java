@@ -173,7 +173,10 @@ public class UdpAirRadioTest {
         for (int i = 0; i < 5; i++) {
             a.send(gn(A_MAC, i));
         }
-        assertTrue(await(() -> near.statistics().delivered() == 5 && far.statistics().received() == 5, DEADLINE_MS));
+        // the receiver counts a datagram as received, then as dropped (or delivered, then hands it to the
+        // subscribers): await the counters and the queue asserted below, not "received" alone
+        assertTrue(await(() -> near.statistics().delivered() == 5 && nearQ.size() == 5
+                && far.statistics().received() == 5 && far.statistics().droppedOutOfRange() == 5, DEADLINE_MS));
         assertEquals(5, far.statistics().droppedOutOfRange());
         assertEquals(0, far.statistics().delivered());
         assertTrue(farQ.isEmpty());
@@ -239,7 +242,9 @@ public class UdpAirRadioTest {
             int upTo = i + 100;
             assertTrue("datagrams reached the receiver", await(() -> b.statistics().received() == upTo, DEADLINE_MS));
         }
-        assertTrue(await(() -> heard.get() == b.statistics().delivered(), DEADLINE_MS));
+        // "received" is counted before the loss draw: await every datagram judged (delivered or lost) and heard
+        assertTrue(await(() -> b.statistics().delivered() + b.statistics().droppedLoss() == n
+                && heard.get() == b.statistics().delivered(), DEADLINE_MS));
         AirStatistics s = b.statistics();
         assertEquals(n, s.received());
         assertEquals(n, s.delivered() + s.droppedLoss());
@@ -295,7 +300,10 @@ public class UdpAirRadioTest {
         RadioFrame f = q.poll(DEADLINE_MS, TimeUnit.MILLISECONDS);
         assertNotNull(f);
         assertEquals(3, number(f));
-        assertTrue(await(() -> b.statistics().received() == 3 && pc5.statistics().received() == 3, DEADLINE_MS));
+        // "received" is counted before the filters: await the drop counters asserted below too
+        assertTrue(await(() -> b.statistics().received() == 3 && pc5.statistics().received() == 3
+                && b.statistics().droppedOtherChannel() == 1 && b.statistics().droppedNotAddressed() == 1
+                && pc5.statistics().droppedOtherTechnology() == 3, DEADLINE_MS));
         assertEquals(1, b.statistics().droppedOtherChannel());
         assertEquals(1, b.statistics().droppedNotAddressed());
         assertEquals(3, pc5.statistics().droppedOtherTechnology());
@@ -357,9 +365,10 @@ public class UdpAirRadioTest {
             for (Object[] c : cases) {
                 raw.send(ByteBuffer.wrap((byte[]) c[0]), b.localAddress());
                 int want = ++count;
-                assertTrue(await(() -> b.statistics().malformed() == want, DEADLINE_MS));
-                assertTrue(b.statistics().lastMalformedReason(),
-                        b.statistics().lastMalformedReason().startsWith((String) c[1]));
+                // the count is raised before the reason is stored: await the reason too
+                assertTrue(b.statistics().lastMalformedReason(), await(() -> b.statistics().malformed() == want
+                        && b.statistics().lastMalformedReason() != null
+                        && b.statistics().lastMalformedReason().startsWith((String) c[1]), DEADLINE_MS));
             }
             raw.send(ByteBuffer.wrap(good), b.localAddress());
         }
