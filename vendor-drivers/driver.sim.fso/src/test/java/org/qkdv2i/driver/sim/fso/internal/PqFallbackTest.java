@@ -123,6 +123,15 @@ public class PqFallbackTest {
         return m;
     }
 
+    static boolean holds(Sink s, java.util.UUID id) {
+        for (int j = 0; j < s.blockCount(); j++) {
+            if (s.block(j).id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<LinkStatus> statuses(Sink s) {
         synchronized (s) {
             return new ArrayList<>(s.statuses);
@@ -130,7 +139,18 @@ public class PqFallbackTest {
     }
 
     private static void assertSameBlocks(Sink alice, Sink bob) {
-        for (int i = 0; i < alice.blockCount(); i++) {
+        // Alice delivers a round's block on Bob's CONFIRM, Bob just after sending it: with rounds unpaced
+        // Alice may be a block ahead at any moment. Compare the blocks Alice has now, once Bob has them too.
+        int n = alice.blockCount();
+        await("Bob holds Alice's first " + n + " blocks", 30_000, () -> {
+            for (int i = 0; i < n; i++) {
+                if (!holds(bob, alice.block(i).id())) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (int i = 0; i < n; i++) {
             KeyBlock a = alice.block(i);
             KeyBlock b = null;
             for (int j = 0; j < bob.blockCount(); j++) {
@@ -190,11 +210,11 @@ public class PqFallbackTest {
         FsoLinkComponent bob = start(pqConfig(FsoLinkConfig.Role.BOB, qp, cp, psk, keyA), bs);
         FsoLinkComponent alice = start(pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, stranger), as);
         // the ends retry every second: three refusals in a row at Alice, the cause named each time
-        await("three refusals at Alice", 60_000, () -> statuses(as).stream()
-                .filter(st -> st.reason().contains("wrong peer public key")).count() >= 3);
-        LinkStatus a = alice.driver().status(), b = bob.driver().status();
-        assertEquals(LinkState.DOWN, a.state());
-        assertTrue(a.reason(), a.reason().startsWith(PqRebootstrap.REFUSED) && a.reason().contains("wrong peer public key"));
+        // the history holds the three refusals; the current status may already name the next retry's
+        // cause (e.g. Bob's port closed between his retries): await a refusal as the current status too
+        await("three refusals at Alice, a refusal her current status", 60_000, () -> statuses(as).stream()
+                .filter(st -> st.reason().contains("wrong peer public key")).count() >= 3
+                && isRefusal(alice.driver().status()));
         await("Bob down, refused by A", 30_000, () -> bob.driver().status().state() == LinkState.DOWN
                 && bob.driver().status().reason().contains(PqRebootstrap.REFUSED + " by A"));
         for (Sink s : List.of(as, bs)) {
@@ -205,6 +225,11 @@ public class PqFallbackTest {
         assertEquals(0, as.blockCount() + bs.blockCount());
         assertEquals("nothing stored from a refused exchange", 0, alice.driver().padStore().generation());
         assertEquals(0, bob.driver().padStore().generation());
+    }
+
+    private static boolean isRefusal(LinkStatus a) {
+        return a.state() == LinkState.DOWN && a.reason().startsWith(PqRebootstrap.REFUSED)
+                && a.reason().contains("wrong peer public key");
     }
 
     @Test
@@ -218,11 +243,13 @@ public class PqFallbackTest {
         Sink as = new Sink(), bs = new Sink();
         FsoLinkComponent bob = start(bobCfg, bs);
         FsoLinkComponent alice = start(pqConfig(FsoLinkConfig.Role.ALICE, qp, cp, psk, keyB), as);
-        await("both down, exhausted", 30_000,
-                () -> alice.driver().status().reason().startsWith(PadStore.EXHAUSTED)
-                        && bob.driver().status().reason().startsWith(PadStore.EXHAUSTED));
-        assertTrue(alice.driver().status().reason(), alice.driver().status().reason().contains("pqFallback is off at the peer"));
-        assertEquals(LinkState.DOWN, bob.driver().status().state());
+        // one snapshot per end inside the await: each retry publishes its status anew, so a second read
+        // after the await could see the next retry's cause
+        await("both down, exhausted, Alice naming the peer's missing fallback", 30_000, () -> {
+            LinkStatus a = alice.driver().status(), b = bob.driver().status();
+            return a.reason().startsWith(PadStore.EXHAUSTED) && a.reason().contains("pqFallback is off at the peer")
+                    && b.reason().startsWith(PadStore.EXHAUSTED) && b.state() == LinkState.DOWN;
+        });
         assertEquals(0, as.blockCount() + bs.blockCount());
         assertEquals(null, bob.driver().pqPublicKey());
         try (Stream<Path> files = Files.list(stateDir(false))) {
