@@ -50,4 +50,23 @@ public interface DpnEndpoint {
     default Map<DpnException.Reason, Long> refusedSetUps() {
         return Map.of();
     }
+
+    /**
+     * Inter-domain fast transition (base station to base station): sends the vehicle's PMK-R0
+     * for the mobility domain of the base station at the other end of {@code toBaseStation},
+     * derived for that domain from the PMK-R0 this base station holds (R0 key holder), over that
+     * (QKD-keyed) session, so the first RSU of the next domain can use a fast transition too.
+     * The key never leaves the two endpoints.
+     *
+     * @param vehicle       the vehicle's device ID
+     * @param toBaseStation this endpoint's open session with the next base station
+     * @return false if this endpoint holds no valid PMK-R0 for the vehicle (none, expired,
+     *         revoked) or is not a base station with fast transition enabled; the next domain
+     *         then does a full first contact
+     * @throws DpnException if the session is closed or the peer revoked
+     * @since 1.2
+     */
+    default boolean transferFastTransition(DeviceId vehicle, DpnSession toBaseStation) throws DpnException {
+        return false;
+    }
 }

@@ -1,5 +1,7 @@
 package org.qkdv2i.dpn.api;
 
+import java.util.Optional;
+
 import org.osgi.annotation.versioning.ProviderType;
 import org.qkdv2i.zap.api.IdentityRecord;
 
@@ -25,6 +27,28 @@ public interface DpnSession {
 
     /** True if a QKD key from the KMM was mixed into the session keys. */
     boolean quantumKeyed();
+
+    /**
+     * The ID of the QKD key mixed in most recently (at set-up, or by the last rekey that mixed
+     * one), as the KMM knows it (ETSI GS QKD 014 {@code key_ID}); not secret. Empty when no QKD
+     * key was mixed into this session.
+     *
+     * @since 1.2
+     */
+    default Optional<String> quantumKeyId() {
+        return Optional.empty();
+    }
+
+    /**
+     * True if this session was set up by a fast transition (IEEE 802.11-2020 §13 style): keyed
+     * from a PMK-R1 the RSU got from its base station (the R0 key holder of the mobility domain)
+     * and authenticated with a KMAC256 challenge-response, without a ZAP unit authentication.
+     *
+     * @since 1.2
+     */
+    default boolean fastTransition() {
+        return false;
+    }
 
     /** Sends one message. @throws DpnException if the session is closed or the peer revoked */
     void send(byte[] payload) throws DpnException;

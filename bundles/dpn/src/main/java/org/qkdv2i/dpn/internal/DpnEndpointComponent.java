@@ -95,6 +95,23 @@ public final class DpnEndpointComponent {
 
         @AttributeDefinition(description = "Refused messages in a row after which a session is closed", min = "1")
         int maxRejectedInARow() default 32;
+
+        @AttributeDefinition(description = "Take part in fast transitions between the RSUs of a mobility domain "
+                + "(IEEE 802.11-2020 §13 style): base station = R0 key holder, RSU = R1 key holder, vehicle keeps its "
+                + "PMK-R0")
+        boolean fastTransition() default true;
+
+        @AttributeDefinition(description = "Lifetime of a PMK-R0 (and of the PMK-R1s derived from it), seconds; "
+                + "after it the next RSU does a full first contact", min = "1")
+        long ftR0LifetimeSeconds() default 3600;
+
+        @AttributeDefinition(description = "RSU: its R0 key holder, the base station's DAU name or device ID; "
+                + "empty: the base station it has a DPN session with")
+        String ftR0KeyHolder() default "";
+
+        @AttributeDefinition(description = "RSU: wait for the base station's PMK-R1 at most this long, ms, "
+                + "then fall back to a full set-up", min = "10")
+        int ftR1TimeoutMillis() default 2000;
     }
 
     private final Settings settings;
@@ -133,7 +150,8 @@ public final class DpnEndpointComponent {
         try {
             return new Settings(c.dauName(), c.host(), c.port(), c.rekeySeconds(), c.maxMessageBytes(),
                     c.sessionSetupTimeoutMillis(), c.qkdSaeId(), Settings.parsePeerSaeIds(c.qkdPeerSaeId()),
-                    c.qkdNodeId(), c.quantumKeyRequired(), c.maxRejectedInARow(), c.maxSessions());
+                    c.qkdNodeId(), c.quantumKeyRequired(), c.maxRejectedInARow(), c.maxSessions(), c.fastTransition(),
+                    c.ftR0LifetimeSeconds(), c.ftR0KeyHolder(), c.ftR1TimeoutMillis());
         } catch (IllegalArgumentException e) {
             LOG.error("DPN endpoint not started: configuration {} invalid: {}", PID, e.getMessage());
             throw e;

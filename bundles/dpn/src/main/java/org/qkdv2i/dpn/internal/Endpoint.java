@@ -83,6 +83,9 @@ final class Endpoint implements DpnEndpoint {
     private final Set<Socket> settingUp = ConcurrentHashMap.newKeySet();
     private final IdentityDirectory.Listener listener = this::directoryChanged;
     private final SessionSetup setup;
+    private final FastTransition fastTransition;
+    private final LongAdder fullSetUps = new LongAdder();
+    private final LongAdder fastSetUps = new LongAdder();
     private volatile IdentityDirectory directory;
     private volatile boolean running;
     private ServerSocket server;
@@ -105,6 +108,7 @@ final class Endpoint implements DpnEndpoint {
         for (DpnException.Reason r : DpnException.Reason.values()) {
             refusedSetUps.put(r, new LongAdder()); // filled once: the map is only read afterwards
         }
+        this.fastTransition = new FastTransition(this);
         this.setup = new SessionSetup(this);
     }
 
@@ -119,6 +123,8 @@ final class Endpoint implements DpnEndpoint {
         scheduler = Executors.newSingleThreadScheduledExecutor(threads("dpn-" + settings.dauName() + "-rekey"));
         acceptor = threads("dpn-" + settings.dauName() + "-accept").newThread(this::acceptLoop);
         acceptor.start();
+        // expired fast-transition keys are zeroised within a minute even if never looked up again
+        scheduler.scheduleAtFixedRate(fastTransition::sweep, 60, 60, TimeUnit.SECONDS);
         LOG.info("dpn {}: endpoint of {} ({}) listening on {}", settings.dauName(), dau.id(),
                 dau.identityRecord().role(), listenAddress());
     }
@@ -144,6 +150,7 @@ final class Endpoint implements DpnEndpoint {
             session.close();
         }
         setDirectory(null);
+        fastTransition.close();
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
@@ -203,6 +210,14 @@ final class Endpoint implements DpnEndpoint {
     }
 
     @Override
+    public boolean transferFastTransition(DeviceId vehicle, DpnSession toBaseStation) throws DpnException {
+        if (!(toBaseStation instanceof Session s) || !sessions.contains(s)) {
+            throw new IllegalArgumentException("dpn " + name() + ": not a session of this endpoint");
+        }
+        return fastTransition.transfer(vehicle, s);
+    }
+
+    @Override
     public Collection<DpnSession> sessions() {
         List<DpnSession> out = new ArrayList<>();
         for (Session s : sessions) {
@@ -217,6 +232,55 @@ final class Endpoint implements DpnEndpoint {
 
     String name() {
         return settings.dauName();
+    }
+
+    FastTransition fastTransition() {
+        return fastTransition;
+    }
+
+    /** The open sessions (internal type). */
+    Collection<Session> openSessions() {
+        return sessions;
+    }
+
+    DeviceRole localRole() {
+        return dau.identityRecord().role();
+    }
+
+    /** A device's record from the identity directory, if one is bound and knows it. */
+    java.util.Optional<IdentityRecord> findRecord(DeviceId id) {
+        IdentityDirectory d = directory;
+        if (d == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return d.find(id);
+        } catch (RuntimeException e) {
+            LOG.debug("dpn {}: identity directory failed: {}", name(), e.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Runs work that may wait (e.g. an answer on a session) off the session's reader thread. */
+    void execute(Runnable r) {
+        try {
+            workers.execute(r);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    void countSetUp(boolean fast) {
+        (fast ? fastSetUps : fullSetUps).increment();
+    }
+
+    /** Sessions set up by a full unit authentication / by a fast transition (tests, benchmark). */
+    long fullSetUps() {
+        return fullSetUps.sum();
+    }
+
+    long fastSetUps() {
+        return fastSetUps.sum();
     }
 
     Settings settings() {
@@ -472,6 +536,7 @@ final class Endpoint implements DpnEndpoint {
             return;
         }
         revoked.add(id);
+        fastTransition.revoked(id);
         for (Session s : new ArrayList<>(sessions)) {
             if (s.peer().id().equals(id)) {
                 s.closeRevoked("revocation in the identity directory");

@@ -21,6 +21,12 @@ final class Frames {
     static final byte ERROR = 4;
     /** A message protected by the session's MessageProtection channel. */
     static final byte DATA = 5;
+    /** Fast transition request (RSU): its ID, the R0 key holder's ID, PMKR0Name, ANonce. */
+    static final byte FT_REQ = 6;
+    /** Fast transition answer (vehicle): 0 | SNonce | MIC, or 1 | why not (then full unit authentication). */
+    static final byte FT_RESP = 7;
+    /** Fast transition confirmation (RSU): its MIC. */
+    static final byte FT_CONF = 8;
 
     static final byte[] MAGIC = {'Q', 'D', 'P', 'N'};
     static final byte VERSION = 1;
@@ -30,6 +36,9 @@ final class Frames {
     static final int AUTH_LIMIT = 64 * 1024;
     static final int SETUP_LIMIT = 512;
     static final int ERROR_LIMIT = 1024;
+    static final int FT_REQ_LIMIT = 128;
+    static final int FT_RESP_LIMIT = 600;
+    static final int FT_CONF_LIMIT = 64;
 
     private Frames() {
     }
@@ -73,6 +82,9 @@ final class Frames {
         case SETUP -> "SETUP";
         case ERROR -> "ERROR";
         case DATA -> "DATA";
+        case FT_REQ -> "FT_REQ";
+        case FT_RESP -> "FT_RESP";
+        case FT_CONF -> "FT_CONF";
         default -> "type " + (type & 0xff);
         };
     }

@@ -62,6 +62,8 @@ final class Session implements DpnSession {
     private final ChannelOptions options;
     private final String peerSaeId;
     private final boolean postQuantumAuth;
+    private final boolean fast;
+    private volatile String quantumKeyId;
     private final AtomicLong rejectedInARow = new AtomicLong();
     private final AtomicLong rejectedTotal = new AtomicLong();
 
@@ -100,7 +102,7 @@ final class Session implements DpnSession {
     Session(Endpoint endpoint, Socket socket, DataInputStream in, DataOutputStream out, IdentityRecord local,
             IdentityRecord peer, boolean initiator, String segment, long sessionId, ChannelOptions options,
             KeySchedule.EpochKeys keys, ProtectedChannel channel, boolean quantumKeyed, String peerSaeId,
-            boolean postQuantumAuth) {
+            boolean postQuantumAuth, boolean fast, String quantumKeyId) {
         this.endpoint = endpoint;
         this.socket = socket;
         this.in = in;
@@ -117,6 +119,18 @@ final class Session implements DpnSession {
         this.quantumKeyed = quantumKeyed;
         this.peerSaeId = peerSaeId;
         this.postQuantumAuth = postQuantumAuth;
+        this.fast = fast;
+        this.quantumKeyId = quantumKeyId;
+    }
+
+    @Override
+    public boolean fastTransition() {
+        return fast;
+    }
+
+    @Override
+    public java.util.Optional<String> quantumKeyId() {
+        return java.util.Optional.ofNullable(quantumKeyId);
     }
 
     /** True if the set-up's unit authentication ran ML-DSA + ML-KEM (no enrolled relation yet). */
@@ -187,11 +201,16 @@ final class Session implements DpnSession {
 
     @Override
     public void send(byte[] payload) throws DpnException {
-        checkUsable();
         if (payload.length > endpoint.settings().maxMessageBytes()) {
             throw new IllegalArgumentException("message of " + payload.length + " bytes exceeds maxMessageBytes "
                     + endpoint.settings().maxMessageBytes());
         }
+        sendInner(APP, payload);
+    }
+
+    /** Sends one inner message (application or control) under the current keys, after a rekey in flight. */
+    void sendInner(byte type, byte[] payload) throws DpnException {
+        checkUsable();
         long left = TimeUnit.MILLISECONDS.toNanos(endpoint.settings().sessionSetupTimeoutMillis());
         lock.lock();
         try {
@@ -208,7 +227,7 @@ final class Session implements DpnSession {
                 }
             }
             checkUsable();
-            writeControl(APP, payload);
+            writeControl(type, payload);
         } finally {
             lock.unlock();
         }
@@ -423,6 +442,12 @@ final class Session implements DpnSession {
                 case APP -> endpoint.deliver(this, body);
                 case REKEY -> onRekey(body);
                 case REKEY_ACK -> onRekeyAck(body);
+                case FastTransition.R0_PUT -> endpoint.fastTransition().onR0Put(this, body.clone());
+                case FastTransition.R1_GET -> {
+                    byte[] request = body.clone();
+                    endpoint.execute(() -> endpoint.fastTransition().onR1Get(this, request));
+                }
+                case FastTransition.R1 -> endpoint.fastTransition().onR1(this, body.clone());
                 case CLOSE -> {
                     LOG.info("{}: closed by the peer", describe());
                     closeWith(DpnException.Reason.CLOSED, false);
@@ -562,6 +587,9 @@ final class Session implements DpnSession {
             if (q != null) {
                 Arrays.fill(q, (byte) 0);
             }
+        }
+        if (qkd != null) {
+            quantumKeyId = qkd.id().toString();
         }
         ProtectedChannel old = channel;
         channel = channel(endpoint, next, sessionId, localIsLow, options);

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import org.qkdv2i.zap.api.AuthenticatedPeer;
 import org.qkdv2i.zap.api.AuthenticationException;
 import org.qkdv2i.zap.api.ChannelOptions;
 import org.qkdv2i.zap.api.DeviceId;
+import org.qkdv2i.zap.api.DeviceRole;
 import org.qkdv2i.zap.api.IdentityRecord;
 import org.qkdv2i.zap.api.MessageRejectedException;
 import org.qkdv2i.zap.api.ProtectedChannel;
@@ -68,16 +70,65 @@ final class SessionSetup {
         }
     }
 
+    /** What the authentication stage (ZAP unit authentication or fast transition) yields. */
+    private record AuthResult(IdentityRecord peer, byte[] secret, byte[] transcriptHash, boolean postQuantum,
+            boolean fast) implements AutoCloseable {
+        static AuthResult of(AuthenticatedPeer ap) {
+            try {
+                return new AuthResult(ap.peer(), ap.secret().bytes(), ap.transcriptHash(), ap.postQuantum(), false);
+            } finally {
+                ap.secret().destroy();
+            }
+        }
+
+        @Override
+        public void close() {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
     // ------------------------------------------------------------------ initiator
 
+    /**
+     * Opens a session; an RSU tries a fast transition first where its base station holds the
+     * vehicle's PMK-R0. A fast transition whose MICs do not verify is refused (logged, counted)
+     * and the set-up is run again with the full unit authentication.
+     */
     Session initiate(InetSocketAddress address, DeviceId expected) throws DpnException {
+        try {
+            return initiate(address, expected, true);
+        } catch (FastRefused f) {
+            LOG.warn("dpn {}: fast transition to {} refused: {}; full unit authentication instead", endpoint.name(),
+                    expected, f.getMessage());
+            try {
+                return initiate(address, expected, false);
+            } catch (FastRefused again) {
+                throw new IllegalStateException("no fast transition was tried", again);
+            }
+        }
+    }
+
+    /** A fast transition refused for its MICs: the caller retries with a full set-up. */
+    private static final class FastRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FastRefused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Session initiate(InetSocketAddress address, DeviceId expected, boolean tryFast)
+            throws DpnException, FastRefused {
         Settings st = endpoint.settings();
         int timeout = st.sessionSetupTimeoutMillis();
-        long deadline = System.nanoTime() + timeout * 1_000_000L;
         String who = expected + " at " + address;
+        IdentityRecord ftPeer = tryFast ? fastCandidate(expected) : null;
+        FastTransition.Grant grant = ftPeer == null ? null : fastGrant(expected, who);
+        long deadline = System.nanoTime() + timeout * 1_000_000L;
         Socket socket = new Socket();
         endpoint.settingUp(socket, true);
         Key qkd = null;
+        boolean fastTried = false;
         try {
             socket.connect(address, timeout);
             socket.setSoTimeout(timeout);
@@ -88,14 +139,28 @@ final class SessionSetup {
                     .put(KeySchedule.idBytes(expected)).array();
             Frames.write(out, Frames.HELLO, hello);
 
-            AuthenticatedPeer ap;
-            try (UnitAuthentication auth = endpoint.dau().initiate(expected)) {
-                Frames.write(out, Frames.AUTH, auth.firstMessage()
-                        .orElseThrow(() -> new IllegalStateException("ZAP initiator without a first message")));
-                ap = runAuth(auth, in, out, deadline);
+            AuthResult auth = null;
+            try {
+                if (grant != null) {
+                    fastTried = true;
+                    auth = fastInitiate(in, out, hello, grant, ftPeer, who, deadline);
+                }
+                if (auth == null) {
+                    fastTried = false;
+                    try (UnitAuthentication ua = endpoint.dau().initiate(expected)) {
+                        Frames.write(out, Frames.AUTH, ua.firstMessage()
+                                .orElseThrow(() -> new IllegalStateException("ZAP initiator without a first message")));
+                        auth = AuthResult.of(runAuth(ua, in, out, deadline, null));
+                    }
+                }
+            } catch (Refused r) {
+                if (!r.fromPeer) {
+                    sendError(out, r.reason, r.getMessage());
+                }
+                throw r;
             }
             IdentityRecord local = endpoint.dau().identityRecord();
-            IdentityRecord peer = ap.peer();
+            IdentityRecord peer = auth.peer();
             who = peer.name() + " (" + peer.id() + ") at " + address;
             try {
                 if (!peer.id().equals(expected)) {
@@ -112,12 +177,22 @@ final class SessionSetup {
                         throw new Refused(e.reason(), e.getMessage(), false);
                     }
                 }
-                byte[] setupBody = setupBody(qkd, st.qkdSaeId());
+                // FT element: a full set-up of an RSU with a vehicle seeds the vehicle's PMK-R0 for this domain
+                DeviceId r0kh = null;
+                if (!auth.fast() && endpoint.fastTransition().enabled() && local.role() == DeviceRole.RSU
+                        && peer.role() == DeviceRole.VEHICLE) {
+                    Session bs = endpoint.fastTransition().r0KeyHolder();
+                    r0kh = bs == null ? null : bs.peer().id();
+                }
+                byte[] setupBody = setupBody(qkd, st.qkdSaeId(), r0kh);
                 Frames.write(out, Frames.SETUP, setupBody);
 
-                byte[] transcript = KeySchedule.transcriptHash(ap.transcriptHash(), hello, setupBody);
-                Session s = establish(socket, in, out, ap, qkd, transcript, true, peerSae, deadline);
+                byte[] transcript = KeySchedule.transcriptHash(auth.transcriptHash(), hello, setupBody);
+                Session s = establish(socket, in, out, auth, qkd, transcript, true, peerSae, deadline);
                 socket.setSoTimeout(0);
+                if (r0kh != null) {
+                    endpoint.fastTransition().afterFullSetUp(s, r0kh);
+                }
                 return s;
             } catch (Refused r) {
                 if (!r.fromPeer) {
@@ -125,7 +200,7 @@ final class SessionSetup {
                 }
                 throw r;
             } finally {
-                ap.secret().destroy();
+                auth.close();
             }
         } catch (Refused r) {
             Endpoint.closeQuietly(socket);
@@ -133,6 +208,9 @@ final class SessionSetup {
                     + r.reason + ": " + r.getMessage();
             LOG.warn("dpn {}: {}", endpoint.name(), line);
             endpoint.refusedSetUp(r.reason);
+            if (fastTried && r.reason == DpnException.Reason.AUTHENTICATION_FAILED) {
+                throw new FastRefused((r.fromPeer ? "by the peer: " : "") + r.getMessage());
+            }
             throw new DpnException(r.reason, line);
         } catch (AuthenticationException e) {
             Endpoint.closeQuietly(socket);
@@ -169,7 +247,66 @@ final class SessionSetup {
             if (qkd != null) {
                 qkd.destroy();
             }
+            if (grant != null) {
+                grant.close();
+            }
         }
+    }
+
+    /** The vehicle's record if this is an RSU that may try a fast transition to it, else null. */
+    private IdentityRecord fastCandidate(DeviceId expected) {
+        if (!endpoint.fastTransition().enabled() || endpoint.localRole() != DeviceRole.RSU) {
+            return null;
+        }
+        IdentityRecord r = endpoint.findRecord(expected).orElse(null);
+        return r != null && r.role() == DeviceRole.VEHICLE && r.id().equals(expected) ? r : null;
+    }
+
+    /** The PMK-R1 from the base station, or null (logged): then the full unit authentication. */
+    private FastTransition.Grant fastGrant(DeviceId vehicle, String who) {
+        try {
+            return endpoint.fastTransition().grant(vehicle, endpoint.settings().ftR1TimeoutMillis());
+        } catch (FastTransition.Unavailable u) {
+            LOG.info("dpn {}: no fast transition to {}: {}; full unit authentication", endpoint.name(), who,
+                    u.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * RSU side of the fast transition (IEEE 802.11-2020 §13.5 adapted): FT_REQ(R1KH-ID, R0KH-ID,
+     * PMKR0Name, ANonce) -> FT_RESP(SNonce, MIC_R) -> FT_CONF(MIC_I), MICs = KMAC256 keyed by
+     * PMK-R1 over the transcript (both IDs, both nonces). Null if the vehicle holds no matching
+     * PMK-R0 (it said why): then the full unit authentication follows on the same connection.
+     */
+    private AuthResult fastInitiate(DataInputStream in, DataOutputStream out, byte[] hello, FastTransition.Grant grant,
+            IdentityRecord peer, String who, long deadline) throws IOException, ProtocolException, Refused {
+        byte[] aNonce = endpoint.random(FtKeys.NONCE);
+        byte[] request = ByteBuffer.allocate(16 + 16 + FtKeys.NAME + FtKeys.NONCE)
+                .put(KeySchedule.idBytes(endpoint.deviceId())).put(KeySchedule.idBytes(grant.r0kh()))
+                .put(grant.pmkR0Name()).put(aNonce).array();
+        Frames.write(out, Frames.FT_REQ, request);
+        byte[] answer = readFrame(in, Frames.FT_RESP, Frames.FT_RESP_LIMIT, deadline).body();
+        if (answer.length >= 1 && answer[0] == 1) {
+            String why = new String(answer, 1, answer.length - 1, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}]",
+                    "?");
+            LOG.info("dpn {}: no fast transition to {}: the vehicle says: {}; full unit authentication",
+                    endpoint.name(), who, why);
+            return null;
+        }
+        if (answer.length != 1 + FtKeys.NONCE + 32 || answer[0] != 0) {
+            throw new ProtocolException("malformed FT_RESP");
+        }
+        byte[] head = Arrays.copyOf(answer, 1 + FtKeys.NONCE);
+        byte[] mic = Arrays.copyOfRange(answer, 1 + FtKeys.NONCE, answer.length);
+        byte[] th = FtKeys.transcript(hello, request, head);
+        byte[] expect = FtKeys.kmac(grant.pmkR1(), FtKeys.MIC_RESPONDER, th);
+        if (!MessageDigest.isEqual(expect, mic)) {
+            throw new Refused(DpnException.Reason.AUTHENTICATION_FAILED,
+                    "fast transition: the vehicle's MIC does not verify (it holds another PMK-R1)", false);
+        }
+        Frames.write(out, Frames.FT_CONF, FtKeys.kmac(grant.pmkR1(), FtKeys.MIC_INITIATOR, th));
+        return new AuthResult(peer, FtKeys.kmac(grant.pmkR1(), FtKeys.SECRET, th), th, false, true);
     }
 
     // ------------------------------------------------------------------ responder
@@ -208,12 +345,22 @@ final class SessionSetup {
                         "peer expects device " + expected + ", this is " + endpoint.deviceId(), false);
             }
 
-            AuthenticatedPeer ap;
-            try (UnitAuthentication auth = endpoint.dau().respond()) {
-                ap = runAuth(auth, in, out, deadline);
+            Frames.Frame first = readFrame(in, t -> t == Frames.AUTH ? Frames.AUTH_LIMIT
+                    : t == Frames.FT_REQ ? Frames.FT_REQ_LIMIT : 0, deadline);
+            AuthResult auth = null;
+            if (first.type() == Frames.FT_REQ) {
+                auth = fastRespond(in, out, hello, first.body(), deadline);
+                if (auth == null) {
+                    first = readFrame(in, Frames.AUTH, Frames.AUTH_LIMIT, deadline);
+                }
+            }
+            if (auth == null) {
+                try (UnitAuthentication ua = endpoint.dau().respond()) {
+                    auth = AuthResult.of(runAuth(ua, in, out, deadline, first.body()));
+                }
             }
             IdentityRecord local = endpoint.dau().identityRecord();
-            IdentityRecord peer = ap.peer();
+            IdentityRecord peer = auth.peer();
             who = peer.name() + " (" + peer.id() + ") at " + socket.getRemoteSocketAddress();
             try {
                 checkPeer(local, peer, false);
@@ -226,12 +373,17 @@ final class SessionSetup {
                 }
                 boolean quantum = endpoint.quantumPair(local, peer);
                 String configuredPeerSae = quantum ? st.peerSaeId(peer.id().value(), peer.name()) : null;
-                if (b.get() == 1) {
+                int flags = b.get() & 0xff;
+                if ((flags & ~(SETUP_QKD | SETUP_FT)) != 0) {
+                    throw new ProtocolException("malformed SETUP");
+                }
+                int ftLen = (flags & SETUP_FT) != 0 ? 16 : 0;
+                if ((flags & SETUP_QKD) != 0) {
                     if (b.remaining() < 1) {
                         throw new ProtocolException("short SETUP");
                     }
                     int saeLen = b.get() & 0xff;
-                    if (b.remaining() != saeLen + 16) {
+                    if (b.remaining() != saeLen + 16 + ftLen) {
                         throw new ProtocolException("malformed SETUP");
                     }
                     byte[] sae = new byte[saeLen];
@@ -247,7 +399,7 @@ final class SessionSetup {
                     } catch (DpnException e) {
                         throw new Refused(e.reason(), e.getMessage(), false);
                     }
-                } else if (b.hasRemaining()) {
+                } else if (b.remaining() != ftLen) {
                     throw new ProtocolException("malformed SETUP");
                 } else if (quantum && st.quantumKeyRequired()) {
                     throw new Refused(DpnException.Reason.POLICY_DENIED,
@@ -255,13 +407,26 @@ final class SessionSetup {
                 } else if (quantum) {
                     peerSae = configuredPeerSae;
                 }
-                byte[] transcript = KeySchedule.transcriptHash(ap.transcriptHash(), hello, setupBody);
-                Session s = establish(socket, in, out, ap, qkd, transcript, false, peerSae, deadline);
+                DeviceId r0kh = null;
+                if (ftLen > 0) {
+                    byte[] id = new byte[16];
+                    b.get(id);
+                    // the FT element only seeds a vehicle's PMK-R0 after a full set-up by an RSU
+                    if (!auth.fast() && peer.role() == DeviceRole.RSU && local.role() == DeviceRole.VEHICLE
+                            && endpoint.fastTransition().enabled()) {
+                        r0kh = new DeviceId(HexFormat.of().formatHex(id));
+                    }
+                }
+                byte[] transcript = KeySchedule.transcriptHash(auth.transcriptHash(), hello, setupBody);
+                Session s = establish(socket, in, out, auth, qkd, transcript, false, peerSae, deadline);
                 // established: sessions may stay idle indefinitely
                 socket.setSoTimeout(0);
+                if (r0kh != null) {
+                    endpoint.fastTransition().afterFullSetUp(s, r0kh);
+                }
                 return s;
             } finally {
-                ap.secret().destroy();
+                auth.close();
             }
         } catch (Refused r) {
             if (!r.fromPeer && out != null) {
@@ -316,17 +481,79 @@ final class SessionSetup {
         return null;
     }
 
+    /**
+     * Vehicle side of the fast transition. Null after answering "no" (no matching PMK-R0, RSU
+     * unknown): the RSU then runs the full unit authentication on this connection. A wrong MIC
+     * is refused (a peer without the right PMK-R1, or an R1 derived for another RSU).
+     */
+    private AuthResult fastRespond(DataInputStream in, DataOutputStream out, byte[] hello, byte[] request,
+            long deadline) throws IOException, ProtocolException, Refused {
+        if (request.length != 16 + 16 + FtKeys.NAME + FtKeys.NONCE) {
+            throw new ProtocolException("malformed FT_REQ");
+        }
+        ByteBuffer b = ByteBuffer.wrap(request);
+        byte[] id = new byte[16];
+        b.get(id);
+        DeviceId r1kh = new DeviceId(HexFormat.of().formatHex(id));
+        b.get(id);
+        DeviceId r0kh = new DeviceId(HexFormat.of().formatHex(id));
+        byte[] name = new byte[FtKeys.NAME];
+        b.get(name);
+        if (endpoint.isRevoked(r1kh)) {
+            throw new Refused(DpnException.Reason.REVOKED, "device " + r1kh + " is revoked", false);
+        }
+        IdentityRecord rsu = endpoint.findRecord(r1kh).orElse(null);
+        String why = null;
+        byte[] r1 = null;
+        if (rsu == null || !rsu.id().equals(r1kh)) {
+            why = "RSU " + r1kh + " unknown to the identity directory";
+        } else if (rsu.role() != DeviceRole.RSU) {
+            why = "fast transition only from an RSU, not a " + rsu.role();
+        } else {
+            try {
+                r1 = endpoint.fastTransition().vehicleR1(r0kh, name, r1kh);
+            } catch (FastTransition.Unavailable u) {
+                why = u.getMessage();
+            }
+        }
+        if (why != null) {
+            byte[] text = why.getBytes(StandardCharsets.UTF_8);
+            Frames.write(out, Frames.FT_RESP, ByteBuffer.allocate(1 + Math.min(text.length, 512)).put((byte) 1)
+                    .put(text, 0, Math.min(text.length, 512)).array());
+            LOG.info("dpn {}: no fast transition from {}: {}; full unit authentication", endpoint.name(),
+                    rsu == null ? r1kh : rsu.name() + " (" + r1kh + ")", why);
+            return null;
+        }
+        try {
+            byte[] head = ByteBuffer.allocate(1 + FtKeys.NONCE).put((byte) 0).put(endpoint.random(FtKeys.NONCE))
+                    .array();
+            byte[] th = FtKeys.transcript(hello, request, head);
+            byte[] mic = FtKeys.kmac(r1, FtKeys.MIC_RESPONDER, th);
+            Frames.write(out, Frames.FT_RESP, ByteBuffer.allocate(head.length + mic.length).put(head).put(mic).array());
+            byte[] conf = readFrame(in, Frames.FT_CONF, Frames.FT_CONF_LIMIT, deadline).body();
+            if (!MessageDigest.isEqual(FtKeys.kmac(r1, FtKeys.MIC_INITIATOR, th), conf)) {
+                throw new Refused(DpnException.Reason.AUTHENTICATION_FAILED, "fast transition from " + rsu.name() + " ("
+                        + r1kh + "): its MIC does not verify (wrong PMK-R1 or identity)", false);
+            }
+            return new AuthResult(rsu, FtKeys.kmac(r1, FtKeys.SECRET, th), th, false, true);
+        } finally {
+            Arrays.fill(r1, (byte) 0);
+        }
+    }
+
     // ------------------------------------------------------------------ both
 
     /** Drives a unit authentication to its result, carrying the messages in AUTH frames. */
-    private AuthenticatedPeer runAuth(UnitAuthentication auth, DataInputStream in, DataOutputStream out, long deadline)
-            throws IOException, ProtocolException, AuthenticationException, Refused {
+    private AuthenticatedPeer runAuth(UnitAuthentication auth, DataInputStream in, DataOutputStream out, long deadline,
+            byte[] firstReceived) throws IOException, ProtocolException, AuthenticationException, Refused {
         int rounds = 0;
+        byte[] next = firstReceived;
         while (auth.result().isEmpty()) {
             if (++rounds > 16) {
                 throw new ProtocolException("unit authentication did not finish in 16 messages");
             }
-            byte[] msg = readFrame(in, Frames.AUTH, Frames.AUTH_LIMIT, deadline).body();
+            byte[] msg = next != null ? next : readFrame(in, Frames.AUTH, Frames.AUTH_LIMIT, deadline).body();
+            next = null;
             Optional<byte[]> reply;
             try {
                 reply = auth.receive(msg);
@@ -346,10 +573,16 @@ final class SessionSetup {
     /** Reads the expected frame type, or an ERROR frame from the peer (thrown as a refusal). */
     private static Frames.Frame readFrame(DataInputStream in, byte type, int limit, long deadline)
             throws IOException, ProtocolException, Refused {
+        return readFrame(in, t -> t == type ? limit : 0, deadline);
+    }
+
+    /** Reads one of the frame types {@code limits} allows, or an ERROR frame (thrown as a refusal). */
+    private static Frames.Frame readFrame(DataInputStream in, Frames.Limits limits, long deadline)
+            throws IOException, ProtocolException, Refused {
         if (System.nanoTime() - deadline > 0) {
             throw new SocketTimeoutException("set-up deadline passed");
         }
-        Frames.Frame f = Frames.read(in, t -> t == type ? limit : t == Frames.ERROR ? Frames.ERROR_LIMIT : 0);
+        Frames.Frame f = Frames.read(in, t -> t == Frames.ERROR ? Frames.ERROR_LIMIT : limits.limit(t));
         if (f.type() == Frames.ERROR) {
             throw peerError(f.body());
         }
@@ -372,15 +605,15 @@ final class SessionSetup {
     }
 
     /** Keys, channel and key confirmation; the session it returns is not started yet. */
-    private Session establish(Socket socket, DataInputStream in, DataOutputStream out, AuthenticatedPeer ap, Key qkd,
+    private Session establish(Socket socket, DataInputStream in, DataOutputStream out, AuthResult auth, Key qkd,
             byte[] transcript, boolean initiator, String peerSae, long deadline)
             throws IOException, ProtocolException, Refused {
         IdentityRecord local = endpoint.dau().identityRecord();
-        IdentityRecord peer = ap.peer();
+        IdentityRecord peer = auth.peer();
         long sessionId = ByteBuffer.wrap(transcript).getLong();
         String segment = Policy.segment(local, peer);
         ChannelOptions options = ChannelOptions.stream(segment, endpoint.clock());
-        byte[] secret = ap.secret().bytes();
+        byte[] secret = auth.secret().clone();
         byte[] q = qkd == null ? null : qkd.bytes();
         KeySchedule.EpochKeys keys;
         try {
@@ -416,8 +649,10 @@ final class SessionSetup {
                 Frames.write(out, Frames.DATA, channel.protect(mine));
             }
             ok = true;
+            endpoint.countSetUp(auth.fast());
             return new Session(endpoint, socket, in, out, local, peer, initiator, segment, sessionId, options, keys,
-                    channel, qkd != null, peerSae, ap.postQuantum());
+                    channel, qkd != null, peerSae, auth.postQuantum(), auth.fast(),
+                    qkd == null ? null : qkd.id().toString());
         } finally {
             if (!ok) {
                 channel.close();
@@ -426,16 +661,28 @@ final class SessionSetup {
         }
     }
 
-    private static byte[] setupBody(Key qkd, String mySae) {
+    /** SETUP flags: a QKD key ID follows; the FT element (R0 key holder's ID, 16 B) ends the frame. */
+    static final int SETUP_QKD = 1;
+    static final int SETUP_FT = 2;
+
+    private static byte[] setupBody(Key qkd, String mySae, DeviceId r0kh) {
+        int ft = r0kh == null ? 0 : 16;
+        ByteBuffer b;
         if (qkd == null) {
-            return new byte[] {0};
+            b = ByteBuffer.allocate(1 + ft).put((byte) (ft == 0 ? 0 : SETUP_FT));
+        } else {
+            byte[] sae = mySae.getBytes(StandardCharsets.UTF_8);
+            if (sae.length > 255) {
+                throw new IllegalArgumentException("qkdSaeId longer than 255 bytes");
+            }
+            b = ByteBuffer.allocate(2 + sae.length + 16 + ft).put((byte) (SETUP_QKD | (ft == 0 ? 0 : SETUP_FT)))
+                    .put((byte) sae.length).put(sae).putLong(qkd.id().getMostSignificantBits())
+                    .putLong(qkd.id().getLeastSignificantBits());
         }
-        byte[] sae = mySae.getBytes(StandardCharsets.UTF_8);
-        if (sae.length > 255) {
-            throw new IllegalArgumentException("qkdSaeId longer than 255 bytes");
+        if (r0kh != null) {
+            b.put(KeySchedule.idBytes(r0kh));
         }
-        return ByteBuffer.allocate(2 + sae.length + 16).put((byte) 1).put((byte) sae.length).put(sae)
-                .putLong(qkd.id().getMostSignificantBits()).putLong(qkd.id().getLeastSignificantBits()).array();
+        return b.array();
     }
 
     private static void sendError(DataOutputStream out, DpnException.Reason reason, String message) {

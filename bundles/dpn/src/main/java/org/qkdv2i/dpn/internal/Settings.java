@@ -17,10 +17,25 @@ import java.util.Map;
  * @param quantumKeyRequired        base station pairs without a QKD key are refused
  * @param maxRejectedInARow         consecutive refused messages after which a session closes
  * @param maxSessions               open sessions (both directions) at most
+ * @param fastTransition            take part in fast transitions (IEEE 802.11-2020 §13 style)
+ * @param ftR0LifetimeSeconds       lifetime of a PMK-R0 (and the PMK-R1 derived from it)
+ * @param ftR0KeyHolder             RSU: the base station (name or device ID) that is its R0 key
+ *                                  holder; "" = the base station it has a DPN session with
+ * @param ftR1TimeoutMillis         RSU: how long to wait for the base station's PMK-R1 before
+ *                                  falling back to a full set-up
  */
 record Settings(String dauName, String host, int port, long rekeySeconds, int maxMessageBytes,
         int sessionSetupTimeoutMillis, String qkdSaeId, Map<String, String> qkdPeerSaeIds, String qkdNodeId,
-        boolean quantumKeyRequired, int maxRejectedInARow, int maxSessions) {
+        boolean quantumKeyRequired, int maxRejectedInARow, int maxSessions, boolean fastTransition,
+        long ftR0LifetimeSeconds, String ftR0KeyHolder, int ftR1TimeoutMillis) {
+
+    /** Fast transition on with its defaults (1 h R0 lifetime, any base station, 2 s for the R1). */
+    Settings(String dauName, String host, int port, long rekeySeconds, int maxMessageBytes,
+            int sessionSetupTimeoutMillis, String qkdSaeId, Map<String, String> qkdPeerSaeIds, String qkdNodeId,
+            boolean quantumKeyRequired, int maxRejectedInARow, int maxSessions) {
+        this(dauName, host, port, rekeySeconds, maxMessageBytes, sessionSetupTimeoutMillis, qkdSaeId, qkdPeerSaeIds,
+                qkdNodeId, quantumKeyRequired, maxRejectedInARow, maxSessions, true, 3600, "", 2000);
+    }
 
     Settings {
         if (dauName == null || dauName.isBlank()) {
@@ -43,6 +58,17 @@ record Settings(String dauName, String host, int port, long rekeySeconds, int ma
         qkdNodeId = qkdNodeId == null ? "" : qkdNodeId.trim();
         maxRejectedInARow = Math.max(1, maxRejectedInARow);
         maxSessions = Math.max(1, maxSessions);
+        if (ftR0LifetimeSeconds < 1) {
+            throw new IllegalArgumentException("ftR0LifetimeSeconds must be >= 1");
+        }
+        ftR0KeyHolder = ftR0KeyHolder == null ? "" : ftR0KeyHolder.trim();
+        ftR1TimeoutMillis = Math.max(10, ftR1TimeoutMillis);
+    }
+
+    Settings withFastTransition(boolean on, long r0LifetimeSeconds, String r0KeyHolder) {
+        return new Settings(dauName, host, port, rekeySeconds, maxMessageBytes, sessionSetupTimeoutMillis, qkdSaeId,
+                qkdPeerSaeIds, qkdNodeId, quantumKeyRequired, maxRejectedInARow, maxSessions, on, r0LifetimeSeconds,
+                r0KeyHolder, ftR1TimeoutMillis);
     }
 
     /** Test and benchmark defaults. */
@@ -52,17 +78,20 @@ record Settings(String dauName, String host, int port, long rekeySeconds, int ma
 
     Settings withRekeySeconds(long seconds) {
         return new Settings(dauName, host, port, seconds, maxMessageBytes, sessionSetupTimeoutMillis, qkdSaeId,
-                qkdPeerSaeIds, qkdNodeId, quantumKeyRequired, maxRejectedInARow, maxSessions);
+                qkdPeerSaeIds, qkdNodeId, quantumKeyRequired, maxRejectedInARow, maxSessions, fastTransition, ftR0LifetimeSeconds,
+                ftR0KeyHolder, ftR1TimeoutMillis);
     }
 
     Settings withQkd(String saeId, Map<String, String> peerSaeIds, boolean required) {
         return new Settings(dauName, host, port, rekeySeconds, maxMessageBytes, sessionSetupTimeoutMillis, saeId,
-                peerSaeIds, qkdNodeId, required, maxRejectedInARow, maxSessions);
+                peerSaeIds, qkdNodeId, required, maxRejectedInARow, maxSessions, fastTransition, ftR0LifetimeSeconds,
+                ftR0KeyHolder, ftR1TimeoutMillis);
     }
 
     Settings withLimits(int maxMessage, int setupTimeoutMillis) {
         return new Settings(dauName, host, port, rekeySeconds, maxMessage, setupTimeoutMillis, qkdSaeId,
-                qkdPeerSaeIds, qkdNodeId, quantumKeyRequired, maxRejectedInARow, maxSessions);
+                qkdPeerSaeIds, qkdNodeId, quantumKeyRequired, maxRejectedInARow, maxSessions, fastTransition,
+                ftR0LifetimeSeconds, ftR0KeyHolder, ftR1TimeoutMillis);
     }
 
     /** Peer's SAE: by device ID, then by name, then the "*" default; null if none. */
