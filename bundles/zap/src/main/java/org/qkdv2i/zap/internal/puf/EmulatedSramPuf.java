@@ -1,8 +1,6 @@
 package org.qkdv2i.zap.internal.puf;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,9 +137,15 @@ public final class EmulatedSramPuf implements Puf {
     private static float[] loadOrCreate(Settings s, SecureRandom random) throws IOException {
         Path file = s.stateDir().resolve("puf-" + s.device() + ".sram");
         if (Files.exists(file)) {
-            try (InputStream in = Files.newInputStream(file); DataInputStream din = new DataInputStream(in)) {
-                byte[] magic = din.readNBytes(4);
-                int cells = din.readInt();
+            // one read of the whole file (16 KiB at 4096 cells), not a system call per float
+            ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
+            try {
+                byte[] magic = new byte[4];
+                if (in.remaining() < 8) {
+                    throw new IOException("PUF " + s.device() + ": " + file + " is not an emulated-PUF state file");
+                }
+                in.get(magic);
+                int cells = in.getInt();
                 if (!Arrays.equals(magic, MAGIC)) {
                     throw new IOException("PUF " + s.device() + ": " + file + " is not an emulated-PUF state file");
                 }
@@ -150,11 +154,15 @@ public final class EmulatedSramPuf implements Puf {
                             + s.cells() + " are configured (a PUF cannot change size; delete the file to make a "
                             + "new device)");
                 }
-                float[] skews = new float[cells];
-                for (int i = 0; i < cells; i++) {
-                    skews[i] = din.readFloat();
+                if (in.remaining() < 4L * cells) {
+                    throw new IOException("PUF " + s.device() + ": " + file + " is truncated (" + cells
+                            + " cells announced)");
                 }
+                float[] skews = new float[cells];
+                in.asFloatBuffer().get(skews);
                 return skews;
+            } finally {
+                Arrays.fill(in.array(), (byte) 0);
             }
         }
         float[] skews = SramModel.newSkews(s.cells(), s.unstableCellShare(), random);

@@ -37,6 +37,38 @@ public class EmulatedSramPufTest {
         assertTrue(SramModel.solveSigma(0.15, 0.05, 15) > SramModel.solveSigma(0.05, 0.05, 15));
     }
 
+    /** A city of 1,050 PUFs with the same settings solves σ once (issue 8): the memo answers the rest. */
+    @Test
+    public void sigmaIsSolvedOncePerSettings() throws IOException {
+        double ber = 0.0975; // settings no other test uses
+        long before = SramModel.SOLVES.get();
+        List<EmulatedSramPuf> pufs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            pufs.add(new EmulatedSramPuf(EmulatedSramPuf.Settings.of("memo" + i, ber, tmp.getRoot().toPath()),
+                    new SecureRandom()));
+        }
+        assertEquals(1, SramModel.SOLVES.get() - before);
+        // the memo's answer is the solver's
+        double got = 0.05 * 0.5 + 0.95 * SramModel.meanMismatch(pufs.get(4).noiseSigma(), 15);
+        assertEquals(ber, got, 1e-9);
+        assertEquals(pufs.get(0).noiseSigma(), pufs.get(4).noiseSigma(), 0);
+    }
+
+    @Test
+    public void aTruncatedStateFileIsRefused() throws IOException {
+        Path dir = tmp.getRoot().toPath();
+        new EmulatedSramPuf(EmulatedSramPuf.Settings.of("cut", 0.10, dir), new SecureRandom());
+        Path file = dir.resolve("puf-cut.sram");
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(all, all.length - 4));
+        try {
+            new EmulatedSramPuf(EmulatedSramPuf.Settings.of("cut", 0.10, dir), new SecureRandom());
+            fail("a truncated state file was accepted");
+        } catch (IOException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("truncated"));
+        }
+    }
+
     @Test
     public void phiIsTheNormalCdf() {
         assertEquals(0.5, SramModel.phi(0), 1e-7);
