@@ -2,6 +2,7 @@ package org.qkdv2i.scenario.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A snapshot of the city. Positions are metres east ({@code x}) and north ({@code y}) of the
@@ -12,10 +13,11 @@ import java.util.List;
  * @param speed     simulated seconds per wall second
  * @param weather   one of {@link #WEATHERS}
  * @param daylight  day sky background (rates fall)
+ * @param clock     how far the links' simulated physics is behind {@code simTime} (since 1.1)
  */
 public record CityView(String scenario, Instant simTime, double speed, String weather, boolean daylight,
         List<NodeView> nodes, List<LinkView> links, List<RsuView> rsus, List<VehicleView> vehicles,
-        List<AppView> apps, Totals totals) {
+        List<AppView> apps, Totals totals, Clock clock) {
 
     /** The weathers of the FSO link model (driver.sim.fso {@code weather}). */
     public static final List<String> WEATHERS = List.of("CLEAR", "HAZE", "LIGHT_FOG", "DENSE_FOG", "RAIN");
@@ -26,6 +28,42 @@ public record CityView(String scenario, Instant simTime, double speed, String we
         rsus = List.copyOf(rsus);
         vehicles = List.copyOf(vehicles);
         apps = List.copyOf(apps);
+        clock = clock == null ? Clock.NONE : clock;
+    }
+
+    /** A snapshot without clock figures (the 1.0 shape): {@link Clock#NONE}. */
+    public CityView(String scenario, Instant simTime, double speed, String weather, boolean daylight,
+            List<NodeView> nodes, List<LinkView> links, List<RsuView> rsus, List<VehicleView> vehicles,
+            List<AppView> apps, Totals totals) {
+        this(scenario, simTime, speed, weather, daylight, nodes, links, rsus, vehicles, apps, totals, Clock.NONE);
+    }
+
+    /**
+     * The simulated clock against the links' physics. Each simulated FSO link's driver paces its QKD
+     * rounds to {@code speed} on its own; on a loaded host the rounds cost more wall time than they
+     * may and the link's simulated time falls behind the city's: its pools and rates shown at
+     * {@code simTime} are then the link's at {@code simTime - lag}.
+     *
+     * @param lagS          simulated seconds the slowest link is behind now (0: all keep up)
+     * @param slowestLink   that link, or null
+     * @param peakLagS      the largest lag seen since the start
+     * @param physicsSpeed  simulated seconds per wall second the slowest link's physics advanced lately
+     *                      (NaN before it is known); below {@code speed} when the run is behind
+     * @param behind        the lag exceeds what pacing in rounds explains (about two rounds): the run is
+     *                      behind the requested speed
+     * @param eventsWaiting timeline weather/attack changes waiting for their link's physics to reach
+     *                      their simulated time (they apply at their time as the link sees it)
+     * @param linkLagS      per link with a simulated driver, its lag now
+     */
+    public record Clock(double lagS, String slowestLink, double peakLagS, double physicsSpeed, boolean behind,
+            int eventsWaiting, Map<String, Double> linkLagS) {
+
+        /** No figures: nothing measured (no simulated drivers, or before the start). */
+        public static final Clock NONE = new Clock(0, null, 0, Double.NaN, false, 0, Map.of());
+
+        public Clock {
+            linkLagS = Map.copyOf(linkLagS);
+        }
     }
 
     /**

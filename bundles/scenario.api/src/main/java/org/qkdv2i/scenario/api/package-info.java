@@ -4,7 +4,7 @@
  * {@link org.qkdv2i.scenario.api.CityListener} whiteboard through which the engine pushes events
  * (the web console, the demo's terminal).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.qkdv2i.scenario.api;
 

@@ -53,6 +53,8 @@ import org.qkdv2i.scenario.internal.model.Scenario.Sae;
 import org.qkdv2i.scenario.internal.model.Scenario.Vehicle;
 import org.qkdv2i.scenario.internal.model.Scenario.WeatherStep;
 import org.qkdv2i.scenario.internal.sim.AttackEvent;
+import org.qkdv2i.scenario.internal.sim.DriverSchedules;
+import org.qkdv2i.scenario.internal.sim.LinkLag;
 import org.qkdv2i.scenario.internal.sim.Mobility;
 import org.qkdv2i.scenario.internal.sim.SimClock;
 import org.qkdv2i.scenario.internal.sim.Timeline;
@@ -75,6 +77,14 @@ final class CityEngine implements AutoCloseable {
     /** Longest wait for the network before the clock starts anyway. */
     static final long READY_TIMEOUT_MILLIS = 180_000;
     static final long RETRY_SECONDS = 15;
+    /**
+     * Longest wall time a timeline change waits for its link's physics to reach its simulated time;
+     * then it applies anyway and the report says so (a driver whose rounds stalled for good must not
+     * hold the story).
+     */
+    static final long MAX_DEFER_NANOS = TimeUnit.SECONDS.toNanos(120);
+    /** Wall seconds over which the live physics speed is measured. */
+    static final double PHYSICS_WINDOW_S = 10;
 
     private final BundleContext context;
     private final Scenario scenario;
@@ -97,6 +107,31 @@ final class CityEngine implements AutoCloseable {
     private final java.util.function.DoubleFunction<SimClock> clocks;
     private final Controller controller;
     private final V2xFleet fleet;
+
+    // ---- the clock against the links' physics (see tickOnce: why the clock is not held back)
+    private final LinkLag lagSource;
+    /** Longest round of any link (scenario optics, driver.sim.fso default 1 s): the lag pacing explains. */
+    private final double roundS;
+    /** Per link, timeline changes waiting for its physics to reach their time (tick thread only). */
+    private final Map<String, java.util.ArrayDeque<Deferred>> deferred = new HashMap<>();
+    private volatile int eventsWaiting;
+    private volatile Map<String, Double> linkLag = Map.of();
+    private final Map<String, Double> peakLagByLink = new ConcurrentHashMap<>();
+    private volatile double lagNow;
+    private volatile String slowestLink;
+    private volatile double peakLag;
+    private volatile String peakLagLink;
+    private volatile double peakLagAt;
+    private volatile double behindS;
+    private volatile double physicsSpeed = Double.NaN;
+    private volatile long begunNanos;
+    private final java.util.ArrayDeque<double[]> physicsSamples = new java.util.ArrayDeque<>(); // {wall s, physics t}
+    private final AtomicInteger eventsDeferred = new AtomicInteger();
+    private volatile double maxDeferral;
+
+    /** A timeline change for one link, applied once the link's physics reaches {@code atS}. */
+    private record Deferred(double atS, double queuedAtS, long queuedNanos, String what, Runnable apply) {
+    }
 
     /** Provisions an application at the SDN controller (its northbound API; a fake in tests). */
     interface Controller {
@@ -160,14 +195,26 @@ final class CityEngine implements AutoCloseable {
                 new OsgiDevices(context));
     }
 
+    CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
+            Path home, int portsBase, long controllerPollMillis, java.util.function.DoubleFunction<SimClock> clocks,
+            Controller controller, Devices devices) {
+        this(context, cm, scenario, services, speed, home, portsBase, controllerPollMillis, clocks, controller, devices,
+                context == null ? LinkLag.NONE : new DriverSchedules(context));
+    }
+
     /**
      * @param clocks     the simulated clock, started with the story (tests inject a manual one)
      * @param controller null: the SDN controller's northbound API with the engine's operator identity
      * @param devices    the DAUs, DPN endpoints, radios and stacks the engine configures (fakes in tests)
+     * @param lag        how far each link's driver is behind the clock (the drivers' schedules; fakes in tests)
      */
     CityEngine(BundleContext context, ConfigurationAdmin cm, Scenario scenario, Services services, double speed,
             Path home, int portsBase, long controllerPollMillis, java.util.function.DoubleFunction<SimClock> clocks,
-            Controller controller, Devices devices) {
+            Controller controller, Devices devices, LinkLag lag) {
+        this.lagSource = lag;
+        this.roundS = java.util.stream.Stream.concat(java.util.stream.Stream.of(scenario.optics()),
+                scenario.links().stream().map(Link::optics)).map(o -> o.get("roundSeconds"))
+                .filter(Number.class::isInstance).mapToDouble(o -> ((Number) o).doubleValue()).max().orElse(1.0);
         this.clocks = clocks;
         this.controller = controller;
         this.context = context;
@@ -377,6 +424,7 @@ final class CityEngine implements AutoCloseable {
 
     private void begin(boolean timeout) {
         readyAfter = wallSeconds();
+        begunNanos = System.nanoTime();
         clock = clocks.apply(speed);
         lastTick = 0;
         for (App a : apps.values()) {
@@ -409,24 +457,44 @@ final class CityEngine implements AutoCloseable {
         }
     }
 
+    /*
+     * The clock and the drivers. Each simulated link's driver paces its rounds to the requested speed
+     * on its own, from its own start; under load its rounds fall behind and it runs flat out to catch
+     * up. Holding the city's clock back for the slowest link (back-pressure) would not keep them
+     * together: a driver that caught up would run on to its own schedule, ahead of a clock that lost
+     * the held time, and weather and Eve would then reach it late. So the clock runs at the requested
+     * speed and the engine measures each link's lag (DriverSchedules: the drivers publish when the
+     * simulated time they delivered was due) and (1) applies each timeline weather/attack change to a
+     * link when that link's physics reaches the change's simulated time, so fog and Eve start at
+     * their time as the link sees it; (2) reports the lag and the physics' speed in the view (summary
+     * line, console) and the final report. Vehicles, handovers and key draws follow the clock; the
+     * pools and rates they meet are the links' at t - lag (the report says how large it got).
+     */
     private void tickOnce() {
         double t = clock.now();
         double dt = Math.max(0, t - lastTick);
         lastTick = t;
+        Map<String, Double> lag = measureLag(t, dt);
         for (WeatherStep w : weatherLine.advance(t)) {
-            applyWeather(t, w);
+            timelineWeather(t, w, lag);
         }
         for (AttackEvent a : attackLine.advance(t)) {
-            try {
-                if (a.start()) {
-                    startAttack(t, a.step().link(), a.step().attack(), a.step().strength());
-                } else {
-                    stopAttack(t, a.step().link());
-                }
-            } catch (ScenarioException e) {
-                problem("timeline attack at " + a.atS() + " s: " + e.getMessage());
-            }
+            String link = a.step().link();
+            defer(link, a.atS(), t, (a.start() ? "Eve starts " : "Eve stops ") + a.step().attack().toLowerCase(Locale.ROOT)
+                    + " on " + link, () -> {
+                        double at = linkTime(link);
+                        try {
+                            if (a.start()) {
+                                startAttack(at, link, a.step().attack(), a.step().strength());
+                            } else {
+                                stopAttack(at, link);
+                            }
+                        } catch (ScenarioException e) {
+                            problem("timeline attack at " + a.atS() + " s: " + e.getMessage());
+                        }
+                    });
         }
+        applyDue(t, lag);
         pollLinks(t, true);
         pollPaths(t);
         devices();
@@ -434,7 +502,148 @@ final class CityEngine implements AutoCloseable {
         drawKeys(t, dt);
     }
 
+    // ------------------------------------------------------------------ the clock against the links
+
+    /** The links' lags now; keeps the figures the view and the report show. */
+    private Map<String, Double> measureLag(double t, double dt) {
+        Map<String, Double> lag;
+        try {
+            lag = Map.copyOf(lagSource.lags(speed));
+        } catch (RuntimeException e) {
+            lag = Map.of(); // the registry is going away with the framework
+        }
+        linkLag = lag;
+        double worst = 0;
+        String worstLink = null;
+        for (Map.Entry<String, Double> e : lag.entrySet()) {
+            peakLagByLink.merge(e.getKey(), e.getValue(), Math::max);
+            if (e.getValue() > worst || worstLink == null) {
+                worst = e.getValue();
+                worstLink = e.getKey();
+            }
+        }
+        lagNow = worst;
+        slowestLink = worstLink;
+        if (worst > peakLag) {
+            peakLag = worst;
+            peakLagLink = worstLink;
+            peakLagAt = t;
+        }
+        if (worst > lagTolerance()) {
+            behindS += dt;
+        }
+        // the slowest physics' speed over the last PHYSICS_WINDOW_S wall seconds
+        double wall = (System.nanoTime() - begunNanos) / 1e9;
+        physicsSamples.addLast(new double[] { wall, t - worst });
+        while (physicsSamples.size() > 2 && wall - physicsSamples.peekFirst()[0] > PHYSICS_WINDOW_S) {
+            physicsSamples.removeFirst();
+        }
+        double[] first = physicsSamples.peekFirst();
+        if (lag.isEmpty()) {
+            physicsSpeed = Double.NaN;
+        } else if (wall - first[0] > 1) {
+            physicsSpeed = Math.max(0, (t - worst - first[1]) / (wall - first[0]));
+        }
+        return lag;
+    }
+
+    /** Lag that pacing in whole rounds explains: two rounds, plus the drivers' 250 ms update and a tick. */
+    double lagTolerance() {
+        return 2 * roundS + 0.5 * speed;
+    }
+
+    /** Simulated time a link's physics has reached (the clock's without a measured lag). */
+    private double linkTime(String link) {
+        SimClock c = clock;
+        return (c == null ? 0 : c.now()) - linkLag.getOrDefault(link, 0.0);
+    }
+
+    private void defer(String link, double atS, double t, String what, Runnable apply) {
+        deferred.computeIfAbsent(link, k -> new java.util.ArrayDeque<>())
+                .addLast(new Deferred(atS, t, System.nanoTime(), what, apply));
+    }
+
+    /** Applies, link by link in timeline order, the changes whose time the link's physics has reached. */
+    private void applyDue(double t, Map<String, Double> lag) {
+        int waiting = 0;
+        for (Map.Entry<String, java.util.ArrayDeque<Deferred>> e : deferred.entrySet()) {
+            String link = e.getKey();
+            double reached = t - lag.getOrDefault(link, 0.0);
+            java.util.ArrayDeque<Deferred> q = e.getValue();
+            while (!q.isEmpty()) {
+                Deferred d = q.peekFirst();
+                boolean stalled = System.nanoTime() - d.queuedNanos() > MAX_DEFER_NANOS;
+                if (reached < d.atS() && !stalled) {
+                    break;
+                }
+                q.removeFirst();
+                if (t - d.queuedAtS() > 1e-9 || reached < d.atS()) {
+                    eventsDeferred.incrementAndGet();
+                    maxDeferral = Math.max(maxDeferral, t - d.queuedAtS());
+                    LOG.info("city {}: {} (timeline {} s) applied at clock {} s, when {}'s physics reached {} s",
+                            scenario.name(), d.what(), fmt(d.atS()), fmt(t), link, fmt(reached));
+                }
+                if (stalled && reached < d.atS()) {
+                    problem(d.what() + " (timeline " + fmt(d.atS()) + " s) applied at " + fmt(reached) + " s of "
+                            + link + "'s physics: it did not reach the change's time within "
+                            + TimeUnit.NANOSECONDS.toSeconds(MAX_DEFER_NANOS) + " s (wall)");
+                }
+                d.apply().run();
+            }
+            waiting += q.size();
+        }
+        eventsWaiting = waiting;
+    }
+
+    private static String fmt(double s) {
+        return String.format(Locale.ROOT, "%.1f", s);
+    }
+
+    CityView.Clock clockView() {
+        return new CityView.Clock(lagNow, slowestLink, peakLag, physicsSpeed, lagNow > lagTolerance(), eventsWaiting,
+                linkLag);
+    }
+
+    Report.Clock clockReport() {
+        double wall = begunNanos == 0 ? 0 : (System.nanoTime() - begunNanos) / 1e9;
+        double physics = linkLag.isEmpty() && peakLagByLink.isEmpty() || wall <= 0 ? Double.NaN
+                : Math.max(0, simSeconds() - lagNow) / wall;
+        return new Report.Clock(speed, physics, lagNow, peakLag, peakLagLink, peakLagAt, behindS, lagTolerance(),
+                peakLagByLink, eventsDeferred.get(), maxDeferral, eventsWaiting);
+    }
+
     // ------------------------------------------------------------------ weather and attacks
+
+    /**
+     * A timeline weather step: the city's sky changes at its time (the event), each link's driver
+     * when its physics reaches that time.
+     */
+    private void timelineWeather(double t, WeatherStep w, Map<String, Double> lag) {
+        List<String> links = w.links().isEmpty() ? scenario.links().stream().map(Link::id).toList() : w.links();
+        if (w.links().isEmpty()) {
+            weather = w.weather();
+        }
+        daylight = w.daylight();
+        List<String> later = new ArrayList<>();
+        for (String l : links) {
+            if (t - lag.getOrDefault(l, 0.0) < w.atS()) {
+                later.add(l + String.format(Locale.ROOT, " %.0f s", lag.get(l)));
+            }
+            defer(l, w.atS(), t, w.weather().toLowerCase(Locale.ROOT) + " over " + l, () -> {
+                linkWeather.put(l, w.weather());
+                try {
+                    deployment.updateAlice(l, Map.of("weather", w.weather(), "daylight", w.daylight()));
+                } catch (IOException | RuntimeException e) {
+                    problem("weather on " + l + ": " + e.getMessage());
+                }
+            });
+        }
+        String where = w.links().isEmpty() ? "over the city" : "over " + String.join(", ", w.links());
+        publish(t, CityEvent.WEATHER, w.links().isEmpty() ? "city" : String.join(",", w.links()),
+                w.weather().toLowerCase(Locale.ROOT).replace('_', ' ') + (w.daylight() ? " by day " : " at night ")
+                        + where + (later.isEmpty() ? "" : "; reaches " + String.join(", ", later)
+                                + " behind as their physics catches up with the clock"));
+    }
 
     private void applyWeather(double t, WeatherStep w) {
         applyWeatherProps(w, true);
@@ -1092,7 +1301,7 @@ final class CityEngine implements AutoCloseable {
                     clock == null ? "STARTING" : appStatus.getOrDefault(a.id(), "PENDING")));
         }
         return new CityView(scenario.name(), origin.plusNanos((long) (t * 1e9)), speed, weather, daylight, nodes, links,
-                rsus, vs, as, totals());
+                rsus, vs, as, totals(), clock == null ? CityView.Clock.NONE : clockView());
     }
 
     CityView.Totals totals() {
@@ -1103,7 +1312,7 @@ final class CityEngine implements AutoCloseable {
     Report report() {
         return new Report(scenario.name(), ready(), readyAfter, simSeconds(), totals(), events.counts(),
                 new ArrayList<>(handovers), new ArrayList<>(reroutes), new ArrayList<>(detections), keyFailures.get(),
-                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened(), devicesReadyAfter);
+                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened(), devicesReadyAfter, clockReport());
     }
 
     @Override

@@ -10,12 +10,13 @@ import org.qkdv2i.scenario.api.CityView;
  * What happened in a run, for the demo's final report and the story test: the totals, each
  * handover with its key ID and whether both base stations held the same key, each reroute, each
  * eavesdropping detection; per RSU and vehicle its V2X counters; the DPN sessions opened; when the
- * devices (DAUs enrolled, DPN endpoints listening) were ready (wall seconds since the start, NaN: never).
+ * devices (DAUs enrolled, DPN endpoints listening) were ready (wall seconds since the start, NaN: never);
+ * how far the links' simulated physics ran behind the clock ({@link Clock}).
  */
 public record Report(String scenario, boolean ready, double readyAfterWallSeconds, double simSeconds,
         CityView.Totals totals, Map<String, Long> eventCounts, List<Handover> handovers, List<Reroute> reroutes,
         List<Detection> detections, long keyRequestsFailed, List<String> problems, List<V2xCount> v2x,
-        long dpnSessionsOpened, double devicesReadyAfterWallSeconds) {
+        long dpnSessionsOpened, double devicesReadyAfterWallSeconds, Clock clock) {
 
     public Report {
         eventCounts = Map.copyOf(eventCounts);
@@ -24,6 +25,30 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
         detections = List.copyOf(detections);
         problems = List.copyOf(problems);
         v2x = List.copyOf(v2x);
+    }
+
+    /**
+     * The simulated clock against the links' physics over the run (see {@link CityView.Clock}).
+     *
+     * @param requestedSpeed   simulated seconds per wall second asked for ({@code --speed}; the last one)
+     * @param physicsSpeed     simulated seconds the slowest link's physics advanced per wall second
+     *                         since the clock started (NaN: not measured)
+     * @param lagS             the slowest link's lag at the end, simulated seconds
+     * @param peakLagS         the largest lag seen, on {@code peakLagLink} at simulated {@code peakLagAtS}
+     * @param behindS          simulated seconds during which a link lagged more than {@code toleranceS}
+     * @param toleranceS       lag that pacing in rounds explains (two rounds plus the drivers' update
+     *                         interval): below it a link counts as on time
+     * @param peakLagByLink    per link with a simulated driver, its largest lag
+     * @param eventsDeferred   timeline weather/attack changes that waited for their link to reach their time
+     * @param maxDeferralS     the longest such wait, simulated seconds of the city's clock
+     * @param eventsPending    changes still waiting at the end (their links never got there)
+     */
+    public record Clock(double requestedSpeed, double physicsSpeed, double lagS, double peakLagS, String peakLagLink,
+            double peakLagAtS, double behindS, double toleranceS, Map<String, Double> peakLagByLink,
+            int eventsDeferred, double maxDeferralS, int eventsPending) {
+        public Clock {
+            peakLagByLink = Map.copyOf(peakLagByLink);
+        }
     }
 
     /**

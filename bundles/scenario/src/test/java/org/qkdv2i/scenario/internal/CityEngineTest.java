@@ -68,6 +68,9 @@ public class CityEngineTest {
     private final Map<String, LinkState> states = new ConcurrentHashMap<>();
     private final List<CityEvent> heard = new CopyOnWriteArrayList<>();
     private volatile double now;
+    /** The drivers' lags the engine measures (a fake of their schedules), and how often it asked. */
+    private final Map<String, Double> lags = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger lagReads = new java.util.concurrent.atomic.AtomicInteger();
     private Path home;
     private CityEngine engine;
     private Scenario scenario;
@@ -109,7 +112,10 @@ public class CityEngineTest {
         devices.quantum("bs-E", "E", "S-E", Map.of("bs-F", "S-F"));
         devices.quantum("bs-F", "F", "S-F", Map.of("bs-E", "S-E"));
         engine = new CityEngine(null, cm.proxy(), scenario, services, 1, home, 0, 1000, speed -> manual, controller,
-                devices);
+                devices, speed -> {
+                    lagReads.incrementAndGet();
+                    return Map.copyOf(lags);
+                });
     }
 
     @After
@@ -150,6 +156,81 @@ public class CityEngineTest {
         states.put("A-F", LinkState.UP);
         engine.start();
         await("the story to start", engine::ready);
+    }
+
+    /** Returns once a whole tick has run after the call (each tick reads the lags first). */
+    private void awaitTick() {
+        int seen = lagReads.get();
+        await("a whole tick", () -> lagReads.get() >= seen + 2);
+    }
+
+    @Test
+    public void aLaggingLinkGetsItsTimelineChangesAtItsOwnSimulatedTimeAndTheLagIsReported() {
+        startStory();
+        lags.put("E-A", 0.0);
+        lags.put("A-F", 6.0); // A-F's physics 6 simulated s behind the clock
+        now = 21; // fog over A-F at 20
+        CityEvent fog = awaitEvent(CityEvent.WEATHER, "A-F");
+        assertTrue(fog.text(), fog.text().contains("reaches A-F 6 s behind"));
+        await("the fog waiting for A-F", () -> engine.view().clock().eventsWaiting() == 1);
+        assertEquals("A-F's physics is at 15 s: no fog yet", "CLEAR", cm.linkEnd("A-F", "ALICE").get("weather"));
+        now = 25;
+        awaitTick();
+        assertEquals("at 19 s still none", "CLEAR", cm.linkEnd("A-F", "ALICE").get("weather"));
+        assertTrue("behind: 6 s is more than two 1 s rounds and the update interval",
+                engine.view().clock().behind());
+        assertEquals("A-F", engine.view().clock().slowestLink());
+        lags.put("A-F", 4.5); // caught up to 20.5 s
+        await("fog at A-F's Alice", () -> "DENSE_FOG".equals(cm.linkEnd("A-F", "ALICE").get("weather")));
+        await("nothing waits", () -> engine.view().clock().eventsWaiting() == 0);
+
+        // Eve at 30 on E-A, whose physics is 3 s behind: she starts when E-A reaches 30 s, and the
+        // event says when that was in the link's time
+        lags.put("E-A", 3.0);
+        lags.put("A-F", 0.0);
+        now = 31;
+        awaitTick();
+        assertTrue("no attack at 28 s of E-A", heard.stream().noneMatch(e -> e.kind().equals(CityEvent.ATTACK_STARTED)));
+        assertEquals(Double.valueOf(0), Double.valueOf(((Number) cm.linkEnd("E-A", "ALICE")
+                .getOrDefault("eveInterceptFraction", 0.0)).doubleValue()));
+        now = 33.5;
+        CityEvent eve = awaitEvent(CityEvent.ATTACK_STARTED, "E-A");
+        assertEquals("at E-A's 30.5 s", 30.5, engine.secondsOf(eve.simTime()), 1e-6);
+        await("Eve at E-A's Alice", () -> Double.valueOf(0.4).equals(cm.linkEnd("E-A", "ALICE").get("eveInterceptFraction")));
+        // the event is published while the tick applies it; the count of waiting changes follows at its end
+        await("nothing waits", () -> engine.report().clock().eventsPending() == 0);
+
+        Report.Clock c = engine.report().clock();
+        assertEquals("the fog and Eve waited", 2, c.eventsDeferred());
+        assertEquals("the fog waited from 21 s to 25 s or later", 4, c.maxDeferralS(), 1.0);
+        assertEquals(6.0, c.peakLagS(), 1e-9);
+        assertEquals("A-F", c.peakLagLink());
+        assertEquals(6.0, c.peakLagByLink().get("A-F"), 1e-9);
+        assertEquals(3.0, c.peakLagByLink().get("E-A"), 1e-9);
+        assertTrue("behind for the 4 s while A-F lagged 6 s: " + c.behindS(), c.behindS() >= 4 - 1e-9);
+        assertEquals(0, c.eventsPending());
+    }
+
+    @Test
+    public void withNoLagNothingWaitsAndNothingIsBehind() {
+        startStory();
+        lags.put("E-A", 0.0); // on time: the drivers report a schedule at or ahead of the clock
+        lags.put("A-F", 0.0);
+        now = 21;
+        CityEvent fog = awaitEvent(CityEvent.WEATHER, "A-F");
+        assertFalse(fog.text(), fog.text().contains("behind"));
+        await("fog at A-F's Alice", () -> "DENSE_FOG".equals(cm.linkEnd("A-F", "ALICE").get("weather")));
+        now = 31;
+        CityEvent eve = awaitEvent(CityEvent.ATTACK_STARTED, "E-A");
+        assertTrue("at the tick's time", engine.secondsOf(eve.simTime()) >= 30 && engine.secondsOf(eve.simTime()) <= 31);
+        awaitTick();
+        assertFalse(engine.view().clock().behind());
+        assertEquals(0, engine.view().clock().lagS(), 0);
+        Report.Clock c = engine.report().clock();
+        assertEquals(0, c.eventsDeferred());
+        assertEquals(0, c.behindS(), 0);
+        assertEquals(0, c.peakLagS(), 0);
+        assertEquals(0, c.eventsPending());
     }
 
     @Test

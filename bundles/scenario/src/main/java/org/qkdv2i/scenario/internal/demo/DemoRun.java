@@ -152,6 +152,16 @@ final class DemoRun {
             out.printf(Locale.ROOT, "  eavesdropping detected %4.0fs on %s (Eve: %s, QBER %.1f %%)%n", d.atS(), d.link(),
                     d.attack(), 100 * d.qber());
         }
+        Report.Clock k = r.clock();
+        if (k.peakLagByLink().isEmpty()) {
+            out.printf(Locale.ROOT, "clock: x%.0f requested; no simulated link reported its schedule%n", k.requestedSpeed());
+        } else {
+            out.printf(Locale.ROOT, "clock: x%.0f requested, the slowest link's physics ran x%.1f; largest lag %.1f s (%s at"
+                    + " %.0f s), behind by more than %.1f s for %.0f simulated s; %d timeline change(s) waited for"
+                    + " their link (up to %.1f s)%s%n", k.requestedSpeed(), k.physicsSpeed(), k.peakLagS(),
+                    k.peakLagLink(), k.peakLagAtS(), k.toleranceS(), k.behindS(), k.eventsDeferred(), k.maxDeferralS(),
+                    k.eventsPending() == 0 ? "" : ", " + k.eventsPending() + " never applied");
+        }
         out.println("events: " + r.eventCounts());
         for (String p : r.problems()) {
             out.println("  problem: " + p);

@@ -30,6 +30,21 @@ final class Summary {
                 "t=%4.0fs x%.0f %s/%s | links %d/%d up%s | key rate %.1f kbit/s | pools min %d | keys %d (relayed %d)"
                         + " | handovers %d | V2X msgs %d | alarms %d",
                 simS, v.speed(), v.weather(), v.daylight() ? "day" : "night", up, v.links().size(), down, skr / 1000,
-                minPool, t.keysDelivered(), t.keysRelayed(), t.handovers(), t.v2xMessages(), t.alarms());
+                minPool, t.keysDelivered(), t.keysRelayed(), t.handovers(), t.v2xMessages(), t.alarms()) + behind(v);
+    }
+
+    /**
+     * Said only when the run is behind the requested speed: the links' physics (their QKD rounds)
+     * could not keep up, so the rates and pools above are the slowest link's of that many seconds ago.
+     */
+    static String behind(CityView v) {
+        CityView.Clock c = v.clock();
+        if (!c.behind()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " | BEHIND x%.0f: %s physics %.0f s late%s%s", v.speed(), c.slowestLink(),
+                c.lagS(), Double.isNaN(c.physicsSpeed()) ? "" : String.format(Locale.ROOT, ", runs x%.1f",
+                        c.physicsSpeed()), c.eventsWaiting() == 0 ? "" : ", " + c.eventsWaiting()
+                                + " timeline change(s) waiting for it");
     }
 }
