@@ -5,8 +5,9 @@ import org.qkdv2i.v2x.codec.DecodeResult;
 
 /**
  * IEEE 1609.2 (2016/2022) / ETSI TS 103 097 v2.1.1 {@code Ieee1609Dot2Data} in COER, protocol
- * version 3. Thread-safe (it memoises certificate-signature checks, nothing else); offered as an
- * OSGi service, and by
+ * version 3. Thread-safe (it memoises signature verdicts, pure functions of the bytes, nothing
+ * else: certificate signatures per instance, message signatures per framework, see the bundle
+ * README); offered as an OSGi service, and by
  * {@link Ieee1609Dot2Codecs} outside a framework. Decoding and verifying never throw on any input.
  */
 @ProviderType

@@ -111,12 +111,12 @@ final class Ecdsa256 {
     }
 
     /**
-     * Verifies; {@code false} also for a signature of another algorithm. r is the x coordinate
-     * of rSig whatever its form (§6.3.29).
+     * The two integers ECDSA verification takes, as octets: r = the x coordinate of rSig whatever
+     * its form (§6.3.29), and sSig; {@code null} if the signature is not a readable P-256 one.
      */
-    static boolean verify(ECPublicKeyParameters key, byte[] digest, Signature signature) {
+    static byte[][] rs(Signature signature) {
         if (signature.getChoice() != Signature.ecdsaNistP256Signature) {
-            return false;
+            return null;
         }
         try {
             EcdsaP256Signature sig = EcdsaP256Signature.getInstance(signature.getSignature());
@@ -127,12 +127,22 @@ final class Ecdsa256 {
             case EccP256CurvePoint.uncompressedP256 -> Point256.getInstance(rSig.getEccp256CurvePoint()).getX().getOctets();
             default -> null;
             };
-            if (r == null) {
-                return false;
-            }
+            return r == null ? null : new byte[][] {r, sig.getSSig().getOctets()};
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Verifies; {@code false} also for a signature of another algorithm (see {@link #rs}). */
+    static boolean verify(ECPublicKeyParameters key, byte[] digest, Signature signature) {
+        byte[][] rs = rs(signature);
+        if (rs == null) {
+            return false;
+        }
+        try {
             ECDSASigner verifier = new ECDSASigner();
             verifier.init(false, key);
-            return verifier.verifySignature(digest, new BigInteger(1, r), new BigInteger(1, sig.getSSig().getOctets()));
+            return verifier.verifySignature(digest, new BigInteger(1, rs[0]), new BigInteger(1, rs[1]));
         } catch (RuntimeException e) {
             return false;
         }

@@ -54,7 +54,11 @@ import org.bouncycastle.oer.its.ieee1609dot2.basetypes.Time64;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.UINT16;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.UINT8;
 import org.bouncycastle.oer.its.ieee1609dot2.basetypes.ValidityPeriod;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 import org.qkdv2i.v2x.codec.DecodeResult;
 import org.qkdv2i.v2x.codec.internal.security.Oer.Failure;
@@ -74,14 +78,58 @@ import org.qkdv2i.v2x.codec.security.VerificationResult;
 
 /**
  * IEEE 1609.2 / ETSI TS 103 097 {@code Ieee1609Dot2Data} through Bouncy Castle's OER types,
- * offered as the {@link Ieee1609Dot2Codec} service. Thread-safe; its only state is a bounded memo of
- * certificate-signature checks; the trust store is the caller's.
+ * offered as the {@link Ieee1609Dot2Codec} service. Thread-safe; its only state is bounded memos of
+ * signature verdicts (pure functions of the bytes); the trust store is the caller's.
+ * <p>
+ * Message-signature verdicts are shared by every instance of this class loaded with the bundle,
+ * i.e. per framework (outside OSGi: per class loader): the V2X stacks make their own codec with
+ * {@link org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codecs#create()}, one per stack, and the memo's
+ * point is that a thousand stations simulated in one JVM, all hearing the same CAM, run its ECDSA
+ * verification once. That is the only process-wide state of the bundle: a bounded map of SHA-256
+ * keys of verifications that succeeded, no secret, no per-receiver judgement. The component's
+ * configuration (PID {@value #PID}, {@link VerifierConfig}) sets it.
  */
-@Component(service = Ieee1609Dot2Codec.class)
+@Component(service = Ieee1609Dot2Codec.class, configurationPid = OerIeee1609Dot2Codec.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = VerifierConfig.class)
 public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
 
-    /** Memoises certificate-signature checks (pure functions of the encodings); thread-safe. */
-    private final Verifier verifier = new Verifier();
+    public static final String PID = "org.qkdv2i.v2x.codec.Verifier";
+    static final int MIN_ENTRIES = 64;
+
+    private static final MessageVerdictMemo BUNDLE_VERDICTS =
+            new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY);
+    private static final VerifierStatistics.Counters BUNDLE_COUNTERS = new VerifierStatistics.Counters();
+
+    private final MessageVerdictMemo verdicts;
+    private final VerifierStatistics.Counters counters;
+    /** Certificate verdicts and keys are this instance's; message verdicts are {@link #verdicts}. */
+    private final Verifier verifier;
+
+    /** The service, and {@code Ieee1609Dot2Codecs.create()}: the bundle's shared message-verdict memo. */
+    public OerIeee1609Dot2Codec() {
+        this(BUNDLE_VERDICTS, BUNDLE_COUNTERS, Ecdsa256::verify);
+    }
+
+    /** Tests: an own memo and counters, and a seam around each ECDSA verification. */
+    OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
+            Verifier.SignatureCheck ecdsa) {
+        this.verdicts = verdicts;
+        this.counters = counters;
+        this.verifier = new Verifier(verdicts, counters, ecdsa);
+    }
+
+    /** Sets the message-verdict memo this codec uses (for the service: the bundle's). */
+    @Activate
+    @Modified
+    public void configure(VerifierConfig config) {
+        verdicts.configure(config.messageVerdictMemo(), Math.max(MIN_ENTRIES, config.messageVerdictMemoEntries()));
+    }
+
+    /** Counters of the verifiers sharing this codec's memo (benchmarks; not an API). */
+    public VerifierStatistics statistics() {
+        return counters.snapshot(verdicts);
+    }
 
     /** IEEE 1609.2 §6.3.2: protocolVersion 3 (2016, 2022; ETSI TS 103 097 v1.3+ / v2.1.1). */
     static final int PROTOCOL_VERSION = 3;

@@ -40,7 +40,24 @@ import org.qkdv2i.v2x.codec.security.VerificationStatus;
  */
 final class Verifier {
 
+    /** One ECDSA P-256 verification; a seam so that tests can count them. */
+    @FunctionalInterface
+    interface SignatureCheck {
+        boolean verify(ECPublicKeyParameters key, byte[] digest, Signature signature);
+    }
+
+    /** This receiver's certificate verdicts and keys (certificates met by this receiver). */
     private final SignatureMemo memo = new SignatureMemo();
+    /** Message-signature verdicts, shared with the other verifiers of the bundle (see OerIeee1609Dot2Codec). */
+    private final MessageVerdictMemo verdicts;
+    private final VerifierStatistics.Counters counters;
+    private final SignatureCheck ecdsa;
+
+    Verifier(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters, SignatureCheck ecdsa) {
+        this.verdicts = verdicts;
+        this.counters = counters;
+        this.ecdsa = ecdsa;
+    }
 
     /** Authorization ticket → authority → root; a longer chain is refused. */
     static final int MAX_CHAIN = 4;
@@ -58,6 +75,12 @@ final class Verifier {
 
     /** {@code now == null}: no freshness check. */
     VerificationResult verify(byte[] encoding, TrustStore trust, Instant now, Duration maxAge) {
+        VerificationResult r = judge(encoding, trust, now, maxAge);
+        counters.outcome(r.status());
+        return r;
+    }
+
+    private VerificationResult judge(byte[] encoding, TrustStore trust, Instant now, Duration maxAge) {
         SecuredData.Signed message = null;
         try {
             Ieee1609Dot2Data d;
@@ -123,7 +146,7 @@ final class Verifier {
         ECPublicKeyParameters key = verificationKey(signer, signerBytes, m.signerId());
         byte[] tbs = Oer.encode(sd.getTbsData(), Oer.TBS_DATA);
         requireP256(sd.getSignature(), "message");
-        if (!Ecdsa256.verify(key, Ecdsa256.digest(tbs, signerBytes), sd.getSignature())) {
+        if (!messageSignatureVerifies(key, Ecdsa256.digest(tbs, signerBytes), sd.getSignature())) {
             throw new Outcome(VerificationStatus.BAD_SIGNATURE, "the message signature does not verify under "
                     + m.signerId() + "'s key");
         }
@@ -132,6 +155,25 @@ final class Verifier {
             throw new Outcome(VerificationStatus.PSID_NOT_PERMITTED, m.signerId() + " has no appPermissions for psid " + psid);
         }
         chain(signer, signerBytes, m.signerId(), generationTime, psid, trust);
+    }
+
+    /**
+     * The one judgement another receiver's work may answer: the ECDSA verdict on exactly (e, r, s,
+     * Q), a pure function of those bytes (see MessageVerdictMemo). Everything before (freshness,
+     * the signer lookup in this receiver's store) and after (permissions, chain to this receiver's
+     * roots, validity) is judged here, per receiver, whatever the memo says.
+     */
+    private boolean messageSignatureVerifies(ECPublicKeyParameters key, byte[] digest, Signature signature) {
+        byte[] id = verdicts.enabled() ? MessageVerdictMemo.key(digest, signature, key) : null;
+        if (id != null && verdicts.knownValid(id)) {
+            return true;
+        }
+        counters.messageEcdsa.increment();
+        boolean valid = ecdsa.verify(key, digest, signature);
+        if (valid && id != null) {
+            verdicts.rememberValid(id); // only successes: a forger can neither poison nor crowd it
+        }
+        return valid;
     }
 
     private void chain(Certificate cert, byte[] certBytes, HashedId8 certId, long generationTime, long psid,
@@ -164,7 +206,7 @@ final class Verifier {
                 }
                 requireP256(signature, "certificate " + certId);
                 byte[] tbs = Oer.encode(cert.getToBeSigned(), Oer.TBS_CERTIFICATE);
-                if (!Ecdsa256.verify(issuerKey, Ecdsa256.digest(tbs, issuerBytes), signature)) {
+                if (!ecdsa.verify(issuerKey, Ecdsa256.digest(tbs, issuerBytes), signature)) {
                     throw new Outcome(VerificationStatus.BAD_CERTIFICATE_SIGNATURE, "the signature of " + certId
                             + " does not verify under issuer " + issuerId);
                 }
