@@ -20,6 +20,10 @@ import org.qkdv2i.radio.udp.internal.PathLoss;
 import org.qkdv2i.radio.udp.internal.UdpAirRadio;
 import org.qkdv2i.radio.udp.internal.VirtualAir;
 import org.qkdv2i.v2x.api.StationState;
+import org.qkdv2i.v2x.codec.internal.security.OerIeee1609Dot2Codec;
+import org.qkdv2i.v2x.codec.internal.security.VerifierConfig;
+import org.qkdv2i.v2x.codec.internal.security.VerifierStatistics;
+import org.qkdv2i.v2x.codec.security.VerificationStatus;
 import org.qkdv2i.v2x.api.adapter.StackStatistics;
 import org.qkdv2i.v2x.api.adapter.StationStateProvider;
 import org.qkdv2i.v2x.itsg5.internal.stack.DevPki;
@@ -39,6 +43,10 @@ import org.qkdv2i.v2x.itsg5.internal.stack.DevPki;
  *     ticks=shared threads=1 io=2
  * </pre>
  * {@code ticks=own}: a one-thread scheduler per stack, the thread-per-stack way before issue 8.
+ * {@code memo=off}: v2x.codec's message-signature verdict memo off (PID org.qkdv2i.v2x.codec.Verifier,
+ * {@code messageVerdictMemo}; on by default), so every receiver runs its own ECDSA verification;
+ * {@code memoEntries=N} its bound. Prints the verifiers' outcomes by status (refusals by reason),
+ * ECDSA message verifications and memo hits per second.
  */
 public final class CityStacksBenchmark {
     private static final double M_PER_DEG = 111_195.0;
@@ -79,6 +87,14 @@ public final class CityStacksBenchmark {
         double seconds = Double.parseDouble(a.getOrDefault("seconds", "60"));
         double warmup = Double.parseDouble(a.getOrDefault("warmup", "15"));
         long tickNs = 100_000_000L;
+        boolean memo = !a.getOrDefault("memo", "on").equals("off");
+        Map<String, Object> verifierCfg = new HashMap<>(Map.of("messageVerdictMemo", memo));
+        if (a.containsKey("memoEntries")) {
+            verifierCfg.put("messageVerdictMemoEntries", Integer.parseInt(a.get("memoEntries")));
+        }
+        // as SCR would: the codec component's configuration sets the memo every stack's codec shares
+        OerIeee1609Dot2Codec verifiers = new OerIeee1609Dot2Codec();
+        verifiers.configure(Configs.of(VerifierConfig.class, verifierCfg));
 
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         int threadsAtStart = tmx.getThreadCount();
@@ -146,14 +162,16 @@ public final class CityStacksBenchmark {
         long setupNs = System.nanoTime() - t0;
         int threadsWithStacks = tmx.getThreadCount();
         System.out.printf(Locale.ROOT, "city: %d vehicles, %d RSUs, %.0f m x %.0f m, range %.0f m, V2I, SIGNED; ticks %s"
-                + " (%s), %d I/O threads; set up in %.1f s; threads %d -> %d%n", vehicles, rsus, side, side, range,
-                own ? "own" : "shared", own ? "one thread per stack" : threads + " thread(s)", io, setupNs / 1e9,
+                + " (%s), %d I/O threads; message verdict memo %s; set up in %.1f s; threads %d -> %d%n", vehicles,
+                rsus, side, side, range, own ? "own" : "shared", own ? "one thread per stack" : threads + " thread(s)", io,
+                memo ? "on (" + verifiers.statistics().memoCapacity() + " entries)" : "off", setupNs / 1e9,
                 threadsAtStart, threadsWithStacks);
 
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmup * 1e9);
         long end = measureFrom + (long) (seconds * 1e9);
         Snapshot base = null;
+        VerifierStatistics verifyBase = null;
         long late = 0;
         long ticksDone = 0;
         long maxLagNs = 0;
@@ -163,6 +181,7 @@ public final class CityStacksBenchmark {
             long now = System.nanoTime();
             if (base == null && now - measureFrom >= 0) {
                 base = Snapshot.take(stacks, vehicles, tmx);
+                verifyBase = verifiers.statistics();
                 late = 0;
                 ticksDone = 0;
                 maxLagNs = 0;
@@ -198,6 +217,7 @@ public final class CityStacksBenchmark {
             }
         }
         Snapshot fin = Snapshot.take(stacks, vehicles, tmx);
+        VerifierStatistics verifyFin = verifiers.statistics();
         double wall = (fin.wallNs - base.wallNs) / 1e9;
         double proc = (fin.processCpuNs - base.processCpuNs) / 1e9;
         double vehSent = (fin.vehicleSent - base.vehicleSent) / wall;
@@ -216,6 +236,22 @@ public final class CityStacksBenchmark {
                 fin.sendFailures - base.sendFailures);
         System.out.printf(Locale.ROOT, "CPU: process %.2f s/s (%.1f us per verified message, %.1f us per CAM sent and"
                 + " its deliveries)%n", proc / wall, proc * 1e6 / (delivered * wall), proc * 1e6 / ((vehSent + rsuSent) * wall));
+        long verifications = 0;
+        StringBuilder byStatus = new StringBuilder();
+        for (VerificationStatus st : VerificationStatus.values()) {
+            long d = verifyFin.outcome(st) - verifyBase.outcome(st);
+            verifications += d;
+            if (d > 0) {
+                byStatus.append(String.format(Locale.ROOT, " %s %.1f/s", st, d / wall));
+            }
+        }
+        long ecdsa = verifyFin.messageEcdsaVerifications() - verifyBase.messageEcdsaVerifications();
+        long hits = verifyFin.memoHits() - verifyBase.memoHits();
+        System.out.printf(Locale.ROOT, "verifier (all stacks): %.0f verifications/s:%s%n", verifications / wall, byStatus);
+        System.out.printf(Locale.ROOT, "  message ECDSA computed %.0f/s, memo hits %.0f/s (%.1f %% of lookups), memo"
+                + " entries %d of %d%n", ecdsa / wall, hits / wall,
+                100.0 * hits / Math.max(1, hits + verifyFin.memoMisses() - verifyBase.memoMisses()), verifyFin.memoSize(),
+                verifyFin.memoCapacity());
         for (String g : fin.cpuByGroup.keySet()) {
             long d = fin.cpuByGroup.get(g) - base.cpuByGroup.getOrDefault(g, 0L);
             System.out.printf(Locale.ROOT, "  %-16s %3d threads  %.3f CPU-s/s%n", g, fin.threadsByGroup.get(g), d / 1e9 / wall);
