@@ -70,18 +70,18 @@ final class SseClient implements AutoCloseable {
         return conn.getContentType();
     }
 
-    /** The next event of that type (others are skipped and remembered), within 10 s. */
+    /** The next event of that type (others are skipped and remembered), within 30 s (a loaded CI runner). */
     Event next(String type) throws InterruptedException {
         return nextMatching(type, d -> true);
     }
 
     Event nextMatching(String type, Predicate<String> data) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             long left = deadline - System.nanoTime();
             Event e = left <= 0 ? null : events.poll(left, TimeUnit.NANOSECONDS);
             if (e == null) {
-                throw new AssertionError("no '" + type + "' event within 10 s; skipped " + skipped);
+                throw new AssertionError("no '" + type + "' event within 30 s; skipped " + skipped);
             }
             if (e.event().equals(type) && data.test(e.data())) {
                 return e;

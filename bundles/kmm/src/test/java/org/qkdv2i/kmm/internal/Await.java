@@ -9,12 +9,15 @@ public final class Await {
     private Await() {
     }
 
-    /** Polls {@code condition} every few milliseconds; fails after 10 s naming {@code what}. */
+    /**
+     * Polls {@code condition} every few milliseconds; fails after 30 s naming {@code what} (several
+     * tests wait for real TLS round trips between two KMMs: a loaded CI runner needs far more than we do).
+     */
     public static void until(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within 10 s");
+                throw new AssertionError(what + ": not within 30 s");
             }
             Thread.sleep(5); // polling interval of the condition, not synchronisation
         }

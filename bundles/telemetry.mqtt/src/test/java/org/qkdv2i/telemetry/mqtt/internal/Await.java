@@ -14,7 +14,11 @@ final class Await {
         until(what, timeoutMillis, condition, () -> "");
     }
 
-    static void until(String what, long timeoutMillis, BooleanSupplier condition, Supplier<String> state) {
+    /** No deadline below this: a loaded CI runner connects to the broker (TLS, a process) far slower than we do. */
+    static final long MIN_TIMEOUT_MILLIS = 30_000;
+
+    static void until(String what, long requestedMillis, BooleanSupplier condition, Supplier<String> state) {
+        long timeoutMillis = Math.max(requestedMillis, MIN_TIMEOUT_MILLIS);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -155,7 +155,11 @@ final class Fixture {
         return at;
     }
 
-    static void await(String what, long timeoutMillis, BooleanSupplier condition) {
+    /** No deadline below this: OPC UA sessions (secure channel, handshake) are slow on a loaded CI runner. */
+    static final long MIN_TIMEOUT_MILLIS = 30_000;
+
+    static void await(String what, long requestedMillis, BooleanSupplier condition) {
+        long timeoutMillis = Math.max(requestedMillis, MIN_TIMEOUT_MILLIS);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
