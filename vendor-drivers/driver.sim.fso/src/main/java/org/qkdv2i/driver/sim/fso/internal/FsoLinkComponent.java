@@ -59,6 +59,8 @@ public final class FsoLinkComponent {
     private LinkSettings settings;
     private FsoLinkDriver driver;
     private ServiceRegistration<QkdDriver> registration;
+    /** The configuration's {@code paceEpoch} (runtime: a change re-bases the running link's pacing). */
+    private long paceEpoch;
     /**
      * qkd.postprocessing's framework-wide plan cache and Toeplitz pool: the link ends share public
      * plans and idle hashes instead of holding their own (docs/benchmarks.md, issue 8 heap). Optional
@@ -79,6 +81,7 @@ public final class FsoLinkComponent {
     FsoLinkComponent(BundleContext context, FsoLinkConfig config, Clock clock) {
         this.context = context;
         this.clock = clock;
+        this.paceEpoch = config.paceEpoch();
         start(parse(config));
     }
 
@@ -102,6 +105,7 @@ public final class FsoLinkComponent {
     private synchronized void start(LinkSettings s) {
         settings = s;
         driver = new FsoLinkDriver(s, clock, () -> sharedPlans, () -> sharedToeplitz);
+        driver.updatePaceEpoch(paceEpoch); // the token it starts with: a new connection paces from itself anyway
         driver.start();
         LinkEnd end = s.end();
         Hashtable<String, Object> props = new Hashtable<>();
@@ -159,10 +163,12 @@ public final class FsoLinkComponent {
     @Modified
     synchronized void modified(FsoLinkConfig config) {
         LinkSettings s = parse(config);
+        paceEpoch = config.paceEpoch();
         if (s.sameLinkAs(settings)) {
             settings = s;
             driver.updateConditions(s.conditions());
             driver.updateSpeed(s.speed());
+            driver.updatePaceEpoch(paceEpoch);
             return;
         }
         LinkSettings old = settings;

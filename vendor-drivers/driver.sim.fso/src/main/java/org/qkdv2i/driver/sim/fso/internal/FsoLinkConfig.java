@@ -188,6 +188,11 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
     @AttributeDefinition(description = "Simulated seconds per wall-clock second; 0 runs as fast as the CPU allows")
     double speed() default 1.0;
 
+    @AttributeDefinition(description = "Pacing epoch (runtime): a new value makes a running Alice pace from now on, "
+            + "dropping the rounds she is behind her pacing so far (the city demo sets it when its story starts, so "
+            + "the start-up's backlog does not count as lag)")
+    long paceEpoch() default 0;
+
     @AttributeDefinition(description = "Seed of the simulation's random numbers; 0 draws one from SecureRandom")
     long seed() default 0;
 }

@@ -94,6 +94,9 @@ final class FsoLinkDriver implements QkdDriver {
      * this link's physics is behind the simulated time it shows (rounds cost CPU; a loaded host falls behind).
      */
     private volatile long scheduleDue = -1;
+    /** The {@code paceEpoch} token last configured; a change re-bases Alice's pacing (see {@link #updatePaceEpoch}). */
+    private volatile long paceEpoch = Long.MIN_VALUE;
+    private volatile boolean rebase;
     private volatile java.util.function.LongConsumer scheduleListener = due -> { };
     /** Driver thread only: the last value handed to the listener and when (throttle). */
     private long scheduleSent = -1;
@@ -160,6 +163,19 @@ final class FsoLinkDriver implements QkdDriver {
             } catch (RuntimeException e) {
                 LOG.debug("FSO link {} at node {}: schedule listener: {}", end.linkId(), end.localNodeId(), e.toString());
             }
+        }
+    }
+
+    /**
+     * A new pacing epoch: Alice paces from now on (after the round in progress), without the backlog
+     * she has against her pacing so far; the first value (at the start) only records the token.
+     */
+    void updatePaceEpoch(long epoch) {
+        long was = paceEpoch;
+        paceEpoch = epoch;
+        if (was != Long.MIN_VALUE && was != epoch) {
+            rebase = true;
+            LOG.info("FSO link {} at node {}: pacing from now (epoch {})", end.linkId(), end.localNodeId(), epoch);
         }
     }
 
@@ -454,9 +470,21 @@ final class FsoLinkDriver implements QkdDriver {
             for (long round = 0; !closed; round++) {
                 RoundResult r = proto.round(round, settings.roundPulses());
                 handle(r, source.model().channelLossDb(), settings.finiteKey());
-                if (speed != paced) { // changed live: pace from here at the new rate
+                if (rebase) { // a new epoch (the story starts): the backlog so far is dropped
+                    rebase = false;
                     paced = speed;
                     wallStart = clock.millis();
+                    simStart = simulatedSeconds;
+                    schedule(due(wallStart, 0, paced));
+                    continue;
+                }
+                if (speed != paced) { // changed live: pace from here at the new rate, keeping the lag
+                    long now = clock.millis();
+                    long due = due(wallStart, simulatedSeconds - simStart, paced);
+                    double lagS = paced > 0 && due >= 0 ? Math.max(0, (now - due) / 1000.0 * paced) : 0;
+                    paced = speed;
+                    // behind by lagS simulated seconds before, as far behind after (at the new rate)
+                    wallStart = paced > 0 ? now - (long) (lagS / paced * 1000) : now;
                     simStart = simulatedSeconds;
                     schedule(due(wallStart, 0, paced));
                     continue;
@@ -484,24 +512,14 @@ final class FsoLinkDriver implements QkdDriver {
                 new BobDetector(settings.params(), root.split()), root.split(), settings.sampleFraction(),
                 new LibraryDistiller(new SecureRandom(), plans, toeplitz));
         LOG.info("FSO link {} at node {}: {} connected (Bob)", end.linkId(), end.localNodeId(), end.peerNodeId());
-        // Bob does not pace (Alice's rounds do), but his simulated time is where his pool stands: the
-        // same schedule from the connection tells how far behind it is
-        long wallStart = clock.millis();
-        double simStart = simulatedSeconds;
-        double paced = speed;
+        // Bob publishes no schedule: Alice paces the rounds and the protocol is interactive (sifting,
+        // Cascade and privacy amplification wait for Bob), so her schedule is the link's
         try {
             while (!closed) {
                 RoundResult r = proto.round(settings.params().sourceRateHz());
                 handle(r, proto.lastChannelLossDb(), proto.lastLayout() == AliceProtocol.Layout.FINITE_KEY);
-                if (speed != paced) {
-                    paced = speed;
-                    wallStart = clock.millis();
-                    simStart = simulatedSeconds;
-                }
-                schedule(due(wallStart, simulatedSeconds - simStart, paced));
             }
         } finally {
-            schedule(-1);
             proto.close(); // stops the detector thread (the quantum socket is closed by closeAll)
         }
     }

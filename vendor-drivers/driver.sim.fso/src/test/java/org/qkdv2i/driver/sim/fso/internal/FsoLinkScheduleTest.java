@@ -82,13 +82,25 @@ public class FsoLinkScheduleTest {
         // later and later after it — ahead, no lag
         FsoLinkDriverTest.await("Alice's schedule ahead of the clock by 10 rounds", 60_000,
                 () -> driver.scheduleDue() >= t0 + 30);
-        FsoLinkDriverTest.await("Bob's schedule ahead of the clock", 60_000, () -> bob.driver().scheduleDue() > t0);
+        assertEquals("Bob follows Alice's rounds: no schedule of his own", -1, bob.driver().scheduleDue());
 
         // an hour of wall time passes at once (a host that could not run the rounds): she is behind
         // her pacing by about an hour, and says so
         long jumped = clock.millis.addAndGet(3_600_000);
         FsoLinkDriverTest.await("the listener told a schedule an hour behind the clock", 60_000,
                 () -> told.stream().anyMatch(due -> due >= 0 && jumped - due > 3_500_000));
+
+        // a live speed change keeps the lag in simulated seconds: 100 -> 50 doubles it in wall time
+        a.put("speed", 50.0);
+        alice.modified(FsoLinkDriverTest.config(a));
+        FsoLinkDriverTest.await("still behind, by about two hours of wall time at x50", 60_000,
+                () -> jumped - driver.scheduleDue() > 7_000_000);
+
+        // a new pacing epoch (the city's story starts): the backlog is dropped, she paces from now
+        a.put("paceEpoch", 1L);
+        alice.modified(FsoLinkDriverTest.config(a));
+        FsoLinkDriverTest.await("on time again", 60_000, () -> driver.scheduleDue() >= jumped);
+        assertTrue("no restart for either", driver == alice.driver());
 
         alice.deactivate();
         components.remove(alice);
