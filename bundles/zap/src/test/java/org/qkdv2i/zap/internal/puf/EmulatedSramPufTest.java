@@ -54,6 +54,47 @@ public class EmulatedSramPufTest {
         assertEquals(pufs.get(0).noiseSigma(), pufs.get(4).noiseSigma(), 0);
     }
 
+    /** New skews: N(0,1) with the configured unstable share, drawn in one call to the random source. */
+    @Test
+    public void newSkewsAreStandardNormalFromOneDraw() {
+        int[] calls = new int[1];
+        SecureRandom source = new SecureRandom();
+        java.util.Random counting = new java.util.Random() {
+            @Override
+            public void nextBytes(byte[] bytes) {
+                calls[0]++;
+                source.nextBytes(bytes);
+            }
+
+            @Override
+            protected int next(int bits) {
+                calls[0]++;
+                return source.nextInt() >>> (32 - bits);
+            }
+        };
+        int n = 200_000;
+        float[] s = SramModel.newSkews(n, 0.05, counting);
+        assertEquals("random source calls", 1, calls[0]);
+        int zeros = 0;
+        double sum = 0;
+        double sq = 0;
+        int beyond2 = 0;
+        for (float f : s) {
+            if (f == 0f) {
+                zeros++;
+                continue;
+            }
+            sum += f;
+            sq += f * f;
+            beyond2 += Math.abs(f) > 2 ? 1 : 0;
+        }
+        int stable = n - zeros;
+        assertEquals("unstable share", 0.05, zeros / (double) n, 0.003);
+        assertEquals("mean", 0, sum / stable, 0.01);
+        assertEquals("variance", 1, sq / stable - (sum / stable) * (sum / stable), 0.015);
+        assertEquals("P(|g| > 2)", 0.0455, beyond2 / (double) stable, 0.003);
+    }
+
     @Test
     public void aTruncatedStateFileIsRefused() throws IOException {
         Path dir = tmp.getRoot().toPath();
