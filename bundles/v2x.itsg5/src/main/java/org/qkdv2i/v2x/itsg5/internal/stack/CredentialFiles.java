@@ -5,13 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.engines.AESEngine;
@@ -19,7 +18,6 @@ import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.qkdv2i.v2x.codec.security.SigningCredential;
 import org.qkdv2i.v2x.codec.security.TrustStore;
 
@@ -46,9 +44,13 @@ public final class CredentialFiles {
         byte[] cert = Files.readAllBytes(certificate);
         byte[] pkcs8 = decryptKey(Files.readAllBytes(key), password, key.toString());
         try {
-            KeyFactory f = KeyFactory.getInstance("EC", new BouncyCastleProvider());
-            return new SigningCredential(cert, (ECPrivateKey) f.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
-        } catch (GeneralSecurityException | ClassCastException e) {
+            // Bouncy Castle's EC key factory itself, not through a new BouncyCastleProvider: building
+            // a provider registers its ~2,000 algorithm entries (~15 ms CPU), once per stack start
+            // (1,050 in a city, issue 8); the key is the same BCECPrivateKey
+            PrivateKey k = new org.bouncycastle.jcajce.provider.asymmetric.ec.KeyFactorySpi.EC()
+                    .generatePrivate(PrivateKeyInfo.getInstance(pkcs8));
+            return new SigningCredential(cert, (ECPrivateKey) k);
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
             throw new IOException(key + " does not hold an EC private key", e);
         } finally {
             Arrays.fill(pkcs8, (byte) 0);

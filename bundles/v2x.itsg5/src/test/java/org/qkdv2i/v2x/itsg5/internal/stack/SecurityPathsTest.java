@@ -301,6 +301,25 @@ public class SecurityPathsTest {
         }
     }
 
+    /** A key file that decrypts to something other than an EC key is refused with one clear line. */
+    @Test
+    public void credentialFilesRefuseAKeyThatIsNotEc() throws Exception {
+        Path dir = tmp.newFolder("pki-not-ec").toPath();
+        pki.write(dir, "obu1", "s3cret".toCharArray(), 1000);
+        byte[] notEc = new org.bouncycastle.asn1.pkcs.PrivateKeyInfo(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                        org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519),
+                new org.bouncycastle.asn1.DEROctetString(new byte[32])).getEncoded();
+        CredentialFiles.writeKey(dir.resolve("obu1.ticket.key"), notEc, "s3cret".toCharArray(), 1000);
+        try {
+            CredentialFiles.loadCredential(dir.resolve("obu1.ticket.oer"), dir.resolve("obu1.ticket.key"),
+                    "s3cret".toCharArray());
+            fail("an Ed25519 key was taken for a ticket's EC key");
+        } catch (IOException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("does not hold an EC private key"));
+        }
+    }
+
     private static int indexOf(byte[] h, byte[] n) {
         outer:
         for (int i = 0; i + n.length <= h.length; i++) {
