@@ -13,7 +13,7 @@ import java.util.Map;
  * @param speed     simulated seconds per wall second
  * @param weather   one of {@link #WEATHERS}
  * @param daylight  day sky background (rates fall)
- * @param clock     how far the links' simulated physics is behind {@code simTime} (since 1.1)
+ * @param clock     the clock against the links' simulated physics (since 1.1)
  */
 public record CityView(String scenario, Instant simTime, double speed, String weather, boolean daylight,
         List<NodeView> nodes, List<LinkView> links, List<RsuView> rsus, List<VehicleView> vehicles,
@@ -40,26 +40,28 @@ public record CityView(String scenario, Instant simTime, double speed, String we
 
     /**
      * The simulated clock against the links' physics. Each simulated FSO link's driver paces its QKD
-     * rounds to {@code speed} on its own; on a loaded host the rounds cost more wall time than they
-     * may and the link's simulated time falls behind the city's: its pools and rates shown at
-     * {@code simTime} are then the link's at {@code simTime - lag}.
+     * rounds to {@code speed}; on a loaded host the rounds cost more wall time than they may and
+     * the link's simulated time falls behind. The engine then holds its clock back so that it is
+     * never more than about two rounds ahead of the slowest link: {@code simTime} runs slower than
+     * {@code speed} asks, and the pools and rates shown are the links' of {@code simTime}.
      *
-     * @param lagS          simulated seconds the slowest link is behind now (0: all keep up)
+     * @param heldS         simulated seconds the clock is behind the requested speed because of the
+     *                      slowest link now (0: it runs at {@code speed})
+     * @param lagS          simulated seconds the slowest link's physics is behind the requested speed
      * @param slowestLink   that link, or null
-     * @param peakLagS      the largest lag seen since the start
-     * @param physicsSpeed  simulated seconds per wall second the slowest link's physics advanced lately
-     *                      (NaN before it is known); below {@code speed} when the run is behind
-     * @param behind        the lag exceeds what pacing in rounds explains (about two rounds): the run is
-     *                      behind the requested speed
+     * @param peakLagS      the largest such lag seen since the start
+     * @param clockSpeed    simulated seconds per wall second the clock made lately (NaN before it
+     *                      is known); below {@code speed} while held back
+     * @param behind        the clock is held back: the run is behind the requested speed
      * @param eventsWaiting timeline weather/attack changes waiting for their link's physics to reach
      *                      their simulated time (they apply at their time as the link sees it)
-     * @param linkLagS      per link with a simulated driver, its lag now
+     * @param linkLagS      per link with a simulated driver, its lag behind the requested speed now
      */
-    public record Clock(double lagS, String slowestLink, double peakLagS, double physicsSpeed, boolean behind,
-            int eventsWaiting, Map<String, Double> linkLagS) {
+    public record Clock(double heldS, double lagS, String slowestLink, double peakLagS, double clockSpeed,
+            boolean behind, int eventsWaiting, Map<String, Double> linkLagS) {
 
         /** No figures: nothing measured (no simulated drivers, or before the start). */
-        public static final Clock NONE = new Clock(0, null, 0, Double.NaN, false, 0, Map.of());
+        public static final Clock NONE = new Clock(0, 0, null, 0, Double.NaN, false, 0, Map.of());
 
         public Clock {
             linkLagS = Map.copyOf(linkLagS);

@@ -123,11 +123,41 @@ final class CityEngine implements AutoCloseable {
     private volatile String peakLagLink;
     private volatile double peakLagAt;
     private volatile double behindS;
-    private volatile double physicsSpeed = Double.NaN;
+    private volatile double clockSpeed = Double.NaN;
+    private volatile double maxHeld;
+    /** Per link, its lag behind the requested-speed clock (the drivers' schedules), last tick. */
+    private volatile Map<String, Double> rawLag = Map.of();
     private volatile long begunNanos;
     private final java.util.ArrayDeque<double[]> physicsSamples = new java.util.ArrayDeque<>(); // {wall s, physics t}
     private final AtomicInteger eventsDeferred = new AtomicInteger();
     private volatile double maxDeferral;
+
+    /** How far the clock is held back behind the requested speed (simulated s; see tickOnce). */
+    private volatile double held;
+
+    /**
+     * The engine's clock: the requested-speed clock minus what it is held back for the slowest
+     * link ({@link #held}); never runs backwards.
+     */
+    private final class HeldClock implements SimClock {
+        final SimClock raw;
+        private double last = Double.NEGATIVE_INFINITY;
+
+        HeldClock(SimClock raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public synchronized double now() {
+            last = Math.max(last, raw.now() - held);
+            return last;
+        }
+
+        @Override
+        public double speed() {
+            return raw.speed();
+        }
+    }
 
     /** A timeline change for one link, applied once the link's physics reaches {@code atS}. */
     private record Deferred(double atS, double queuedAtS, long queuedNanos, String what, Runnable apply) {
@@ -253,10 +283,15 @@ final class CityEngine implements AutoCloseable {
             speed = newSpeed;
             SimClock c = clock;
             if (c != null) {
-                clock = SimClock.from(c.now(), newSpeed);
+                // the clock runs on from where it is (held or not) and the drivers pace from now with it
+                held = 0;
+                clock = new HeldClock(SimClock.from(c.now(), newSpeed));
             }
             try {
                 deployment.changeSpeed(newSpeed);
+                if (c != null) {
+                    repaceDrivers();
+                }
             } catch (java.io.IOException | IllegalStateException e) {
                 LOG.warn("city {}: drivers keep speed {}: {}", scenario.name(), was, e.toString());
             }
@@ -425,7 +460,8 @@ final class CityEngine implements AutoCloseable {
     private void begin(boolean timeout) {
         readyAfter = wallSeconds();
         begunNanos = System.nanoTime();
-        clock = clocks.apply(speed);
+        clock = new HeldClock(clocks.apply(speed));
+        repaceDrivers();
         lastTick = 0;
         for (App a : apps.values()) {
             appPaths.put(a.id(), path(a));
@@ -458,23 +494,29 @@ final class CityEngine implements AutoCloseable {
     }
 
     /*
-     * The clock and the drivers. Each simulated link's driver paces its rounds to the requested speed
-     * on its own, from its own start; under load its rounds fall behind and it runs flat out to catch
-     * up. Holding the city's clock back for the slowest link (back-pressure) would not keep them
-     * together: a driver that caught up would run on to its own schedule, ahead of a clock that lost
-     * the held time, and weather and Eve would then reach it late. So the clock runs at the requested
-     * speed and the engine measures each link's lag (DriverSchedules: the drivers publish when the
-     * simulated time they delivered was due) and (1) applies each timeline weather/attack change to a
-     * link when that link's physics reaches the change's simulated time, so fog and Eve start at
-     * their time as the link sees it; (2) reports the lag and the physics' speed in the view (summary
-     * line, console) and the final report. Vehicles, handovers and key draws follow the clock; the
-     * pools and rates they meet are the links' at t - lag (the report says how large it got).
+     * The clock and the drivers. Each simulated link's Alice paces her rounds to the requested speed
+     * on her own; the story's start re-bases them all (paceEpoch), so from then on her schedule is
+     * the requested-speed clock. Under load the rounds (sifting, Cascade, privacy amplification)
+     * fall behind it; the drivers publish how far (DriverSchedules) and the engine:
+     * (1) holds its clock back (back-pressure): never more than lagTolerance() (about two rounds)
+     *     ahead of the slowest link's physics, so vehicles, handovers, key draws and the timeline
+     *     run at the speed the physics manages, and the pools and rates shown at t are the links'
+     *     of t (within the tolerance); the requested speed is kept as the target: a link that
+     *     catches up lets the clock run up to it again;
+     * (2) applies each timeline weather/attack change to a link when that link's physics reaches
+     *     the change's time, so fog and Eve start at their time as each link sees it (a link
+     *     slower than the others by less than the tolerance would otherwise get it early);
+     * (3) reports it: the summary line (BEHIND), the view (console) and the final report.
+     * Links faster than the slowest run on to the requested-speed clock, ahead of a held clock by
+     * at most the spread between the links minus the tolerance (under a shared CPU the links slow
+     * down together); the report gives the per-link lags.
      */
     private void tickOnce() {
+        Map<String, Double> lag = measureLag();
         double t = clock.now();
         double dt = Math.max(0, t - lastTick);
         lastTick = t;
-        Map<String, Double> lag = measureLag(t, dt);
+        recordLag(t, dt, lag);
         for (WeatherStep w : weatherLine.advance(t)) {
             timelineWeather(t, w, lag);
         }
@@ -504,18 +546,33 @@ final class CityEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ the clock against the links
 
-    /** The links' lags now; keeps the figures the view and the report show. */
-    private Map<String, Double> measureLag(double t, double dt) {
-        Map<String, Double> lag;
+    /**
+     * The links' lags behind the requested-speed clock now, and how far the clock is held back for
+     * them; returns each link's lag behind the (held) clock.
+     */
+    private Map<String, Double> measureLag() {
+        Map<String, Double> raw;
         try {
-            lag = Map.copyOf(lagSource.lags(speed));
+            raw = Map.copyOf(lagSource.lags(speed));
         } catch (RuntimeException e) {
-            lag = Map.of(); // the registry is going away with the framework
+            raw = Map.of(); // the registry is going away with the framework
         }
+        double worst = raw.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double h = Math.max(0, worst - lagTolerance());
+        held = h;
+        Map<String, Double> behindClock = new HashMap<>();
+        raw.forEach((l, x) -> behindClock.put(l, Math.max(0, x - h)));
+        rawLag = raw;
+        return behindClock;
+    }
+
+    /** Keeps the figures the view and the report show. */
+    private void recordLag(double t, double dt, Map<String, Double> lag) {
+        Map<String, Double> raw = rawLag;
         linkLag = lag;
         double worst = 0;
         String worstLink = null;
-        for (Map.Entry<String, Double> e : lag.entrySet()) {
+        for (Map.Entry<String, Double> e : raw.entrySet()) {
             peakLagByLink.merge(e.getKey(), e.getValue(), Math::max);
             if (e.getValue() > worst || worstLink == null) {
                 worst = e.getValue();
@@ -529,22 +586,37 @@ final class CityEngine implements AutoCloseable {
             peakLagLink = worstLink;
             peakLagAt = t;
         }
-        if (worst > lagTolerance()) {
+        if (held > 0) {
             behindS += dt;
+            maxHeld = Math.max(maxHeld, held);
         }
-        // the slowest physics' speed over the last PHYSICS_WINDOW_S wall seconds
+        // the clock's speed over the last PHYSICS_WINDOW_S wall seconds
         double wall = (System.nanoTime() - begunNanos) / 1e9;
-        physicsSamples.addLast(new double[] { wall, t - worst });
+        physicsSamples.addLast(new double[] { wall, t });
         while (physicsSamples.size() > 2 && wall - physicsSamples.peekFirst()[0] > PHYSICS_WINDOW_S) {
             physicsSamples.removeFirst();
         }
         double[] first = physicsSamples.peekFirst();
-        if (lag.isEmpty()) {
-            physicsSpeed = Double.NaN;
-        } else if (wall - first[0] > 1) {
-            physicsSpeed = Math.max(0, (t - worst - first[1]) / (wall - first[0]));
+        if (wall - first[0] > 1) {
+            clockSpeed = Math.max(0, (t - first[1]) / (wall - first[0]));
         }
-        return lag;
+    }
+
+    /**
+     * The story starts (or the speed changed): every running Alice paces from now, without the
+     * backlog of her rounds so far (paceEpoch, a runtime property of driver.sim.fso), and schedules
+     * published before now no longer count.
+     */
+    private void repaceDrivers() {
+        long now = System.currentTimeMillis();
+        lagSource.repaced(now);
+        for (Link l : scenario.links()) {
+            try {
+                deployment.updateAlice(l.id(), Map.of("paceEpoch", now));
+            } catch (IOException | RuntimeException e) {
+                problem("pacing of " + l.id() + " not re-based: " + e.getMessage());
+            }
+        }
     }
 
     /** Lag that pacing in whole rounds explains: two rounds, plus the drivers' 250 ms update and a tick. */
@@ -600,16 +672,14 @@ final class CityEngine implements AutoCloseable {
     }
 
     CityView.Clock clockView() {
-        return new CityView.Clock(lagNow, slowestLink, peakLag, physicsSpeed, lagNow > lagTolerance(), eventsWaiting,
-                linkLag);
+        return new CityView.Clock(held, lagNow, slowestLink, peakLag, clockSpeed, held > 0, eventsWaiting, rawLag);
     }
 
     Report.Clock clockReport() {
         double wall = begunNanos == 0 ? 0 : (System.nanoTime() - begunNanos) / 1e9;
-        double physics = linkLag.isEmpty() && peakLagByLink.isEmpty() || wall <= 0 ? Double.NaN
-                : Math.max(0, simSeconds() - lagNow) / wall;
-        return new Report.Clock(speed, physics, lagNow, peakLag, peakLagLink, peakLagAt, behindS, lagTolerance(),
-                peakLagByLink, eventsDeferred.get(), maxDeferral, eventsWaiting);
+        return new Report.Clock(speed, wall > 0 ? simSeconds() / wall : Double.NaN, held, maxHeld, lagNow, peakLag,
+                peakLagLink, peakLagAt, behindS, lagTolerance(), peakLagByLink, eventsDeferred.get(), maxDeferral,
+                eventsWaiting);
     }
 
     // ------------------------------------------------------------------ weather and attacks

@@ -31,21 +31,22 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
      * The simulated clock against the links' physics over the run (see {@link CityView.Clock}).
      *
      * @param requestedSpeed   simulated seconds per wall second asked for ({@code --speed}; the last one)
-     * @param physicsSpeed     simulated seconds the slowest link's physics advanced per wall second
-     *                         since the clock started (NaN: not measured)
-     * @param lagS             the slowest link's lag at the end, simulated seconds
+     * @param clockSpeed       simulated seconds the clock made per wall second since it started
+     * @param heldS            simulated seconds the clock was behind the requested speed at the end
+     * @param maxHeldS         the most it was held back
+     * @param lagS             the slowest link's lag behind the requested speed at the end, simulated s
      * @param peakLagS         the largest lag seen, on {@code peakLagLink} at simulated {@code peakLagAtS}
-     * @param behindS          simulated seconds during which a link lagged more than {@code toleranceS}
-     * @param toleranceS       lag that pacing in rounds explains (two rounds plus the drivers' update
-     *                         interval): below it a link counts as on time
+     * @param behindS          simulated seconds during which the clock was held back
+     * @param toleranceS       how far the clock may run ahead of the slowest link (two rounds plus
+     *                         the drivers' update interval): a lag up to it is pacing in rounds
      * @param peakLagByLink    per link with a simulated driver, its largest lag
      * @param eventsDeferred   timeline weather/attack changes that waited for their link to reach their time
      * @param maxDeferralS     the longest such wait, simulated seconds of the city's clock
      * @param eventsPending    changes still waiting at the end (their links never got there)
      */
-    public record Clock(double requestedSpeed, double physicsSpeed, double lagS, double peakLagS, String peakLagLink,
-            double peakLagAtS, double behindS, double toleranceS, Map<String, Double> peakLagByLink,
-            int eventsDeferred, double maxDeferralS, int eventsPending) {
+    public record Clock(double requestedSpeed, double clockSpeed, double heldS, double maxHeldS, double lagS,
+            double peakLagS, String peakLagLink, double peakLagAtS, double behindS, double toleranceS,
+            Map<String, Double> peakLagByLink, int eventsDeferred, double maxDeferralS, int eventsPending) {
         public Clock {
             peakLagByLink = Map.copyOf(peakLagByLink);
         }

@@ -165,50 +165,51 @@ public class CityEngineTest {
     }
 
     @Test
-    public void aLaggingLinkGetsItsTimelineChangesAtItsOwnSimulatedTimeAndTheLagIsReported() {
+    public void theClockWaitsForTheSlowestLinkAndTimelineChangesApplyAtEachLinksOwnTime() {
         startStory();
+        assertTrue("the story's start re-bases the drivers' pacing",
+                cm.linkEnd("E-A", "ALICE").get("paceEpoch") instanceof Long);
+        // A-F's physics 10 s behind the requested speed, E-A on time; the tolerance is 2.5 s (two 1 s
+        // rounds + half a wall second at x1): the clock is held 7.5 s back, A-F is 2.5 s behind it
         lags.put("E-A", 0.0);
-        lags.put("A-F", 6.0); // A-F's physics 6 simulated s behind the clock
-        now = 21; // fog over A-F at 20
-        CityEvent fog = awaitEvent(CityEvent.WEATHER, "A-F");
-        assertTrue(fog.text(), fog.text().contains("reaches A-F 6 s behind"));
-        await("the fog waiting for A-F", () -> engine.view().clock().eventsWaiting() == 1);
-        assertEquals("A-F's physics is at 15 s: no fog yet", "CLEAR", cm.linkEnd("A-F", "ALICE").get("weather"));
-        now = 25;
+        lags.put("A-F", 10.0);
         awaitTick();
-        assertEquals("at 19 s still none", "CLEAR", cm.linkEnd("A-F", "ALICE").get("weather"));
-        assertTrue("behind: 6 s is more than two 1 s rounds and the update interval",
-                engine.view().clock().behind());
+        now = 28;
+        await("the clock held 7.5 s back", () -> engine.view().clock().heldS() == 7.5);
+        assertEquals(20.5, engine.simSeconds(), 1e-9);
+        assertTrue(engine.view().clock().behind());
         assertEquals("A-F", engine.view().clock().slowestLink());
-        lags.put("A-F", 4.5); // caught up to 20.5 s
+        // fog over A-F at 20: the city's clock is past it, A-F's physics (18 s) is not
+        CityEvent fog = awaitEvent(CityEvent.WEATHER, "A-F");
+        assertTrue(fog.text(), fog.text().contains("reaches A-F 3 s behind"));
+        await("the fog waiting for A-F", () -> engine.view().clock().eventsWaiting() == 1);
+        assertEquals("CLEAR", cm.linkEnd("A-F", "ALICE").get("weather"));
+        now = 30.5; // clock 23, A-F at 20.5
         await("fog at A-F's Alice", () -> "DENSE_FOG".equals(cm.linkEnd("A-F", "ALICE").get("weather")));
-        await("nothing waits", () -> engine.view().clock().eventsWaiting() == 0);
 
-        // Eve at 30 on E-A, whose physics is 3 s behind: she starts when E-A reaches 30 s, and the
-        // event says when that was in the link's time
-        lags.put("E-A", 3.0);
-        lags.put("A-F", 0.0);
-        now = 31;
+        // Eve at 30 on E-A, which is on time: she starts when the held clock reaches 30
+        now = 37;
         awaitTick();
-        assertTrue("no attack at 28 s of E-A", heard.stream().noneMatch(e -> e.kind().equals(CityEvent.ATTACK_STARTED)));
-        assertEquals(Double.valueOf(0), Double.valueOf(((Number) cm.linkEnd("E-A", "ALICE")
-                .getOrDefault("eveInterceptFraction", 0.0)).doubleValue()));
-        now = 33.5;
+        assertTrue("clock at 29.5: no attack yet", heard.stream().noneMatch(e -> e.kind().equals(CityEvent.ATTACK_STARTED)));
+        now = 38;
         CityEvent eve = awaitEvent(CityEvent.ATTACK_STARTED, "E-A");
-        assertEquals("at E-A's 30.5 s", 30.5, engine.secondsOf(eve.simTime()), 1e-6);
-        await("Eve at E-A's Alice", () -> Double.valueOf(0.4).equals(cm.linkEnd("E-A", "ALICE").get("eveInterceptFraction")));
-        // the event is published while the tick applies it; the count of waiting changes follows at its end
+        assertEquals("at E-A's (and the clock's) 30.5 s", 30.5, engine.secondsOf(eve.simTime()), 1e-6);
+
+        // A-F catches up: the clock runs up to the requested speed again
+        lags.put("A-F", 1.0);
+        await("not held any more", () -> !engine.view().clock().behind());
+        await("the clock at the requested speed's 38 s", () -> engine.simSeconds() == 38);
         await("nothing waits", () -> engine.report().clock().eventsPending() == 0);
 
         Report.Clock c = engine.report().clock();
-        assertEquals("the fog and Eve waited", 2, c.eventsDeferred());
-        assertEquals("the fog waited from 21 s to 25 s or later", 4, c.maxDeferralS(), 1.0);
-        assertEquals(6.0, c.peakLagS(), 1e-9);
+        assertEquals(7.5, c.maxHeldS(), 1e-9);
+        assertEquals(0, c.heldS(), 0);
+        assertTrue("held while the clock went from 20.5 to 30.5 at least: " + c.behindS(), c.behindS() >= 10 - 1e-9);
+        assertEquals("the fog waited for A-F", 1, c.eventsDeferred());
+        assertEquals(10.0, c.peakLagS(), 1e-9);
         assertEquals("A-F", c.peakLagLink());
-        assertEquals(6.0, c.peakLagByLink().get("A-F"), 1e-9);
-        assertEquals(3.0, c.peakLagByLink().get("E-A"), 1e-9);
-        assertTrue("behind for the 4 s while A-F lagged 6 s: " + c.behindS(), c.behindS() >= 4 - 1e-9);
-        assertEquals(0, c.eventsPending());
+        assertEquals(0.0, c.peakLagByLink().get("E-A"), 0);
+        assertEquals(2.5, c.toleranceS(), 1e-9);
     }
 
     @Test
@@ -226,9 +227,11 @@ public class CityEngineTest {
         awaitTick();
         assertFalse(engine.view().clock().behind());
         assertEquals(0, engine.view().clock().lagS(), 0);
+        assertEquals("the clock is not held", 31, engine.simSeconds(), 0);
         Report.Clock c = engine.report().clock();
         assertEquals(0, c.eventsDeferred());
         assertEquals(0, c.behindS(), 0);
+        assertEquals(0, c.maxHeldS(), 0);
         assertEquals(0, c.peakLagS(), 0);
         assertEquals(0, c.eventsPending());
     }

@@ -156,11 +156,12 @@ final class DemoRun {
         if (k.peakLagByLink().isEmpty()) {
             out.printf(Locale.ROOT, "clock: x%.0f requested; no simulated link reported its schedule%n", k.requestedSpeed());
         } else {
-            out.printf(Locale.ROOT, "clock: x%.0f requested, the slowest link's physics ran x%.1f; largest lag %.1f s (%s at"
-                    + " %.0f s), behind by more than %.1f s for %.0f simulated s; %d timeline change(s) waited for"
-                    + " their link (up to %.1f s)%s%n", k.requestedSpeed(), k.physicsSpeed(), k.peakLagS(),
-                    k.peakLagLink(), k.peakLagAtS(), k.toleranceS(), k.behindS(), k.eventsDeferred(), k.maxDeferralS(),
-                    k.eventsPending() == 0 ? "" : ", " + k.eventsPending() + " never applied");
+            out.printf(Locale.ROOT, "clock: x%.0f requested, x%.1f run; held back for the links' physics during %.0f"
+                    + " simulated s (at most %.1f s; the slowest link up to %.1f s behind the requested speed: %s at"
+                    + " %.0f s); %d timeline change(s) waited for their link (up to %.1f s)%s%n", k.requestedSpeed(),
+                    k.clockSpeed(), k.behindS(), k.maxHeldS(), k.peakLagS(), k.peakLagLink(), k.peakLagAtS(),
+                    k.eventsDeferred(), k.maxDeferralS(), k.eventsPending() == 0 ? "" : ", " + k.eventsPending()
+                            + " never applied");
         }
         out.println("events: " + r.eventCounts());
         for (String p : r.problems()) {

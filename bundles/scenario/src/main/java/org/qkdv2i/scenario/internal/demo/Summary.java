@@ -35,16 +35,16 @@ final class Summary {
 
     /**
      * Said only when the run is behind the requested speed: the links' physics (their QKD rounds)
-     * could not keep up, so the rates and pools above are the slowest link's of that many seconds ago.
+     * cannot keep up, so the clock is held back for the slowest link and runs slower than asked.
      */
     static String behind(CityView v) {
         CityView.Clock c = v.clock();
         if (!c.behind()) {
             return "";
         }
-        return String.format(Locale.ROOT, " | BEHIND x%.0f: %s physics %.0f s late%s%s", v.speed(), c.slowestLink(),
-                c.lagS(), Double.isNaN(c.physicsSpeed()) ? "" : String.format(Locale.ROOT, ", runs x%.1f",
-                        c.physicsSpeed()), c.eventsWaiting() == 0 ? "" : ", " + c.eventsWaiting()
-                                + " timeline change(s) waiting for it");
+        return String.format(Locale.ROOT, " | BEHIND x%.0f: clock held %.0f s for %s's physics%s%s", v.speed(), c.heldS(),
+                c.slowestLink(), Double.isNaN(c.clockSpeed()) ? "" : String.format(Locale.ROOT, ", runs x%.1f",
+                        c.clockSpeed()), c.eventsWaiting() == 0 ? "" : ", " + c.eventsWaiting()
+                                + " timeline change(s) waiting for their link");
     }
 }

@@ -23,6 +23,7 @@ public final class DriverSchedules implements LinkLag {
 
     private final BundleContext context;
     private final LongSupplier wallMillis;
+    private volatile long notBefore = Long.MIN_VALUE;
 
     public DriverSchedules(BundleContext context) {
         this(context, System::currentTimeMillis);
@@ -31,6 +32,11 @@ public final class DriverSchedules implements LinkLag {
     DriverSchedules(BundleContext context, LongSupplier wallMillis) {
         this.context = context;
         this.wallMillis = wallMillis;
+    }
+
+    @Override
+    public void repaced(long wall) {
+        notBefore = wall;
     }
 
     @Override
@@ -49,7 +55,9 @@ public final class DriverSchedules implements LinkLag {
         for (ServiceReference<?> r : refs) {
             Object link = r.getProperty(LINK_ID);
             Object due = r.getProperty(SCHEDULE);
-            if (link instanceof String id && due instanceof Number n && n.longValue() >= 0) {
+            // a schedule due before the drivers were re-based is still the old pacing's (an Alice re-bases
+            // after the round she is in): not counted until she publishes the new one
+            if (link instanceof String id && due instanceof Number n && n.longValue() >= 0 && n.longValue() >= notBefore) {
                 double lag = Math.max(0, (now - n.longValue()) / 1000.0 * speed);
                 out.merge(id, lag, Math::max); // the slower end: its pool is where the link stands
             }

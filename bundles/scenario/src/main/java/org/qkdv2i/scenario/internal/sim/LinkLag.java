@@ -17,6 +17,13 @@ public interface LinkLag {
      */
     Map<String, Double> lags(double speed);
 
+    /**
+     * The drivers were told to pace from {@code wallMillis} on (the story starts, or the speed
+     * changed): schedules published before it are their old pacing's and no longer count.
+     */
+    default void repaced(long wallMillis) {
+    }
+
     /** No driver reports a schedule. */
     LinkLag NONE = speed -> Map.of();
 }
