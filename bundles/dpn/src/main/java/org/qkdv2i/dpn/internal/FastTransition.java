@@ -55,6 +55,8 @@ final class FastTransition {
     private final Map<DeviceId, Held> held = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
+    /** PMK-R0s taken into {@link #held} so far (tests, diagnostics). */
+    private final AtomicLong r0Stored = new AtomicLong();
     /** Test seam: where an RSU gets its PMK-R1 (normally its base station). */
     private volatile R1Source r1Source = this::askBaseStation;
 
@@ -253,6 +255,7 @@ final class FastTransition {
                 return;
             }
             keep(held, vehicle, new FtKeys.NamedKey(key, name), endpoint.clock().instant().plusSeconds(seconds));
+            r0Stored.incrementAndGet();
             LOG.info("dpn {}: holds PMK-R0 of {} from {} for {} s (R0 key holder)", endpoint.name(), vehicle,
                     from.peer().name(), seconds);
         } finally {
@@ -432,6 +435,10 @@ final class FastTransition {
         for (Pending p : pending.values()) {
             p.answer().completeExceptionally(new Unavailable("endpoint stopping"));
         }
+    }
+
+    long r0Stored() {
+        return r0Stored.get();
     }
 
     /** Keys held now (tests, diagnostics): vehicle side + base station side. */

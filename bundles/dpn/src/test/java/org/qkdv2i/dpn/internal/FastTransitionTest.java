@@ -199,6 +199,48 @@ public class FastTransitionTest {
     }
 
     @Test
+    public void vehicleRefusesAnRsuThatCannotProveThePmkR1() throws Exception {
+        Node bs = node("bs-E", DeviceRole.BASE_STATION);
+        Node rsu1 = node("rsu-1", DeviceRole.RSU);
+        Node rsu2 = node("rsu-2", DeviceRole.RSU);
+        Node car = node("car-1", DeviceRole.VEHICLE);
+        attach(bs, rsu1);
+        attach(bs, rsu2);
+        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        FastTransition.Grant g = rsu2.endpoint.fastTransition().grant(car.dau.id(), 5000);
+        SecureRandom random = new SecureRandom();
+
+        // someone on the network claims to be rsu-2 with the right PMKR0Name (not secret) but no PMK-R1
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(car.endpoint.listenAddress(), 5000);
+            socket.setSoTimeout(10_000);
+            java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+            java.io.DataOutputStream out = new java.io.DataOutputStream(socket.getOutputStream());
+            Frames.write(out, Frames.HELLO, java.nio.ByteBuffer.allocate(21).put(Frames.MAGIC).put(Frames.VERSION)
+                    .put(KeySchedule.idBytes(car.dau.id())).array());
+            byte[] aNonce = new byte[32];
+            random.nextBytes(aNonce);
+            Frames.write(out, Frames.FT_REQ, java.nio.ByteBuffer.allocate(80).put(KeySchedule.idBytes(rsu2.dau.id()))
+                    .put(KeySchedule.idBytes(g.r0kh())).put(g.pmkR0Name()).put(aNonce).array());
+            Frames.Frame answer = Frames.read(in, t -> 1024);
+            assertEquals(Frames.FT_RESP, answer.type());
+            assertEquals("the vehicle holds that PMK-R0 and answers with its MIC", 0, answer.body()[0]);
+            byte[] guess = new byte[32];
+            random.nextBytes(guess);
+            Frames.write(out, Frames.FT_CONF, guess);
+            Frames.Frame refusal = Frames.read(in, t -> 1024);
+            assertEquals(Frames.ERROR, refusal.type());
+            assertEquals(DpnException.Reason.AUTHENTICATION_FAILED.ordinal(), refusal.body()[0]);
+        } finally {
+            g.close();
+        }
+        TestNet.await("refusal counted at the vehicle", () -> Long.valueOf(1)
+                .equals(car.endpoint.refusedSetUps().get(DpnException.Reason.AUTHENTICATION_FAILED)));
+        assertEquals("no session", null, car.sessionWith(rsu2));
+        assertEquals(0, car.endpoint.fastSetUps());
+    }
+
+    @Test
     public void revokedVehicleGetsNoFastTransitionAndItsPmkR0IsDestroyed() throws Exception {
         Node bs = node("bs-E", DeviceRole.BASE_STATION);
         Node rsu1 = node("rsu-1", DeviceRole.RSU);
@@ -246,6 +288,7 @@ public class FastTransitionTest {
 
         // that full set-up seeded a fresh PMK-R0 at both; once both have expired the base station says no
         TestNet.await("fresh PMK-R0 at the vehicle", () -> car.endpoint.fastTransition().heldKeys() == 1);
+        TestNet.await("fresh PMK-R0 at the base station", () -> bs.endpoint.fastTransition().r0Stored() == 2);
         net.clock.advance(Duration.ofSeconds(121));
         try {
             rsu1.endpoint.fastTransition().grant(car.dau.id(), 5000);
