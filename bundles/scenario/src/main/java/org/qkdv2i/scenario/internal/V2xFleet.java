@@ -52,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * stacks and used once on the air), and the handover of a vehicle's session context between base
  * stations over their quantum-keyed DPN session. Counters come from the stacks.
  *
+ * <p>Fast transition (dpn README, IEEE 802.11-2020 §13 style): each base station opens a DPN session
+ * to each of its RSUs (it is their R0 key holder); a vehicle's first RSU of a domain does the full
+ * post-quantum first contact, the next RSUs of that domain a fast transition (KMAC256 over a PMK-R1
+ * from the base station, no ML-DSA / ML-KEM); a handover also sends F a PMK-R0 for its domain over
+ * the QKD-keyed E–F session, so F's first RSU is a fast transition too. Counted as full / fast set-ups.
+ *
  * <p>Scale: no thread of its own; the engine's tick calls {@link #move} (O(1) per vehicle) and
  * hands session work to its small worker pool; sessions exist only for vehicles an RSU serves.
  */
@@ -90,6 +96,12 @@ final class V2xFleet implements AutoCloseable {
     private final Map<String, AtomicLong> pskDelivered = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> servingSessions = new ConcurrentHashMap<>();
     private final AtomicLong sessionsOpened = new AtomicLong();
+    /** RSU–vehicle set-ups by the full unit authentication / by a fast transition. */
+    private final AtomicLong fullSetUps = new AtomicLong();
+    private final AtomicLong fastSetUps = new AtomicLong();
+    /** Each RSU's session with its base station (opened by the base station: BASE_STATION > RSU). */
+    private final Map<String, DpnSession> attached = new ConcurrentHashMap<>();
+    private final Set<String> attachFailed = ConcurrentHashMap.newKeySet();
     private final AtomicLong sessionFailures = new AtomicLong();
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -101,7 +113,7 @@ final class V2xFleet implements AutoCloseable {
     }
 
     /** The serving RSU's session with a vehicle and what hangs on it. */
-    record Served(String rsu, DpnSession session, List<AutoCloseable> psk) {
+    record Served(String rsu, DpnSession session, List<AutoCloseable> psk, boolean fast) {
         void close() {
             for (AutoCloseable c : psk) {
                 try {
@@ -114,9 +126,16 @@ final class V2xFleet implements AutoCloseable {
         }
     }
 
-    /** What a handover over the base stations' DPN session showed. */
+    /**
+     * What a handover over the base stations' DPN session showed.
+     *
+     * @param quantumKeyId       the KMM's ID of the QKD key mixed into the E–F session (set-up or rekey)
+     * @param fastTransitionKey  E sent F the vehicle's PMK-R0 for F's domain over that session
+     * @param fastServing        F's RSU opened its session to the vehicle by a fast transition
+     */
     record Transfer(String dpnSession, int epoch, boolean quantumKeyed, String fingerprint, boolean sameKey,
-            boolean contextDelivered, String servingSession) {
+            boolean contextDelivered, String servingSession, String quantumKeyId, boolean fastTransitionKey,
+            boolean fastServing) {
     }
 
     V2xFleet(Scenario scenario, Devices devices) {
@@ -309,6 +328,7 @@ final class V2xFleet implements AutoCloseable {
             if (re == null || ve == null || !enrolled(rsu.id(), v.id())) {
                 return null; // not up yet: the tick asks again
             }
+            attach(rsu, re);
             DpnSession s;
             try {
                 s = re.connect(ve.listenAddress(), ve.deviceId());
@@ -318,19 +338,48 @@ final class V2xFleet implements AutoCloseable {
                 return null;
             }
             sessionsOpened.incrementAndGet();
+            (s.fastTransition() ? fastSetUps : fullSetUps).incrementAndGet();
             servingSessions.computeIfAbsent(rsu.id(), k -> new AtomicLong()).incrementAndGet();
             List<AutoCloseable> psk = airLink(v, rsu, s, ve);
-            Served now = new Served(rsu.id(), s, psk);
+            Served now = new Served(rsu.id(), s, psk, s.fastTransition());
             Served old = serving.put(v.id(), now);
             if (old != null) {
                 old.close();
             }
             lastFailure.remove(v.id());
-            LOG.info("city {}: {} serves {}: DPN session {}{}", scenario.name(), rsu.id(), v.id(), hex(s.sessionId()),
+            LOG.info("city {}: {} serves {}: DPN session {} ({}){}", scenario.name(), rsu.id(), v.id(),
+                    hex(s.sessionId()), s.fastTransition() ? "fast transition" : "full unit authentication",
                     psk.isEmpty() ? " (air link PSK not registered: stacks not there)" : ", air link PSK registered");
             return hex(s.sessionId());
         } finally {
             opening.remove(v.id());
+        }
+    }
+
+    /**
+     * The RSU's base station opens its DPN session to it once (a first contact), so the RSU has its R0
+     * key holder for fast transitions; a failure only means full set-ups for that RSU (logged once).
+     */
+    private void attach(Rsu rsu, DpnEndpoint re) {
+        DpnSession a = attached.get(rsu.id());
+        if (a != null && a.isOpen()) {
+            return;
+        }
+        String bs = bsDau(rsu.baseStation());
+        DpnEndpoint be = devices.endpoint(bs);
+        if (be == null || !enrolled(bs, rsu.id())) {
+            return;
+        }
+        try {
+            DpnSession s = be.connect(re.listenAddress(), re.deviceId());
+            attached.put(rsu.id(), s);
+            await(re, s.sessionId()); // the RSU's end is registered: its R0 key holder from now on
+            attachFailed.remove(rsu.id());
+        } catch (DpnException e) {
+            if (attachFailed.add(rsu.id())) {
+                LOG.info("city {}: {} not attached to {} (its RSU–vehicle set-ups are full ones until it is): {}: {}",
+                        scenario.name(), rsu.id(), bs, e.reason(), e.getMessage());
+            }
         }
     }
 
@@ -416,6 +465,16 @@ final class V2xFleet implements AutoCloseable {
         String context = "qkdv2i-handover/v1;vehicle=" + v.id() + ";from=" + from + ";to=" + to + ";rsu=" + rsuTo.id()
                 + ";radio=" + v.radio() + ";session=" + (served == null ? "-" : hex(served.session().sessionId()));
         byte[] sent = context.getBytes(StandardCharsets.UTF_8);
+        // the vehicle's PMK-R0 for F's domain goes first on the same session, so F holds it once the context is in
+        boolean ftKey = false;
+        DpnEndpoint ve = devices.endpoint(v.id());
+        if (ve != null) {
+            try {
+                ftKey = ef.transferFastTransition(ve.deviceId(), s);
+            } catch (DpnException e) {
+                LOG.info("city {}: PMK-R0 of {} not sent {} → {}: {}", scenario.name(), v.id(), from, to, e.getMessage());
+            }
+        }
         CompletableFuture<byte[]> got = new CompletableFuture<>();
         contexts.put(bsDau(to) + "|" + v.id(), got);
         byte[] received;
@@ -436,8 +495,11 @@ final class V2xFleet implements AutoCloseable {
         boolean same = atTo != null && MessageDigest.isEqual(fpFrom, fpTo) && s.epoch() == atTo.epoch();
         boolean qk = s.quantumKeyed() && atTo != null && atTo.quantumKeyed();
         String servingSession = serve(v, rsuTo);
+        Served now = serving.get(v.id());
+        boolean fastServing = servingSession != null && now != null && now.rsu().equals(rsuTo.id()) && now.fast();
         return new Transfer(hex(s.sessionId()), s.epoch(), qk, HexFormat.of().formatHex(fpFrom, 0,
-                Math.min(16, fpFrom.length)), same, Arrays.equals(sent, received), servingSession);
+                Math.min(16, fpFrom.length)), same, Arrays.equals(sent, received), servingSession,
+                s.quantumKeyId().orElse(null), ftKey, fastServing);
     }
 
     /**
@@ -548,6 +610,16 @@ final class V2xFleet implements AutoCloseable {
         return sessionsOpened.get();
     }
 
+    /** RSU–vehicle DPN set-ups by the full (post-quantum or KMAC) unit authentication. */
+    long fullSetUps() {
+        return fullSetUps.get();
+    }
+
+    /** RSU–vehicle DPN set-ups by a fast transition (no unit authentication). */
+    long fastSetUps() {
+        return fastSetUps.get();
+    }
+
     long sessionFailures() {
         return sessionFailures.get();
     }
@@ -570,6 +642,8 @@ final class V2xFleet implements AutoCloseable {
         serving.clear();
         bsSessions.values().forEach(DpnSession::close);
         bsSessions.clear();
+        attached.values().forEach(DpnSession::close);
+        attached.clear();
         for (AutoCloseable r : registrations) {
             try {
                 r.close();

@@ -202,6 +202,8 @@ final class FakeDevices implements Devices {
         volatile String sae;
         volatile Map<String, String> peerSaes = Map.of();
         final List<DpnSession> sessions = new CopyOnWriteArrayList<>();
+        /** Base station: the vehicles it holds a PMK-R0 for (a stand-in for dpn's fast transition, no keys). */
+        final Set<String> r0 = ConcurrentHashMap.newKeySet();
 
         FakeEndpoint(String name, DeviceId id, int port) {
             this.name = name;
@@ -241,6 +243,13 @@ final class FakeDevices implements Devices {
             if (sae != null && peer.sae != null) {
                 mine.mix(); // both ends: the same QKD key into the secret
             }
+            // fast transition as dpn does it: an RSU attached to a base station (its session from "bs-…")
+            // is fast to a vehicle that base station holds a PMK-R0 for; a full set-up seeds one there
+            FakeEndpoint bs = sessions.stream().filter(DpnSession::isOpen).map(x -> ((FakeSession) x).peer.at)
+                    .filter(e -> e.name.startsWith("bs-")).findFirst().orElse(null);
+            if (bs != null && !name.startsWith("bs-") && !peer.name.startsWith("bs-")) {
+                mine.fast = theirs.fast = !bs.r0.add(peer.name);
+            }
             sessions.add(mine);
             peer.sessions.add(theirs);
             return mine;
@@ -249,6 +258,17 @@ final class FakeDevices implements Devices {
         @Override
         public Collection<DpnSession> sessions() {
             return sessions.stream().filter(DpnSession::isOpen).toList();
+        }
+
+        @Override
+        public boolean transferFastTransition(DeviceId vehicle, DpnSession toBaseStation) {
+            String v = endpoints.values().stream().filter(e -> e.id.equals(vehicle)).map(e -> e.name).findFirst()
+                    .orElse(null);
+            if (v == null || !r0.contains(v)) {
+                return false;
+            }
+            ((FakeSession) toBaseStation).peer.at.r0.add(v);
+            return true;
         }
     }
 
@@ -260,6 +280,7 @@ final class FakeDevices implements Devices {
         volatile int epoch;
         volatile boolean quantum;
         volatile boolean open = true;
+        volatile boolean fast;
         final List<String> keysMixed = new CopyOnWriteArrayList<>();
 
         FakeSession(long id, FakeEndpoint at, byte[] secret) {
@@ -309,6 +330,17 @@ final class FakeDevices implements Devices {
         }
 
         @Override
+        public boolean fastTransition() {
+            return fast;
+        }
+
+        @Override
+        public java.util.Optional<String> quantumKeyId() {
+            return keysMixed.isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(keysMixed.get(keysMixed.size() - 1));
+        }
+
+        @Override
         public void send(byte[] payload) throws DpnException {
             if (!open) {
                 throw new DpnException(DpnException.Reason.CLOSED, "closed");
@@ -349,9 +381,15 @@ final class FakeDevices implements Devices {
         }
     }
 
+    /** The endpoint's serving and base-station-pair sessions (not the base station–RSU attachments). */
     List<FakeSession> sessionsOf(String name) {
         List<FakeSession> out = new ArrayList<>();
-        endpoints.get(name).sessions.forEach(s -> out.add((FakeSession) s));
+        endpoints.get(name).sessions.forEach(s -> {
+            FakeSession f = (FakeSession) s;
+            if (f.at.name.startsWith("bs-") == f.peer.at.name.startsWith("bs-")) {
+                out.add(f);
+            }
+        });
         return out;
     }
 }

@@ -103,7 +103,8 @@ public class V2xFleetTest {
         Scenario.Vehicle car = vehicle("car");
         assertTrue(fleet.needsSession("car", rsu("R-E")));
         String id = fleet.serve(car, rsu("R-E"));
-        assertEquals(List.of("R-E>car"), devices.connects);
+        assertEquals("its base station attaches the RSU first (R0 key holder)", List.of("bs-E>R-E", "R-E>car"),
+                devices.connects);
         FakeDevices.FakeSession s = devices.sessionsOf("R-E").get(0);
         assertEquals(V2xFleet.hex(s.sessionId()), id);
         assertEquals("R-E", fleet.servingRsu("car"));
@@ -111,7 +112,7 @@ public class V2xFleetTest {
         assertEquals("the PSK at both stacks", List.of("registered"), devices.pskRegistered.get("R-E"));
         assertEquals(List.of("registered"), devices.pskRegistered.get("car"));
         assertEquals("serving again opens nothing", id, fleet.serve(car, rsu("R-E")));
-        assertEquals(1, devices.connects.size());
+        assertEquals(2, devices.connects.size());
 
         fleet.leave("car");
         assertFalse(s.isOpen());
@@ -146,8 +147,38 @@ public class V2xFleetTest {
         assertEquals("three QKD keys, one per transfer", 3, ef.keysMixed.size());
         assertEquals("three distinct keys", 3, ef.keysMixed.stream().distinct().count());
         assertTrue("every key taken by ID at the other base station", network.isEmpty());
-        assertEquals("one base-station session set up", 1, devices.connects.stream().filter(c -> c.startsWith("bs-"))
-                .count());
+        assertEquals("one base-station session set up", 1, devices.connects.stream()
+                .filter(c -> c.startsWith("bs-") && c.contains(">bs-")).count());
+    }
+
+    @Test
+    public void handoversCarryThePmkR0SoTheNextRsuIsAFastTransitionAndSetUpsAreCounted() throws Exception {
+        fleet.devicesReady();
+        Scenario.Vehicle car = vehicle("car");
+        Scenario.Vehicle van = vehicle("van");
+        fleet.serve(car, rsu("R-E"));
+        assertEquals("first contact: full", 1, fleet.fullSetUps());
+        assertEquals(0, fleet.fastSetUps());
+
+        V2xFleet.Transfer t = fleet.transfer(car, "E", "F", rsu("R-F"));
+        assertTrue("E sent F the car's PMK-R0 for F's domain", t.fastTransitionKey());
+        assertTrue("F's RSU: fast transition", t.fastServing());
+        assertEquals("the QKD key's ID is named", devices.sessionsOf("bs-E").stream().filter(x -> x.quantum)
+                .findFirst().orElseThrow().keysMixed.get(0), t.quantumKeyId());
+        assertEquals(1, fleet.fastSetUps());
+        assertTrue(devices.sessionsOf("R-F").stream().anyMatch(FakeDevices.FakeSession::fastTransition));
+
+        // the van was never served in E's domain: nothing to hand over, F's RSU does a full first contact
+        V2xFleet.Transfer v = fleet.transfer(van, "E", "F", rsu("R-F"));
+        assertFalse(v.fastTransitionKey());
+        assertFalse(v.fastServing());
+        assertEquals(2, fleet.fullSetUps());
+
+        V2xFleet.Transfer back = fleet.transfer(car, "F", "E", rsu("R-E"));
+        assertTrue(back.fastTransitionKey() && back.fastServing());
+        assertEquals(2, fleet.fastSetUps());
+        assertEquals("every set-up counted once", fleet.fullSetUps() + fleet.fastSetUps(),
+                fleet.counts().stream().filter(c -> c.kind().equals("RSU")).mapToLong(c -> c.servingSessions()).sum());
     }
 
     /** KMMs of E and F sharing one key table, as two ends of a relayed key do. */
