@@ -94,7 +94,7 @@ public class Etsi004ComponentTest {
         return client.POST("https://localhost:" + component.port() + "/etsi004/v1/open_connect")
                 .body(new StringRequestContent("application/json",
                         "{\"source\":\"sae:sa\",\"destination\":\"sae:sb\",\"qos\":{\"key_chunk_size\":32}}"))
-                .timeout(10, TimeUnit.SECONDS).send();
+                .timeout(30, TimeUnit.SECONDS).send();
     }
 
     @Test

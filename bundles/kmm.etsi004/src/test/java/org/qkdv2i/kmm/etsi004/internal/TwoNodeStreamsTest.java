@@ -192,7 +192,7 @@ public class TwoNodeStreamsTest {
     }
 
     static ContentResponse post(HttpClient c, String url, String json) throws Exception {
-        return c.POST(url).body(new StringRequestContent("application/json", json)).timeout(10, TimeUnit.SECONDS)
+        return c.POST(url).body(new StringRequestContent("application/json", json)).timeout(30, TimeUnit.SECONDS)
                 .send();
     }
 
@@ -356,7 +356,7 @@ public class TwoNodeStreamsTest {
         error(post(sa, a.url("get_key"), "{\"key_stream_id\":\"" + UUID.randomUUID() + "\",\"index\":-3}"), 400,
                 "index must be an integer");
         error(post(sa, a.url("nothing"), "{}"), 404, "unknown path");
-        ContentResponse get = sa.newRequest(a.url("get_key")).timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse get = sa.newRequest(a.url("get_key")).timeout(30, TimeUnit.SECONDS).send();
         error(get, 405, "use POST");
         error(post(sa, a.url("close"), "{\"key_stream_id\":\"" + "x".repeat(20000) + "\"}"), 413, "larger than");
     }

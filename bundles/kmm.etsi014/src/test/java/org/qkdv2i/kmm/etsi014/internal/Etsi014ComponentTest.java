@@ -56,7 +56,7 @@ public class Etsi014ComponentTest {
 
     private int status() throws Exception {
         return client.newRequest("https://localhost:" + component.port() + "/api/v1/keys/sae-b/status")
-                .timeout(10, TimeUnit.SECONDS).send().getStatus();
+                .timeout(30, TimeUnit.SECONDS).send().getStatus();
     }
 
     @Test

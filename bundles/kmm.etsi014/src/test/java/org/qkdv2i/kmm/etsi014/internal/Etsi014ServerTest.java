@@ -107,12 +107,12 @@ public class Etsi014ServerTest {
     }
 
     static ContentResponse get(HttpClient c, String path) throws Exception {
-        return c.newRequest(base + path).timeout(10, TimeUnit.SECONDS).send();
+        return c.newRequest(base + path).timeout(30, TimeUnit.SECONDS).send();
     }
 
     static ContentResponse post(HttpClient c, String path, String json) throws Exception {
         return c.POST(base + path).body(new StringRequestContent("application/json", json))
-                .timeout(10, TimeUnit.SECONDS).send();
+                .timeout(30, TimeUnit.SECONDS).send();
     }
 
     static JsonNode json(ContentResponse r) throws Exception {
@@ -362,7 +362,7 @@ public class Etsi014ServerTest {
                 // Jetty answers a request it cannot parse (e.g. %00) with 400 and drops the connection
                 // as HTTP/1.0 would: ask for a fresh connection so the next request does not race that close
                 r = master.newRequest(base + p).headers(h -> h.put(HttpHeader.CONNECTION, "close"))
-                        .timeout(10, TimeUnit.SECONDS).send();
+                        .timeout(30, TimeUnit.SECONDS).send();
             } catch (ExecutionException e) {
                 throw new AssertionError(p + ": " + e.getCause(), e);
             }
@@ -376,13 +376,13 @@ public class Etsi014ServerTest {
         for (String p : List.of("sae-b/other", "sae-b", "sae-b/status/x", "")) {
             assertError(get(master, p), 404, null);
         }
-        ContentResponse root = master.newRequest("https://localhost:" + server.port() + "/").timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse root = master.newRequest("https://localhost:" + server.port() + "/").timeout(30, TimeUnit.SECONDS).send();
         assertError(root, 404, null);
-        ContentResponse r = master.newRequest(base + "sae-b/status").method("POST").timeout(10, TimeUnit.SECONDS).send();
+        ContentResponse r = master.newRequest(base + "sae-b/status").method("POST").timeout(30, TimeUnit.SECONDS).send();
         assertError(r, 405, null);
         assertEquals("GET", r.getHeaders().get(HttpHeader.ALLOW));
         for (String m : List.of("PUT", "DELETE", "PATCH")) {
-            ContentResponse x = master.newRequest(base + "sae-b/enc_keys").method(m).timeout(10, TimeUnit.SECONDS).send();
+            ContentResponse x = master.newRequest(base + "sae-b/enc_keys").method(m).timeout(30, TimeUnit.SECONDS).send();
             assertError(x, 405, null);
         }
     }
@@ -395,7 +395,7 @@ public class Etsi014ServerTest {
         AsyncRequestContent chunked = new AsyncRequestContent();
         chunked.write(bytes(big), Callback.NOOP);
         chunked.close();
-        Request req = master.POST(base + "sae-b/enc_keys").body(chunked).timeout(10, TimeUnit.SECONDS);
+        Request req = master.POST(base + "sae-b/enc_keys").body(chunked).timeout(30, TimeUnit.SECONDS);
         assertError(req.send(), 413, null);
     }
 
@@ -471,7 +471,7 @@ public class Etsi014ServerTest {
             c.setSslContextFactory(JettyTls.clientFactory(t));
             c.start();
             try {
-                ContentResponse r = c.newRequest(base + "sae-b/status").timeout(10, TimeUnit.SECONDS).send();
+                ContentResponse r = c.newRequest(base + "sae-b/status").timeout(30, TimeUnit.SECONDS).send();
                 fail("served without a trusted client certificate: " + r.getStatus());
             } catch (ExecutionException expected) {
                 // handshake refused
