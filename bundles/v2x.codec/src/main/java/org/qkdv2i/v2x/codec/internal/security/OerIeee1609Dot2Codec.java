@@ -85,8 +85,9 @@ import org.qkdv2i.v2x.codec.security.VerificationResult;
  * i.e. per framework (outside OSGi: per class loader): the V2X stacks make their own codec with
  * {@link org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codecs#create()}, one per stack, and the memo's
  * point is that a thousand stations simulated in one JVM, all hearing the same CAM, run its ECDSA
- * verification once. That is the only process-wide state of the bundle: a bounded map of SHA-256
- * keys of verifications that succeeded, no secret, no per-receiver judgement. The component's
+ * verification once. That and the parsed certificates ({@link ParsedCertificates}) are the only
+ * process-wide state of the bundle: bounded maps keyed by SHA-256 of octets, results of pure
+ * functions, no secret, no per-receiver judgement. The component's
  * configuration (PID {@value #PID}, {@link VerifierConfig}) sets it.
  */
 @Component(service = Ieee1609Dot2Codec.class, configurationPid = OerIeee1609Dot2Codec.PID,
@@ -100,6 +101,7 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     private static final MessageVerdictMemo BUNDLE_VERDICTS =
             new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY);
     private static final VerifierStatistics.Counters BUNDLE_COUNTERS = new VerifierStatistics.Counters();
+    private static final ParsedCertificates BUNDLE_CERTIFICATES = new ParsedCertificates();
 
     private final MessageVerdictMemo verdicts;
     private final VerifierStatistics.Counters counters;
@@ -108,15 +110,20 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
 
     /** The service, and {@code Ieee1609Dot2Codecs.create()}: the bundle's shared message-verdict memo. */
     public OerIeee1609Dot2Codec() {
-        this(BUNDLE_VERDICTS, BUNDLE_COUNTERS, Ecdsa256::verify);
+        this(BUNDLE_VERDICTS, BUNDLE_COUNTERS, Ecdsa256::verify, BUNDLE_CERTIFICATES);
     }
 
     /** Tests: an own memo and counters, and a seam around each ECDSA verification. */
     OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
             Verifier.SignatureCheck ecdsa) {
+        this(verdicts, counters, ecdsa, new ParsedCertificates());
+    }
+
+    OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
+            Verifier.SignatureCheck ecdsa, ParsedCertificates certificates) {
         this.verdicts = verdicts;
         this.counters = counters;
-        this.verifier = new Verifier(verdicts, counters, ecdsa);
+        this.verifier = new Verifier(verdicts, counters, ecdsa, certificates);
     }
 
     /** Sets the message-verdict memo this codec uses (for the service: the bundle's). */

@@ -52,11 +52,15 @@ final class Verifier {
     private final MessageVerdictMemo verdicts;
     private final VerifierStatistics.Counters counters;
     private final SignatureCheck ecdsa;
+    /** Parsed certificates, shared like the verdicts (a pure function of the octets). */
+    private final ParsedCertificates certificates;
 
-    Verifier(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters, SignatureCheck ecdsa) {
+    Verifier(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters, SignatureCheck ecdsa,
+            ParsedCertificates certificates) {
         this.verdicts = verdicts;
         this.counters = counters;
         this.ecdsa = ecdsa;
+        this.certificates = certificates;
     }
 
     /** Authorization ticket → authority → root; a longer chain is refused. */
@@ -223,9 +227,9 @@ final class Verifier {
         throw new Outcome(VerificationStatus.UNTRUSTED_CHAIN, "no trusted root within " + MAX_CHAIN + " certificates");
     }
 
-    private static Certificate certificate(byte[] bytes, String what) throws Outcome {
+    private Certificate certificate(byte[] bytes, String what) throws Outcome {
         try {
-            Certificate c = OerIeee1609Dot2Codec.parseCertificate(bytes, what);
+            Certificate c = certificates.parse(bytes, what);
             if (c.getVersion().getValue().intValue() != 3 || !CertificateType.explicit.equals(c.getType())) {
                 throw new Outcome(VerificationStatus.UNSUPPORTED, what + " is not an explicit version-3 certificate");
             }

@@ -1,0 +1,51 @@
+package org.qkdv2i.v2x.codec.internal.security;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.bouncycastle.oer.its.ieee1609dot2.Certificate;
+import org.qkdv2i.v2x.codec.internal.security.Oer.Failure;
+
+/**
+ * Certificates already parsed, by the full SHA-256 of their encoding. Parsing (COER, then the
+ * re-encoding that proves the input canonical) is a pure function of the octets and was about half
+ * of a verification's CPU once the ECDSA work is memoised: a signer certificate and its issuers were
+ * parsed again for every message. BC's parsed objects are immutable, so receivers may share them;
+ * only successful parses are kept, and every check on the contents still runs for each message.
+ * Bounded: cleared when full (a city holds ≈ 1,050 tickets plus its authorities).
+ */
+final class ParsedCertificates {
+    static final int CAPACITY = 8192;
+
+    private final Map<ByteBuffer, Certificate> parsed = new ConcurrentHashMap<>();
+    private final int capacity;
+
+    ParsedCertificates() {
+        this(CAPACITY);
+    }
+
+    ParsedCertificates(int capacity) {
+        this.capacity = capacity;
+    }
+
+    Certificate parse(byte[] bytes, String what) throws Failure {
+        if (bytes == null || bytes.length == 0 || bytes.length > Oer.MAX_INPUT) {
+            return OerIeee1609Dot2Codec.parseCertificate(bytes, what); // the parser's own error
+        }
+        ByteBuffer id = ByteBuffer.wrap(Ecdsa256.sha256(bytes));
+        Certificate c = parsed.get(id);
+        if (c == null) {
+            c = OerIeee1609Dot2Codec.parseCertificate(bytes, what);
+            if (parsed.size() >= capacity) {
+                parsed.clear();
+            }
+            parsed.put(id, c);
+        }
+        return c;
+    }
+
+    int size() {
+        return parsed.size();
+    }
+}
