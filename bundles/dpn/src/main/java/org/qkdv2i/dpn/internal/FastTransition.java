@@ -198,7 +198,7 @@ final class FastTransition {
         long lifetime = endpoint.settings().ftR0LifetimeSeconds();
         if (!s.initiator()) {
             keep(own, r0kh, r0, endpoint.clock().instant().plusSeconds(lifetime));
-            LOG.info("dpn {}: PMK-R0 for mobility domain {} derived from session {} with {} (fast transitions to "
+            LOG.debug("dpn {}: PMK-R0 for mobility domain {} derived from session {} with {} (fast transitions to "
                     + "its RSUs for {} s)", endpoint.name(), r0kh, Long.toUnsignedString(s.sessionId(), 16),
                     s.peer().name(), lifetime);
             return;
@@ -256,7 +256,7 @@ final class FastTransition {
             }
             keep(held, vehicle, new FtKeys.NamedKey(key, name), endpoint.clock().instant().plusSeconds(seconds));
             r0Stored.incrementAndGet();
-            LOG.info("dpn {}: holds PMK-R0 of {} from {} for {} s (R0 key holder)", endpoint.name(), vehicle,
+            LOG.debug("dpn {}: holds PMK-R0 of {} from {} for {} s (R0 key holder)", endpoint.name(), vehicle,
                     from.peer().name(), seconds);
         } finally {
             Arrays.fill(body, (byte) 0);
