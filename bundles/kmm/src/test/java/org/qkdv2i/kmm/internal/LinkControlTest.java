@@ -328,7 +328,7 @@ public class LinkControlTest {
         twoNodes();
         // C is a configured peer of B (passes the TLS and peer checks) but link L-AB joins A and B
         try (HttpsPeerTransport fromC = new HttpsPeerTransport(tlsC, () -> Map.of("B", "https://127.0.0.1:" + portB))) {
-            fromC.linkControl("B", new PeerTransport.LinkControlRequest(LINK, false, "hostile"), 3000);
+            fromC.linkControl("B", new PeerTransport.LinkControlRequest(LINK, false, "hostile"), 15_000);
             fail("C disabled A-B at B");
         } catch (PeerTransport.PeerException e) {
             assertTrue(e.refused());
@@ -365,7 +365,7 @@ public class LinkControlTest {
         assertNull(driverA.sink.get());
         // B's start notice (its links are enabled) does not undo a disable B has not heard of yet
         try (HttpsPeerTransport asB = new HttpsPeerTransport(tlsB, () -> Map.of("A", "https://127.0.0.1:" + portA))) {
-            asB.linkControl("A", new PeerTransport.LinkControlRequest(LINK, true, NodeComponent.STARTED), 3000);
+            asB.linkControl("A", new PeerTransport.LinkControlRequest(LINK, true, NodeComponent.STARTED), 15_000);
         }
         assertEquals(Set.of(LINK), linksA.disabledLinks());
         assertNull(driverA.sink.get());

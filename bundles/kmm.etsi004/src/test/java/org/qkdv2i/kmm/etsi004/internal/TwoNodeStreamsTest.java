@@ -167,9 +167,9 @@ public class TwoNodeStreamsTest {
         Node n = new Node();
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        n.core = new KmmCore(KmmSettings.defaults(id).withPeer(3000, 0), tmp.newFolder(id).toPath(), kek, dir,
+        n.core = new KmmCore(KmmSettings.defaults(id).withPeer(15_000, 0), tmp.newFolder(id).toPath(), kek, dir,
                 Clock.systemUTC(), new SecureRandom(), e -> { });
-        n.streams = new StreamCore(n.core, () -> n.client, () -> 3000, Clock.systemUTC());
+        n.streams = new StreamCore(n.core, () -> n.client, () -> 15_000, Clock.systemUTC());
         n.peer = new PeerServer(tls, "127.0.0.1", 0, () -> Set.of(id.equals("A") ? "B" : "A"),
                 PeerServer.Endpoint.withStreams(PeerServer.Endpoint.of(n.core, (c, l, m) -> {
                     throw new PeerException("no drivers here", true);

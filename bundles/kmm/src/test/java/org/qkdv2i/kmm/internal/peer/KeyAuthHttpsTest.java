@@ -88,9 +88,9 @@ public class KeyAuthHttpsTest {
         };
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        a = new KmmCore(KmmSettings.defaults("A").withPeer(5000, 0), tmp.newFolder("A").toPath(), kek, dir,
+        a = new KmmCore(KmmSettings.defaults("A").withPeer(15_000, 0), tmp.newFolder("A").toPath(), kek, dir,
                 Clock.systemUTC(), new SecureRandom(), events::add);
-        b = new KmmCore(KmmSettings.defaults("B").withPeer(5000, 0), tmp.newFolder("B").toPath(), kek, dir,
+        b = new KmmCore(KmmSettings.defaults("B").withPeer(15_000, 0), tmp.newFolder("B").toPath(), kek, dir,
                 Clock.systemUTC(), new SecureRandom(), events::add);
         a.setKeyAuthentication(true);
         b.setKeyAuthentication(true);

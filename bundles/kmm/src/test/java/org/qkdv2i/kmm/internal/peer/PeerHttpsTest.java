@@ -84,9 +84,9 @@ public class PeerHttpsTest {
         };
         byte[] kek = new byte[32];
         new SecureRandom().nextBytes(kek);
-        a = new KmmCore(KmmSettings.defaults("A").withPeer(3000, 0), tmp.newFolder("A").toPath(), kek, dir, Clock.systemUTC(),
+        a = new KmmCore(KmmSettings.defaults("A").withPeer(15_000, 0), tmp.newFolder("A").toPath(), kek, dir, Clock.systemUTC(),
                 new SecureRandom(), e -> { });
-        b = new KmmCore(KmmSettings.defaults("B").withPeer(3000, 0), tmp.newFolder("B").toPath(), kek, dir, Clock.systemUTC(),
+        b = new KmmCore(KmmSettings.defaults("B").withPeer(15_000, 0), tmp.newFolder("B").toPath(), kek, dir, Clock.systemUTC(),
                 new SecureRandom(), e -> { });
         byte[] block = new byte[32 * 64];
         new SecureRandom().nextBytes(block);
@@ -142,7 +142,7 @@ public class PeerHttpsTest {
         assertArrayEquals(fresh.get(0).bytes(), b.keysById("sb", "sa", List.of(fresh.get(0).id())).get(0).bytes());
         // a node that does not serve the master SAE cannot void its keys at the peer
         try {
-            clientA.voidKeys("B", new PeerTransport.VoidKeysRequest(List.of(UUID.randomUUID()), "sb", "forged"), 3000);
+            clientA.voidKeys("B", new PeerTransport.VoidKeysRequest(List.of(UUID.randomUUID()), "sb", "forged"), 15_000);
             fail("A voided keys of a master SAE it does not serve");
         } catch (PeerTransport.PeerException e) {
             assertTrue(e.refused());
@@ -153,7 +153,7 @@ public class PeerHttpsTest {
     public void aNodeThatIsNotAConfiguredPeerIsRefused() throws Exception {
         try (HttpsPeerTransport clientC = new HttpsPeerTransport(tlsC,
                 () -> Map.of("B", "https://127.0.0.1:" + serverB.port()))) {
-            clientC.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()), 3000);
+            clientC.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()), 15_000);
             fail("C is not a peer of B");
         } catch (PeerTransport.PeerException e) {
             assertTrue(e.refused());
@@ -191,7 +191,7 @@ public class PeerHttpsTest {
         try (HttpsPeerTransport toImpostor = new HttpsPeerTransport(tlsA,
                 () -> Map.of("B", "https://localhost:" + impostor.port()))) {
             try {
-                toImpostor.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()), 3000);
+                toImpostor.reserve("B", new PeerTransport.ReserveRequest("L", "sa", List.of("sb"), List.of()), 15_000);
                 fail("C answered as B");
             } catch (PeerTransport.PeerException e) {
                 assertFalse(e.refused());
@@ -213,10 +213,10 @@ public class PeerHttpsTest {
 
     @Test
     public void driverMessagesTravelOverMutualTlsAndRefusalsCarryTheReason() throws Exception {
-        byte[] reply = clientA.driverMessage("B", "echo", "key IDs 1,2,3".getBytes(StandardCharsets.UTF_8), 3000);
+        byte[] reply = clientA.driverMessage("B", "echo", "key IDs 1,2,3".getBytes(StandardCharsets.UTF_8), 15_000);
         assertEquals("echo:key IDs 1,2,3", new String(reply, StandardCharsets.UTF_8));
         try {
-            clientA.driverMessage("B", "other-link", new byte[] {1}, 3000);
+            clientA.driverMessage("B", "other-link", new byte[] {1}, 15_000);
             fail("a message for a link without a driver was accepted");
         } catch (PeerTransport.PeerException e) {
             assertTrue(e.refused());
