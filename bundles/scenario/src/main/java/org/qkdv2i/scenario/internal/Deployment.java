@@ -175,11 +175,30 @@ final class Deployment implements AutoCloseable {
     void v2xPkiInit(char[] password) throws IOException {
         org.qkdv2i.v2x.itsg5.internal.stack.DevPki pki = new org.qkdv2i.v2x.itsg5.internal.stack.DevPki(
                 java.time.Instant.now().minusSeconds(3600));
+        // the root and AA certificates once (DevPki.write rewrites both per station: 2,100 extra
+        // file writes for a city of 1,050 stations, issue 8), then per station its ticket and key
+        Path dir = v2xPki();
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.write(dir.resolve("root.oer"), pki.rootCertificate());
+        java.nio.file.Files.write(dir.resolve("aa.oer"), pki.authorityCertificate());
         for (Scenario.Rsu r : scenario.rsus()) {
-            pki.write(v2xPki(), r.id(), password, PKI_ITERATIONS);
+            ticket(pki, dir, r.id(), password);
         }
         for (Scenario.Vehicle v : scenario.vehicles()) {
-            pki.write(v2xPki(), v.id(), password, PKI_ITERATIONS);
+            ticket(pki, dir, v.id(), password);
+        }
+    }
+
+    private static void ticket(org.qkdv2i.v2x.itsg5.internal.stack.DevPki pki, Path dir, String station,
+            char[] password) throws IOException {
+        org.qkdv2i.v2x.codec.security.SigningCredential t = pki.ticket();
+        java.nio.file.Files.write(dir.resolve(station + ".ticket.oer"), t.certificate());
+        byte[] pkcs8 = t.privateKey().getEncoded();
+        try {
+            org.qkdv2i.v2x.itsg5.internal.stack.CredentialFiles.writeKey(dir.resolve(station + ".ticket.key"), pkcs8,
+                    password, PKI_ITERATIONS);
+        } finally {
+            java.util.Arrays.fill(pkcs8, (byte) 0);
         }
     }
 

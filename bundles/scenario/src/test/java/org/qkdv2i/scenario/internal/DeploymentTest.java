@@ -37,6 +37,36 @@ public class DeploymentTest {
         }
     }
 
+    /**
+     * The V2X dev PKI: the root and AA certificates once, a ticket and its sealed key per station,
+     * each loadable with the run's password by the stacks' own reader.
+     */
+    @Test
+    public void v2xPkiHasOneRootAndATicketPerStation() throws Exception {
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("deployment-test");
+        org.qkdv2i.scenario.internal.model.Scenario city = org.qkdv2i.scenario.internal.model.ScenarioParser.parse(
+                new java.io.ByteArrayInputStream(org.qkdv2i.scenario.internal.model.CityGenerator
+                        .generate(3, 4, 1, 60, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Deployment d = new Deployment(null, city, home, 1, 40_000, 1000);
+        char[] password = "0123456789abcdef0123456789abcdef".toCharArray();
+        d.v2xPkiInit(password);
+        java.nio.file.Path pki = d.v2xPki();
+        try (var files = java.nio.file.Files.list(pki)) {
+            assertEquals("root, AA, and a ticket + key per station", 2 + 2 * (3 + 4), files.count());
+        }
+        org.qkdv2i.v2x.codec.security.TrustStore trust = org.qkdv2i.v2x.itsg5.internal.stack.CredentialFiles.loadTrust(
+                new String[] { pki.resolve("root.oer").toString() }, new String[] { pki.resolve("aa.oer").toString() });
+        assertEquals(2, trust.size());
+        java.util.List<String> stations = new java.util.ArrayList<>();
+        city.rsus().forEach(r -> stations.add(r.id()));
+        city.vehicles().forEach(v -> stations.add(v.id()));
+        for (String s : stations) {
+            org.qkdv2i.v2x.codec.security.SigningCredential c = org.qkdv2i.v2x.itsg5.internal.stack.CredentialFiles
+                    .loadCredential(pki.resolve(s + ".ticket.oer"), pki.resolve(s + ".ticket.key"), password.clone());
+            assertEquals("EC", c.privateKey().getAlgorithm());
+        }
+    }
+
     @Test
     public void filterValuesAreEscaped() throws Exception {
         String odd = "a(b)*c\\d";
