@@ -241,6 +241,47 @@ public class FastTransitionTest {
     }
 
     @Test
+    public void withoutItsBaseStationTheRsuDoesAFullSetUp() throws Exception {
+        Node bs = node("bs-E", DeviceRole.BASE_STATION);
+        Node rsu1 = node("rsu-1", DeviceRole.RSU);
+        Node rsu2 = node("rsu-2", DeviceRole.RSU);
+        Node car = node("car-1", DeviceRole.VEHICLE);
+        attach(bs, rsu1);
+        DpnSession toRsu2 = attach(bs, rsu2);
+        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+
+        closeAndWait(toRsu2, rsu2, bs); // the base station is gone for rsu-2
+        int carRuns = runs(car);
+        DpnSession s = rsu2.endpoint.connect(car.endpoint.listenAddress(), car.dau.id());
+        assertFalse(s.fastTransition());
+        assertEquals("a full unit authentication", carRuns + 1, runs(car));
+        assertTrue("a fallback, not a refusal", rsu2.endpoint.refusedSetUps().isEmpty());
+    }
+
+    @Test
+    public void vehicleRefusesAFastTransitionFromARevokedRsu() throws Exception {
+        Node bs = node("bs-E", DeviceRole.BASE_STATION);
+        Node rsu1 = node("rsu-1", DeviceRole.RSU);
+        Node rsu2 = node("rsu-2", DeviceRole.RSU);
+        Node car = node("car-1", DeviceRole.VEHICLE);
+        attach(bs, rsu1);
+        attach(bs, rsu2);
+        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        // the vehicle learns of the revocation, the RSU itself keeps trying
+        car.endpoint.directoryChanged(rsu2.dau.id(), true);
+        try {
+            rsu2.endpoint.connect(car.endpoint.listenAddress(), car.dau.id());
+            fail("a revoked RSU gets no session");
+        } catch (DpnException e) {
+            assertEquals(DpnException.Reason.REVOKED, e.reason());
+        }
+        // the vehicle counts its refusal after sending it: wait for exactly that count
+        TestNet.await("refusal counted at the vehicle",
+                () -> Long.valueOf(1).equals(car.endpoint.refusedSetUps().get(DpnException.Reason.REVOKED)));
+        assertEquals(0, car.endpoint.fastSetUps());
+    }
+
+    @Test
     public void revokedVehicleGetsNoFastTransitionAndItsPmkR0IsDestroyed() throws Exception {
         Node bs = node("bs-E", DeviceRole.BASE_STATION);
         Node rsu1 = node("rsu-1", DeviceRole.RSU);
