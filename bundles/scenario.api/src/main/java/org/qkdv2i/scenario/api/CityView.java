@@ -56,12 +56,15 @@ public record CityView(String scenario, Instant simTime, double speed, String we
      * @param eventsWaiting timeline weather/attack changes waiting for their link's physics to reach
      *                      their simulated time (they apply at their time as the link sees it)
      * @param linkLagS      per link with a simulated driver, its lag behind the requested speed now
+     * @param aheadS        simulated seconds the fastest link's physics is ahead of a held clock (the
+     *                      drivers pace to the requested speed, not to the held clock: a link whose
+     *                      rounds are cheaper, e.g. in fog, runs on); 0 when the clock is not held
      */
     public record Clock(double heldS, double lagS, String slowestLink, double peakLagS, double clockSpeed,
-            boolean behind, int eventsWaiting, Map<String, Double> linkLagS) {
+            boolean behind, int eventsWaiting, Map<String, Double> linkLagS, double aheadS) {
 
         /** No figures: nothing measured (no simulated drivers, or before the start). */
-        public static final Clock NONE = new Clock(0, 0, null, 0, Double.NaN, false, 0, Map.of());
+        public static final Clock NONE = new Clock(0, 0, null, 0, Double.NaN, false, 0, Map.of(), 0);
 
         public Clock {
             linkLagS = Map.copyOf(linkLagS);

@@ -43,10 +43,13 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
      * @param eventsDeferred   timeline weather/attack changes that waited for their link to reach their time
      * @param maxDeferralS     the longest such wait, simulated seconds of the city's clock
      * @param eventsPending    changes still waiting at the end (their links never got there)
+     * @param maxAheadS        the most the fastest link's physics was ahead of the held clock (it paces
+     *                         to the requested speed): timeline changes reached it that much late
      */
     public record Clock(double requestedSpeed, double clockSpeed, double heldS, double maxHeldS, double lagS,
             double peakLagS, String peakLagLink, double peakLagAtS, double behindS, double toleranceS,
-            Map<String, Double> peakLagByLink, int eventsDeferred, double maxDeferralS, int eventsPending) {
+            Map<String, Double> peakLagByLink, int eventsDeferred, double maxDeferralS, int eventsPending,
+            double maxAheadS) {
         public Clock {
             peakLagByLink = Map.copyOf(peakLagByLink);
         }

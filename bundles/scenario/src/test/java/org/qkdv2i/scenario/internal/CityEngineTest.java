@@ -178,6 +178,8 @@ public class CityEngineTest {
         await("the clock held 7.5 s back", () -> engine.view().clock().heldS() == 7.5);
         assertEquals(20.5, engine.simSeconds(), 1e-9);
         assertTrue(engine.view().clock().behind());
+        assertEquals("E-A runs on at the requested speed: 7.5 s ahead of the held clock", 7.5,
+                engine.view().clock().aheadS(), 1e-9);
         assertEquals("A-F", engine.view().clock().slowestLink());
         // fog over A-F at 20: the city's clock is past it, A-F's physics (18 s) is not
         CityEvent fog = awaitEvent(CityEvent.WEATHER, "A-F");
@@ -210,6 +212,7 @@ public class CityEngineTest {
         assertEquals("A-F", c.peakLagLink());
         assertEquals(0.0, c.peakLagByLink().get("E-A"), 0);
         assertEquals(2.5, c.toleranceS(), 1e-9);
+        assertEquals(7.5, c.maxAheadS(), 1e-9);
     }
 
     @Test
@@ -232,6 +235,7 @@ public class CityEngineTest {
         assertEquals(0, c.eventsDeferred());
         assertEquals(0, c.behindS(), 0);
         assertEquals(0, c.maxHeldS(), 0);
+        assertEquals(0, c.maxAheadS(), 0);
         assertEquals(0, c.peakLagS(), 0);
         assertEquals(0, c.eventsPending());
     }

@@ -158,10 +158,10 @@ final class DemoRun {
         } else {
             out.printf(Locale.ROOT, "clock: x%.0f requested, x%.1f run; held back for the links' physics during %.0f"
                     + " simulated s (at most %.1f s; the slowest link up to %.1f s behind the requested speed: %s at"
-                    + " %.0f s); %d timeline change(s) waited for their link (up to %.1f s)%s%n", k.requestedSpeed(),
-                    k.clockSpeed(), k.behindS(), k.maxHeldS(), k.peakLagS(), k.peakLagLink(), k.peakLagAtS(),
-                    k.eventsDeferred(), k.maxDeferralS(), k.eventsPending() == 0 ? "" : ", " + k.eventsPending()
-                            + " never applied");
+                    + " %.0f s; the fastest up to %.1f s ahead of the clock); %d timeline change(s) waited for their"
+                    + " link (up to %.1f s)%s%n", k.requestedSpeed(), k.clockSpeed(), k.behindS(), k.maxHeldS(),
+                    k.peakLagS(), k.peakLagLink(), k.peakLagAtS(), k.maxAheadS(), k.eventsDeferred(), k.maxDeferralS(),
+                    k.eventsPending() == 0 ? "" : ", " + k.eventsPending() + " never applied");
         }
         out.println("events: " + r.eventCounts());
         for (String p : r.problems()) {

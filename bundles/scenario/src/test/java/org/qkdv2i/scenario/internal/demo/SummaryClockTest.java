@@ -22,7 +22,7 @@ public class SummaryClockTest {
 
     @Test
     public void behindTheRequestedSpeedTheLineSaysHowFarTheClockIsHeldForWhichLinkAndHowFastItRuns() {
-        String line = Summary.line(view(new CityView.Clock(48.2, 54.2, "A-B", 60, 2.6, true, 1, Map.of("A-B", 54.2))),
+        String line = Summary.line(view(new CityView.Clock(48.2, 54.2, "A-B", 60, 2.6, true, 1, Map.of("A-B", 54.2), 0)),
                 100);
         assertTrue(line, line.endsWith(" | alarms 0 | BEHIND x4: clock held 48 s for A-B's physics, runs x2.6,"
                 + " 1 timeline change(s) waiting for their link"));
@@ -30,7 +30,7 @@ public class SummaryClockTest {
 
     @Test
     public void onTimeOrUnmeasuredTheLineIsAsBefore() {
-        String onTime = Summary.line(view(new CityView.Clock(0, 1.5, "A-B", 3, 4.0, false, 0, Map.of("A-B", 1.5))), 100);
+        String onTime = Summary.line(view(new CityView.Clock(0, 1.5, "A-B", 3, 4.0, false, 0, Map.of("A-B", 1.5), 0)), 100);
         String none = Summary.line(view(CityView.Clock.NONE), 100);
         assertFalse(onTime, onTime.contains("BEHIND"));
         assertEquals(none, onTime);
