@@ -44,6 +44,15 @@ import org.slf4j.LoggerFactory;
  * R -> I  DATA   CONFIRM(responder)  protected with the new keys: key confirmation
  * I -> R  DATA   CONFIRM(initiator)
  * </pre>
+ * Fast transition (RSU to vehicle, {@link FastTransition}): instead of the AUTH frames
+ * <pre>
+ * I -> R  FT_REQ   R1KH-ID | R0KH-ID | PMKR0Name | ANonce
+ * R -> I  FT_RESP  0 | SNonce | MIC_R        (or 1 | reason: the AUTH frames follow, full set-up)
+ * I -> R  FT_CONF  MIC_I                     (MICs: KMAC256 under PMK-R1 over the transcript)
+ * </pre>
+ * then SETUP and key confirmation as above, with the FT secret in place of the ZAP secret. A
+ * full RSU-to-vehicle set-up carries the FT element in SETUP (flag 2, the R0 key holder's ID)
+ * from which both ends derive the vehicle's PMK-R0.
  * Every read has the set-up timeout; every frame has a size limit by type. A refusal or
  * bad input ends the set-up with one log line naming the peer and the cause.
  */
