@@ -101,7 +101,8 @@ final class V2xFleet implements AutoCloseable {
     private final AtomicLong fastSetUps = new AtomicLong();
     /** Each RSU's session with its base station (opened by the base station: BASE_STATION > RSU). */
     private final Map<String, DpnSession> attached = new ConcurrentHashMap<>();
-    private final Set<String> attachFailed = ConcurrentHashMap.newKeySet();
+    /** RSU → when its attachment last failed (System.nanoTime): retried after {@value #RETRY_MILLIS} ms. */
+    private final Map<String, Long> attachFailed = new ConcurrentHashMap<>();
     private final AtomicLong sessionFailures = new AtomicLong();
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -365,6 +366,10 @@ final class V2xFleet implements AutoCloseable {
         if (a != null && a.isOpen()) {
             return;
         }
+        Long failedAt = attachFailed.get(rsu.id());
+        if (failedAt != null && System.nanoTime() - failedAt < TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS)) {
+            return; // not on every serve: a set-up that fails may take the whole set-up timeout
+        }
         String bs = bsDau(rsu.baseStation());
         DpnEndpoint be = devices.endpoint(bs);
         if (be == null || !enrolled(bs, rsu.id())) {
@@ -376,7 +381,7 @@ final class V2xFleet implements AutoCloseable {
             await(re, s.sessionId()); // the RSU's end is registered: its R0 key holder from now on
             attachFailed.remove(rsu.id());
         } catch (DpnException e) {
-            if (attachFailed.add(rsu.id())) {
+            if (attachFailed.put(rsu.id(), System.nanoTime()) == null) {
                 LOG.info("city {}: {} not attached to {} (its RSU–vehicle set-ups are full ones until it is): {}: {}",
                         scenario.name(), rsu.id(), bs, e.reason(), e.getMessage());
             }
