@@ -55,6 +55,9 @@ final class FakeDevices implements Devices {
     final Map<String, DpnMessageHandler> handlers = new ConcurrentHashMap<>();
     final Set<String> enrolled = ConcurrentHashMap.newKeySet();
     final List<String> connects = new CopyOnWriteArrayList<>();
+    /** Pairs "a>b" whose set-up fails (UNREACHABLE), and every set-up tried ("a>b", also the failed ones). */
+    final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    final List<String> attempts = new CopyOnWriteArrayList<>();
     private final Map<Integer, FakeEndpoint> byPort = new ConcurrentHashMap<>();
     private final AtomicInteger ports = new AtomicInteger(40000);
     private final SecureRandom random = new SecureRandom();
@@ -226,6 +229,10 @@ final class FakeDevices implements Devices {
             FakeEndpoint peer = byPort.get(address.getPort());
             if (peer == null || !peer.id.equals(expectedPeer)) {
                 throw new DpnException(DpnException.Reason.UNREACHABLE, "no such peer");
+            }
+            attempts.add(name + ">" + peer.name);
+            if (unreachable.contains(name + ">" + peer.name)) {
+                throw new DpnException(DpnException.Reason.UNREACHABLE, "connection refused");
             }
             for (DpnSession open : sessions) {
                 if (open.isOpen() && ((FakeSession) open).peer.at == peer) {

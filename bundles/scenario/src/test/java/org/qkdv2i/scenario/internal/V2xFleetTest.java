@@ -181,6 +181,18 @@ public class V2xFleetTest {
                 fleet.counts().stream().filter(c -> c.kind().equals("RSU")).mapToLong(c -> c.servingSessions()).sum());
     }
 
+    @Test
+    public void anRsuItsBaseStationCannotReachServesWithFullSetUpsAndIsNotRetriedOnEveryServe() {
+        fleet.devicesReady();
+        devices.unreachable.add("bs-E>R-E");
+        fleet.serve(vehicle("car"), rsu("R-E"));
+        fleet.serve(vehicle("van"), rsu("R-E"));
+        assertEquals("served all the same", "R-E", fleet.servingRsu("van"));
+        assertEquals("attachment tried once", 1, devices.attempts.stream().filter("bs-E>R-E"::equals).count());
+        assertEquals(2, fleet.fullSetUps());
+        assertEquals(0, fleet.fastSetUps());
+    }
+
     /** KMMs of E and F sharing one key table, as two ends of a relayed key do. */
     final class SharedKmm implements KeyManager {
         final String node;
