@@ -15,8 +15,16 @@ public final class Await {
         value(what, timeout, unit, () -> condition.getAsBoolean() ? Boolean.TRUE : null);
     }
 
-    /** The first non-null value the supplier returns before the deadline. */
-    public static <T> T value(String what, long timeout, TimeUnit unit, Supplier<T> supplier) {
+    /**
+     * No deadline below this: bundle updates, Felix refreshes and TLS handshakes are far slower on a
+     * loaded CI runner than here, and a deadline only costs time when the test fails anyway.
+     */
+    static final long MIN_TIMEOUT_MILLIS = 30_000;
+
+    /** The first non-null value the supplier returns before the deadline (at least {@link #MIN_TIMEOUT_MILLIS}). */
+    public static <T> T value(String what, long requested, TimeUnit requestedUnit, Supplier<T> supplier) {
+        long timeout = Math.max(requestedUnit.toMillis(requested), MIN_TIMEOUT_MILLIS);
+        TimeUnit unit = TimeUnit.MILLISECONDS;
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         RuntimeException last = null;
         while (true) {
