@@ -45,6 +45,11 @@ final class Ecdsa256 {
         return sha256(sha256(tbs), sha256(signerCertificate == null ? new byte[0] : signerCertificate));
     }
 
+    /** As {@link #digest} with SHA-256(signer certificate) already computed. */
+    static byte[] digestWithSignerHash(byte[] tbs, byte[] signerCertificateSha256) {
+        return sha256(sha256(tbs), signerCertificateSha256);
+    }
+
     static ECPublicKeyParameters publicKey(ECPublicKey key) {
         if (key.getParams().getCurve().getField().getFieldSize() != 256) {
             throw new IllegalArgumentException("not a P-256 key");

@@ -18,7 +18,11 @@ import org.qkdv2i.v2x.codec.internal.security.Oer.Failure;
 final class ParsedCertificates {
     static final int CAPACITY = 8192;
 
-    private final Map<ByteBuffer, Certificate> parsed = new ConcurrentHashMap<>();
+    /** A parsed certificate and the full SHA-256 of its encoding (the key of every certificate memo). */
+    record Parsed(Certificate certificate, byte[] sha256) {
+    }
+
+    private final Map<ByteBuffer, Parsed> parsed = new ConcurrentHashMap<>();
     private final int capacity;
 
     ParsedCertificates() {
@@ -29,14 +33,16 @@ final class ParsedCertificates {
         this.capacity = capacity;
     }
 
-    Certificate parse(byte[] bytes, String what) throws Failure {
+    Parsed parse(byte[] bytes, String what) throws Failure {
         if (bytes == null || bytes.length == 0 || bytes.length > Oer.MAX_INPUT) {
-            return OerIeee1609Dot2Codec.parseCertificate(bytes, what); // the parser's own error
+            OerIeee1609Dot2Codec.parseCertificate(bytes, what); // throws the parser's own error
+            throw new IllegalStateException("unreachable: " + what + " parsed without octets");
         }
-        ByteBuffer id = ByteBuffer.wrap(Ecdsa256.sha256(bytes));
-        Certificate c = parsed.get(id);
+        byte[] sha256 = Ecdsa256.sha256(bytes);
+        ByteBuffer id = ByteBuffer.wrap(sha256);
+        Parsed c = parsed.get(id);
         if (c == null) {
-            c = OerIeee1609Dot2Codec.parseCertificate(bytes, what);
+            c = new Parsed(OerIeee1609Dot2Codec.parseCertificate(bytes, what), sha256);
             if (parsed.size() >= capacity) {
                 parsed.clear();
             }

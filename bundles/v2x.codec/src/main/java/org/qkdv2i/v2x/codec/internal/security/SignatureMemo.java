@@ -21,34 +21,35 @@ final class SignatureMemo {
     private final Map<ByteBuffer, Boolean> verifiedPairs = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, ECPublicKeyParameters> keys = new ConcurrentHashMap<>();
 
+    /** The arguments are full SHA-256 hashes of the encodings ({@link ParsedCertificates.Parsed#sha256()}). */
     private static ByteBuffer id(byte[] a, byte[] b) {
         byte[] k = new byte[b == null ? 32 : 64];
-        System.arraycopy(Ecdsa256.sha256(a), 0, k, 0, 32);
+        System.arraycopy(a, 0, k, 0, 32);
         if (b != null) {
-            System.arraycopy(Ecdsa256.sha256(b), 0, k, 32, 32);
+            System.arraycopy(b, 0, k, 32, 32);
         }
         return ByteBuffer.wrap(k);
     }
 
-    boolean verified(byte[] certificate, byte[] issuer) {
-        return verifiedPairs.containsKey(id(certificate, issuer));
+    boolean verified(byte[] certificateSha256, byte[] issuerSha256) {
+        return verifiedPairs.containsKey(id(certificateSha256, issuerSha256));
     }
 
-    void rememberVerified(byte[] certificate, byte[] issuer) {
+    void rememberVerified(byte[] certificateSha256, byte[] issuerSha256) {
         if (verifiedPairs.size() >= CAPACITY) {
             verifiedPairs.clear();
         }
-        verifiedPairs.put(id(certificate, issuer), Boolean.TRUE);
+        verifiedPairs.put(id(certificateSha256, issuerSha256), Boolean.TRUE);
     }
 
-    ECPublicKeyParameters key(byte[] certificate) {
-        return keys.get(id(certificate, null));
+    ECPublicKeyParameters key(byte[] certificateSha256) {
+        return keys.get(id(certificateSha256, null));
     }
 
-    void rememberKey(byte[] certificate, ECPublicKeyParameters key) {
+    void rememberKey(byte[] certificateSha256, ECPublicKeyParameters key) {
         if (keys.size() >= CAPACITY) {
             keys.clear();
         }
-        keys.put(id(certificate, null), key);
+        keys.put(id(certificateSha256, null), key);
     }
 }

@@ -146,19 +146,19 @@ final class Verifier {
                 () -> new Outcome(VerificationStatus.UNKNOWN_SIGNER, "signer digest " + m.signerId() + " names no known certificate"));
         case SELF -> throw new Outcome(VerificationStatus.UNSUPPORTED, "self-signed data (only certificate requests are)");
         };
-        Certificate signer = certificate(signerBytes, "signer certificate " + m.signerId());
-        ECPublicKeyParameters key = verificationKey(signer, signerBytes, m.signerId());
+        ParsedCertificates.Parsed signer = certificate(signerBytes, "signer certificate " + m.signerId());
+        ECPublicKeyParameters key = verificationKey(signer, m.signerId());
         byte[] tbs = Oer.encode(sd.getTbsData(), Oer.TBS_DATA);
         requireP256(sd.getSignature(), "message");
-        if (!messageSignatureVerifies(key, Ecdsa256.digest(tbs, signerBytes), sd.getSignature())) {
+        if (!messageSignatureVerifies(key, Ecdsa256.digestWithSignerHash(tbs, signer.sha256()), sd.getSignature())) {
             throw new Outcome(VerificationStatus.BAD_SIGNATURE, "the message signature does not verify under "
                     + m.signerId() + "'s key");
         }
         long psid = m.header().psid();
-        if (!mayUse(signer.getToBeSigned(), psid)) {
+        if (!mayUse(signer.certificate().getToBeSigned(), psid)) {
             throw new Outcome(VerificationStatus.PSID_NOT_PERMITTED, m.signerId() + " has no appPermissions for psid " + psid);
         }
-        chain(signer, signerBytes, m.signerId(), generationTime, psid, trust);
+        chain(signer, m.signerId(), generationTime, psid, trust);
     }
 
     /**
@@ -180,14 +180,14 @@ final class Verifier {
         return valid;
     }
 
-    private void chain(Certificate cert, byte[] certBytes, HashedId8 certId, long generationTime, long psid,
+    private void chain(ParsedCertificates.Parsed cert, HashedId8 certId, long generationTime, long psid,
             TrustStore trust) throws Outcome {
         for (int depth = 0; depth < MAX_CHAIN; depth++) {
-            checkValidity(cert.getToBeSigned(), certId, generationTime);
+            checkValidity(cert.certificate().getToBeSigned(), certId, generationTime);
             if (trust.isRoot(certId)) {
                 return; // a trust anchor: its own signature was judged when it was configured
             }
-            IssuerIdentifier issuer = cert.getIssuer();
+            IssuerIdentifier issuer = cert.certificate().getIssuer();
             if (issuer.isSelf()) {
                 throw new Outcome(VerificationStatus.UNTRUSTED_CHAIN, certId + " is self-signed but not a trusted root");
             }
@@ -201,50 +201,50 @@ final class Verifier {
                 throw new Outcome(VerificationStatus.UNTRUSTED_CHAIN, "issuer " + issuerId + " of " + certId + " is unknown");
             }
             byte[] issuerBytes = found.get();
-            Certificate issuerCert = certificate(issuerBytes, "issuer certificate " + issuerId);
-            if (!memo.verified(certBytes, issuerBytes)) {
-                ECPublicKeyParameters issuerKey = verificationKey(issuerCert, issuerBytes, issuerId);
-                Signature signature = cert.getSignature();
+            ParsedCertificates.Parsed issuerCert = certificate(issuerBytes, "issuer certificate " + issuerId);
+            if (!memo.verified(cert.sha256(), issuerCert.sha256())) {
+                ECPublicKeyParameters issuerKey = verificationKey(issuerCert, issuerId);
+                Signature signature = cert.certificate().getSignature();
                 if (signature == null) {
                     throw new Outcome(VerificationStatus.MALFORMED, certId + " carries no signature");
                 }
                 requireP256(signature, "certificate " + certId);
-                byte[] tbs = Oer.encode(cert.getToBeSigned(), Oer.TBS_CERTIFICATE);
-                if (!ecdsa.verify(issuerKey, Ecdsa256.digest(tbs, issuerBytes), signature)) {
+                byte[] tbs = Oer.encode(cert.certificate().getToBeSigned(), Oer.TBS_CERTIFICATE);
+                if (!ecdsa.verify(issuerKey, Ecdsa256.digestWithSignerHash(tbs, issuerCert.sha256()), signature)) {
                     throw new Outcome(VerificationStatus.BAD_CERTIFICATE_SIGNATURE, "the signature of " + certId
                             + " does not verify under issuer " + issuerId);
                 }
-                memo.rememberVerified(certBytes, issuerBytes);
+                memo.rememberVerified(cert.sha256(), issuerCert.sha256());
             }
-            if (!mayIssue(issuerCert.getToBeSigned(), psid)) {
+            if (!mayIssue(issuerCert.certificate().getToBeSigned(), psid)) {
                 throw new Outcome(VerificationStatus.PSID_NOT_PERMITTED, "issuer " + issuerId
                         + " has no certIssuePermissions for psid " + psid);
             }
             cert = issuerCert;
-            certBytes = issuerBytes;
             certId = issuerId;
         }
         throw new Outcome(VerificationStatus.UNTRUSTED_CHAIN, "no trusted root within " + MAX_CHAIN + " certificates");
     }
 
-    private Certificate certificate(byte[] bytes, String what) throws Outcome {
+    private ParsedCertificates.Parsed certificate(byte[] bytes, String what) throws Outcome {
         try {
-            Certificate c = certificates.parse(bytes, what);
+            ParsedCertificates.Parsed parsed = certificates.parse(bytes, what);
+            Certificate c = parsed.certificate();
             if (c.getVersion().getValue().intValue() != 3 || !CertificateType.explicit.equals(c.getType())) {
                 throw new Outcome(VerificationStatus.UNSUPPORTED, what + " is not an explicit version-3 certificate");
             }
-            return c;
+            return parsed;
         } catch (Failure f) {
             throw new Outcome(VerificationStatus.MALFORMED, what + ": " + f.error);
         }
     }
 
-    private ECPublicKeyParameters verificationKey(Certificate c, byte[] bytes, HashedId8 id) throws Outcome {
-        ECPublicKeyParameters known = memo.key(bytes);
+    private ECPublicKeyParameters verificationKey(ParsedCertificates.Parsed parsed, HashedId8 id) throws Outcome {
+        ECPublicKeyParameters known = memo.key(parsed.sha256());
         if (known != null) {
             return known;
         }
-        VerificationKeyIndicator vki = c.getToBeSigned().getVerifyKeyIndicator();
+        VerificationKeyIndicator vki = parsed.certificate().getToBeSigned().getVerifyKeyIndicator();
         if (vki.getChoice() != VerificationKeyIndicator.verificationKey) {
             throw new Outcome(VerificationStatus.UNSUPPORTED, id + " has a reconstruction value (implicit certificate)");
         }
@@ -257,7 +257,7 @@ final class Verifier {
         if (key == null) {
             throw new Outcome(VerificationStatus.MALFORMED, id + "'s verification key is not a P-256 point");
         }
-        memo.rememberKey(bytes, key);
+        memo.rememberKey(parsed.sha256(), key);
         return key;
     }
 

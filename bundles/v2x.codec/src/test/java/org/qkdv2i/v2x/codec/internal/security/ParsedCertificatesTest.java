@@ -1,5 +1,6 @@
 package org.qkdv2i.v2x.codec.internal.security;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertSame;
@@ -8,7 +9,6 @@ import static org.junit.Assert.fail;
 
 import java.time.Instant;
 
-import org.bouncycastle.oer.its.ieee1609dot2.Certificate;
 import org.junit.Test;
 import org.qkdv2i.v2x.codec.DecodeError;
 import org.qkdv2i.v2x.codec.internal.security.Oer.Failure;
@@ -27,10 +27,11 @@ public class ParsedCertificatesTest {
     @Test
     public void theSameOctetsGiveTheSameParsedCertificateOthersAreParsed() throws Failure {
         ParsedCertificates p = new ParsedCertificates();
-        Certificate a = p.parse(pki.ticket.certificate(), "ticket");
+        ParsedCertificates.Parsed a = p.parse(pki.ticket.certificate(), "ticket");
         assertSame(a, p.parse(pki.ticket.certificate().clone(), "ticket"));
-        Certificate b = p.parse(pki.authority.certificate(), "authority");
+        ParsedCertificates.Parsed b = p.parse(pki.authority.certificate(), "authority");
         assertNotSame(a, b);
+        assertArrayEquals(Ecdsa256.sha256(pki.ticket.certificate()), a.sha256());
         assertEquals(2, p.size());
         byte[] bad = pki.ticket.certificate().clone();
         bad[bad.length - 40] ^= 1; // inside the signature: still parses, another certificate
