@@ -126,6 +126,9 @@ final class CityEngine implements AutoCloseable {
     private volatile double clockSpeed = Double.NaN;
     private volatile double maxHeld;
     private volatile double ahead;
+    /** The hold the drivers were told last, and when (tick thread). */
+    private double holdTold;
+    private long holdToldNanos;
     private volatile double maxAhead;
     /** Per link, its lag behind the requested-speed clock (the drivers' schedules), last tick. */
     private volatile Map<String, Double> rawLag = Map.of();
@@ -509,11 +512,11 @@ final class CityEngine implements AutoCloseable {
      *     the change's time, so fog and Eve start at their time as each link sees it (a link
      *     slower than the others by less than the tolerance would otherwise get it early);
      * (3) reports it: the summary line (BEHIND), the view (console) and the final report.
-     * Links faster than the slowest run on at the requested speed, ahead of a held clock by the
-     * spread between the links' lags minus the tolerance: they get timeline changes that much late
-     * in their own time. Measured under load 40 it was large (fogged or attacked links' rounds are
-     * cheap); the view (aheadS) and the report (maxAheadS, per-link lags) show it. Closing it needs
-     * the drivers to pace to the held clock (not done).
+     * Links faster than the slowest would run on at the requested speed, ahead of a held clock by
+     * the spread between the links' lags (large under load: fogged or attacked links' rounds are
+     * cheap), and get timeline changes that much late in their own time; so the engine tells every
+     * Alice the hold (pushHold: paceHoldSeconds) and she waits for the held clock. The view (aheadS)
+     * and the report (maxAheadS, per-link lags) show what is left of it.
      */
     private void tickOnce() {
         Map<String, Double> lag = measureLag();
@@ -564,6 +567,7 @@ final class CityEngine implements AutoCloseable {
         double worst = raw.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         double h = Math.max(0, worst - lagTolerance());
         held = h;
+        pushHold(h);
         Map<String, Double> behindClock = new HashMap<>();
         raw.forEach((l, x) -> behindClock.put(l, Math.max(0, x - h)));
         rawLag = raw;
@@ -611,6 +615,30 @@ final class CityEngine implements AutoCloseable {
     }
 
     /**
+     * Tells every Alice how far the clock is held (driver.sim.fso {@code paceHoldSeconds}): links
+     * faster than the slowest wait for the held clock instead of running ahead of it. At most once
+     * a wall second and for a change of 1 simulated s or more (a ConfigAdmin update per link);
+     * a release (0) at once. Their published schedules stay unheld, so the lags measured stay
+     * behind the requested speed and the hold does not feed back into itself.
+     */
+    private void pushHold(double h) {
+        long now = System.nanoTime();
+        boolean release = h == 0 && holdTold > 0;
+        if (!release && (Math.abs(h - holdTold) < 1.0 || now - holdToldNanos < 1_000_000_000L)) {
+            return;
+        }
+        holdTold = h;
+        holdToldNanos = now;
+        for (Link l : scenario.links()) {
+            try {
+                deployment.updateAlice(l.id(), Map.of("paceHoldSeconds", h));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("city {}: pacing hold of {} not updated: {}", scenario.name(), l.id(), e.toString());
+            }
+        }
+    }
+
+    /**
      * The story starts (or the speed changed): every running Alice paces from now, without the
      * backlog of her rounds so far (paceEpoch, a runtime property of driver.sim.fso), and schedules
      * published before now no longer count.
@@ -618,9 +646,11 @@ final class CityEngine implements AutoCloseable {
     private void repaceDrivers() {
         long now = System.currentTimeMillis();
         lagSource.repaced(now);
+        holdTold = 0;
+        holdToldNanos = System.nanoTime();
         for (Link l : scenario.links()) {
             try {
-                deployment.updateAlice(l.id(), Map.of("paceEpoch", now));
+                deployment.updateAlice(l.id(), Map.of("paceEpoch", now, "paceHoldSeconds", 0.0d));
             } catch (IOException | RuntimeException e) {
                 problem("pacing of " + l.id() + " not re-based: " + e.getMessage());
             }

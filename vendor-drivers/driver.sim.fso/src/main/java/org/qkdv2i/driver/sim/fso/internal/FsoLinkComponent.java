@@ -61,6 +61,7 @@ public final class FsoLinkComponent {
     private ServiceRegistration<QkdDriver> registration;
     /** The configuration's {@code paceEpoch} (runtime: a change re-bases the running link's pacing). */
     private long paceEpoch;
+    private double paceHold;
     /**
      * qkd.postprocessing's framework-wide plan cache and Toeplitz pool: the link ends share public
      * plans and idle hashes instead of holding their own (docs/benchmarks.md, issue 8 heap). Optional
@@ -82,6 +83,7 @@ public final class FsoLinkComponent {
         this.context = context;
         this.clock = clock;
         this.paceEpoch = config.paceEpoch();
+        this.paceHold = Math.max(0, config.paceHoldSeconds());
         start(parse(config));
     }
 
@@ -106,6 +108,7 @@ public final class FsoLinkComponent {
         settings = s;
         driver = new FsoLinkDriver(s, clock, () -> sharedPlans, () -> sharedToeplitz);
         driver.updatePaceEpoch(paceEpoch); // the token it starts with: a new connection paces from itself anyway
+        driver.updatePaceHold(paceHold);
         driver.start();
         LinkEnd end = s.end();
         Hashtable<String, Object> props = new Hashtable<>();
@@ -164,11 +167,13 @@ public final class FsoLinkComponent {
     synchronized void modified(FsoLinkConfig config) {
         LinkSettings s = parse(config);
         paceEpoch = config.paceEpoch();
+        paceHold = Math.max(0, config.paceHoldSeconds());
         if (s.sameLinkAs(settings)) {
             settings = s;
             driver.updateConditions(s.conditions());
             driver.updateSpeed(s.speed());
             driver.updatePaceEpoch(paceEpoch);
+            driver.updatePaceHold(paceHold);
             return;
         }
         LinkSettings old = settings;

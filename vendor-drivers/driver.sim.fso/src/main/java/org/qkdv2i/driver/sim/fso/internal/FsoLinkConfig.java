@@ -193,6 +193,10 @@ import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
             + "the start-up's backlog does not count as lag)")
     long paceEpoch() default 0;
 
+    @AttributeDefinition(description = "Pacing hold (runtime): simulated seconds Alice's rounds wait behind her pacing "
+            + "(the city demo holds its clock for a slower link and the others wait for it); 0 = none")
+    double paceHoldSeconds() default 0;
+
     @AttributeDefinition(description = "Seed of the simulation's random numbers; 0 draws one from SecureRandom")
     long seed() default 0;
 }

@@ -97,6 +97,8 @@ final class FsoLinkDriver implements QkdDriver {
     /** The {@code paceEpoch} token last configured; a change re-bases Alice's pacing (see {@link #updatePaceEpoch}). */
     private volatile long paceEpoch = Long.MIN_VALUE;
     private volatile boolean rebase;
+    /** Simulated seconds Alice's pacing is held back (a city clock waiting for a slower link); runtime. */
+    private volatile double paceHold;
     private volatile java.util.function.LongConsumer scheduleListener = due -> { };
     /** Driver thread only: the last value handed to the listener and when (throttle). */
     private long scheduleSent = -1;
@@ -176,6 +178,22 @@ final class FsoLinkDriver implements QkdDriver {
         if (was != Long.MIN_VALUE && was != epoch) {
             rebase = true;
             LOG.info("FSO link {} at node {}: pacing from now (epoch {})", end.linkId(), end.localNodeId(), epoch);
+        }
+    }
+
+    /**
+     * Holds Alice's rounds back by {@code holdS} simulated seconds behind her pacing (0: none): the
+     * city demo holds its clock for the slowest link and the others wait for it. A wait ends at once.
+     */
+    void updatePaceHold(double holdS) {
+        if (!(holdS >= 0) || Double.isInfinite(holdS)) {
+            throw new IllegalArgumentException("paceHoldSeconds must be >= 0, got " + holdS);
+        }
+        if (holdS != paceHold) {
+            paceHold = holdS;
+            synchronized (wakeup) {
+                wakeup.notifyAll();
+            }
         }
     }
 
@@ -623,20 +641,37 @@ final class FsoLinkDriver implements QkdDriver {
         if (paced <= 0) {
             return;
         }
-        long due = wallStart + (long) (simElapsed / paced * 1000);
-        waitMillis(due - clock.millis(), paced);
+        // the hold (a city clock held back for a slower link) delays the next round further; a new
+        // hold ends the wait and is paced again. The published schedule stays the unheld one: the
+        // lag behind the requested speed, which is what the city measures
+        while (!closed && speed == paced) {
+            double hold = paceHold;
+            long due = wallStart + (long) ((simElapsed + hold) / paced * 1000);
+            long left = due - clock.millis();
+            if (left <= 0) {
+                return;
+            }
+            waitMillis(left, paced, hold);
+            if (paceHold == hold) {
+                return;
+            }
+        }
     }
 
     private void waitMillis(long millis) {
-        waitMillis(millis, Double.NaN);
+        waitMillis(millis, Double.NaN, Double.NaN);
     }
 
-    /** Waits unless closed; with {@code paced} a number, also ends when the speed changes from it. */
-    private void waitMillis(long millis, double paced) {
+    /**
+     * Waits unless closed; with {@code paced} a number, also ends when the speed changes from it,
+     * with {@code hold} a number when the pacing hold changes from it.
+     */
+    private void waitMillis(long millis, double paced, double hold) {
         long deadline = System.nanoTime() + millis * 1_000_000;
         synchronized (wakeup) {
             long left;
-            while (!closed && (Double.isNaN(paced) || speed == paced) && (left = deadline - System.nanoTime()) > 0) {
+            while (!closed && (Double.isNaN(paced) || speed == paced) && (Double.isNaN(hold) || paceHold == hold)
+                    && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     wakeup.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {

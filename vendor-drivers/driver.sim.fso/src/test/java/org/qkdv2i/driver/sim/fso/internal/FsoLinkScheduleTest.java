@@ -109,6 +109,48 @@ public class FsoLinkScheduleTest {
     }
 
     @Test
+    public void aPaceHoldStopsAliceAndItsReleaseWakesHerAtOnce() throws Exception {
+        HandClock clock = new HandClock();
+        int qp = FsoLinkDriverTest.freePort(), cp = FsoLinkDriverTest.freePort();
+        Map<String, Object> a = FsoLinkDriverTest.linkConfig(FsoLinkConfig.Role.ALICE, qp, cp, tmp.getRoot().toPath());
+        Map<String, Object> b = FsoLinkDriverTest.linkConfig(FsoLinkConfig.Role.BOB, qp, cp, tmp.getRoot().toPath());
+        a.put("speed", 1000.0); // 0.3 s rounds in 0.3 ms when on time
+        FsoLinkComponent bob = new FsoLinkComponent(null, FsoLinkDriverTest.config(b), clock);
+        components.add(bob);
+        FsoLinkComponent alice = new FsoLinkComponent(null, FsoLinkDriverTest.config(a), clock);
+        components.add(alice);
+        FsoLinkDriver driver = alice.driver();
+        FsoLinkDriverTest.await("rounds", 60_000, () -> driver.scheduleDue() > clock.millis());
+        // held 10^6 simulated s at x1000: her next round waits 1,000 s of wall time ...
+        a.put("paceHoldSeconds", 1e6);
+        alice.modified(FsoLinkDriverTest.config(a));
+        FsoLinkDriverTest.await("Alice waiting in her pacing", 60_000, () -> waitingInPace(driver));
+        long held = driver.scheduleDue();
+        // ... until the hold is released: she goes on at once (the clock moved on meanwhile, so she is
+        // behind and runs without waiting; only the hold kept her)
+        clock.millis.addAndGet(10_000_000);
+        a.put("paceHoldSeconds", 0.0);
+        alice.modified(FsoLinkDriverTest.config(a));
+        FsoLinkDriverTest.await("a round again well within the 1,000 s", 60_000, () -> driver.scheduleDue() > held);
+        assertTrue("no restart", driver == alice.driver());
+    }
+
+    /** The link thread waits in pace() (what a hold of 1,000 s of wall time shows; a round takes ms). */
+    private static boolean waitingInPace(FsoLinkDriver d) {
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            if (e.getKey().getName().equals(FsoLinkDriver.THREAD_PREFIX + "fso-1-A")
+                    && e.getKey().getState() == Thread.State.TIMED_WAITING) {
+                for (StackTraceElement f : e.getValue()) {
+                    if (f.getMethodName().equals("pace")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
     public void anUnpacedLinkHasNoSchedule() throws Exception {
         HandClock clock = new HandClock();
         int qp = FsoLinkDriverTest.freePort(), cp = FsoLinkDriverTest.freePort();
