@@ -143,7 +143,8 @@ final class AirShard {
                 return;
             } catch (IOException | RuntimeException e) {
                 // a radio's defect must not stop the air for every other radio of the shard
-                LOG.warn("virtual-air I/O thread {}: {}", thread.getName(), e.toString());
+                LOG.warn("virtual-air I/O thread {}: {} at {}", thread.getName(), e.toString(), where(e));
+                LOG.debug("virtual-air I/O thread {}: the whole trace", thread.getName(), e);
             }
         }
     }
@@ -155,9 +156,20 @@ final class AirShard {
             try {
                 t.action.run();
             } catch (RuntimeException e) {
-                LOG.warn("virtual-air I/O thread {}: a delivery failed: {}", thread.getName(), e.toString());
+                LOG.warn("virtual-air I/O thread {}: a delivery failed: {} at {}", thread.getName(), e.toString(), where(e));
+                LOG.debug("virtual-air I/O thread {}: the whole trace", thread.getName(), e);
             }
         }
+    }
+
+    /** The first frame outside the JDK: the code (a radio's listener, a stack) whose defect it is. */
+    static String where(Throwable e) {
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (!f.getClassName().startsWith("java.") && !f.getClassName().startsWith("jdk.")) {
+                return f.toString();
+            }
+        }
+        return e.getStackTrace().length > 0 ? e.getStackTrace()[0].toString() : "?";
     }
 
     void close() {
