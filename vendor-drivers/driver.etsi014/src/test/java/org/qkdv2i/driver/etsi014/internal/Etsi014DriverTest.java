@@ -66,7 +66,7 @@ public class Etsi014DriverTest {
         drivers.forEach(Etsi014Driver::close);
         sinks.forEach(LoopbackSink::close);
         vendor.close();
-        assertTrue("no driver thread may outlive close()", await(() -> driverThreads().isEmpty(), 10_000));
+        assertTrue("no driver thread may outlive close()", await(() -> driverThreads().isEmpty(), 30_000)); // loaded CI
     }
 
     private static List<String> driverThreads() {
