@@ -1027,6 +1027,14 @@ public final class NodeComponent {
         }
     }
 
+    /**
+     * Link-control notices (start notices included) not yet answered by the peer. For tests: a start
+     * notice still under way can reach the peer after an operator's change there and undo it.
+     */
+    int undeliveredNotices() {
+        return untold.size();
+    }
+
     /** Tells the peers what they missed while unreachable; only the latest word per link. */
     private void retryUntold() {
         KmmCore c = core;
