@@ -1071,6 +1071,15 @@ final class CityEngine implements AutoCloseable {
         v2xMessagesShown = fleet.messages();
     }
 
+    /** The KMM's key IDs are UUIDs (ETSI GS QKD 014 key_ID); anything else is not named in the report. */
+    private static java.util.UUID keyId(String id) {
+        try {
+            return id == null ? null : java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException notAUuid) {
+            return null;
+        }
+    }
+
     /**
      * Horizontal handover (paper Figure 6): the old base station sends the vehicle's session context
      * to the new one over their DPN session, quantum-keyed with a QKD key relayed by the KMMs (a fresh
@@ -1106,7 +1115,8 @@ final class CityEngine implements AutoCloseable {
         s.handingOver = false;
         double at = clock.now();
         boolean ok = failure == null && x.sameKey() && x.contextDelivered() && x.quantumKeyed();
-        handovers.add(new Report.Handover(at, s.v.id(), from, to, null, x != null && x.sameKey(),
+        handovers.add(new Report.Handover(at, s.v.id(), from, to, x == null ? null : keyId(x.quantumKeyId()),
+                x != null && x.sameKey(),
                 x != null && x.contextDelivered(), path, failure, x == null ? null : x.dpnSession(),
                 x == null ? 0 : x.epoch(), x != null && x.quantumKeyed(), x == null ? null : x.fingerprint(),
                 x == null ? null : x.servingSession()));
@@ -1114,10 +1124,12 @@ final class CityEngine implements AutoCloseable {
             handoverCount.incrementAndGet();
             publish(at, CityEvent.HANDOVER, s.v.id(), s.v.id() + " handed over " + from + " → " + to + " (" + rsuFrom
                     + " → " + rsuTo.id() + "): session context sent over DPN session " + x.dpnSession() + " epoch "
-                    + x.epoch() + ", quantum-keyed with a QKD key relayed " + String.join("-", path)
+                    + x.epoch() + ", quantum-keyed with QKD key " + (x.quantumKeyId() == null ? "(unnamed)" : x.quantumKeyId())
+                    + " relayed " + String.join("-", path)
                     + "; same exporter hash " + x.fingerprint() + " at both base stations; " + rsuTo.id()
                     + (x.servingSession() == null ? " opens its DPN session to it once both are up"
-                            : " serves it in DPN session " + x.servingSession()));
+                            : " serves it in DPN session " + x.servingSession()
+                                    + (x.fastServing() ? " (fast transition: PMK-R0 sent over the QKD-keyed session)" : "")));
         } else {
             alarms.incrementAndGet();
             publish(at, CityEvent.ALARM, s.v.id(), "handover of " + s.v.id() + " " + from + " → " + to
@@ -1421,7 +1433,8 @@ final class CityEngine implements AutoCloseable {
     Report report() {
         return new Report(scenario.name(), ready(), readyAfter, simSeconds(), totals(), events.counts(),
                 new ArrayList<>(handovers), new ArrayList<>(reroutes), new ArrayList<>(detections), keyFailures.get(),
-                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened(), devicesReadyAfter, clockReport());
+                new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened(), devicesReadyAfter, clockReport(),
+                fleet.fullSetUps(), fleet.fastSetUps());
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.qkdv2i.scenario.api.CityView;
 public record Report(String scenario, boolean ready, double readyAfterWallSeconds, double simSeconds,
         CityView.Totals totals, Map<String, Long> eventCounts, List<Handover> handovers, List<Reroute> reroutes,
         List<Detection> detections, long keyRequestsFailed, List<String> problems, List<V2xCount> v2x,
-        long dpnSessionsOpened, double devicesReadyAfterWallSeconds, Clock clock) {
+        long dpnSessionsOpened, double devicesReadyAfterWallSeconds, Clock clock, long rsuSetUpsFull,
+        long rsuSetUpsFast) {
 
     public Report {
         eventCounts = Map.copyOf(eventCounts);
@@ -58,8 +59,8 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
     /**
      * A session transfer between base stations over their DPN session (paper Figure 6).
      *
-     * @param keyId          always null now: the QKD key is taken inside the DPN endpoints, whose API
-     *                       does not name it (kept for the report's readers; see dpnSession/fingerprint)
+     * @param keyId          the KMM's ID of the QKD key mixed into the base stations' DPN session for
+     *                       this transfer (DpnSession.quantumKeyId), null if the session did not name one
      * @param sameKey        both base stations' ends of the DPN session export the same bytes (their
      *                       SHA-256 hashes compared), at the same epoch: the same session keys, so the
      *                       same QKD key mixed in

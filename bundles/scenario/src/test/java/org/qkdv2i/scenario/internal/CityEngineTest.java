@@ -386,6 +386,8 @@ public class CityEngineTest {
         FakeDevices.FakeSession ef = devices.sessionsOf("bs-E").get(0);
         assertEquals(V2xFleet.hex(ef.sessionId()), ho.dpnSession());
         assertEquals("one QKD key mixed in at set-up", 1, ef.keysMixed.size());
+        assertEquals("the report names the QKD key the session mixed in", UUID.fromString(ef.keysMixed.get(0)),
+                ho.keyId());
         assertFalse("the key was delivered once (taken by ID at F) and is gone",
                 network.containsKey(UUID.fromString(ef.keysMixed.get(0))));
         assertTrue(devices.connects.contains("bs-E>bs-F"));
@@ -401,6 +403,8 @@ public class CityEngineTest {
         assertEquals(List.of("R-E", "R-F", "car"), r.v2x().stream().map(Report.V2xCount::station).toList());
         assertEquals(1, r.v2x().get(0).servingSessions());
         assertEquals("bs-E>bs-F, R-E>car, R-F>car", 3, r.dpnSessionsOpened());
+        assertEquals("RSU-vehicle set-ups counted by kind", r.rsuSetUpsFull() + r.rsuSetUpsFast(),
+                devices.connects.stream().filter(c -> c.startsWith("R-")).count());
 
         now = 60; // x=400 -> end of the route, still at R-F; then out of coverage when parked? no: in range
         await("a tick", () -> engine.simSeconds() >= 60);

@@ -138,11 +138,16 @@ final class DemoRun {
         out.printf(Locale.ROOT, "handovers %d secured with a relayed QKD key (of %d); V2X messages %d; alarms %d%n",
                 t.handovers(), r.handovers().size(), t.v2xMessages(), t.alarms());
         for (Report.Handover h : r.handovers()) {
-            out.printf(Locale.ROOT, "  handover %4.0fs %s %s→%s DPN session %s epoch %d (QKD key relayed over %s): %s%n",
-                    h.atS(), h.vehicle(), h.from(), h.to(), h.dpnSession(), h.epoch(), String.join("-", h.path()),
+            out.printf(Locale.ROOT, "  handover %4.0fs %s %s→%s DPN session %s epoch %d (QKD key %s relayed over %s): %s%n",
+                    h.atS(), h.vehicle(), h.from(), h.to(), h.dpnSession(), h.epoch(),
+                    h.keyId() == null ? "(unnamed)" : h.keyId(), String.join("-", h.path()),
                     h.failure() != null ? "FAILED " + h.failure()
                             : h.sameKey() && h.contextOpened() ? "same key at both base stations (exporter hash "
                                     + h.fingerprint() + "), context delivered" : "KEY MISMATCH");
+        }
+        if (r.rsuSetUpsFull() + r.rsuSetUpsFast() > 0) {
+            out.printf(Locale.ROOT, "RSU–vehicle DPN sessions: %d full set-ups (first contact), %d fast transitions%n",
+                    r.rsuSetUpsFull(), r.rsuSetUpsFast());
         }
         for (Report.Reroute x : r.reroutes()) {
             out.printf(Locale.ROOT, "  reroute  %4.0fs %s %s → %s%n", x.atS(), x.app(), String.join("-", x.before()),
