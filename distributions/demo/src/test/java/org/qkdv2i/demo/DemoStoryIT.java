@@ -110,6 +110,8 @@ public class DemoStoryIT {
                 assertTrue(h.toString(), h.get("quantumKeyed").asBoolean());
                 assertTrue(h.toString(), h.get("dpnSession").asText().matches("[0-9a-f]{16}"));
                 assertTrue(h.toString(), h.get("fingerprint").asText().matches("[0-9a-f]{32}"));
+                assertTrue("the report names the QKD key mixed into the session: " + h,
+                        h.get("keyId").asText().matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
                 assertTrue("F's RSU opened its DPN session to the vehicle: " + h,
                         h.get("servingSession").asText().matches("[0-9a-f]{16}"));
                 List<String> p = path(h.get("path"));
