@@ -12,6 +12,7 @@ import org.junit.Test;
 import org.qkdv2i.v2x.api.adapter.Profile;
 import org.qkdv2i.v2x.api.radio.LinkAddress;
 import org.qkdv2i.v2x.api.radio.RadioTechnology;
+import org.qkdv2i.v2x.codec.internal.security.SharedVerification;
 import org.qkdv2i.v2x.itsg5.internal.Configs;
 import org.qkdv2i.v2x.itsg5.internal.stack.Collector;
 import org.qkdv2i.v2x.itsg5.internal.stack.LoopbackAir;
@@ -19,6 +20,8 @@ import org.qkdv2i.v2x.itsg5.internal.stack.MovingStation;
 
 /** The PC5 DS component as SCR drives it: configuration, binding, the shared scheduler, deactivation. */
 public class Cv2xStackComponentTest {
+    /** As v2x.codec's shared-verification component: every stack's own codec shares its verdict memo. */
+    private final SharedVerification verification = new SharedVerification();
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -37,9 +40,9 @@ public class Cv2xStackComponentTest {
         LoopbackAir.LoopbackRadio theirs = air.radio("pc5-2", RadioTechnology.CV2X_PC5, LinkAddress.layer2Id(0x000020));
         Cv2xScheduler scheduler = new Cv2xScheduler(1);
         Cv2xStackComponent obu = new Cv2xStackComponent(Configs.of(Cv2xStackConfig.class, Map.of("v2x_stack", "obu",
-                "v2x_profile", "US", "stationId", 99L, "destinationL2Id", "0x00abcd")), scheduler);
+                "v2x_profile", "US", "stationId", 99L, "destinationL2Id", "0x00abcd")), scheduler, verification.newCodec());
         Cv2xStackComponent rsu = new Cv2xStackComponent(Configs.of(Cv2xStackConfig.class, Map.of("v2x_stack", "rsu",
-                "v2x_profile", "US", "stationId", 98L, "generate", false)), scheduler);
+                "v2x_profile", "US", "stationId", 98L, "generate", false)), scheduler, verification.newCodec());
         Collector heard = new Collector();
         try {
             assertEquals(Profile.US, obu.profile());

@@ -11,12 +11,14 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferenceScope;
 import org.osgi.service.metatype.annotations.Designate;
 import org.qkdv2i.v2x.api.adapter.Profile;
 import org.qkdv2i.v2x.api.adapter.StationStateProvider;
 import org.qkdv2i.v2x.api.adapter.V2xMessageListener;
 import org.qkdv2i.v2x.api.adapter.V2xStack;
 import org.qkdv2i.v2x.api.radio.Radio;
+import org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codec;
 import org.qkdv2i.v2x.itsg5.internal.stack.StackConfig;
 import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
 
@@ -31,13 +33,19 @@ import org.qkdv2i.v2x.itsg5.internal.stack.StackHost;
         service = V2xStack.class)
 public final class ItsG5StackComponent extends StackHost {
 
+    /**
+     * @param security this stack's own instance of v2x.codec's prototype-scoped 1609.2 codec (all
+     *     stacks' instances share the framework's verdict memo, PID org.qkdv2i.v2x.codec.Verifier)
+     */
     @org.osgi.service.component.annotations.Activate
-    public ItsG5StackComponent(ItsG5StackConfig c, @Reference(name = "scheduler") ItsG5Scheduler scheduler) throws IOException {
+    public ItsG5StackComponent(ItsG5StackConfig c, @Reference(name = "scheduler") ItsG5Scheduler scheduler,
+            @Reference(name = "ieee1609Dot2", scope = ReferenceScope.PROTOTYPE_REQUIRED) Ieee1609Dot2Codec security)
+            throws IOException {
         super(config(c), new ItsG5Framing(c.channel() == 0 ? null : c.channel(),
                 c.channel() == 0 ? null : 5000 + 5 * c.channel(), c.txPowerDbm() == 0 ? null : c.txPowerDbm()),
                 new SecurityFiles(c.signing_certificate(), c.signing_key(), c._signing_password(), c.trust_roots(),
                         c.trust_certificates()),
-                c.checkIntervalMillis(), scheduler.scheduler());
+                c.checkIntervalMillis(), scheduler.scheduler(), security);
     }
 
     static StackConfig config(ItsG5StackConfig c) {

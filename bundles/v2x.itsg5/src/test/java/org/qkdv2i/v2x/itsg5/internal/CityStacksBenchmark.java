@@ -20,7 +20,7 @@ import org.qkdv2i.radio.udp.internal.PathLoss;
 import org.qkdv2i.radio.udp.internal.UdpAirRadio;
 import org.qkdv2i.radio.udp.internal.VirtualAir;
 import org.qkdv2i.v2x.api.StationState;
-import org.qkdv2i.v2x.codec.internal.security.OerIeee1609Dot2Codec;
+import org.qkdv2i.v2x.codec.internal.security.SharedVerification;
 import org.qkdv2i.v2x.codec.internal.security.VerifierConfig;
 import org.qkdv2i.v2x.codec.internal.security.VerifierStatistics;
 import org.qkdv2i.v2x.codec.security.VerificationStatus;
@@ -92,9 +92,8 @@ public final class CityStacksBenchmark {
         if (a.containsKey("memoEntries")) {
             verifierCfg.put("messageVerdictMemoEntries", Integer.parseInt(a.get("memoEntries")));
         }
-        // as SCR would: the codec component's configuration sets the memo every stack's codec shares
-        OerIeee1609Dot2Codec verifiers = new OerIeee1609Dot2Codec();
-        verifiers.configure(Configs.of(VerifierConfig.class, verifierCfg));
+        // as SCR would: the shared-verification component's configuration sets the memo every stack's codec shares
+        SharedVerification verifiers = new SharedVerification(Configs.of(VerifierConfig.class, verifierCfg));
 
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         int threadsAtStart = tmx.getThreadCount();
@@ -153,7 +152,8 @@ public final class CityStacksBenchmark {
                     pki.resolve("s" + i + ".ticket.oer").toString(), "signing_key",
                     pki.resolve("s" + i + ".ticket.key").toString(), "_signing_password", "city", "trust_roots", roots,
                     "trust_certificates", authorities));
-            ItsG5StackComponent stack = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, cfg), s);
+            ItsG5StackComponent stack = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, cfg), s,
+                    verifiers.newCodec());
             stack.bindRadio(r);
             stack.bindStationState(stations[i]);
             stacks.add(stack);

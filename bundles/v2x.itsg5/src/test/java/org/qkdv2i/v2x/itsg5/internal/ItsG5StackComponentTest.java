@@ -19,6 +19,7 @@ import org.qkdv2i.v2x.api.adapter.Protection;
 import org.qkdv2i.v2x.api.adapter.Security;
 import org.qkdv2i.v2x.api.radio.LinkAddress;
 import org.qkdv2i.v2x.api.radio.RadioTechnology;
+import org.qkdv2i.v2x.codec.internal.security.SharedVerification;
 import org.qkdv2i.v2x.itsg5.internal.stack.Collector;
 import org.qkdv2i.v2x.itsg5.internal.stack.DevPki;
 import org.qkdv2i.v2x.itsg5.internal.stack.LoopbackAir;
@@ -30,6 +31,8 @@ import org.qkdv2i.v2x.itsg5.internal.stack.MovingStation;
  * credential files sends CAMs that a second component verifies.
  */
 public class ItsG5StackComponentTest {
+    /** As v2x.codec's shared-verification component: every stack's own codec shares its verdict memo. */
+    private final SharedVerification verification = new SharedVerification();
     @Rule
     public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -61,8 +64,10 @@ public class ItsG5StackComponentTest {
         LoopbackAir.LoopbackRadio obuRadio = air.radio("obu1", RadioTechnology.ITS_G5, LinkAddress.mac(0x020000000001L));
         LoopbackAir.LoopbackRadio rsuRadio = air.radio("rsu1", RadioTechnology.ITS_G5, LinkAddress.mac(0x020000000002L));
         ItsG5Scheduler scheduler = new ItsG5Scheduler(1);
-        ItsG5StackComponent obu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, obuCfg), scheduler);
-        ItsG5StackComponent rsu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, rsuCfg), scheduler);
+        ItsG5StackComponent obu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, obuCfg), scheduler,
+                verification.newCodec());
+        ItsG5StackComponent rsu = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, rsuCfg), scheduler,
+                verification.newCodec());
         try {
             Collector cams = new Collector();
             Collector other = new Collector();
@@ -117,7 +122,7 @@ public class ItsG5StackComponentTest {
         try {
             for (int i = 0; i < 50; i++) {
                 ItsG5StackComponent s = new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class,
-                        Map.of("v2x_stack", "car" + i, "stationId", 2000L + i)), scheduler);
+                        Map.of("v2x_stack", "car" + i, "stationId", 2000L + i)), scheduler, verification.newCodec());
                 stacks.add(s);
                 s.bindRadio(air.radio("car" + i, RadioTechnology.ITS_G5, LinkAddress.mac(0x020000001000L + i)));
                 s.bindStationState(new MovingStation(Clock.systemUTC(), 481370000 + i * 1000, 115750000));
@@ -158,7 +163,8 @@ public class ItsG5StackComponentTest {
         try {
             new ItsG5StackComponent(Configs.of(ItsG5StackConfig.class, Map.of("v2x_stack", "x", "stationId", 1L,
                     "security", "SIGNED", "signing_certificate", pki.resolve("obu1.ticket.oer").toString(),
-                    "signing_key", pki.resolve("obu1.ticket.key").toString(), "_signing_password", "wrong")), scheduler);
+                    "signing_key", pki.resolve("obu1.ticket.key").toString(), "_signing_password", "wrong")), scheduler,
+                    verification.newCodec());
             fail("activated with a wrong password");
         } catch (IOException expected) {
             assertTrue(expected.getMessage(), expected.getMessage().contains("wrong password"));

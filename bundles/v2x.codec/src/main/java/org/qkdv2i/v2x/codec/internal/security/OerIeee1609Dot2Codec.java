@@ -57,8 +57,8 @@ import org.bouncycastle.oer.its.ieee1609dot2.basetypes.ValidityPeriod;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ServiceScope;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 import org.qkdv2i.v2x.codec.DecodeResult;
 import org.qkdv2i.v2x.codec.internal.security.Oer.Failure;
@@ -81,36 +81,33 @@ import org.qkdv2i.v2x.codec.security.VerificationResult;
  * offered as the {@link Ieee1609Dot2Codec} service. Thread-safe; its only state is bounded memos of
  * signature verdicts (pure functions of the bytes); the trust store is the caller's.
  * <p>
- * Message-signature verdicts are shared by every instance of this class loaded with the bundle,
- * i.e. per framework (outside OSGi: per class loader): the V2X stacks make their own codec with
- * {@link org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codecs#create()}, one per stack, and the memo's
- * point is that a thousand stations simulated in one JVM, all hearing the same CAM, run its ECDSA
- * verification once. That and the parsed certificates ({@link ParsedCertificates}) are the only
- * process-wide state of the bundle: bounded maps keyed by SHA-256 of octets, results of pure
- * functions, no secret, no per-receiver judgement. The component's
- * configuration (PID {@value #PID}, {@link VerifierConfig}) sets it.
+ * The service is prototype-scoped: each consumer (each V2X stack, by a
+ * {@code ReferenceScope.PROTOTYPE_REQUIRED} reference) gets an instance of its own, and all of them
+ * share the framework's {@link SharedVerification} component (message-verdict memo and parsed
+ * certificates, PID {@value SharedVerification#PID}): a thousand stations simulated in one
+ * framework, all hearing the same CAM, run its ECDSA verification once. Outside a framework
+ * {@link org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codecs#create()} makes a codec with a memo of
+ * its own, and {@link SharedVerification#newCodec()} codecs sharing one. No static state.
  */
-@Component(service = Ieee1609Dot2Codec.class, configurationPid = OerIeee1609Dot2Codec.PID,
-        configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = VerifierConfig.class)
+@Component(service = Ieee1609Dot2Codec.class, scope = ServiceScope.PROTOTYPE,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
-
-    public static final String PID = "org.qkdv2i.v2x.codec.Verifier";
-    static final int MIN_ENTRIES = 64;
-
-    private static final MessageVerdictMemo BUNDLE_VERDICTS =
-            new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY);
-    private static final VerifierStatistics.Counters BUNDLE_COUNTERS = new VerifierStatistics.Counters();
-    private static final ParsedCertificates BUNDLE_CERTIFICATES = new ParsedCertificates();
 
     private final MessageVerdictMemo verdicts;
     private final VerifierStatistics.Counters counters;
     /** Certificate verdicts and keys are this instance's; message verdicts are {@link #verdicts}. */
     private final Verifier verifier;
 
-    /** The service, and {@code Ieee1609Dot2Codecs.create()}: the bundle's shared message-verdict memo. */
+    /** {@code Ieee1609Dot2Codecs.create()}: a codec with a memo and parsed certificates of its own. */
     public OerIeee1609Dot2Codec() {
-        this(BUNDLE_VERDICTS, BUNDLE_COUNTERS, Ecdsa256::verify, BUNDLE_CERTIFICATES);
+        this(new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY), new VerifierStatistics.Counters(),
+                Ecdsa256::verify, new ParsedCertificates());
+    }
+
+    /** The service: one instance per consumer, all on the framework's shared verification state. */
+    @Activate
+    public OerIeee1609Dot2Codec(@Reference(name = "shared") SharedVerification shared) {
+        this(shared.verdicts(), shared.counters(), shared.ecdsa(), shared.certificates());
     }
 
     /** Tests: an own memo and counters, and a seam around each ECDSA verification. */
@@ -124,13 +121,6 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
         this.verdicts = verdicts;
         this.counters = counters;
         this.verifier = new Verifier(verdicts, counters, ecdsa, certificates);
-    }
-
-    /** Sets the message-verdict memo this codec uses (for the service: the bundle's). */
-    @Activate
-    @Modified
-    public void configure(VerifierConfig config) {
-        verdicts.configure(config.messageVerdictMemo(), Math.max(MIN_ENTRIES, config.messageVerdictMemoEntries()));
     }
 
     /** Counters of the verifiers sharing this codec's memo (benchmarks; not an API). */

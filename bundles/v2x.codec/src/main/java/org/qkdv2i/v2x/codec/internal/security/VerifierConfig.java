@@ -3,9 +3,9 @@ package org.qkdv2i.v2x.codec.internal.security;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of the IEEE 1609.2 codec's verifier (PID {@value OerIeee1609Dot2Codec#PID}, optional). */
+/** Configuration of the IEEE 1609.2 codec's verifier (PID {@value SharedVerification#PID}, optional). */
 @ObjectClassDefinition(name = "QKD-V2I IEEE 1609.2 verifier", description = "Verification settings shared by every"
-        + " IEEE 1609.2 codec of this framework (the service and the stacks' own instances).")
+        + " IEEE 1609.2 codec of this framework (every V2X stack's own codec from the prototype-scoped codec service).")
 public @interface VerifierConfig {
 
     @AttributeDefinition(description = "Remember message signatures that verified (keyed by a full SHA-256 of the"
@@ -14,7 +14,7 @@ public @interface VerifierConfig {
     boolean messageVerdictMemo() default true;
 
     @AttributeDefinition(description = "Most message verdicts remembered (least recently used go first); below "
-            + OerIeee1609Dot2Codec.MIN_ENTRIES + " counts as " + OerIeee1609Dot2Codec.MIN_ENTRIES
-            + ". A change empties the memo.", min = "" + OerIeee1609Dot2Codec.MIN_ENTRIES)
+            + SharedVerification.MIN_ENTRIES + " counts as " + SharedVerification.MIN_ENTRIES
+            + ". A change empties the memo.", min = "" + SharedVerification.MIN_ENTRIES)
     int messageVerdictMemoEntries() default MessageVerdictMemo.DEFAULT_CAPACITY;
 }

@@ -41,11 +41,13 @@ public class MessageVerdictMemoTest {
         ecdsaRuns.incrementAndGet();
         return Ecdsa256.verify(k, d, s);
     };
-    private final MessageVerdictMemo memo = new MessageVerdictMemo(true, 1024);
-    private final VerifierStatistics.Counters counters = new VerifierStatistics.Counters();
+    /** The framework's shared verification state, as the DS component is (PID org.qkdv2i.v2x.codec.Verifier). */
+    private final SharedVerification shared = shared(counting, 1024);
+    private final MessageVerdictMemo memo = shared.verdicts();
+    private final VerifierStatistics.Counters counters = shared.counters();
     /** Two receivers (own codec, own certificate memo, own trust store) sharing one verdict memo. */
-    private final OerIeee1609Dot2Codec a = new OerIeee1609Dot2Codec(memo, counters, counting);
-    private final OerIeee1609Dot2Codec b = new OerIeee1609Dot2Codec(memo, counters, counting);
+    private final OerIeee1609Dot2Codec a = shared.newCodec();
+    private final OerIeee1609Dot2Codec b = shared.newCodec();
     private final TestPki pki = new TestPki(a);
     private final TrustStore trustA = pki.trustStore();
     private final TrustStore trustB = pki.trustStore();
@@ -98,7 +100,7 @@ public class MessageVerdictMemoTest {
         assertEquals(2, ecdsaRuns.get());
         assertEquals(0, memo.size());
         // and the component's configuration is what turns it on again
-        a.configure(config(true, 1024));
+        shared.configure(config(true, 1024));
         assertTrue(memo.enabled());
     }
 
@@ -163,8 +165,9 @@ public class MessageVerdictMemoTest {
 
     @Test
     public void theBoundHoldsAndTheLeastRecentlyUsedGo() {
-        MessageVerdictMemo small = new MessageVerdictMemo(true, 64);
-        OerIeee1609Dot2Codec c = new OerIeee1609Dot2Codec(small, counters, counting);
+        SharedVerification smallShared = shared(counting, 64);
+        MessageVerdictMemo small = smallShared.verdicts();
+        OerIeee1609Dot2Codec c = smallShared.newCodec();
         TrustStore trust = pki.trustStore();
         byte[] keep = cam(T, SignerKind.CERTIFICATE);
         assertStatus(VerificationStatus.OK, c.verify(keep, trust, T, MAX_AGE));
@@ -183,10 +186,10 @@ public class MessageVerdictMemoTest {
         assertStatus(VerificationStatus.OK, c.verify(cam(T.plusMillis(1), SignerKind.DIGEST), trust, T, MAX_AGE));
         assertEquals("an old one was evicted and verified again", 1, ecdsaRuns.get());
         // below the minimum counts as the minimum (unchanged: the entries stay); a new capacity starts empty
-        c.configure(config(true, 5));
-        assertEquals(OerIeee1609Dot2Codec.MIN_ENTRIES, small.capacity());
+        smallShared.configure(config(true, 5));
+        assertEquals(SharedVerification.MIN_ENTRIES, small.capacity());
         assertTrue(small.size() >= 48);
-        c.configure(config(true, 128));
+        smallShared.configure(config(true, 128));
         assertEquals(128, small.capacity());
         assertEquals(0, small.size());
     }
@@ -213,7 +216,13 @@ public class MessageVerdictMemoTest {
         assertNotEquals(k, HEX.formatHex(MessageVerdictMemo.key(e, sig2, q)));
     }
 
-    private static VerifierConfig config(boolean on, int entries) {
+    private static SharedVerification shared(Verifier.SignatureCheck ecdsa, int entries) {
+        SharedVerification s = new SharedVerification(ecdsa);
+        s.configure(config(true, entries));
+        return s;
+    }
+
+    static VerifierConfig config(boolean on, int entries) {
         return (VerifierConfig) java.lang.reflect.Proxy.newProxyInstance(VerifierConfig.class.getClassLoader(),
                 new Class<?>[] {VerifierConfig.class}, (p, m, args) -> switch (m.getName()) {
                 case "messageVerdictMemo" -> on;

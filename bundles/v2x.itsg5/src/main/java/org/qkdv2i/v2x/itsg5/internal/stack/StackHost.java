@@ -18,6 +18,8 @@ import org.qkdv2i.v2x.api.message.ActionId;
 import org.qkdv2i.v2x.api.message.Bsm;
 import org.qkdv2i.v2x.api.message.Cam;
 import org.qkdv2i.v2x.api.radio.RadioTechnology;
+import org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codec;
+import org.qkdv2i.v2x.codec.security.Ieee1609Dot2Codecs;
 import org.qkdv2i.v2x.codec.security.SigningCredential;
 import org.qkdv2i.v2x.codec.security.TrustStore;
 import org.qkdv2i.zap.api.ProtectedChannel;
@@ -46,15 +48,17 @@ public abstract class StackHost implements V2xStack {
      */
     protected StackHost(StackConfig config, LinkFraming framing, SecurityFiles files, long checkIntervalMillis)
             throws IOException {
-        this(config, framing, files, checkIntervalMillis, null);
+        this(config, framing, files, checkIntervalMillis, null, Ieee1609Dot2Codecs.create());
     }
 
     /**
      * @param scheduler the shared scheduler the tick runs on; {@code null}: a one-thread scheduler
      *     of this stack's own, closed with it
+     * @param security this stack's IEEE 1609.2 codec (the components: their instance of v2x.codec's
+     *     prototype-scoped service, sharing the framework's verdict memo)
      */
     protected StackHost(StackConfig config, LinkFraming framing, SecurityFiles files, long checkIntervalMillis,
-            TickScheduler scheduler) throws IOException {
+            TickScheduler scheduler, Ieee1609Dot2Codec security) throws IOException {
         SigningCredential credential = null;
         if (!files.certificate().isBlank()) {
             char[] pw = files.password() == null ? new char[0] : files.password().toCharArray();
@@ -66,7 +70,7 @@ public abstract class StackHost implements V2xStack {
             }
         }
         TrustStore trust = CredentialFiles.loadTrust(files.roots(), files.certificates());
-        engine = new V2xEngine(config, framing, Clock.systemUTC(), credential, trust);
+        engine = new V2xEngine(config, framing, Clock.systemUTC(), credential, trust, security);
         ownScheduler = scheduler == null ? new TickScheduler("v2x-stack-" + config.stackId(), 1) : null;
         ticket = (scheduler == null ? ownScheduler : scheduler).schedule(config.stackId(), engine::tick,
                 checkIntervalMillis);

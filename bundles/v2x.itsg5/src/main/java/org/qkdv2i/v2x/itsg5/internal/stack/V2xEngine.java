@@ -132,7 +132,8 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     private final GeoNetworkingCodec gn = NetCodecs.geoNetworking();
     private final BtpCodec btp = NetCodecs.btp();
     private final WsmpCodec wsmp = NetCodecs.wsmp();
-    private final Ieee1609Dot2Codec security = Ieee1609Dot2Codecs.create();
+    /** This stack's own codec (certificate verdicts, keys); in a framework it shares v2x.codec's verdict memo. */
+    private final Ieee1609Dot2Codec security;
     private final PskKeyring<ProtectedChannel> keyring = new PskKeyring<>();
     private final List<ListenerEntry> listeners = new CopyOnWriteArrayList<>();
     private final RateLimitedLog dropLog;
@@ -184,6 +185,16 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
      */
     public V2xEngine(StackConfig config, LinkFraming framing, Clock clock, SigningCredential credential,
             TrustStore trust) {
+        this(config, framing, clock, credential, trust, Ieee1609Dot2Codecs.create());
+    }
+
+    /**
+     * @param security this stack's IEEE 1609.2 codec (in a framework: its instance of v2x.codec's
+     *     prototype-scoped service, which shares the framework's verdict memo)
+     */
+    public V2xEngine(StackConfig config, LinkFraming framing, Clock clock, SigningCredential credential,
+            TrustStore trust, Ieee1609Dot2Codec security) {
+        this.security = Objects.requireNonNull(security, "security");
         this.config = Objects.requireNonNull(config, "config");
         this.framing = Objects.requireNonNull(framing, "framing");
         this.clock = Objects.requireNonNull(clock, "clock");
