@@ -5,9 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.macs.KMAC;
-import org.bouncycastle.crypto.params.HKDFParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.qkdv2i.zap.api.DeviceId;
 
@@ -80,11 +78,11 @@ final class FtKeys {
             byte[] key = Arrays.copyOfRange(material, 0, KEY);
             byte[] salt = Arrays.copyOfRange(material, KEY, KEY + NAME);
             SHA256Digest d = new SHA256Digest();
-            update(d, R0N);
-            update(d, salt);
-            update(d, ascii(r0kh.value()));
-            update(d, KeySchedule.idBytes(r0kh));
-            update(d, KeySchedule.idBytes(s0kh));
+            KeySchedule.update(d, R0N);
+            KeySchedule.update(d, salt);
+            KeySchedule.update(d, ascii(r0kh.value()));
+            KeySchedule.update(d, KeySchedule.idBytes(r0kh));
+            KeySchedule.update(d, KeySchedule.idBytes(s0kh));
             byte[] h = new byte[32];
             d.doFinal(h, 0);
             return new NamedKey(key, Arrays.copyOf(h, NAME));
@@ -97,14 +95,14 @@ final class FtKeys {
     static byte[] r1(NamedKey r0, DeviceId r1kh, DeviceId s1kh) {
         byte[] info = ByteBuffer.allocate(R1.length + 32).put(R1).put(KeySchedule.idBytes(r1kh))
                 .put(KeySchedule.idBytes(s1kh)).array();
-        return hkdf(r0.key, r0.name, info, KEY);
+        return KeySchedule.hkdf(r0.key, r0.name, info, KEY);
     }
 
     /** The vehicle's PMK-R0 for the next mobility domain (R0 key holder {@code nextR0kh}). */
     static NamedKey r0ForNextDomain(NamedKey r0, DeviceId nextR0kh, DeviceId s0kh) {
         byte[] info = ByteBuffer.allocate(R0_NEXT.length + 32).put(R0_NEXT).put(KeySchedule.idBytes(nextR0kh))
                 .put(KeySchedule.idBytes(s0kh)).array();
-        return r0(hkdf(r0.key, r0.name, info, KEY + NAME), nextR0kh, s0kh);
+        return r0(KeySchedule.hkdf(r0.key, r0.name, info, KEY + NAME), nextR0kh, s0kh);
     }
 
     /** KMAC256 (NIST SP 800-185) of the transcript under the PMK-R1, 32 bytes. */
@@ -120,30 +118,15 @@ final class FtKeys {
     /** SHA-256 over the HELLO, the FT request and the responder's answer head (status, nonce). */
     static byte[] transcript(byte[] hello, byte[] ftRequest, byte[] answerHead) {
         SHA256Digest d = new SHA256Digest();
-        update(d, TRANSCRIPT);
-        update(d, hello);
-        update(d, ftRequest);
-        update(d, answerHead);
+        KeySchedule.update(d, TRANSCRIPT);
+        KeySchedule.update(d, hello);
+        KeySchedule.update(d, ftRequest);
+        KeySchedule.update(d, answerHead);
         byte[] out = new byte[32];
         d.doFinal(out, 0);
         return out;
     }
 
-    private static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
-        HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
-        g.init(new HKDFParameters(ikm, salt, info));
-        byte[] out = new byte[length];
-        g.generateBytes(out, 0, length);
-        return out;
-    }
-
-    private static void update(SHA256Digest d, byte[] part) {
-        d.update((byte) (part.length >>> 24));
-        d.update((byte) (part.length >>> 16));
-        d.update((byte) (part.length >>> 8));
-        d.update((byte) part.length);
-        d.update(part, 0, part.length);
-    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);

@@ -128,7 +128,7 @@ final class KeySchedule {
                 .array();
     }
 
-    private static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
+    static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
         HKDFBytesGenerator g = new HKDFBytesGenerator(new SHA256Digest());
         g.init(new HKDFParameters(ikm, salt, info));
         byte[] out = new byte[length];
@@ -136,7 +136,7 @@ final class KeySchedule {
         return out;
     }
 
-    private static void update(SHA256Digest d, byte[] part) {
+    static void update(SHA256Digest d, byte[] part) {
         // length-prefixed, so the concatenation is unambiguous
         d.update((byte) (part.length >>> 24));
         d.update((byte) (part.length >>> 16));

@@ -110,6 +110,21 @@ public class FastTransitionTest {
         return s;
     }
 
+    /** A base station with two attached RSUs, and a vehicle whose first contact (with rsu-1) is over. */
+    private record Domain(Node bs, Node rsu1, Node rsu2, Node car, DpnSession toRsu2) {
+    }
+
+    private Domain domainAfterFirstContact() throws Exception {
+        Node bs = node("bs-E", DeviceRole.BASE_STATION);
+        Node rsu1 = node("rsu-1", DeviceRole.RSU);
+        Node rsu2 = node("rsu-2", DeviceRole.RSU);
+        Node car = node("car-1", DeviceRole.VEHICLE);
+        attach(bs, rsu1);
+        DpnSession toRsu2 = attach(bs, rsu2);
+        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        return new Domain(bs, rsu1, rsu2, car, toRsu2);
+    }
+
     private static void closeAndWait(DpnSession s, Node far, Node near) throws Exception {
         s.close();
         TestNet.await("closed at " + far.endpoint.name(), () -> far.sessionWith(near) == null);
@@ -178,13 +193,8 @@ public class FastTransitionTest {
 
     @Test
     public void wrongPmkR1IsRefusedAtTheVehicleAndTheSetUpFallsBackToFull() throws Exception {
-        Node bs = node("bs-E", DeviceRole.BASE_STATION);
-        Node rsu1 = node("rsu-1", DeviceRole.RSU);
-        Node rsu2 = node("rsu-2", DeviceRole.RSU);
-        Node car = node("car-1", DeviceRole.VEHICLE);
-        attach(bs, rsu1);
-        attach(bs, rsu2);
-        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        Domain d = domainAfterFirstContact();
+        Node bs = d.bs(), rsu1 = d.rsu1(), rsu2 = d.rsu2(), car = d.car();
 
         FastTransition.Grant real = rsu2.endpoint.fastTransition().grant(car.dau.id(), 5000);
         byte[] wrong = new byte[32];
@@ -200,13 +210,8 @@ public class FastTransitionTest {
 
     @Test
     public void vehicleRefusesAnRsuThatCannotProveThePmkR1() throws Exception {
-        Node bs = node("bs-E", DeviceRole.BASE_STATION);
-        Node rsu1 = node("rsu-1", DeviceRole.RSU);
-        Node rsu2 = node("rsu-2", DeviceRole.RSU);
-        Node car = node("car-1", DeviceRole.VEHICLE);
-        attach(bs, rsu1);
-        attach(bs, rsu2);
-        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        Domain d = domainAfterFirstContact();
+        Node bs = d.bs(), rsu1 = d.rsu1(), rsu2 = d.rsu2(), car = d.car();
         FastTransition.Grant g = rsu2.endpoint.fastTransition().grant(car.dau.id(), 5000);
         SecureRandom random = new SecureRandom();
 
@@ -242,13 +247,9 @@ public class FastTransitionTest {
 
     @Test
     public void withoutItsBaseStationTheRsuDoesAFullSetUp() throws Exception {
-        Node bs = node("bs-E", DeviceRole.BASE_STATION);
-        Node rsu1 = node("rsu-1", DeviceRole.RSU);
-        Node rsu2 = node("rsu-2", DeviceRole.RSU);
-        Node car = node("car-1", DeviceRole.VEHICLE);
-        attach(bs, rsu1);
-        DpnSession toRsu2 = attach(bs, rsu2);
-        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        Domain d = domainAfterFirstContact();
+        Node bs = d.bs(), rsu1 = d.rsu1(), rsu2 = d.rsu2(), car = d.car();
+        DpnSession toRsu2 = d.toRsu2();
 
         closeAndWait(toRsu2, rsu2, bs); // the base station is gone for rsu-2
         int carRuns = runs(car);
@@ -260,13 +261,8 @@ public class FastTransitionTest {
 
     @Test
     public void vehicleRefusesAFastTransitionFromARevokedRsu() throws Exception {
-        Node bs = node("bs-E", DeviceRole.BASE_STATION);
-        Node rsu1 = node("rsu-1", DeviceRole.RSU);
-        Node rsu2 = node("rsu-2", DeviceRole.RSU);
-        Node car = node("car-1", DeviceRole.VEHICLE);
-        attach(bs, rsu1);
-        attach(bs, rsu2);
-        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        Domain d = domainAfterFirstContact();
+        Node bs = d.bs(), rsu1 = d.rsu1(), rsu2 = d.rsu2(), car = d.car();
         // the vehicle learns of the revocation, the RSU itself keeps trying
         car.endpoint.directoryChanged(rsu2.dau.id(), true);
         try {
@@ -283,13 +279,8 @@ public class FastTransitionTest {
 
     @Test
     public void revokedVehicleGetsNoFastTransitionAndItsPmkR0IsDestroyed() throws Exception {
-        Node bs = node("bs-E", DeviceRole.BASE_STATION);
-        Node rsu1 = node("rsu-1", DeviceRole.RSU);
-        Node rsu2 = node("rsu-2", DeviceRole.RSU);
-        Node car = node("car-1", DeviceRole.VEHICLE);
-        attach(bs, rsu1);
-        attach(bs, rsu2);
-        closeAndWait(firstContact(rsu1, car, bs, 1), car, rsu1);
+        Domain d = domainAfterFirstContact();
+        Node bs = d.bs(), rsu1 = d.rsu1(), rsu2 = d.rsu2(), car = d.car();
 
         net.directory.revoke(car.dau.id());
         assertEquals("the R0 key holder destroyed the PMK-R0", 0, bs.endpoint.fastTransition().heldKeys());
