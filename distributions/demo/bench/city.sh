@@ -42,10 +42,13 @@ import json
 r = json.load(open("report.json"))
 rows = [l.split("\t") for l in open("samples.tsv").read().splitlines()[1:]]
 played = [(float(w), int(s)) for w, _, _, _, s, _ in rows if s not in ("-", "")]
+# up to the first sample at the last simulated second (later samples are the shutdown)
+played = played[:next(i for i, (_, x) in enumerate(played) if x == played[-1][1]) + 1] if played else played
 if len(played) >= 2:
     (w0, s0), (w1, s1) = played[0], played[-1]
     print(f"played {s1 - s0} simulated s in {w1 - w0:.1f} wall s: {(s1 - s0) / (w1 - w0):.2f}x real time")
-play_cores = [float(row[2]) for row in rows if row[4] not in ("-", "")]
+last = played[-1][0] if played else 0
+play_cores = [float(row[2]) for row in rows if row[4] not in ("-", "") and float(row[0]) <= last]
 if play_cores:
     print(f"CPU while playing: {sum(play_cores) / len(play_cores):.2f} cores on average, max {max(play_cores):.2f}")
 print(f"network ready after {r['readyAfterWallSeconds']:.1f} s wall; devices ready after {r['devicesReadyAfterWallSeconds']:.1f} s")
