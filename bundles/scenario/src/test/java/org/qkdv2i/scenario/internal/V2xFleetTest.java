@@ -6,8 +6,6 @@ import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,13 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
-import org.qkdv2i.kmm.api.Key;
 import org.qkdv2i.kmm.api.KeyManager;
-import org.qkdv2i.kmm.api.KeyManagerException;
-import org.qkdv2i.kmm.api.KeyRequest;
-import org.qkdv2i.kmm.api.PairStatus;
-import org.qkdv2i.kmm.api.PoolStatus;
-import org.qkdv2i.kmm.api.SaeInfo;
+import org.qkdv2i.qkd.api.LinkState;
 import org.qkdv2i.scenario.internal.model.Scenario;
 import org.qkdv2i.scenario.internal.model.ScenarioParser;
 
@@ -59,8 +52,9 @@ public class V2xFleetTest {
     @Before
     public void setUp() throws Exception {
         scenario = ScenarioParser.parse(CITY);
-        kmms.put("E", new SharedKmm("E"));
-        kmms.put("F", new SharedKmm("F"));
+        // E's and F's KMMs share one key table, as two ends of a relayed key do
+        kmms.put("E", new FakeKmm("E", scenario, network, link -> LinkState.UP));
+        kmms.put("F", new FakeKmm("F", scenario, network, link -> LinkState.UP));
         devices = new FakeDevices(kmms);
         devices.device("bs-E", false);
         devices.device("bs-F", false);
@@ -191,57 +185,5 @@ public class V2xFleetTest {
         assertEquals("attachment tried once", 1, devices.attempts.stream().filter("bs-E>R-E"::equals).count());
         assertEquals(2, fleet.fullSetUps());
         assertEquals(0, fleet.fastSetUps());
-    }
-
-    /** KMMs of E and F sharing one key table, as two ends of a relayed key do. */
-    final class SharedKmm implements KeyManager {
-        final String node;
-        final SecureRandom random = new SecureRandom();
-
-        SharedKmm(String node) {
-            this.node = node;
-        }
-
-        @Override
-        public String nodeId() {
-            return node;
-        }
-
-        @Override
-        public List<Key> newKeys(KeyRequest r) {
-            byte[] b = new byte[32];
-            random.nextBytes(b);
-            UUID id = UUID.randomUUID();
-            network.put(id, b.clone());
-            return List.of(new Key(id, b));
-        }
-
-        @Override
-        public List<Key> keysById(String slave, String master, List<UUID> ids) throws KeyManagerException {
-            List<Key> out = new ArrayList<>();
-            for (UUID id : ids) {
-                byte[] b = network.remove(id);
-                if (b == null) {
-                    throw new KeyManagerException(KeyManagerException.Reason.BAD_REQUEST, "no key " + id);
-                }
-                out.add(new Key(id, b));
-            }
-            return out;
-        }
-
-        @Override
-        public PairStatus status(String m, String s) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<PoolStatus> pools() {
-            return List.of();
-        }
-
-        @Override
-        public List<SaeInfo> saes() {
-            return List.of();
-        }
     }
 }
