@@ -20,6 +20,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.qkdv2i.scenario.internal.model.Scenario;
 import org.qkdv2i.scenario.internal.model.Scenario.Link;
 import org.qkdv2i.scenario.internal.model.Scenario.Node;
+import org.qkdv2i.scenario.internal.sim.Mobility;
 import org.qkdv2i.tls.DevPki;
 import org.qkdv2i.zap.api.DeviceAuthenticationUnit;
 
@@ -244,7 +245,7 @@ final class Deployment implements AutoCloseable {
         for (Scenario.Rsu r : scenario.rsus()) {
             device(r.id(), "DAU_N", "RSU");
             create(ENDPOINT_PID, endpoint(r.id()));
-            radio(r.id(), r.radio(), true, i, V2xFleet.position(r.x(), r.y()), r.rangeM());
+            create(RADIO_PID, radio(r.id(), r.radio(), true, i, V2xFleet.position(r.x(), r.y()), r.rangeM()));
             stack(r.id(), r.radio(), V2xFleet.rsuStationId(i), STATION_RSU, pkiPassword);
             i++;
         }
@@ -252,7 +253,7 @@ final class Deployment implements AutoCloseable {
         for (Scenario.Vehicle v : scenario.vehicles()) {
             device(v.id(), "DAU_V", "VEHICLE");
             create(ENDPOINT_PID, endpoint(v.id()));
-            radio(v.id(), v.radio(), false, 0x100 + i, null, maxRange);
+            create(RADIO_PID, vehicleRadio(v, i, maxRange));
             stack(v.id(), v.radio(), V2xFleet.vehicleStationId(i), STATION_PASSENGER_CAR, pkiPassword);
             i++;
         }
@@ -302,18 +303,27 @@ final class Deployment implements AutoCloseable {
      * the radios nearby cost). V2I: vehicles exchange frames with RSUs only ({@code hears=V2I}); V2V
      * is not simulated, which spares every vehicle verifying its neighbours' CAMs.
      */
-    private void radio(String id, Scenario.Radio tech, boolean rsu, int index, String position, double rangeM)
-            throws IOException {
+    private Hashtable<String, Object> radio(String id, Scenario.Radio tech, boolean rsu, int index, String position,
+            double rangeM) {
         boolean g5 = tech == Scenario.Radio.ITS_G5;
         Hashtable<String, Object> p = props("radio.id", id, "radio.technology", g5 ? "ITS_G5" : "CV2X_PC5",
                 "address", g5 ? String.format("02:00:00:00:%02x:%02x", (index >> 8) & 0xFF, index & 0xFF)
                         : String.format("0x00%04x", index & 0xFFFF),
                 "air", air(), "role", rsu ? "RSU" : "VEHICLE", "hears", "V2I", "bind", "127.0.0.1:0",
                 "range.m", rangeM, "path.loss", "FREE_SPACE");
-        if (position != null) {
-            p.put("position", position);
-        }
-        create(RADIO_PID, p);
+        p.put("position", position);
+        return p;
+    }
+
+    /**
+     * A vehicle's radio, placed where its route starts (simulated time 0) before the clock runs: a
+     * radio without a place hears, and is heard by, every radio of its technology on the air, which
+     * at city scale made each vehicle verify every RSU's CAMs (and each RSU every vehicle's) while
+     * the devices were still starting, a backlog the city then started its clock with (issue 8).
+     */
+    Hashtable<String, Object> vehicleRadio(Scenario.Vehicle v, int index, double rangeM) {
+        Mobility.Place start = Mobility.place(v, 0);
+        return radio(v.id(), v.radio(), false, 0x100 + index, V2xFleet.position(start.x(), start.y()), rangeM);
     }
 
     private void stack(String name, Scenario.Radio tech, long stationId, int stationType, String password)

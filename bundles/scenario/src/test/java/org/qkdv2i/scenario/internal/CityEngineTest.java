@@ -284,7 +284,7 @@ public class CityEngineTest {
         assertEquals(List.of("R-E", "R-F", "car"), cm.values("org.qkdv2i.radio.udp.Air", "radio.id"));
         assertEquals(150.0, (Double) radios.get(0).get("range.m"), 1e-9);
         assertNotNull("an RSU stands still", radios.get(0).get("position"));
-        assertNull("a vehicle is placed by the engine", radios.get(2).get("position"));
+        assertNotNull("a vehicle starts where its route does (then the engine moves it)", radios.get(2).get("position"));
         assertEquals("one in-JVM air for the city (neighbour-directed unicast)", List.of("city-t", "city-t", "city-t"),
                 cm.values("org.qkdv2i.radio.udp.Air", "air"));
         assertEquals(List.of("RSU", "RSU", "VEHICLE"), cm.values("org.qkdv2i.radio.udp.Air", "role"));

@@ -75,4 +75,29 @@ public class DeploymentTest {
         assertFalse(f.matches(Map.of(DeviceAuthenticationUnit.NAME, "a(b)xxc\\d")));
         assertEquals("x\\(y\\)\\*\\\\", Deployment.filterValue("x(y)*\\"));
     }
+
+    /**
+     * A vehicle's radio is on the air where its route starts, not "nowhere" until the clock moves it:
+     * radio.udp lets a radio without a place hear every radio of its technology, which made every
+     * vehicle of a big city verify every RSU's CAMs (and every RSU every vehicle's) during start-up.
+     */
+    @Test
+    public void vehicleRadiosArePlacedAtTheirRouteStart() throws Exception {
+        org.qkdv2i.scenario.internal.model.Scenario city = org.qkdv2i.scenario.internal.model.ScenarioParser.parse(
+                new java.io.ByteArrayInputStream(org.qkdv2i.scenario.internal.model.CityGenerator
+                        .generate(4, 6, 1, 60, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Deployment d = new Deployment(null, city, java.nio.file.Files.createTempDirectory("deployment-test"), 1, 40_000,
+                1000);
+        java.util.Set<Object> places = new java.util.HashSet<>();
+        int i = 0;
+        for (org.qkdv2i.scenario.internal.model.Scenario.Vehicle v : city.vehicles()) {
+            Hashtable<String, Object> radio = d.vehicleRadio(v, i++, 170);
+            var start = org.qkdv2i.scenario.internal.sim.Mobility.place(v, 0);
+            assertEquals(v.id(), radio.get("radio.id"));
+            assertEquals("VEHICLE", radio.get("role"));
+            assertEquals(V2xFleet.position(start.x(), start.y()), radio.get("position"));
+            places.add(radio.get("position"));
+        }
+        assertEquals("each vehicle starts from its own place on the road", city.vehicles().size(), places.size());
+    }
 }
