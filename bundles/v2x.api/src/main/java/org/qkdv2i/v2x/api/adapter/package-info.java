@@ -10,7 +10,7 @@
  * <li>{@link org.qkdv2i.v2x.api.adapter.StationStateProvider}: SPI the generators read.</li>
  * </ul>
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package org.qkdv2i.v2x.api.adapter;
 

@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.qkdv2i.v2x.api.StationState;
 import org.qkdv2i.v2x.api.adapter.DenmEvent;
@@ -145,6 +148,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final Map<String, LongAdder> refusedBy = new ConcurrentHashMap<>();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong outsideArea = new AtomicLong();
 
@@ -297,10 +301,16 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         return framing.technology();
     }
 
+    private Map<String, Long> refusedBy() {
+        Map<String, Long> m = new TreeMap<>();
+        refusedBy.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+
     @Override
     public StackStatistics statistics() {
         return new StackStatistics(sent.get(), sendFailures.get(), received.get(), delivered.get(), malformed.get(),
-                refused.get(), duplicates.get(), outsideArea.get());
+                refused.get(), duplicates.get(), outsideArea.get(), refusedBy());
     }
 
     @Override
@@ -746,36 +756,36 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         try {
             LinkFraming.Unframed u = framing.unframe(frame);
             if (u.error() != null) {
-                drop(frame, u.error(), false);
+                drop(frame, u.error(), null);
                 return;
             }
             if (u.network() == LinkFraming.Network.GEONETWORKING) {
                 if (config.profile() != Profile.EU) {
-                    drop(frame, "GeoNetworking on a US stack", false);
+                    drop(frame, "GeoNetworking on a US stack", null);
                     return;
                 }
                 receiveGn(frame, u.pdu());
             } else {
                 if (config.profile() != Profile.US) {
-                    drop(frame, "WSMP on an EU stack", false);
+                    drop(frame, "WSMP on an EU stack", null);
                     return;
                 }
                 receiveWsm(frame, u.pdu());
             }
         } catch (RuntimeException e) {
             // a defect, not hostile input (decoders return typed errors): still never thrown at the radio
-            drop(frame, "internal error " + e, false);
+            drop(frame, "internal error " + e, null);
         }
     }
 
     /** Verified inner octets with their security info, or a refusal. */
-    private record Opened(byte[] payload, SecurityInfo info, String refusal, boolean malformed) {
+    private record Opened(byte[] payload, SecurityInfo info, String refusal, String refusedAs) {
     }
 
     private void receiveGn(RadioFrame frame, byte[] pdu) {
         DecodeResult<GnPacket> outer = gn.decodeLinkPayload(pdu);
         if (!outer.isOk()) {
-            drop(frame, "GeoNetworking: " + outer.error(), false);
+            drop(frame, "GeoNetworking: " + outer.error(), null);
             return;
         }
         GnPacket p = outer.value();
@@ -783,7 +793,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         if (p.isSecured()) {
             Opened o = open(p.payload());
             if (o.refusal != null) {
-                drop(frame, o.refusal, !o.malformed);
+                drop(frame, o.refusal, o.refusedAs);
                 return;
             }
             info = o.info;
@@ -796,17 +806,17 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
             System.arraycopy(inner, 0, whole, 4, inner.length);
             DecodeResult<GnPacket> in = gn.decode(whole);
             if (!in.isOk()) {
-                drop(frame, "secured GeoNetworking payload: " + in.error(), false);
+                drop(frame, "secured GeoNetworking payload: " + in.error(), null);
                 return;
             }
             p = in.value();
         } else if (!config.acceptUnsecured()) {
-            drop(frame, "unsecured GeoNetworking packet refused by configuration", true);
+            drop(frame, "unsecured GeoNetworking packet refused by configuration", StackStatistics.UNSECURED);
             return;
         }
         GnCommonHeader.NextHeader nh = p.common().nextHeader();
         if (nh != GnCommonHeader.NextHeader.BTP_B && nh != GnCommonHeader.NextHeader.BTP_A) {
-            drop(frame, "GeoNetworking next header " + nh + " not handled", false);
+            drop(frame, "GeoNetworking next header " + nh + " not handled", null);
             return;
         }
         if (p.extended() instanceof GnExtendedHeader.GeoBroadcast g && !insideOrUnknown(g.area())) {
@@ -816,7 +826,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         }
         DecodeResult<BtpPacket> b = btp.decode(p);
         if (!b.isOk()) {
-            drop(frame, "BTP: " + b.error(), false);
+            drop(frame, "BTP: " + b.error(), null);
             return;
         }
         BtpPacket bp = b.value();
@@ -826,7 +836,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         if (port == BtpPacket.PORT_CAM) {
             DecodeResult<Cam> c = cams.decode(bp.payload());
             if (!c.isOk()) {
-                drop(frame, "CAM: " + c.error(), false);
+                drop(frame, "CAM: " + c.error(), null);
                 return;
             }
             content = new V2xContent.CamContent(c.value());
@@ -834,7 +844,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         } else if (port == BtpPacket.PORT_DENM) {
             DecodeResult<Denm> d = denms.decode(bp.payload());
             if (!d.isOk()) {
-                drop(frame, "DENM: " + d.error(), false);
+                drop(frame, "DENM: " + d.error(), null);
                 return;
             }
             content = new V2xContent.DenmContent(d.value());
@@ -845,7 +855,7 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         }
         if (info.psid() != null && expectedPsid >= 0 && info.psid() != expectedPsid) {
             // TS 103 097 §7.1: a CAM must be signed for the CA service, a DENM for the DEN service
-            drop(frame, "psid " + info.psid() + " does not match BTP port " + port, true);
+            drop(frame, "psid " + info.psid() + " does not match BTP port " + port, StackStatistics.PSID_MISMATCH);
             return;
         }
         if (content instanceof V2xContent.DenmContent dc && !isNewDenm(dc.denm())) {
@@ -858,28 +868,29 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
     private void receiveWsm(RadioFrame frame, byte[] pdu) {
         DecodeResult<WsmpPacket> w = wsmp.decodeLinkPayload(pdu);
         if (!w.isOk()) {
-            drop(frame, "WSMP: " + w.error(), false);
+            drop(frame, "WSMP: " + w.error(), null);
             return;
         }
         WsmpPacket packet = w.value();
         Opened o = open(packet.data());
         if (o.refusal != null) {
-            drop(frame, o.refusal, !o.malformed);
+            drop(frame, o.refusal, o.refusedAs);
             return;
         }
         if (o.info.protection() == Protection.UNSECURED && !config.acceptUnsecured()) {
-            drop(frame, "unsecured WSM refused by configuration", true);
+            drop(frame, "unsecured WSM refused by configuration", StackStatistics.UNSECURED);
             return;
         }
         if (o.info.psid() != null && o.info.psid() != packet.psid()) {
-            drop(frame, "signed psid " + o.info.psid() + " does not match WSMP PSID " + packet.psid(), true);
+            drop(frame, "signed psid " + o.info.psid() + " does not match WSMP PSID " + packet.psid(),
+                    StackStatistics.PSID_MISMATCH);
             return;
         }
         V2xContent content;
         if (packet.psid() == WsmpPacket.PSID_BSM) {
             DecodeResult<Bsm> b = bsms.decode(o.payload);
             if (!b.isOk()) {
-                drop(frame, "BSM: " + b.error(), false);
+                drop(frame, "BSM: " + b.error(), null);
                 return;
             }
             content = new V2xContent.BsmContent(b.value());
@@ -902,11 +913,11 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         }
         DecodeResult<SecuredData> d = security.decode(wire);
         if (!d.isOk()) {
-            return new Opened(null, null, "IEEE 1609.2: " + d.error(), true);
+            return new Opened(null, null, "IEEE 1609.2: " + d.error(), null);
         }
         SecuredData sd = d.value();
         if (sd instanceof SecuredData.Unsecured u) {
-            return new Opened(u.payload(), SecurityInfo.UNSECURED, null, false);
+            return new Opened(u.payload(), SecurityInfo.UNSECURED, null, null);
         }
         if (sd instanceof SecuredData.Signed) {
             return verified(security.verify(wire, trust, clock.instant(), config.maxAge()));
@@ -914,14 +925,14 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         SecuredData.Encrypted e = (SecuredData.Encrypted) sd;
         var channel = keyring.find(e);
         if (channel.isEmpty()) {
-            return new Opened(null, null, "EncryptedData for no registered PSK (" + e.pskIds() + ")", false);
+            return new Opened(null, null, "EncryptedData for no registered PSK (" + e.pskIds() + ")", StackStatistics.NO_PSK);
         }
         try {
             byte[] plain = channel.get().open(wire);
             String pskId = e.pskIds().isEmpty() ? null : HexFormat.of().formatHex(e.pskIds().get(0).toBytes());
-            return new Opened(plain, new SecurityInfo(Protection.PSK, null, null, null, pskId), null, false);
+            return new Opened(plain, new SecurityInfo(Protection.PSK, null, null, null, pskId), null, null);
         } catch (MessageRejectedException ex) {
-            return new Opened(null, null, "PSK channel refused: " + ex.reason() + " " + ex.getMessage(), false);
+            return new Opened(null, null, "PSK channel refused: " + ex.reason() + " " + ex.getMessage(), "PSK_" + ex.reason());
         }
     }
 
@@ -935,13 +946,13 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
 
     private static Opened verified(VerificationResult v) {
         if (!v.isOk()) {
-            return new Opened(null, null, "1609.2 verification " + v.status() + ": " + v.detail(), false);
+            return new Opened(null, null, "1609.2 verification " + v.status() + ": " + v.detail(), v.status().name());
         }
         SecuredData.Signed s = v.message();
         String signer = s.signerId() == null ? null : HexFormat.of().formatHex(s.signerId().toBytes());
         Instant gen = s.header().generationTime() == null ? null : ItsTime.fromTime64(s.header().generationTime());
         return new Opened(s.payload(), new SecurityInfo(Protection.SIGNED, signer, s.header().psid(), gen, null), null,
-                false);
+                null);
     }
 
     /** True if this station is inside {@code area} or does not know where it is. */
@@ -981,8 +992,15 @@ public final class V2xEngine implements V2xStack, AutoCloseable {
         }
     }
 
-    private void drop(RadioFrame frame, String reason, boolean security) {
-        (security ? refused : malformed).incrementAndGet();
+    /** Counts and logs (rate-limited) a frame not delivered: refused by security as {@code refusedAs}, or malformed if null. */
+    private void drop(RadioFrame frame, String reason, String refusedAs) {
+        boolean security = refusedAs != null;
+        if (security) {
+            refused.incrementAndGet();
+            refusedBy.computeIfAbsent(refusedAs, k -> new LongAdder()).increment();
+        } else {
+            malformed.incrementAndGet();
+        }
         dropLog.log("stack " + config.stackId() + ": " + (security ? "refused" : "dropped") + " frame from "
                 + frame.source() + ": " + reason);
     }

@@ -117,6 +117,7 @@ public class SecurityPathsTest {
         p.rig.run(Duration.ofMillis(500));
         assertEquals(0, p.heard.messages.size());
         assertEquals(5, p.receiver.statistics().refused());
+        assertEquals(java.util.Map.of("UNKNOWN_SIGNER", 5L), p.receiver.statistics().refusedBy());
         // at 1 s the certificate comes again and from then on everything verifies
         p.rig.run(Duration.ofMillis(600));
         assertEquals(2, p.heard.messages.size());
@@ -172,6 +173,7 @@ public class SecurityPathsTest {
         assertTrue("accepted " + accepted, accepted <= 2);
         var st = p.receiver.statistics();
         assertEquals(octets.length - 4 - accepted, st.refused() + st.malformed());
+        assertEquals("the split adds up", st.refused(), st.refusedBy().values().stream().mapToLong(Long::longValue).sum());
     }
 
     @Test
@@ -186,6 +188,7 @@ public class SecurityPathsTest {
                 recorded.source()), recorded);
         assertEquals(before, p.heard.messages.size());
         assertEquals(1, p.receiver.statistics().refused());
+        assertEquals(java.util.Map.of("STALE", 1L), p.receiver.statistics().refusedBy());
     }
 
     @Test
@@ -194,6 +197,8 @@ public class SecurityPathsTest {
         p.rig.run(Duration.ofMillis(0));
         assertEquals(0, p.heard.messages.size());
         assertEquals(1, p.receiver.statistics().refused());
+        assertEquals(java.util.Map.of(org.qkdv2i.v2x.api.adapter.StackStatistics.UNSECURED, 1L),
+                p.receiver.statistics().refusedBy());
     }
 
     @Test
@@ -254,6 +259,11 @@ public class SecurityPathsTest {
                 p.sender.sendPayload(service, payload, 1, Security.psk(rsuSide));
                 assertEquals(1, p.heard.messages.size());
                 assertEquals(profile + " refusals", 4, p.receiver.statistics().refused());
+                var by = p.receiver.statistics().refusedBy();
+                // before registration and the stranger's key: another station's traffic, not an attack on this one
+                assertEquals(by.toString(), 2L, (long) by.get(org.qkdv2i.v2x.api.adapter.StackStatistics.NO_PSK));
+                assertEquals(by.toString(), 2L, by.entrySet().stream().filter(e -> e.getKey().startsWith("PSK_"))
+                        .mapToLong(java.util.Map.Entry::getValue).sum());
 
                 reg.close();
                 p.rig.air.tamper(f -> f);
