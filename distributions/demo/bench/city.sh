@@ -5,7 +5,8 @@
 # real time and what the stacks delivered and refused. Build first: mvn -B -q install -DskipTests
 #
 # usage: distributions/demo/bench/city.sh [rsus=50] [vehicles=1000] [seconds=120] [heap=3g]
-# env:   OUT=<dir> (default: a new temporary directory), NICE=10
+# env:   OUT=<dir> (default: a new temporary directory), NICE=10, JAVA_OPTS (extra options for the
+#        demo JVM, e.g. -XX:StartFlightRecording=filename=run.jfr,settings=profile)
 set -euo pipefail
 RSUS=${1:-50}; VEHICLES=${2:-1000}; SECONDS_SIM=${3:-120}; HEAP=${4:-3g}
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -15,7 +16,7 @@ java -cp "$ROOT/bundles/scenario/target/classes" org.qkdv2i.scenario.internal.mo
     "rsus=$RSUS,vehicles=$VEHICLES,duration=$SECONDS_SIM,speed=1" > city.json
 echo "city: $RSUS RSUs, $VEHICLES vehicles, $SECONDS_SIM simulated s at speed 1; output in $OUT"
 START=$(date +%s.%N)
-nice -n "${NICE:-10}" java -Xmx"$HEAP" -jar "$ROOT/distributions/demo/target/demo.jar" --headless --no-opcua \
+nice -n "${NICE:-10}" java -Xmx"$HEAP" ${JAVA_OPTS:-} -jar "$ROOT/distributions/demo/target/demo.jar" --headless --no-opcua \
     --scenario city.json --duration "$SECONDS_SIM" --speed 1 --report report.json > demo.log 2>&1 &
 PID=$!
 TCK=$(getconf CLK_TCK)
@@ -56,8 +57,12 @@ for kind in ("RSU", "VEHICLE"):
     xs = [x for x in r["v2x"] if x["kind"] == kind]
     if xs:
         s = lambda k: sum(x[k] for x in xs)
-        print(f"{kind}: {len(xs)} stations sent {s('sent')}, received {s('received')}, delivered {s('delivered')}, "
+        print(f"{kind} since start-up: {len(xs)} stations sent {s('sent')}, received {s('received')}, delivered {s('delivered')}, "
               f"refused {s('refused')}, PSK greetings {s('pskPayloads')}, serving sessions opened {s('servingSessions')}")
+for v in r.get("v2xWhilePlaying", []):
+    w = v["wallSeconds"] or 1
+    print(f"while playing ({w:.0f} s), {v['stations']} {v['kind']}: sent {v['sent'] / w:.0f}/s, received {v['received'] / w:.0f}/s, "
+          f"delivered {v['delivered'] / w:.0f}/s, refused {v['refused'] / w:.0f}/s {v['refusedBy']}")
 ho = r["handovers"]
 print(f"handovers {len(ho)}, same key {sum(1 for h in ho if h['sameKey'])}, DPN sessions {r['dpnSessionsOpened']}, problems {len(r['problems'])}")
 PY

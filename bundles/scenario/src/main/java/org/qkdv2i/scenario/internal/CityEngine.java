@@ -465,6 +465,7 @@ final class CityEngine implements AutoCloseable {
     private void begin(boolean timeout) {
         readyAfter = wallSeconds();
         begunNanos = System.nanoTime();
+        fleet.clockStarted(readyAfter);
         clock = new HeldClock(clocks.apply(speed));
         repaceDrivers();
         lastTick = 0;
@@ -1434,7 +1435,7 @@ final class CityEngine implements AutoCloseable {
         return new Report(scenario.name(), ready(), readyAfter, simSeconds(), totals(), events.counts(),
                 new ArrayList<>(handovers), new ArrayList<>(reroutes), new ArrayList<>(detections), keyFailures.get(),
                 new ArrayList<>(problems), fleet.counts(), fleet.sessionsOpened(), devicesReadyAfter, clockReport(),
-                fleet.fullSetUps(), fleet.fastSetUps());
+                fleet.fullSetUps(), fleet.fastSetUps(), fleet.whilePlaying(wallSeconds()));
     }
 
     @Override

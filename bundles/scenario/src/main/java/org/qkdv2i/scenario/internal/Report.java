@@ -17,7 +17,7 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
         CityView.Totals totals, Map<String, Long> eventCounts, List<Handover> handovers, List<Reroute> reroutes,
         List<Detection> detections, long keyRequestsFailed, List<String> problems, List<V2xCount> v2x,
         long dpnSessionsOpened, double devicesReadyAfterWallSeconds, Clock clock, long rsuSetUpsFull,
-        long rsuSetUpsFast) {
+        long rsuSetUpsFast, List<V2xTotal> v2xWhilePlaying) {
 
     public Report {
         eventCounts = Map.copyOf(eventCounts);
@@ -26,6 +26,7 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
         detections = List.copyOf(detections);
         problems = List.copyOf(problems);
         v2x = List.copyOf(v2x);
+        v2xWhilePlaying = List.copyOf(v2xWhilePlaying);
     }
 
     /**
@@ -85,11 +86,31 @@ public record Report(String scenario, boolean ready, double readyAfterWallSecond
      * One RSU's or vehicle's V2X counters, from its stack ({@code V2xStack.statistics()}).
      *
      * @param delivered       messages received, verified (SIGNED / PSK) and delivered
+     * @param refusedBy       the refusals by cause ({@code StackStatistics.refusedBy()}: STALE, UNKNOWN_SIGNER, NO_PSK, …)
      * @param pskPayloads     serving greetings it received protected with a DPN-exported PSK
      * @param servingSessions DPN sessions it opened to vehicles (RSUs)
      */
     public record V2xCount(String station, String kind, String technology, long sent, long received, long delivered,
-            long refused, long pskPayloads, long servingSessions) {
+            long refused, Map<String, Long> refusedBy, long pskPayloads, long servingSessions) {
+        public V2xCount {
+            refusedBy = Map.copyOf(refusedBy);
+        }
+    }
+
+    /**
+     * The V2X counters of all RSUs or all vehicles while the clock ran (from its start to the
+     * report), without what the stacks did while the city was still starting.
+     *
+     * @param kind        {@code RSU} or {@code VEHICLE}
+     * @param stations    how many
+     * @param wallSeconds wall time from the clock's start to the report
+     * @param refusedBy   {@code refused} by cause, as in {@link V2xCount}
+     */
+    public record V2xTotal(String kind, int stations, double wallSeconds, long sent, long received, long delivered,
+            long refused, Map<String, Long> refusedBy) {
+        public V2xTotal {
+            refusedBy = Map.copyOf(refusedBy);
+        }
     }
 
     /** An application's relay path changed. */

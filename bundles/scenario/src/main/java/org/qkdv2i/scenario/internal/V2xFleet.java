@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -107,6 +108,8 @@ final class V2xFleet implements AutoCloseable {
     private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile boolean allReady;
+    /** Counters per kind when the clock started; null before. */
+    private volatile Map<String, Report.V2xTotal> atClockStart;
 
     /** A station's state as its stack reads it (written by the tick, read by the stack's thread). */
     private static final class StationSlot {
@@ -598,8 +601,48 @@ final class V2xFleet implements AutoCloseable {
         }
         long psk = pskDelivered.getOrDefault(id, new AtomicLong()).get();
         long sessions = servingSessions.getOrDefault(id, new AtomicLong()).get();
-        return st == null ? new Report.V2xCount(id, kind, tech, 0, 0, 0, 0, psk, sessions)
-                : new Report.V2xCount(id, kind, tech, st.sent(), st.received(), st.delivered(), st.refused(), psk, sessions);
+        return st == null ? new Report.V2xCount(id, kind, tech, 0, 0, 0, 0, Map.of(), psk, sessions)
+                : new Report.V2xCount(id, kind, tech, st.sent(), st.received(), st.delivered(), st.refused(),
+                        st.refusedBy(), psk, sessions);
+    }
+
+    /** The stations' counters now, summed per kind (RSU, VEHICLE). */
+    static Map<String, Report.V2xTotal> byKind(List<Report.V2xCount> counts, double wallSeconds) {
+        Map<String, Report.V2xTotal> out = new LinkedHashMap<>();
+        for (Report.V2xCount c : counts) {
+            Report.V2xTotal t = out.getOrDefault(c.kind(),
+                    new Report.V2xTotal(c.kind(), 0, wallSeconds, 0, 0, 0, 0, Map.of()));
+            Map<String, Long> by = new TreeMap<>(t.refusedBy());
+            c.refusedBy().forEach((k, n) -> by.merge(k, n, Long::sum));
+            out.put(c.kind(), new Report.V2xTotal(c.kind(), t.stations() + 1, wallSeconds, t.sent() + c.sent(),
+                    t.received() + c.received(), t.delivered() + c.delivered(), t.refused() + c.refused(), by));
+        }
+        return out;
+    }
+
+    /** {@code now} minus {@code before}, per kind: what the stations did in between. */
+    static List<Report.V2xTotal> since(Map<String, Report.V2xTotal> before, Map<String, Report.V2xTotal> now) {
+        List<Report.V2xTotal> out = new ArrayList<>();
+        for (Report.V2xTotal n : now.values()) {
+            Report.V2xTotal b = before.getOrDefault(n.kind(), new Report.V2xTotal(n.kind(), 0, 0, 0, 0, 0, 0, Map.of()));
+            Map<String, Long> by = new TreeMap<>(n.refusedBy());
+            b.refusedBy().forEach((k, x) -> by.merge(k, -x, Long::sum));
+            by.values().removeIf(x -> x == 0);
+            out.add(new Report.V2xTotal(n.kind(), n.stations(), n.wallSeconds() - b.wallSeconds(), n.sent() - b.sent(),
+                    n.received() - b.received(), n.delivered() - b.delivered(), n.refused() - b.refused(), by));
+        }
+        return out;
+    }
+
+    /** Remembers the counters as the clock starts: the report's "while playing" is measured from here. */
+    void clockStarted(double wallSeconds) {
+        atClockStart = byKind(counts(), wallSeconds);
+    }
+
+    /** What the stations did from the clock's start to now ({@code wallSeconds} since the engine's start). */
+    List<Report.V2xTotal> whilePlaying(double wallSeconds) {
+        Map<String, Report.V2xTotal> start = atClockStart;
+        return start == null ? List.of() : since(start, byKind(counts(), wallSeconds));
     }
 
     /** V2X messages: every message a stack received, verified and delivered. */

@@ -149,6 +149,11 @@ final class DemoRun {
             out.printf(Locale.ROOT, "RSU–vehicle DPN sessions: %d full set-ups (first contact), %d fast transitions%n",
                     r.rsuSetUpsFull(), r.rsuSetUpsFast());
         }
+        for (Report.V2xTotal v : r.v2xWhilePlaying()) {
+            out.printf(Locale.ROOT, "V2X while playing, %d %s stations in %.0f s: sent %d, received %d, delivered %d,"
+                    + " refused %d%s%n", v.stations(), v.kind(), v.wallSeconds(), v.sent(), v.received(), v.delivered(),
+                    v.refused(), v.refusedBy().isEmpty() ? "" : " " + v.refusedBy());
+        }
         for (Report.Reroute x : r.reroutes()) {
             out.printf(Locale.ROOT, "  reroute  %4.0fs %s %s → %s%n", x.atS(), x.app(), String.join("-", x.before()),
                     String.join("-", x.after()));
