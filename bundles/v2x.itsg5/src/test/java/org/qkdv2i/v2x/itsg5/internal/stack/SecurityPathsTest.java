@@ -2,6 +2,7 @@ package org.qkdv2i.v2x.itsg5.internal.stack;
 
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -345,5 +346,38 @@ public class SecurityPathsTest {
 
     static Instant start() {
         return Rig.START;
+    }
+
+    /**
+     * An RSU greets the vehicle it serves under their PSK on the broadcast air: every other vehicle
+     * in range recognises the frame as another station's by its recipients and refuses it NO_PSK
+     * without decoding it; the station that holds the key decodes and opens it.
+     */
+    @Test
+    public void anotherStationsPskDataIsRecognisedBeforeDecoding() throws Exception {
+        Pair p = pair(Profile.EU, null, new TrustStore(), false, false);
+        MessageProtection mp = new MessageProtectionComponent();
+        ChannelOptions options = ChannelOptions.datagram("rsu-7", p.rig.clock);
+        byte[] key = psk();
+        try (ProtectedChannel rsuSide = mp.ieee1609Psk(key.clone(), options);
+                ProtectedChannel carSide = mp.ieee1609Psk(key.clone(), options)) {
+            p.sender.sendPayload(3000, "serving".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 1,
+                    Security.psk(rsuSide));
+            RadioFrame f = p.rig.air.sent().get(p.rig.air.sent().size() - 1);
+            byte[] data = NetCodecs.geoNetworking().decode(f.payload()).value().payload();
+            assertTrue("no such key here: another station's", p.receiver.forAnotherStation(data));
+            assertEquals(java.util.Map.of(org.qkdv2i.v2x.api.adapter.StackStatistics.NO_PSK, 1L),
+                    p.receiver.statistics().refusedBy());
+            try (AutoCloseable reg = p.receiver.registerPsk(key, carSide)) {
+                assertFalse("the key holder decodes and opens it", p.receiver.forAnotherStation(data));
+                p.rig.air.inject(p.rig.air.radio("rsu", org.qkdv2i.v2x.api.radio.RadioTechnology.ITS_G5, f.source()), f);
+                assertEquals(1, p.heard.messages.size());
+            }
+            assertTrue("unregistered again", p.receiver.forAnotherStation(data));
+            assertFalse("cut short: left to the full decoding", p.receiver.forAnotherStation(Arrays.copyOf(data, 12)));
+            byte[] otherKind = data.clone();
+            otherKind[4] = (byte) 0x81; // symmRecipInfo: not a shape this look handles
+            assertFalse(p.receiver.forAnotherStation(otherKind));
+        }
     }
 }
