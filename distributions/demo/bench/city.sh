@@ -20,6 +20,24 @@ nice -n "${NICE:-10}" java -Xmx"$HEAP" ${JAVA_OPTS:-} -jar "$ROOT/distributions/
     --scenario city.json --duration "$SECONDS_SIM" --speed 1 --report report.json > demo.log 2>&1 &
 PID=$!
 TCK=$(getconf CLK_TCK)
+# CPU seconds per thread group (thread name with digits as N: the JIT, GC, radio I/O, stack ticks, links...)
+thread_cpu() {
+    python3 - "$PID" "$TCK" <<'PY' 2>/dev/null || true
+import os, re, sys, time
+pid, tck, groups = sys.argv[1], int(sys.argv[2]), {}
+for t in os.listdir(f"/proc/{pid}/task"):
+    try:
+        stat = open(f"/proc/{pid}/task/{t}/stat").read()
+    except OSError:
+        continue
+    name = re.sub(r"[0-9]+", "N", stat[stat.index("(") + 1:stat.rindex(")")])
+    f = stat[stat.rindex(")") + 2:].split()
+    groups[name] = groups.get(name, 0) + (int(f[11]) + int(f[12])) / tck
+print(f"{time.time():.3f}")
+for k, v in groups.items():
+    print(f"{v:.2f}\t{k}")
+PY
+}
 : > samples.tsv
 printf 'wall_s\tcpu_s\tcores\tthreads\tsim_s\tload\n' | tee -a samples.tsv
 LAST_CPU=0; LAST_WALL=0
@@ -30,6 +48,11 @@ while kill -0 "$PID" 2>/dev/null; do
     CPU=$(( (F[13] + F[14]) ))
     NOW=$(date +%s.%N)
     SIM=$(grep -o '^t= *[0-9]*s' demo.log | tail -1 | tr -dc '0-9' || true)
+    if [ -n "$SIM" ] && [ "$SIM" != "${LAST_SIM:-}" ]; then # playing: per thread group at the first and the last played sample
+        [ -s threads-first.tsv ] || thread_cpu > threads-first.tsv
+        thread_cpu > threads-last.tsv
+        LAST_SIM=$SIM
+    fi
     THREADS=$(ls /proc/$PID/task 2>/dev/null | wc -l)
     awk -v now="$NOW" -v start="$START" -v cpu="$CPU" -v tck="$TCK" -v lc="$LAST_CPU" -v lw="$LAST_WALL" \
         -v th="$THREADS" -v sim="${SIM:--}" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
@@ -63,6 +86,15 @@ for v in r.get("v2xWhilePlaying", []):
     w = v["wallSeconds"] or 1
     print(f"while playing ({w:.0f} s), {v['stations']} {v['kind']}: sent {v['sent'] / w:.0f}/s, received {v['received'] / w:.0f}/s, "
           f"delivered {v['delivered'] / w:.0f}/s, refused {v['refused'] / w:.0f}/s {v['refusedBy']}")
+try:
+    first, last = (open(f).read().splitlines() for f in ("threads-first.tsv", "threads-last.tsv"))
+    w = float(last[0]) - float(first[0])
+    cpu = lambda lines: {k: float(v) for v, k in (l.split("\t", 1) for l in lines[1:])}
+    a, b = cpu(first), cpu(last)
+    used = sorted(((b[k] - a.get(k, 0)) / w, k) for k in b)[::-1]
+    print(f"CPU by thread group while playing ({w:.0f} s, cores): " + ", ".join(f"{k} {c:.2f}" for c, k in used[:14] if c >= 0.005))
+except (OSError, ValueError, IndexError, ZeroDivisionError):
+    pass
 ho = r["handovers"]
 print(f"handovers {len(ho)}, same key {sum(1 for h in ho if h['sameKey'])}, DPN sessions {r['dpnSessionsOpened']}, problems {len(r['problems'])}")
 PY
