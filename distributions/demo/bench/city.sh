@@ -30,7 +30,9 @@ for t in os.listdir(f"/proc/{pid}/task"):
         stat = open(f"/proc/{pid}/task/{t}/stat").read()
     except OSError:
         continue
-    name = re.sub(r"[0-9]+", "N", stat[stat.index("(") + 1:stat.rindex(")")])
+    name = stat[stat.index("(") + 1:stat.rindex(")")]
+    keep = 3 if name[:3] in ("C1 ", "C2 ", "G1 ") else 0  # the JIT compilers and G1 keep their names
+    name = name[:keep] + re.sub(r"[0-9]+", "N", name[keep:])
     f = stat[stat.rindex(")") + 2:].split()
     groups[name] = groups.get(name, 0) + (int(f[11]) + int(f[12])) / tck
 print(f"{time.time():.3f}")
