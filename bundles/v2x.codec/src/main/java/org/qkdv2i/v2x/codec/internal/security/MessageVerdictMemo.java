@@ -3,6 +3,8 @@ package org.qkdv2i.v2x.codec.internal.security;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -26,6 +28,12 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * access-ordered {@link LinkedHashMap} under its own lock; the total never exceeds
  * {@link #capacity()}. A lookup costs one SHA-256 of ~140 octets (≈ 1 µs) against ≈ 100 µs for the
  * ECDSA verification it saves.
+ * <p>
+ * Single flight: two receivers that miss the memo for the same key at once (the two radio I/O
+ * threads delivering one CAM to two stacks) would both run ECDSA; the second waits for the first's
+ * verdict instead ({@link #takeOff}/{@link #land}; the same inputs give the same verdict, so the
+ * waiter may take a refusal too). A flight always lands (finally), so a waiter waits at most one
+ * ECDSA verification.
  */
 final class MessageVerdictMemo {
 
@@ -38,6 +46,8 @@ final class MessageVerdictMemo {
     private volatile int capacity;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** Verifications in progress, by key (single flight); entries live only while one runs. */
+    private final Map<ByteBuffer, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
 
     MessageVerdictMemo(boolean enabled, int capacity) {
         configure(enabled, capacity);
@@ -106,11 +116,36 @@ final class MessageVerdictMemo {
         return hit;
     }
 
-    /** Call only after the ECDSA verification of exactly these inputs returned true. */
-    void rememberValid(byte[] key) {
-        if (enabled) {
-            stripe(key).add(ByteBuffer.wrap(key));
-        }
+    /** As {@link #knownValid} without counting a lookup (the single-flight leader's second look). */
+    boolean containsValid(byte[] key) {
+        return enabled && stripe(key).contains(ByteBuffer.wrap(key));
+    }
+
+    /**
+     * Call only after the ECDSA verification of exactly these inputs returned true. Returns
+     * {@code true} if the verdict was already there: that verification was a duplicate.
+     */
+    boolean rememberValid(byte[] key) {
+        return enabled && stripe(key).add(ByteBuffer.wrap(key));
+    }
+
+    /**
+     * Single flight: registers {@code mine} as the verification of {@code key} in progress and
+     * returns {@code null} (the caller verifies, then calls {@link #land} whatever happens), or
+     * returns the verification already in progress, whose verdict the caller waits for.
+     */
+    CompletableFuture<Boolean> takeOff(byte[] key, CompletableFuture<Boolean> mine) {
+        return inFlight.putIfAbsent(ByteBuffer.wrap(key), mine);
+    }
+
+    /** Ends the flight: {@code verdict} to the waiters, {@code null} if there is none (the check threw). */
+    void land(byte[] key, CompletableFuture<Boolean> mine, Boolean verdict) {
+        inFlight.remove(ByteBuffer.wrap(key), mine);
+        mine.complete(verdict);
+    }
+
+    int inFlight() {
+        return inFlight.size();
     }
 
     int size() {
@@ -152,8 +187,8 @@ final class MessageVerdictMemo {
             return entries.get(k) != null; // get, not containsKey: marks it recently used
         }
 
-        synchronized void add(ByteBuffer k) {
-            entries.put(k, Boolean.TRUE);
+        synchronized boolean add(ByteBuffer k) {
+            return entries.put(k, Boolean.TRUE) != null;
         }
 
         synchronized int size() {

@@ -9,6 +9,7 @@ import org.bouncycastle.oer.Element;
 import org.bouncycastle.oer.OEREncoder;
 import org.bouncycastle.oer.OERInputStream;
 import org.bouncycastle.oer.its.template.ieee1609dot2.IEEE1609dot2;
+import org.bouncycastle.oer.its.template.ieee1609dot2.basetypes.Ieee1609Dot2BaseTypes;
 import org.qkdv2i.v2x.codec.DecodeError;
 import org.qkdv2i.v2x.codec.DecodeError.Kind;
 
@@ -24,6 +25,20 @@ final class Oer {
     static final Element CERTIFICATE = IEEE1609dot2.Certificate.build();
     static final Element TBS_DATA = IEEE1609dot2.ToBeSignedData.build();
     static final Element TBS_CERTIFICATE = IEEE1609dot2.ToBeSignedCertificate.build();
+    static final Element SIGNER = IEEE1609dot2.SignerIdentifier.build();
+    static final Element SIGNATURE = Ieee1609Dot2BaseTypes.Signature.build();
+
+    /**
+     * Length of the COER {@code Ieee1609Dot2Data} prefix before a SignedData's tbsData:
+     * protocolVersion 3 (Uint8, one octet), the content CHOICE tag [1] signedData (0x81, X.696 §20:
+     * a root alternative, so no length follows) and hashId sha256 (an ENUMERATED value below 128:
+     * one octet, X.696 §11). SignedData and Ieee1609Dot2Data are SEQUENCEs without extension marker
+     * or OPTIONAL fields, so no preamble (IEEE 1609.2 §6.3.2, §6.3.4): the encoding is the plain
+     * concatenation of the fields' encodings.
+     */
+    static final int SIGNED_DATA_PREFIX = 3;
+    /** SignerIdentifier [1] certificate, SequenceOfCertificate quantity 1 (X.696 §20, §21: one length octet, 1). */
+    static final int CERTIFICATE_SIGNER_PREFIX = 3;
 
     /** Largest input decoded: far above any radio frame (GeoNetworking ≤ 1500 B, WSMP ≤ 2302 B). */
     static final int MAX_INPUT = 65_535;
@@ -88,6 +103,71 @@ final class Oer {
 
     static byte[] encode(ASN1Encodable value, Element element) {
         return OEREncoder.toByteArray(value, element);
+    }
+
+    /**
+     * The COER {@code Ieee1609Dot2Data { 3, signedData { sha256, tbsData, signer, signature } }}
+     * assembled from the already encoded ToBeSignedData (the octets that were hashed) instead of
+     * encoding it a second time inside the whole message: octet-identical to BC's encoding of the
+     * whole (see {@link #SIGNED_DATA_PREFIX}; SignedDataOctetsTest compares them).
+     */
+    static byte[] signedData(byte[] tbs, SignerIdentifierOctets signer, ASN1Encodable signature) {
+        byte[] sig = encode(signature, SIGNATURE);
+        byte[] out = new byte[SIGNED_DATA_PREFIX + tbs.length + signer.length() + sig.length];
+        out[0] = (byte) OerIeee1609Dot2Codec.PROTOCOL_VERSION;
+        out[1] = (byte) 0x81; // Ieee1609Dot2Content [1] signedData
+        out[2] = 0x00; // HashAlgorithm sha256
+        System.arraycopy(tbs, 0, out, SIGNED_DATA_PREFIX, tbs.length);
+        signer.writeTo(out, SIGNED_DATA_PREFIX + tbs.length);
+        System.arraycopy(sig, 0, out, out.length - sig.length, sig.length);
+        return out;
+    }
+
+    /** A SignerIdentifier's encoding, written without copying a certificate twice. */
+    record SignerIdentifierOctets(byte[] encoded, byte[] certificate) {
+        /** {@code certificate {c}} from c's canonical COER octets (X.696 §21: quantity 1, then c). */
+        static SignerIdentifierOctets certificate(byte[] canonicalCertificate) {
+            return new SignerIdentifierOctets(null, canonicalCertificate);
+        }
+
+        /** Any alternative, through BC's encoder (the digest one is 9 octets). */
+        static SignerIdentifierOctets of(ASN1Encodable signerIdentifier) {
+            return new SignerIdentifierOctets(encode(signerIdentifier, SIGNER), null);
+        }
+
+        int length() {
+            return certificate != null ? CERTIFICATE_SIGNER_PREFIX + certificate.length : encoded.length;
+        }
+
+        void writeTo(byte[] out, int at) {
+            if (certificate == null) {
+                System.arraycopy(encoded, 0, out, at, encoded.length);
+                return;
+            }
+            out[at] = (byte) 0x81; // SignerIdentifier [1] certificate
+            out[at + 1] = 0x01; // quantity: one length octet
+            out[at + 2] = 0x01; // one certificate (ETSI TS 103 097 §5.2)
+            System.arraycopy(certificate, 0, out, at + CERTIFICATE_SIGNER_PREFIX, certificate.length);
+        }
+    }
+
+    /**
+     * The ToBeSignedData octets of a signed {@code Ieee1609Dot2Data}, as a slice of its encoding.
+     * Only for an {@code encoding} that {@link #parse} accepted (so it is the canonical COER of the
+     * parsed value: the concatenation of its fields' canonical encodings) whose content is signedData
+     * with hashId sha256; {@code signerLength} and {@code signature} are the parsed message's. What
+     * lies between the 3-octet prefix and the signer is exactly {@code encode(tbsData, TBS_DATA)}
+     * (SignedDataOctetsTest compares them); {@code null} where the prefix is not the expected one.
+     */
+    static byte[] tbsDataSlice(byte[] encoding, int signerLength, ASN1Encodable signature) {
+        if (encoding[0] != OerIeee1609Dot2Codec.PROTOCOL_VERSION || encoding[1] != (byte) 0x81 || encoding[2] != 0) {
+            return null;
+        }
+        int end = encoding.length - signerLength - encode(signature, SIGNATURE).length;
+        if (end <= SIGNED_DATA_PREFIX) {
+            return null;
+        }
+        return Arrays.copyOfRange(encoding, SIGNED_DATA_PREFIX, end);
     }
 
     private static String reason(Throwable e) {

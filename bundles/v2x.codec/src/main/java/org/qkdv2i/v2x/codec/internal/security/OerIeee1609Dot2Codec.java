@@ -95,6 +95,8 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
 
     private final MessageVerdictMemo verdicts;
     private final VerifierStatistics.Counters counters;
+    /** Parsed certificates (the signer's, when signing; shared with the verifier). */
+    private final ParsedCertificates certificates;
     /** Certificate verdicts and keys are this instance's; message verdicts are {@link #verdicts}. */
     private final Verifier verifier;
 
@@ -120,6 +122,7 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
             Verifier.SignatureCheck ecdsa, ParsedCertificates certificates) {
         this.verdicts = verdicts;
         this.counters = counters;
+        this.certificates = certificates;
         this.verifier = new Verifier(verdicts, counters, ecdsa, certificates);
     }
 
@@ -298,29 +301,40 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
                 loc == null ? null : new ThreeDLocation(new Latitude(loc.latitude()), new Longitude(loc.longitude()),
                         new Elevation(loc.elevation())),
                 null, null, null, null, null, null, null);
-        return sign(header, request.payload(), request.signer(), signer);
+        return sign(header, request.payload(), request.signer(), signer, certificates);
     }
 
     /** SignedData over {@code payload} with any header (tests build headers the profile forbids). */
     static byte[] sign(org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo header, byte[] payload, SignerKind kind,
             SigningCredential signer) {
+        return sign(header, payload, kind, signer, new ParsedCertificates());
+    }
+
+    /**
+     * ToBeSignedData is encoded once: its octets are hashed (§5.3.1) and then placed as they are in
+     * the output ({@link Oer#signedData}); the signer certificate is parsed once per codec
+     * ({@code certificates}, by its SHA-256, which also serves the digest and the HashedId8).
+     */
+    static byte[] sign(org.bouncycastle.oer.its.ieee1609dot2.HeaderInfo header, byte[] payload, SignerKind kind,
+            SigningCredential signer, ParsedCertificates certificates) {
         Objects.requireNonNull(signer, "signer");
         byte[] certBytes = signer.certificate();
-        Certificate cert;
+        ParsedCertificates.Parsed cert;
         try {
-            cert = parseCertificate(certBytes, "signer certificate");
+            cert = certificates.parse(certBytes, "signer certificate");
         } catch (Failure f) {
             throw new IllegalArgumentException("the signing credential's certificate: " + f.error);
         }
         ToBeSignedData tbs = new ToBeSignedData(new SignedDataPayload(unsecured(payload), null), header);
         byte[] tbsBytes = Oer.encode(tbs, Oer.TBS_DATA);
-        Signature signature = Ecdsa256.sign(Ecdsa256.privateKey(signer.privateKey()), Ecdsa256.digest(tbsBytes, certBytes));
-        SignerIdentifier signerId = kind == SignerKind.DIGEST
-                ? SignerIdentifier.digest(new org.bouncycastle.oer.its.ieee1609dot2.basetypes.HashedId8(
-                        HashedId8.ofCertificate(certBytes).toBytes()))
-                : SignerIdentifier.certificate(new SequenceOfCertificate(List.of(cert)));
-        SignedData sd = new SignedData(HashAlgorithm.sha256, tbs, signerId, signature);
-        return Oer.encode(new Ieee1609Dot2Data(new UINT8(PROTOCOL_VERSION), Ieee1609Dot2Content.signedData(sd)), Oer.DATA);
+        Signature signature = Ecdsa256.sign(Ecdsa256.privateKey(signer.privateKey()),
+                Ecdsa256.digestWithSignerHash(tbsBytes, cert.sha256()));
+        Oer.SignerIdentifierOctets signerId = kind == SignerKind.DIGEST
+                ? Oer.SignerIdentifierOctets.of(SignerIdentifier.digest(
+                        new org.bouncycastle.oer.its.ieee1609dot2.basetypes.HashedId8(
+                                java.util.Arrays.copyOfRange(cert.sha256(), 24, 32)))) // §6.3.6: low-order 8 octets
+                : Oer.SignerIdentifierOctets.certificate(certBytes); // canonical: certificates.parse proved it
+        return Oer.signedData(tbsBytes, signerId, signature);
     }
 
     @Override

@@ -2,9 +2,15 @@ package org.qkdv2i.v2x.codec.internal.security;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The verification state that every IEEE 1609.2 codec of a framework shares: the message-signature
@@ -16,6 +22,11 @@ import org.osgi.service.metatype.annotations.Designate;
  * <p>
  * Only bounded maps keyed by SHA-256 of octets, results of pure functions: no secret and no
  * per-receiver judgement (freshness, trust, chain, validity and permissions stay each codec's).
+ * <p>
+ * Logs its counters ({@link VerifierStatistics#logLine()}: verifications by outcome, message ECDSA
+ * verifications, duplicates and single-flight waits, memo hits/misses/size) in one INFO line when
+ * deactivated, and at most once every {@value #REPORT_SECONDS} s while verifications happen (on the
+ * first verification after the period; nothing is logged while nothing happens).
  */
 @Component(service = SharedVerification.class, configurationPid = SharedVerification.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -24,11 +35,15 @@ public final class SharedVerification {
 
     public static final String PID = "org.qkdv2i.v2x.codec.Verifier";
     static final int MIN_ENTRIES = 64;
+    static final int REPORT_SECONDS = 60;
+    private static final Logger LOG = LoggerFactory.getLogger(SharedVerification.class);
 
     private final MessageVerdictMemo verdicts;
-    private final VerifierStatistics.Counters counters = new VerifierStatistics.Counters();
+    private final VerifierStatistics.Counters counters;
     private final ParsedCertificates certificates = new ParsedCertificates();
     private final Verifier.SignatureCheck ecdsa;
+    /** The last counters line logged (tests). */
+    private volatile String lastLogLine;
 
     /** Outside a framework: the defaults (memo on, {@value MessageVerdictMemo#DEFAULT_CAPACITY} entries). */
     public SharedVerification() {
@@ -44,8 +59,34 @@ public final class SharedVerification {
 
     /** Tests: a seam around each ECDSA verification of the codecs built on this. */
     SharedVerification(Verifier.SignatureCheck ecdsa) {
+        this(ecdsa, System::nanoTime);
+    }
+
+    /** Tests: and the clock of the periodic counters line. */
+    SharedVerification(Verifier.SignatureCheck ecdsa, LongSupplier nanoClock) {
         this.verdicts = new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY);
         this.ecdsa = ecdsa;
+        this.counters = new VerifierStatistics.Counters(nanoClock);
+        counters.reportEvery(TimeUnit.SECONDS.toNanos(REPORT_SECONDS), () -> log("every " + REPORT_SECONDS + " s"));
+    }
+
+    /** The final counters line (the city benchmark reads how many ECDSA verifications really ran). */
+    @Deactivate
+    public void deactivate() {
+        counters.stopReports();
+        log("deactivated");
+    }
+
+    /** One INFO line; returns it (tests). Counts only: no key, no message content. */
+    String log(String when) {
+        String line = "V2X verification counters (" + when + ", since activation): " + statistics().logLine();
+        LOG.info(line);
+        lastLogLine = line;
+        return line;
+    }
+
+    String lastLogLine() {
+        return lastLogLine;
     }
 
     /** A configuration update reaches every codec at once: they all hold this memo. */

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.oer.its.ieee1609dot2.Certificate;
@@ -103,7 +104,7 @@ final class Verifier {
             } catch (Failure f) {
                 return failed(f, null);
             }
-            check(message, sd, trust, now, maxAge);
+            check(message, sd, encoding, trust, now, maxAge);
             if (message.signerKind() == SignerKind.CERTIFICATE) {
                 trust.addCertificate(message.signerCertificate()); // later messages may name it by digest (§7.1.1)
             }
@@ -123,8 +124,9 @@ final class Verifier {
         return new VerificationResult(s, f.error.toString(), message);
     }
 
-    private void check(SecuredData.Signed m, SignedData sd, TrustStore trust, Instant now, Duration maxAge)
-            throws Outcome {
+    /** {@code encoding}: the octets {@code sd} was parsed from (Oer.parse proved them canonical). */
+    private void check(SecuredData.Signed m, SignedData sd, byte[] encoding, TrustStore trust, Instant now,
+            Duration maxAge) throws Outcome {
         Long generationTime = m.header().generationTime();
         if (generationTime == null) {
             throw new Outcome(VerificationStatus.INVALID_HEADER, "no generationTime (ETSI TS 103 097 §5.2 requires it)");
@@ -148,7 +150,7 @@ final class Verifier {
         };
         ParsedCertificates.Parsed signer = certificate(signerBytes, "signer certificate " + m.signerId());
         ECPublicKeyParameters key = verificationKey(signer, m.signerId());
-        byte[] tbs = Oer.encode(sd.getTbsData(), Oer.TBS_DATA);
+        byte[] tbs = tbsData(m, sd, encoding);
         requireP256(sd.getSignature(), "message");
         if (!messageSignatureVerifies(key, Ecdsa256.digestWithSignerHash(tbs, signer.sha256()), sd.getSignature())) {
             throw new Outcome(VerificationStatus.BAD_SIGNATURE, "the message signature does not verify under "
@@ -162,6 +164,20 @@ final class Verifier {
     }
 
     /**
+     * The ToBeSignedData octets to hash (§5.3.1): the slice of the input they were parsed from, which
+     * is their canonical encoding because the whole input is (Oer.parse), rather than a re-encoding.
+     */
+    static byte[] tbsData(SecuredData.Signed m, SignedData sd, byte[] encoding) {
+        int signerLength = switch (m.signerKind()) {
+        case CERTIFICATE -> Oer.CERTIFICATE_SIGNER_PREFIX + m.signerCertificate().length;
+        case DIGEST -> 1 + 8; // tag [0], HashedId8: a fixed-size OCTET STRING, no length (X.696 §17)
+        default -> Oer.encode(sd.getSigner(), Oer.SIGNER).length;
+        };
+        byte[] slice = Oer.tbsDataSlice(encoding, signerLength, sd.getSignature());
+        return slice != null ? slice : Oer.encode(sd.getTbsData(), Oer.TBS_DATA);
+    }
+
+    /**
      * The one judgement another receiver's work may answer: the ECDSA verdict on exactly (e, r, s,
      * Q), a pure function of those bytes (see MessageVerdictMemo). Everything before (freshness,
      * the signer lookup in this receiver's store) and after (permissions, chain to this receiver's
@@ -169,13 +185,40 @@ final class Verifier {
      */
     private boolean messageSignatureVerifies(ECPublicKeyParameters key, byte[] digest, Signature signature) {
         byte[] id = verdicts.enabled() ? MessageVerdictMemo.key(digest, signature, key) : null;
-        if (id != null && verdicts.knownValid(id)) {
+        if (id == null) {
+            counters.messageEcdsa.increment();
+            return ecdsa.verify(key, digest, signature);
+        }
+        if (verdicts.knownValid(id)) {
             return true;
         }
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> other = verdicts.takeOff(id, mine);
+        if (other != null) {
+            // another receiver is verifying exactly these inputs: its verdict is this one's
+            counters.singleFlightWaits.increment();
+            Boolean verdict = other.join(); // always completed: the leader lands in a finally
+            if (verdict != null) {
+                return verdict;
+            }
+            return verifyAndRemember(id, key, digest, signature); // the leader's check threw: judge here
+        }
+        Boolean verdict = null;
+        try {
+            // landed between the lookup above and the take-off: nothing left to compute
+            verdict = verdicts.containsValid(id) ? Boolean.TRUE : verifyAndRemember(id, key, digest, signature);
+            return verdict;
+        } finally {
+            verdicts.land(id, mine, verdict);
+        }
+    }
+
+    private boolean verifyAndRemember(byte[] id, ECPublicKeyParameters key, byte[] digest, Signature signature) {
         counters.messageEcdsa.increment();
         boolean valid = ecdsa.verify(key, digest, signature);
-        if (valid && id != null) {
-            verdicts.rememberValid(id); // only successes: a forger can neither poison nor crowd it
+        // only successes: a forger can neither poison nor crowd it
+        if (valid && verdicts.rememberValid(id)) {
+            counters.duplicateMessageEcdsa.increment(); // already there: another receiver computed it too
         }
         return valid;
     }
