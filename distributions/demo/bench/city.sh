@@ -77,7 +77,10 @@ last = played[-1][0] if played else 0
 play_cores = [float(row[2]) for row in rows if row[4] not in ("-", "") and float(row[0]) <= last]
 if play_cores:
     print(f"CPU while playing: {sum(play_cores) / len(play_cores):.2f} cores on average, max {max(play_cores):.2f}")
-print(f"network ready after {r['readyAfterWallSeconds']:.1f} s wall; devices ready after {r['devicesReadyAfterWallSeconds']:.1f} s")
+secs = lambda x: f"{x:.1f} s" if isinstance(x, (int, float)) else "never (" + str(x) + ")"
+print(f"network ready after {secs(r['readyAfterWallSeconds'])} wall; devices ready after {secs(r['devicesReadyAfterWallSeconds'])}")
+for p in r["problems"]:
+    print("problem: " + p)
 for kind in ("RSU", "VEHICLE"):
     xs = [x for x in r["v2x"] if x["kind"] == kind]
     if xs:
