@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -361,9 +362,14 @@ public final class TelemetryCollector implements KeyEventListener {
         stacks.forEach((stack, node) -> {
             String id;
             long refused;
+            Map<String, Long> causes;
             try {
                 id = stack.stackId();
-                refused = stack.statistics().refused();
+                StackStatistics st = stack.statistics();
+                // another station's PSK traffic heard on the broadcast air is not an attack on this one
+                causes = new TreeMap<>(st.refusedBy());
+                refused = st.refused() - causes.getOrDefault(StackStatistics.NO_PSK, 0L);
+                causes.remove(StackStatistics.NO_PSK);
             } catch (RuntimeException e) {
                 return;
             }
@@ -371,8 +377,9 @@ public final class TelemetryCollector implements KeyEventListener {
             if (grew > 0) {
                 String text = "V2X stack " + id + " refused " + grew + " received frame" + (grew == 1 ? "" : "s")
                         + " by security (verification failed, unknown PSK or unsecured) in the last " + periodSeconds
-                        + " s; " + refused + " since the stack started";
-                LOG.warn("V2X stack {}: {} frames refused by security in the last {} s", id, grew, periodSeconds);
+                        + " s; " + refused + " since the stack started" + (causes.isEmpty() ? "" : " " + causes);
+                LOG.warn("V2X stack {}: {} frames refused by security in the last {} s (since it started: {})", id,
+                        grew, periodSeconds, causes.isEmpty() ? refused : causes);
                 eachOf(node, (s, n) -> s.alarm(new Alarm(Alarm.Kind.AUTH_FAILURE, Alarm.Severity.WARNING, n, id,
                         clock.instant(), text)));
             }

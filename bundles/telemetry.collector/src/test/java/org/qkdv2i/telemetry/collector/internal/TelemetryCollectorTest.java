@@ -249,10 +249,14 @@ public class TelemetryCollectorTest {
 
     /** A V2X stack whose refused counter the test moves; only stackId() and statistics() are used. */
     private static V2xStack stack(String id, AtomicLong refused) {
+        return stack(id, () -> new StackStatistics(100, 2, 90, 80, 3, refused.get(), 4, 1));
+    }
+
+    private static V2xStack stack(String id, java.util.function.Supplier<StackStatistics> statistics) {
         return (V2xStack) Proxy.newProxyInstance(V2xStack.class.getClassLoader(), new Class<?>[] {V2xStack.class},
                 (proxy, m, args) -> switch (m.getName()) {
                     case "stackId" -> id;
-                    case "statistics" -> new StackStatistics(100, 2, 90, 80, 3, refused.get(), 4, 1);
+                    case "statistics" -> statistics.get();
                     case "hashCode" -> System.identityHashCode(proxy);
                     case "equals" -> proxy == args[0];
                     case "toString" -> "stack " + id;
@@ -339,6 +343,29 @@ public class TelemetryCollectorTest {
         refused.addAndGet(10);
         collector.checkAuthFailures();
         assertEquals("a removed stack is not polled", 2, n1.alarms().size());
+    }
+
+    /**
+     * A vehicle hears the greetings its RSU sends other vehicles under their keys: refused NO_PSK,
+     * another station's traffic, no alarm. Real refusals raise one, naming their causes.
+     */
+    @Test
+    public void otherStationsPskTrafficIsNoAuthFailureAndTheAlarmNamesTheCauses() {
+        Recording n1 = new Recording();
+        collector.addSink(n1, Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        AtomicReference<Map<String, Long>> causes = new AtomicReference<>(Map.of(StackStatistics.NO_PSK, 40L));
+        collector.addStack(stack("v7", () -> new StackStatistics(100, 0, 90, 50, 0,
+                causes.get().values().stream().mapToLong(Long::longValue).sum(), 0, 0, causes.get())),
+                Map.of(TelemetrySink.NODE_PROPERTY, "n1"));
+        collector.checkAuthFailures();
+        assertTrue("only others' PSK traffic: no alarm", n1.alarms().isEmpty());
+
+        causes.set(Map.of(StackStatistics.NO_PSK, 90L, "STALE", 3L, "BAD_SIGNATURE", 1L));
+        collector.checkAuthFailures();
+        assertEquals(1, n1.alarms().size());
+        String text = n1.alarms().get(0).text();
+        assertTrue(text, text.contains("refused 4 received frames"));
+        assertTrue(text, text.contains("{BAD_SIGNATURE=1, STALE=3}"));
     }
 
     @Test
