@@ -5,9 +5,13 @@ import java.io.EOFException;
 import java.util.Arrays;
 
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.oer.Element;
 import org.bouncycastle.oer.OEREncoder;
 import org.bouncycastle.oer.OERInputStream;
+import org.bouncycastle.oer.its.ieee1609dot2.basetypes.EccP256CurvePoint;
+import org.bouncycastle.oer.its.ieee1609dot2.basetypes.EcdsaP256Signature;
+import org.bouncycastle.oer.its.ieee1609dot2.basetypes.Signature;
 import org.bouncycastle.oer.its.template.ieee1609dot2.IEEE1609dot2;
 import org.bouncycastle.oer.its.template.ieee1609dot2.basetypes.Ieee1609Dot2BaseTypes;
 import org.qkdv2i.v2x.codec.DecodeError;
@@ -111,8 +115,8 @@ final class Oer {
      * encoding it a second time inside the whole message: octet-identical to BC's encoding of the
      * whole (see {@link #SIGNED_DATA_PREFIX}; SignedDataOctetsTest compares them).
      */
-    static byte[] signedData(byte[] tbs, SignerIdentifierOctets signer, ASN1Encodable signature) {
-        byte[] sig = encode(signature, SIGNATURE);
+    static byte[] signedData(byte[] tbs, SignerIdentifierOctets signer, Signature signature) {
+        byte[] sig = signatureOctets(signature);
         byte[] out = new byte[SIGNED_DATA_PREFIX + tbs.length + signer.length() + sig.length];
         out[0] = (byte) OerIeee1609Dot2Codec.PROTOCOL_VERSION;
         out[1] = (byte) 0x81; // Ieee1609Dot2Content [1] signedData
@@ -121,6 +125,50 @@ final class Oer {
         signer.writeTo(out, SIGNED_DATA_PREFIX + tbs.length);
         System.arraycopy(sig, 0, out, out.length - sig.length, sig.length);
         return out;
+    }
+
+    /**
+     * COER of a Signature. ecdsaNistP256Signature with an x-only rSig (what this codec signs):
+     * written here — CHOICE tag [0] 0x80, EccP256CurvePoint tag [0] x-only 0x80, then the fixed-size
+     * 32-octet x and sSig without length (X.696 §20, §17); anything else through BC.
+     */
+    static byte[] signatureOctets(Signature signature) {
+        if (signature.getChoice() == Signature.ecdsaNistP256Signature) {
+            EcdsaP256Signature e = EcdsaP256Signature.getInstance(signature.getSignature());
+            if (e.getRSig().getChoice() == EccP256CurvePoint.xonly) {
+                byte[] x = ASN1OctetString.getInstance(e.getRSig().getEccp256CurvePoint()).getOctets();
+                byte[] sSig = e.getSSig().getOctets();
+                if (x.length == 32 && sSig.length == 32) {
+                    byte[] out = new byte[2 + 32 + 32];
+                    out[0] = (byte) 0x80;
+                    out[1] = (byte) 0x80;
+                    System.arraycopy(x, 0, out, 2, 32);
+                    System.arraycopy(sSig, 0, out, 34, 32);
+                    return out;
+                }
+            }
+        }
+        return encode(signature, SIGNATURE);
+    }
+
+    /**
+     * COER length of a parsed Signature: for ecdsaNistP256Signature the CHOICE tag, the rSig tag,
+     * its point (x-only/compressed 32 octets, uncompressed 64, fill NULL none) and the 32-octet
+     * sSig, all fixed sizes (X.696 §17, §20); anything else through BC's encoder.
+     */
+    static int signatureLength(Signature signature) {
+        if (signature.getChoice() == Signature.ecdsaNistP256Signature) {
+            int point = switch (EcdsaP256Signature.getInstance(signature.getSignature()).getRSig().getChoice()) {
+            case EccP256CurvePoint.xonly, EccP256CurvePoint.compressedY0, EccP256CurvePoint.compressedY1 -> 32;
+            case EccP256CurvePoint.uncompressedP256 -> 64;
+            case EccP256CurvePoint.fill -> 0;
+            default -> -1;
+            };
+            if (point >= 0) {
+                return 1 + 1 + point + 32;
+            }
+        }
+        return encode(signature, SIGNATURE).length;
     }
 
     /** A SignerIdentifier's encoding, written without copying a certificate twice. */
@@ -133,6 +181,17 @@ final class Oer {
         /** Any alternative, through BC's encoder (the digest one is 9 octets). */
         static SignerIdentifierOctets of(ASN1Encodable signerIdentifier) {
             return new SignerIdentifierOctets(encode(signerIdentifier, SIGNER), null);
+        }
+
+        /** {@code digest {h}}: tag [0] 0x80, then the fixed-size 8-octet HashedId8 (X.696 §17, §20). */
+        static SignerIdentifierOctets digest(byte[] hashedId8) {
+            if (hashedId8.length != 8) {
+                throw new IllegalArgumentException("a HashedId8 is 8 octets");
+            }
+            byte[] enc = new byte[9];
+            enc[0] = (byte) 0x80;
+            System.arraycopy(hashedId8, 0, enc, 1, 8);
+            return new SignerIdentifierOctets(enc, null);
         }
 
         int length() {
@@ -159,11 +218,11 @@ final class Oer {
      * lies between the 3-octet prefix and the signer is exactly {@code encode(tbsData, TBS_DATA)}
      * (SignedDataOctetsTest compares them); {@code null} where the prefix is not the expected one.
      */
-    static byte[] tbsDataSlice(byte[] encoding, int signerLength, ASN1Encodable signature) {
+    static byte[] tbsDataSlice(byte[] encoding, int signerLength, Signature signature) {
         if (encoding[0] != OerIeee1609Dot2Codec.PROTOCOL_VERSION || encoding[1] != (byte) 0x81 || encoding[2] != 0) {
             return null;
         }
-        int end = encoding.length - signerLength - encode(signature, SIGNATURE).length;
+        int end = encoding.length - signerLength - signatureLength(signature);
         if (end <= SIGNED_DATA_PREFIX) {
             return null;
         }

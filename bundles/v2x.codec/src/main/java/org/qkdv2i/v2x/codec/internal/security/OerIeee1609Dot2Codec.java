@@ -330,9 +330,7 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
         Signature signature = Ecdsa256.sign(Ecdsa256.privateKey(signer.privateKey()),
                 Ecdsa256.digestWithSignerHash(tbsBytes, cert.sha256()));
         Oer.SignerIdentifierOctets signerId = kind == SignerKind.DIGEST
-                ? Oer.SignerIdentifierOctets.of(SignerIdentifier.digest(
-                        new org.bouncycastle.oer.its.ieee1609dot2.basetypes.HashedId8(
-                                java.util.Arrays.copyOfRange(cert.sha256(), 24, 32)))) // §6.3.6: low-order 8 octets
+                ? Oer.SignerIdentifierOctets.digest(java.util.Arrays.copyOfRange(cert.sha256(), 24, 32)) // §6.3.6
                 : Oer.SignerIdentifierOctets.certificate(certBytes); // canonical: certificates.parse proved it
         return Oer.signedData(tbsBytes, signerId, signature);
     }

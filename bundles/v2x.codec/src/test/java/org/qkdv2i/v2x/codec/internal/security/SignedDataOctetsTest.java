@@ -200,6 +200,9 @@ public class SignedDataOctetsTest {
         int n = 0;
         for (EccP256CurvePoint rSig : forms) {
             Signature sig = Signature.ecdsaNistP256Signature(new EcdsaP256Signature(rSig, new DEROctetString(s)));
+            byte[] bc = Oer.encode(sig, Oer.SIGNATURE);
+            assertArrayEquals("rSig " + rSig.getChoice(), bc, Oer.signatureOctets(sig));
+            assertEquals("rSig " + rSig.getChoice(), bc.length, Oer.signatureLength(sig));
             for (HeaderInfo h : headers) {
                 ToBeSignedData tbs = new ToBeSignedData(new SignedDataPayload(new Ieee1609Dot2Data(new UINT8(3),
                         Ieee1609Dot2Content.unsecuredData(new Opaque(payload(rnd, n)))), null), h);
@@ -212,6 +215,12 @@ public class SignedDataOctetsTest {
             }
         }
         assertEquals(50, n);
+        // the digest signer written directly is BC's encoding of it
+        byte[] id = pki.ticket.id().toBytes();
+        var digest = SignerIdentifier.digest(new org.bouncycastle.oer.its.ieee1609dot2.basetypes.HashedId8(id));
+        Oer.SignerIdentifierOctets direct = Oer.SignerIdentifierOctets.digest(id);
+        assertArrayEquals(Oer.encode(digest, Oer.SIGNER), direct.encoded());
+        assertEquals(9, direct.length());
     }
 
     /**

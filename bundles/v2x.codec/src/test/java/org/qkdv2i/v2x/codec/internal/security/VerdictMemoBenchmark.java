@@ -14,7 +14,7 @@ import org.qkdv2i.v2x.codec.security.TrustStore;
 /**
  * CPU of one receiver's {@code verify(…, now, maxAge)} of a signed CAM when the message verdict memo
  * is off, when it misses (the first receiver of a message: ECDSA + the key) and when it hits (every
- * further receiver). Not a unit test: {@code java -cp … VerdictMemoBenchmark [messages] [receivers]}.
+ * further receiver). Not a unit test: {@code java -cp … VerdictMemoBenchmark [messages] [receivers] [rounds]}.
  * Thread CPU (ThreadMXBean), after a warm-up round; each receiver has its own codec and trust store,
  * as the stacks of a city have.
  */
@@ -25,9 +25,10 @@ public final class VerdictMemoBenchmark {
     public static void main(String[] args) {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int receivers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         Duration maxAge = Duration.ofSeconds(2);
-        for (int round = 0; round < 3; round++) {
+        for (int round = 0; round < rounds; round++) {
             MessageVerdictMemo memo = new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY);
             MessageVerdictMemo off = new MessageVerdictMemo(false, MessageVerdictMemo.DEFAULT_CAPACITY);
             VerifierStatistics.Counters counters = new VerifierStatistics.Counters();
