@@ -68,6 +68,12 @@ public final class AliceProtocol implements AutoCloseable {
     private Exception emitFailure;    // guarded by lock
     private final java.util.concurrent.atomic.LongAdder sourceCpuNanos = new java.util.concurrent.atomic.LongAdder();
     private final String threadName = Thread.currentThread().getName() + "-source";
+    /**
+     * The qubit frames' encoding buffer, kept from batch to batch and round to round (zeroed after each
+     * frame). Only the thread that emits touches it: one round's emission ends (under {@code lock})
+     * before the next starts (Thread.start), so they are ordered.
+     */
+    private byte[] wireScratch;
 
     /** One round's qubits as sent: where they start, how many pulses, the ledger, the loss the channel had. */
     private record Emission(long first, long pulses, AliceLedger ledger, LinkParameters params, double lossDb) {
@@ -123,7 +129,10 @@ public final class AliceProtocol implements AutoCloseable {
     private Emission emit(long pulses) throws IOException {
         LinkParameters p = source.model().parameters();
         double lossDb = source.model().channelLossDb();
-        AliceLedger ledger = new AliceLedger(p.aliceZ(), rng.split());
+        // the ledger draws its noise clicks' choices from a generator of its own: this round is resolved on the
+        // protocol thread while the next is emitted here from the source's (ChoiceBits is for one thread;
+        // sharing it made seeded runs irreproducible and could race its buffer position)
+        AliceLedger ledger = new AliceLedger(p.aliceZ(), rng.split(), source.forkChoices());
         long first = source.nextPulse();
         try {
             // the qubits, batch by batch (one turbulence coherence time each)
@@ -133,7 +142,7 @@ public final class AliceProtocol implements AutoCloseable {
                 QubitBatch q = source.emit(n, ledger);
                 eve.attack(q, source.eve());
                 quantumOut.writeByte(1);
-                q.writeTo(quantumOut);
+                wireScratch = q.writeTo(quantumOut, wireScratch);
                 done += n;
             }
             quantumOut.flush();
@@ -282,7 +291,6 @@ public final class AliceProtocol implements AutoCloseable {
             int ns = Wire.checkedCount(in.readInt(), n);
             byte[] sample = Wire.readBits(in, ns);
             SplittableRandom pick = new SplittableRandom(seed);
-            boolean[] inSample = new boolean[n];
             int r = 0, s = 0, sampled0 = 0;
             byte[] key = new byte[Math.max(0, signalSifted)];
             int keyLen = 0;
@@ -305,7 +313,6 @@ public final class AliceProtocol implements AutoCloseable {
             for (int j = 0; j < m; j++) {
                 int i = signal[j];
                 if (pick.nextDouble() < fraction) {
-                    inSample[i] = true;
                     if (s >= ns) {
                         throw new IOException("estimation sample shorter than announced");
                     }

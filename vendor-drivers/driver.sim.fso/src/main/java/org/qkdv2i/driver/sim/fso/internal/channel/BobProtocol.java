@@ -72,13 +72,21 @@ public final class BobProtocol implements AutoCloseable {
 
     /** The detector thread: reads the quantum channel and measures every batch as it comes. */
     private void measureLoop() {
+        // the frames are decoded into arrays this thread keeps, wiped once measured
+        QubitBatch.Decoder decoder = new QubitBatch.Decoder();
         try {
             while (!closed) {
                 int type = quantumIn.readUnsignedByte();
                 if (type != 1) {
                     throw new IOException("unexpected quantum frame " + type);
                 }
-                if (!put(detector.measure(QubitBatch.readFrom(quantumIn)))) {
+                BobDetections d;
+                try {
+                    d = detector.measure(decoder.read(quantumIn));
+                } finally {
+                    decoder.wipe();
+                }
+                if (!put(d)) {
                     return;
                 }
             }

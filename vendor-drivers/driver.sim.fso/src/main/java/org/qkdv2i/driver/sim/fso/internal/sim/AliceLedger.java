@@ -16,6 +16,7 @@ public final class AliceLedger {
     private final double aliceZ;
     private final RandomGenerator rng;
     private ChoiceBits choices;
+    private final ChoiceBits ownChoices;
     private BatchArrays recycler;
     private int arrivals;
     private final long[] sent = new long[3];
@@ -36,12 +37,25 @@ public final class AliceLedger {
      * and bit, which are key material, come from the source's {@link ChoiceBits}.
      */
     public AliceLedger(double aliceZ, RandomGenerator rng) {
+        this(aliceZ, rng, null);
+    }
+
+    /**
+     * With {@code own} choices for the noise clicks (wiped with the ledger) instead of the source's: for
+     * a ledger resolved on another thread than the one that goes on emitting (Alice's protocol resolves
+     * round r while round r + 1 is emitted; {@link ChoiceBits} is for one thread).
+     */
+    public AliceLedger(double aliceZ, RandomGenerator rng, ChoiceBits own) {
         this.aliceZ = aliceZ;
         this.rng = rng;
+        this.ownChoices = own;
+        this.choices = own;
     }
 
     void addBatch(QubitBatch q, long[] classCounts, double cum0, double cum1, ChoiceBits source, BatchArrays arrays) {
-        choices = source;
+        if (ownChoices == null) {
+            choices = source;
+        }
         recycler = arrays;
         if (batches == batchFirst.length) {
             int c = batches * 2;
@@ -163,5 +177,8 @@ public final class AliceLedger {
         arrivals = 0;
         batches = 0;
         Arrays.fill(sent, 0);
+        if (ownChoices != null) {
+            ownChoices.wipe();
+        }
     }
 }

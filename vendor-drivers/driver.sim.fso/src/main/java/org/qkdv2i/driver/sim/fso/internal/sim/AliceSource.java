@@ -1,5 +1,6 @@
 package org.qkdv2i.driver.sim.fso.internal.sim;
 
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -30,6 +31,20 @@ public final class AliceSource {
     private final BatchArrays arrays = new BatchArrays();
     private long nextPulse;
     private double lastFading = 1;
+    // Per-batch scratch, reused: the city's links emit 1,000 batches per simulated second of a few
+    // hundred arrivals each, so what a batch allocates and recomputes weighs as much as its arrivals.
+    // emit() runs on one thread at a time (Alice's protocol hands the source from one round's helper
+    // thread to the next through Thread.start and a lock), so plain fields do.
+    private final double[] t = new double[N_MAX + 1];
+    private final double[][] w = new double[3][N_MAX + 1];
+    private final double[] pc = new double[3];
+    private final double[] none = new double[3];
+    private final long[] counts = new long[3];
+    private final Posterior post = new Posterior();
+    // what depends on the model only (it is immutable; a weather change sets a new one), per model
+    private ChannelModel derivedFor;
+    private double modelEta, modelLight;
+    private final double[][] poisson = new double[3][N_MAX + 1];
 
     /** Alice's bits and bases from a CTR_DRBG seeded by the platform ({@link ChoiceBits#fromSystemEntropy()}). */
     public AliceSource(ChannelModel model, EveSettings eve, RandomGenerator rng, long firstPulse) {
@@ -66,6 +81,14 @@ public final class AliceSource {
         return eve;
     }
 
+    /**
+     * A choice generator of its own for a ledger that another thread resolves ({@link ChoiceBits#fork()});
+     * call it on the thread that emits.
+     */
+    public ChoiceBits forkChoices() {
+        return choices.fork();
+    }
+
     public long nextPulse() {
         return nextPulse;
     }
@@ -88,35 +111,37 @@ public final class AliceSource {
 
         double fading = m.turbulence().sample(rng);
         lastFading = fading;
+        if (m != derivedFor) {
+            derive(m);
+        }
         double etaBob = p.rxOpticsEfficiency() * p.detectorEfficiency();
-        double eta = Math.min(1, m.eta() * fading);
+        double eta = Math.min(1, modelEta * fading);
         boolean blocked = e.blockFraction() > 0 && rng.nextDouble() < e.blockFraction();
 
-        double[] t = transmission(eta, etaBob, p.mu(), e.photonNumberSplitting(), blocked);
+        double[] t = transmission(eta, etaBob, p.mu(), e.photonNumberSplitting(), blocked, this.t);
         // per class: Poisson weights times t(n), and the arrival probability P_c
-        double[][] w = new double[3][N_MAX + 1];
-        double[] pc = new double[3];
+        double[][] w = this.w;
+        double[] pc = this.pc;
         double pArrive = 0;
         for (int c = 0; c < 3; c++) {
-            double mu = p.intensity(c);
-            double pn = Math.exp(-mu);
+            double[] pn = poisson[c];
+            double[] wc = w[c];
             double sum = 0;
             for (int n = 0; n <= N_MAX; n++) {
-                if (n > 0) {
-                    pn *= mu / n;
-                }
-                w[c][n] = pn * t[n];
-                sum += w[c][n];
+                wc[n] = pn[n] * t[n];
+                sum += wc[n];
             }
             pc[c] = sum;
             pArrive += p.classProbability(c) * sum;
         }
-        double light = m.backgroundCountsPerSecond() + e.floodCps();
+        double light = modelLight + e.floodCps();
         // capacity 1.2·mean + 64 covers a batch's fading nearly always (it grows otherwise)
         QubitBatch q = arrays.batch(first, pulses, light, (int) Math.min(1 << 20, pArrive * pulses * 1.2 + 64));
-        long[] arrivalsByClass = new long[3];
+        long[] counts = this.counts;
+        counts[0] = counts[1] = counts[2] = 0;
         if (pArrive > 0) {
-            Posterior post = new Posterior(p, w, pArrive);
+            Posterior post = this.post;
+            post.update(p, w, pArrive);
             long[] thr = post.thresholds;
             byte[] st = post.states;
             int[] guide = post.guide;
@@ -168,19 +193,18 @@ public final class AliceSource {
                 idx = gap >= end - idx - 1 ? end : idx + 1 + gap;
             }
             q.size = size;
-            arrivalsByClass[0] = c0;
-            arrivalsByClass[1] = c1;
-            arrivalsByClass[2] = size - c0 - c1;
+            counts[0] = c0;
+            counts[1] = c1;
+            counts[2] = size - c0 - c1;
         }
         // classes of the pulses that delivered nothing: multinomial with posterior ∝ p_c (1 − P_c)
         long rest = pulses - q.size;
-        double[] none = new double[3];
+        double[] none = this.none;
         double noneSum = 0;
         for (int c = 0; c < 3; c++) {
             none[c] = p.classProbability(c) * (1 - pc[c]);
             noneSum += none[c];
         }
-        long[] counts = arrivalsByClass.clone();
         long n0 = Samplers.binomial(rng, rest, none[0] / noneSum);
         double rem = none[1] + none[2];
         long n1 = rem > 0 ? Samplers.binomial(rng, rest - n0, none[1] / rem) : 0;
@@ -191,53 +215,68 @@ public final class AliceSource {
         return q;
     }
 
+    /** The model's mean η, background light and the Poisson weights P(n|μ_c), once per model. */
+    private void derive(ChannelModel m) {
+        LinkParameters p = m.parameters();
+        modelEta = m.eta();
+        modelLight = m.backgroundCountsPerSecond();
+        for (int c = 0; c < 3; c++) {
+            double mu = p.intensity(c);
+            double pn = Math.exp(-mu);
+            for (int n = 0; n <= N_MAX; n++) {
+                if (n > 0) {
+                    pn *= mu / n;
+                }
+                poisson[c][n] = pn;
+            }
+        }
+        derivedFor = m;
+    }
+
     /**
      * The joint posterior of (class c, photon number n) given that a pulse delivered a photon,
      * P(c, n | arrival) = p_c·P(n|μ_c)·t(n) / P_arrive, as cumulative thresholds on a 32-bit
      * uniform (resolution 2^−32), most probable first, with a guide table on the top 8 bits
-     * (Chen &amp; Asau 1974) so that the search usually starts at the answer.
+     * (Chen &amp; Asau 1974) so that the search usually starts at the answer. One object per source,
+     * refilled per batch.
      */
     private static final class Posterior {
-        final long[] thresholds;
-        final byte[] states;
+        /** Cumulative thresholds and packed states of the first {@code k} entries, most probable first. */
+        final long[] thresholds = new long[3 * N_MAX];
+        final byte[] states = new byte[3 * N_MAX];
         final int[] guide = new int[256];
+        // entries in the fixed (class, photon number) order, and the last batch's descending order of them
+        private final double[] prob = new double[3 * N_MAX];
+        private final int[] key = new int[3 * N_MAX];
+        private final int[] rank = new int[3 * N_MAX];
+        private final double[] sortedProb = new double[3 * N_MAX];
+        private final int[] sortedKey = new int[3 * N_MAX];
+        private int k;
+        private int lastK = -1;
 
-        Posterior(LinkParameters p, double[][] w, double pArrive) {
-            int[] order = new int[3 * N_MAX];
-            double[] prob = new double[3 * N_MAX];
+        void update(LinkParameters p, double[][] w, double pArrive) {
             int k = 0;
             for (int c = 0; c < 3; c++) {
+                double pClass = p.classProbability(c);
                 for (int n = 1; n <= N_MAX; n++) {
-                    double v = p.classProbability(c) * w[c][n] / pArrive;
+                    double v = pClass * w[c][n] / pArrive;
                     if (v > 0) {
                         prob[k] = v;
-                        order[k] = c << 8 | n;
+                        key[k] = c << 8 | n;
                         k++;
                     }
                 }
             }
-            // selection sort of ≤ 48 entries by descending probability, once per batch
-            for (int i = 0; i < k; i++) {
-                int best = i;
-                for (int j = i + 1; j < k; j++) {
-                    if (prob[j] > prob[best]) {
-                        best = j;
-                    }
-                }
-                double tp = prob[i];
-                prob[i] = prob[best];
-                prob[best] = tp;
-                int to = order[i];
-                order[i] = order[best];
-                order[best] = to;
+            this.k = k;
+            if (!sortFromLastOrder(k)) {
+                selectionSort(k);
             }
-            thresholds = new long[k];
-            states = new byte[k];
+            long[] thresholds = this.thresholds;
             double cum = 0;
             for (int i = 0; i < k; i++) {
-                cum += prob[i];
+                cum += sortedProb[i];
                 thresholds[i] = Math.min(1L << 32, Math.round(cum * 0x1.0p32));
-                states[i] = (byte) QubitBatch.pack(order[i] >> 8, 0, 0, order[i] & 0xFF);
+                states[i] = (byte) QubitBatch.pack(sortedKey[i] >> 8, 0, 0, sortedKey[i] & 0xFF);
             }
             thresholds[k - 1] = 1L << 32; // every 32-bit uniform lands somewhere
             for (int g = 0, e = 0; g < 256; g++) {
@@ -247,6 +286,70 @@ public final class AliceSource {
                 guide[g] = e; // first entry whose interval reaches into cell g
             }
         }
+
+        /**
+         * The fading moves every probability by a similar factor, so the descending order rarely changes
+         * between batches: insertion sort from the last batch's order, O(k) when it holds. Distinct
+         * values have one descending order, the one the selection sort below gives; with a tie (or a
+         * different set of entries) that order depends on the sort, so the caller falls back to it.
+         */
+        private boolean sortFromLastOrder(int k) {
+            if (k != lastK) {
+                return false;
+            }
+            int[] rank = this.rank;
+            double[] sp = sortedProb;
+            int[] sk = sortedKey;
+            for (int i = 0; i < k; i++) {
+                int r = rank[i];
+                double v = prob[r];
+                int kv = key[r];
+                int j = i - 1;
+                while (j >= 0 && sp[j] < v) {
+                    sp[j + 1] = sp[j];
+                    sk[j + 1] = sk[j];
+                    rank[j + 1] = rank[j];
+                    j--;
+                }
+                if (j >= 0 && sp[j] == v) {
+                    return false; // a tie: the order is the selection sort's
+                }
+                sp[j + 1] = v;
+                sk[j + 1] = kv;
+                rank[j + 1] = r;
+            }
+            return true;
+        }
+
+        /** Selection sort of ≤ 48 entries by descending probability (the reference order). */
+        private void selectionSort(int k) {
+            double[] sp = sortedProb;
+            int[] sk = sortedKey;
+            int[] rank = this.rank;
+            System.arraycopy(prob, 0, sp, 0, k);
+            System.arraycopy(key, 0, sk, 0, k);
+            for (int i = 0; i < k; i++) {
+                rank[i] = i;
+            }
+            for (int i = 0; i < k; i++) {
+                int best = i;
+                for (int j = i + 1; j < k; j++) {
+                    if (sp[j] > sp[best]) {
+                        best = j;
+                    }
+                }
+                double tp = sp[i];
+                sp[i] = sp[best];
+                sp[best] = tp;
+                int to = sk[i];
+                sk[i] = sk[best];
+                sk[best] = to;
+                int tr = rank[i];
+                rank[i] = rank[best];
+                rank[best] = tr;
+            }
+            lastK = k;
+        }
     }
 
     /**
@@ -254,12 +357,19 @@ public final class AliceSource {
      * detector (detector efficiency included).
      */
     static double[] transmission(double eta, double etaBob, double muSignal, boolean pns, boolean blocked) {
-        double[] t = new double[N_MAX + 1];
+        return transmission(eta, etaBob, muSignal, pns, blocked, new double[N_MAX + 1]);
+    }
+
+    /** The same into {@code t} (N_MAX + 1 entries, overwritten); returns t, or a new array under photon-number splitting. */
+    static double[] transmission(double eta, double etaBob, double muSignal, boolean pns, boolean blocked, double[] t) {
         if (blocked) {
+            Arrays.fill(t, 0);
             return t;
         }
+        t[0] = 0;
+        double logMiss = Math.log1p(-Math.min(eta, 1 - 1e-16)); // ln(1 − η): the same for every n
         for (int n = 1; n <= N_MAX; n++) {
-            t[n] = -Math.expm1(n * Math.log1p(-Math.min(eta, 1 - 1e-16)));
+            t[n] = -Math.expm1(n * logMiss);
         }
         if (!pns) {
             return t;

@@ -27,6 +27,10 @@ public final class BobDetector {
     private volatile LinkParameters params;
     private final long[] lastClick = { Long.MIN_VALUE / 2, Long.MIN_VALUE / 2 };
     private long deadTimeLosses;
+    // the noise gap scale of the last batch's parameters and light: the same for every batch until either changes
+    private LinkParameters scaleFor;
+    private double scaleLight = Double.NaN;
+    private double noiseScale;
 
     public BobDetector(LinkParameters params, RandomGenerator rng) {
         this.params = Objects.requireNonNull(params, "params");
@@ -44,10 +48,15 @@ public final class BobDetector {
 
     public BobDetections measure(QubitBatch q) {
         LinkParameters p = params;
-        double window = p.coincidenceWindowNs() * 1e-9;
-        double noise = -Math.expm1(-(p.darkCountRateHz() + q.lightCps / 2) * window);
-        // noise clicks per detector: geometric gaps between them
-        double scale = Samplers.geometricScale(noise);
+        if (p != scaleFor || q.lightCps != scaleLight) {
+            double window = p.coincidenceWindowNs() * 1e-9;
+            double noise = -Math.expm1(-(p.darkCountRateHz() + q.lightCps / 2) * window);
+            // noise clicks per detector: geometric gaps between them
+            noiseScale = Samplers.geometricScale(noise);
+            scaleFor = p;
+            scaleLight = q.lightCps;
+        }
+        double scale = noiseScale;
         long dead = p.deadTimePulses();
         double bobZ = p.bobZ();
         boolean evenBases = bobZ == 0.5;

@@ -29,24 +29,54 @@ public final class ChoiceBits {
     private static final int REQUEST_BYTES = 1 << 15;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Request size of a {@link #fork()}: a round's noise clicks want a few hundred bits, not 32 KiB. */
+    private static final int FORK_REQUEST_BYTES = 1 << 10;
+
     private final SecureRandom drbg;
-    private final byte[] buf = new byte[REQUEST_BYTES];
-    private int pos = REQUEST_BYTES;
+    private final byte[] buf;
+    private final int request;
+    private final boolean seeded;
+    private int pos;
     private long reservoir;
     private int left;
 
-    private ChoiceBits(SecureRandom drbg) {
+    private ChoiceBits(SecureRandom drbg, boolean seeded) {
+        this(drbg, seeded, REQUEST_BYTES);
+    }
+
+    private ChoiceBits(SecureRandom drbg, boolean seeded, int request) {
         this.drbg = drbg;
+        this.seeded = seeded;
+        this.request = request;
+        this.buf = new byte[request];
+        this.pos = request;
+    }
+
+    /**
+     * A generator of its own for another thread: from the platform's entropy like this one, or — for a
+     * {@link #seeded} one — seeded from this one's next 64 bits, so that a reproducible run stays
+     * reproducible. Alice's protocol gives each round's ledger one (drawn on the thread that emits),
+     * because the protocol thread draws a round's noise-click choices while the next round is emitted.
+     */
+    public ChoiceBits fork() {
+        if (!seeded) {
+            return new ChoiceBits(systemDrbg(), false, FORK_REQUEST_BYTES);
+        }
+        return new ChoiceBits(seededDrbg(nextLong()), true, FORK_REQUEST_BYTES);
     }
 
     /** CTR_DRBG (AES-256) instantiated from the platform's {@link SecureRandom}: for key material. */
     public static ChoiceBits fromSystemEntropy() {
+        return new ChoiceBits(systemDrbg(), false);
+    }
+
+    private static SecureRandom systemDrbg() {
         SecureRandom entropy = new SecureRandom();
         byte[] nonce = new byte[16];
         entropy.nextBytes(nonce);
-        return new ChoiceBits(new SP800SecureRandomBuilder(entropy, false)
+        return new SP800SecureRandomBuilder(entropy, false)
                 .setPersonalizationString("qkd-v2i sim.fso Alice choices".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .buildCTR(AESEngine.newInstance(), 256, nonce, false));
+                .buildCTR(AESEngine.newInstance(), 256, nonce, false);
     }
 
     /**
@@ -54,6 +84,10 @@ public final class ChoiceBits {
      * (tests, physics report, benchmark). Never for a link that delivers keys.
      */
     public static ChoiceBits seeded(long seed) {
+        return new ChoiceBits(seededDrbg(seed), true);
+    }
+
+    private static SecureRandom seededDrbg(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         EntropySourceProvider provider = bits -> new EntropySource() {
             @Override
@@ -75,12 +109,12 @@ public final class ChoiceBits {
         };
         byte[] nonce = new byte[16];
         r.nextBytes(nonce);
-        return new ChoiceBits(new SP800SecureRandomBuilder(provider).buildCTR(AESEngine.newInstance(), 256, nonce, false));
+        return new SP800SecureRandomBuilder(provider).buildCTR(AESEngine.newInstance(), 256, nonce, false);
     }
 
     /** 64 fresh random bits. */
     public long nextLong() {
-        if (pos == REQUEST_BYTES) {
+        if (pos == request) {
             drbg.nextBytes(buf);
             pos = 0;
         }
@@ -109,7 +143,7 @@ public final class ChoiceBits {
     /** Overwrites the choices drawn but not yet used. */
     public void wipe() {
         Arrays.fill(buf, (byte) 0);
-        pos = REQUEST_BYTES;
+        pos = request;
         reservoir = 0;
         left = 0;
     }

@@ -113,13 +113,31 @@ public final class QubitBatch {
         state[i] = (byte) (state[i] & ~(1 << BASIS_SHIFT | 1 << BIT_SHIFT) | b << BASIS_SHIFT | v << BIT_SHIFT);
     }
 
+    /** Bytes of the frame header: first pulse, pulses, light, arrivals, payload bytes. */
+    static final int HEADER_BYTES = 8 + 4 + 8 + 4 + 4;
+    private static final java.lang.invoke.VarHandle BE_LONGS = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.invoke.VarHandle BE_INTS = java.lang.invoke.MethodHandles
+            .byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     /**
      * Wire form: header, byte count, then per arrival a varint index gap and the packed state
      * byte, encoded in one array so the stream sees one write per batch.
      */
     public void writeTo(DataOutputStream out) throws IOException {
-        byte[] buf = new byte[size * 6 + 1]; // gaps < 2^31 need at most 5 varint bytes; 1 byte of slack
-        int k = 0;
+        writeTo(out, null);
+    }
+
+    /**
+     * The same, encoded in {@code scratch} when it is large enough (else in a new array, returned for
+     * the next batch): the city's links send 1,000 frames per simulated second. The header goes into
+     * the same array (big-endian, as DataOutputStream writes it), so the stream sees one write; the
+     * used part is zeroed afterwards (the state bytes are Alice's bits and bases).
+     */
+    public byte[] writeTo(DataOutputStream out, byte[] scratch) throws IOException {
+        int need = HEADER_BYTES + size * 6 + 1; // gaps < 2^31 need at most 5 varint bytes; 1 byte of slack
+        byte[] buf = scratch != null && scratch.length >= need ? scratch : new byte[Math.max(need, 4096)];
+        int k = HEADER_BYTES;
         long prev = firstPulse;
         long[] ix = index;
         byte[] st = state;
@@ -135,60 +153,112 @@ public final class QubitBatch {
             k = VarLongs.put(buf, k, g);
             buf[k++] = st[i];
         }
-        out.writeLong(firstPulse);
-        out.writeInt(pulses);
-        out.writeDouble(lightCps);
-        out.writeInt(size);
-        out.writeInt(k);
-        out.write(buf, 0, k);
+        BE_LONGS.set(buf, 0, firstPulse);
+        BE_INTS.set(buf, 8, pulses);
+        BE_LONGS.set(buf, 12, Double.doubleToLongBits(lightCps));
+        BE_INTS.set(buf, 20, size);
+        BE_INTS.set(buf, 24, k - HEADER_BYTES);
+        try {
+            out.write(buf, 0, k);
+        } finally {
+            Arrays.fill(buf, 0, Math.min(buf.length, k + 4), (byte) 0); // k + 4: the 4-byte store's spill
+        }
+        return buf;
     }
 
     public static QubitBatch readFrom(DataInputStream in) throws IOException {
-        long first = in.readLong();
-        int pulses = in.readInt();
-        double light = in.readDouble();
-        int n = in.readInt();
-        int bytes = in.readInt();
-        if (pulses < 0 || n < 0 || n > pulses || !(light >= 0) || bytes < 2L * n || bytes > 11L * n) {
-            throw new IOException("malformed qubit batch header");
-        }
-        byte[] buf = new byte[bytes];
-        in.readFully(buf);
-        QubitBatch q = new QubitBatch(first, pulses, light, n);
-        long[] ix = q.index;
-        byte[] st = q.state;
-        long prev = first, end = first + pulses;
-        int k = 0;
-        try {
-            for (int i = 0; i < n; i++) {
-                int b = buf[k++];
-                long g;
-                if (b >= 0) {
-                    g = b;
-                } else {
-                    int b2 = buf[k++];
-                    if (b2 >= 0) {
-                        g = (b & 0x7F) | (long) b2 << 7;
-                    } else {
-                        int[] pos = { k - 2 };
-                        g = VarLongs.get(buf, pos);
-                        k = pos[0];
-                    }
-                }
-                prev += g;
-                if (g < 0 || prev >= end) {
-                    throw new IOException("qubit outside its batch");
-                }
-                ix[i] = prev;
-                st[i] = buf[k++];
+        return new Decoder().read(in);
+    }
+
+    /**
+     * Reads batches into arrays it keeps (Bob's detector thread decodes 1,000 frames per simulated
+     * second at the city's rates): a batch it returns is valid until the next {@link #read}; call
+     * {@link #wipe} when it has been measured (its states are Alice's bits and bases). One thread.
+     */
+    public static final class Decoder {
+        private final byte[] header = new byte[HEADER_BYTES];
+        private byte[] buf = new byte[0];
+        private long[] index = new long[0];
+        private byte[] state = new byte[0];
+        private int used, bytesUsed;
+
+        public QubitBatch read(DataInputStream in) throws IOException {
+            // the header in one read (DataInputStream.readInt reads byte by byte through the buffered stream)
+            byte[] h = header;
+            in.readFully(h);
+            long first = (long) BE_LONGS.get(h, 0);
+            int pulses = (int) BE_INTS.get(h, 8);
+            double light = Double.longBitsToDouble((long) BE_LONGS.get(h, 12));
+            int n = (int) BE_INTS.get(h, 20);
+            int bytes = (int) BE_INTS.get(h, 24);
+            if (pulses < 0 || n < 0 || n > pulses || !(light >= 0) || bytes < 2L * n || bytes > 11L * n) {
+                throw new IOException("malformed qubit batch header");
             }
-        } catch (ArrayIndexOutOfBoundsException e) {
-            throw new IOException("truncated qubit batch");
+            if (buf.length < bytes) {
+                buf = new byte[Math.max(bytes, buf.length + (buf.length >>> 1))];
+            }
+            if (index.length < Math.max(16, n)) {
+                int c = Math.max(Math.max(16, n), index.length + (index.length >>> 1));
+                index = new long[c];
+                state = new byte[c];
+            }
+            byte[] buf = this.buf;
+            bytesUsed = bytes;
+            in.readFully(buf, 0, bytes);
+            QubitBatch q = new QubitBatch(first, pulses, light, index, state);
+            long[] ix = index;
+            byte[] st = state;
+            used = n;
+            long prev = first, end = first + pulses;
+            int k = 0;
+            try {
+                for (int i = 0; i < n; i++) {
+                    if (k >= bytes) {
+                        throw new IOException("truncated qubit batch");
+                    }
+                    int b = buf[k++];
+                    long g;
+                    if (b >= 0) {
+                        g = b;
+                    } else {
+                        int b2 = k < bytes ? buf[k++] : -1; // past the end: the varint path reports it
+                        if (b2 >= 0) {
+                            g = (b & 0x7F) | (long) b2 << 7;
+                        } else {
+                            int[] pos = { k - 2 };
+                            g = VarLongs.get(buf, pos);
+                            k = pos[0];
+                            if (k > bytes) {
+                                throw new IOException("truncated qubit batch");
+                            }
+                        }
+                    }
+                    prev += g;
+                    if (g < 0 || prev >= end) {
+                        throw new IOException("qubit outside its batch");
+                    }
+                    ix[i] = prev;
+                    if (k >= bytes) {
+                        throw new IOException("truncated qubit batch");
+                    }
+                    st[i] = buf[k++];
+                }
+            } catch (ArrayIndexOutOfBoundsException e) {
+                throw new IOException("truncated qubit batch");
+            }
+            if (k != bytes) {
+                throw new IOException("qubit batch length mismatch");
+            }
+            q.size = n;
+            return q;
         }
-        if (k != bytes) {
-            throw new IOException("qubit batch length mismatch");
+
+        /** Zeroes the last batch's states and raw bytes (Alice's bits and bases as they arrived). */
+        public void wipe() {
+            Arrays.fill(state, 0, used, (byte) 0);
+            Arrays.fill(buf, 0, bytesUsed, (byte) 0);
+            used = 0;
+            bytesUsed = 0;
         }
-        q.size = n;
-        return q;
     }
 }
