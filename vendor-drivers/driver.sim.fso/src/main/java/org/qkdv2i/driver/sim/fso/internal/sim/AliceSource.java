@@ -33,8 +33,8 @@ public final class AliceSource {
     private double lastFading = 1;
     // Per-batch scratch, reused: the city's links emit 1,000 batches per simulated second of a few
     // hundred arrivals each, so what a batch allocates and recomputes weighs as much as its arrivals.
-    // emit() runs on one thread at a time (Alice's protocol hands the source from one round's helper
-    // thread to the next through Thread.start and a lock), so plain fields do.
+    // emit() is synchronized (uncontended: one round's helper thread after the other), so that a helper
+    // of a lost connection still emitting cannot interleave with the next connection's first round.
     private final double[] t = new double[N_MAX + 1];
     private final double[][] w = new double[3][N_MAX + 1];
     private final double[] pc = new double[3];
@@ -85,7 +85,7 @@ public final class AliceSource {
      * A choice generator of its own for a ledger that another thread resolves ({@link ChoiceBits#fork()});
      * call it on the thread that emits.
      */
-    public ChoiceBits forkChoices() {
+    public synchronized ChoiceBits forkChoices() {
         return choices.fork();
     }
 
@@ -102,7 +102,7 @@ public final class AliceSource {
      * Emits the next {@code pulses} pulses: records Alice's side in {@code ledger} and returns
      * what leaves her aperture and reaches Bob's detector (before any intercept-resend).
      */
-    public QubitBatch emit(int pulses, AliceLedger ledger) {
+    public synchronized QubitBatch emit(int pulses, AliceLedger ledger) {
         ChannelModel m = model;
         EveSettings e = eve;
         LinkParameters p = m.parameters();
