@@ -168,9 +168,11 @@ public final class AliceLedger {
     public void wipe() {
         for (int b = 0; b < batches; b++) {
             Arrays.fill(batchState[b], (byte) 0);
-            if (recycler != null) {
-                recycler.recycle(batchIndex[b], batchState[b]);
-            }
+        }
+        if (recycler != null) {
+            recycler.recycleAll(batchIndex, batchState, batches);
+        }
+        for (int b = 0; b < batches; b++) {
             batchState[b] = null;
             batchIndex[b] = null;
         }
