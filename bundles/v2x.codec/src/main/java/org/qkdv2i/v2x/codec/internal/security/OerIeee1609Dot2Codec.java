@@ -97,38 +97,46 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     private final VerifierStatistics.Counters counters;
     /** Parsed certificates (the signer's, when signing; shared with the verifier). */
     private final ParsedCertificates certificates;
+    /** Parsed signed messages (shared with the other codecs of a {@link SharedVerification}). */
+    private final ParsedMessages messages;
     /** Certificate verdicts and keys are this instance's; message verdicts are {@link #verdicts}. */
     private final Verifier verifier;
 
-    /** {@code Ieee1609Dot2Codecs.create()}: a codec with a memo and parsed certificates of its own. */
+    /** {@code Ieee1609Dot2Codecs.create()}: a codec with a memo, parsed certificates and messages of its own. */
     public OerIeee1609Dot2Codec() {
         this(new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY), new VerifierStatistics.Counters(),
-                Ecdsa256::verify, new ParsedCertificates());
+                Ecdsa256::verify, new ParsedCertificates(), new ParsedMessages());
     }
 
     /** The service: one instance per consumer, all on the framework's shared verification state. */
     @Activate
     public OerIeee1609Dot2Codec(@Reference(name = "shared") SharedVerification shared) {
-        this(shared.verdicts(), shared.counters(), shared.ecdsa(), shared.certificates());
+        this(shared.verdicts(), shared.counters(), shared.ecdsa(), shared.certificates(), shared.messages());
     }
 
     /** Tests: an own memo and counters, and a seam around each ECDSA verification. */
     OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
             Verifier.SignatureCheck ecdsa) {
-        this(verdicts, counters, ecdsa, new ParsedCertificates());
+        this(verdicts, counters, ecdsa, new ParsedCertificates(), new ParsedMessages());
     }
 
     OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
             Verifier.SignatureCheck ecdsa, ParsedCertificates certificates) {
+        this(verdicts, counters, ecdsa, certificates, new ParsedMessages());
+    }
+
+    OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
+            Verifier.SignatureCheck ecdsa, ParsedCertificates certificates, ParsedMessages messages) {
         this.verdicts = verdicts;
         this.counters = counters;
         this.certificates = certificates;
-        this.verifier = new Verifier(verdicts, counters, ecdsa, certificates);
+        this.messages = messages;
+        this.verifier = new Verifier(verdicts, counters, ecdsa, certificates, messages);
     }
 
     /** Counters of the verifiers sharing this codec's memo (benchmarks; not an API). */
     public VerifierStatistics statistics() {
-        return counters.snapshot(verdicts);
+        return counters.snapshot(verdicts, messages);
     }
 
     /** IEEE 1609.2 §6.3.2: protocolVersion 3 (2016, 2022; ETSI TS 103 097 v1.3+ / v2.1.1). */

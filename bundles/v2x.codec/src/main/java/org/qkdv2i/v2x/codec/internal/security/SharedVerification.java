@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The verification state that every IEEE 1609.2 codec of a framework shares: the message-signature
- * verdict memo ({@link MessageVerdictMemo}), the parsed certificates ({@link ParsedCertificates})
- * and their counters. One DS component (PID {@value #PID}, {@link VerifierConfig}) owns it; the
+ * verdict memo ({@link MessageVerdictMemo}), the parsed certificates ({@link ParsedCertificates}),
+ * the parsed signed messages ({@link ParsedMessages}) and their counters. One DS component (PID {@value #PID}, {@link VerifierConfig}) owns it; the
  * prototype-scoped codec service ({@link OerIeee1609Dot2Codec}) hands each consumer (each V2X stack)
  * a codec of its own built on it. Outside a framework, {@code new SharedVerification()} is the same
  * thing for a benchmark's stacks; nothing here is static.
@@ -41,11 +41,15 @@ public final class SharedVerification {
     private final MessageVerdictMemo verdicts;
     private final VerifierStatistics.Counters counters;
     private final ParsedCertificates certificates = new ParsedCertificates();
+    private final ParsedMessages messages = new ParsedMessages();
     private final Verifier.SignatureCheck ecdsa;
     /** The last counters line logged (tests). */
     private volatile String lastLogLine;
 
-    /** Outside a framework: the defaults (memo on, {@value MessageVerdictMemo#DEFAULT_CAPACITY} entries). */
+    /**
+     * Outside a framework: the defaults (memo on, {@value MessageVerdictMemo#DEFAULT_CAPACITY} entries; parsed
+     * messages shared, {@value ParsedMessages#DEFAULT_CAPACITY} entries).
+     */
     public SharedVerification() {
         this(Ecdsa256::verify);
     }
@@ -93,6 +97,7 @@ public final class SharedVerification {
     @Modified
     public void configure(VerifierConfig config) {
         verdicts.configure(config.messageVerdictMemo(), Math.max(MIN_ENTRIES, config.messageVerdictMemoEntries()));
+        messages.configure(Math.max(0, config.parsedMessages()));
     }
 
     /** A new codec (own certificate verdicts and keys) sharing this memo and these parsed certificates. */
@@ -102,7 +107,7 @@ public final class SharedVerification {
 
     /** Counters of every codec built on this (benchmarks; not an API). */
     public VerifierStatistics statistics() {
-        return counters.snapshot(verdicts);
+        return counters.snapshot(verdicts, messages);
     }
 
     MessageVerdictMemo verdicts() {
@@ -115,6 +120,10 @@ public final class SharedVerification {
 
     ParsedCertificates certificates() {
         return certificates;
+    }
+
+    ParsedMessages messages() {
+        return messages;
     }
 
     Verifier.SignatureCheck ecdsa() {

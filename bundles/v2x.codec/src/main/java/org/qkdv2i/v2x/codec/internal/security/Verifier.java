@@ -55,13 +55,16 @@ final class Verifier {
     private final SignatureCheck ecdsa;
     /** Parsed certificates, shared like the verdicts (a pure function of the octets). */
     private final ParsedCertificates certificates;
+    /** Parsed signed messages, shared like the certificates (a pure function of the octets). */
+    private final ParsedMessages messages;
 
     Verifier(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters, SignatureCheck ecdsa,
-            ParsedCertificates certificates) {
+            ParsedCertificates certificates, ParsedMessages messages) {
         this.verdicts = verdicts;
         this.counters = counters;
         this.ecdsa = ecdsa;
         this.certificates = certificates;
+        this.messages = messages;
     }
 
     /** Authorization ticket → authority → root; a longer chain is refused. */
@@ -88,23 +91,40 @@ final class Verifier {
     private VerificationResult judge(byte[] encoding, TrustStore trust, Instant now, Duration maxAge) {
         SecuredData.Signed message = null;
         try {
-            Ieee1609Dot2Data d;
-            try {
-                d = OerIeee1609Dot2Codec.parseData(encoding);
-            } catch (Failure f) {
-                return failed(f, null);
+            // another receiver's parse of exactly these octets (full SHA-256), if it proved them canonical
+            byte[] id = messages.enabled() && encoding != null && encoding.length > 0 && encoding.length <= Oer.MAX_INPUT
+                    ? Ecdsa256.sha256(encoding) : null;
+            ParsedMessages.Parsed parsed = id == null ? null : messages.get(id);
+            if (parsed != null) {
+                message = parsed.model(); // this receiver's own arrays
+            } else {
+                messages.parsed();
+                Ieee1609Dot2Data d;
+                try {
+                    d = OerIeee1609Dot2Codec.parseData(encoding);
+                } catch (Failure f) {
+                    return failed(f, null);
+                }
+                if (d.getContent().getChoice() != Ieee1609Dot2Content.signedData) {
+                    return new VerificationResult(VerificationStatus.NOT_SIGNED,
+                            "content alternative " + d.getContent().getChoice() + " is not signedData", null);
+                }
+                SignedData sd = SignedData.getInstance(d.getContent().getIeee1609Dot2Content());
+                SecuredData.Signed m;
+                try {
+                    m = OerIeee1609Dot2Codec.signed(sd);
+                } catch (Failure f) {
+                    return failed(f, null);
+                }
+                parsed = new ParsedMessages.Parsed(sd, m);
+                if (id != null) {
+                    messages.put(id, parsed); // parsed, canonical and a supported signed message: only these
+                    message = parsed.model();
+                } else {
+                    message = m;
+                }
             }
-            if (d.getContent().getChoice() != Ieee1609Dot2Content.signedData) {
-                return new VerificationResult(VerificationStatus.NOT_SIGNED,
-                        "content alternative " + d.getContent().getChoice() + " is not signedData", null);
-            }
-            SignedData sd = SignedData.getInstance(d.getContent().getIeee1609Dot2Content());
-            try {
-                message = OerIeee1609Dot2Codec.signed(sd);
-            } catch (Failure f) {
-                return failed(f, null);
-            }
-            check(message, sd, encoding, trust, now, maxAge);
+            check(message, parsed, encoding, trust, now, maxAge);
             if (message.signerKind() == SignerKind.CERTIFICATE) {
                 trust.addCertificate(message.signerCertificate()); // later messages may name it by digest (§7.1.1)
             }
@@ -124,9 +144,10 @@ final class Verifier {
         return new VerificationResult(s, f.error.toString(), message);
     }
 
-    /** {@code encoding}: the octets {@code sd} was parsed from (Oer.parse proved them canonical). */
-    private void check(SecuredData.Signed m, SignedData sd, byte[] encoding, TrustStore trust, Instant now,
-            Duration maxAge) throws Outcome {
+    /** {@code encoding}: the octets {@code parsed} was parsed from (Oer.parse proved them canonical). */
+    private void check(SecuredData.Signed m, ParsedMessages.Parsed parsed, byte[] encoding, TrustStore trust,
+            Instant now, Duration maxAge) throws Outcome {
+        SignedData sd = parsed.signedData;
         Long generationTime = m.header().generationTime();
         if (generationTime == null) {
             throw new Outcome(VerificationStatus.INVALID_HEADER, "no generationTime (ETSI TS 103 097 §5.2 requires it)");
@@ -150,9 +171,9 @@ final class Verifier {
         };
         ParsedCertificates.Parsed signer = certificate(signerBytes, "signer certificate " + m.signerId());
         ECPublicKeyParameters key = verificationKey(signer, m.signerId());
-        byte[] tbs = tbsData(m, sd, encoding);
+        byte[] tbsHash = parsed.tbsSha256(encoding); // §5.3.1: SHA-256(tbs), shared with the message's other receivers
         requireP256(sd.getSignature(), "message");
-        if (!messageSignatureVerifies(key, Ecdsa256.digestWithSignerHash(tbs, signer.sha256()), sd.getSignature())) {
+        if (!messageSignatureVerifies(key, Ecdsa256.sha256(tbsHash, signer.sha256()), sd.getSignature())) {
             throw new Outcome(VerificationStatus.BAD_SIGNATURE, "the message signature does not verify under "
                     + m.signerId() + "'s key");
         }

@@ -17,4 +17,11 @@ public @interface VerifierConfig {
             + SharedVerification.MIN_ENTRIES + " counts as " + SharedVerification.MIN_ENTRIES
             + ". A change empties the memo.", min = "" + SharedVerification.MIN_ENTRIES)
     int messageVerdictMemoEntries() default MessageVerdictMemo.DEFAULT_CAPACITY;
+
+    @AttributeDefinition(description = "Most parsed signed messages shared by the codecs (keyed by the full SHA-256 of"
+            + " the received octets; least recently used go first), so that the second and later receivers of the"
+            + " same octets skip the COER parse and canonical re-encoding check; only messages that parsed and proved"
+            + " canonical are kept, and every receiver still judges freshness, signer, chain, validity and"
+            + " permissions. 0 turns sharing off. A change empties it.", min = "0")
+    int parsedMessages() default ParsedMessages.DEFAULT_CAPACITY;
 }

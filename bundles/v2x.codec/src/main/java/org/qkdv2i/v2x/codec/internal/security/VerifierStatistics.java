@@ -14,12 +14,14 @@ import org.qkdv2i.v2x.codec.security.VerificationStatus;
  * exported): outcomes by status, message-signature ECDSA verifications actually computed (and how
  * many of them found their verdict already remembered when done: another receiver computed the same
  * at the same time), receivers that waited for another's verification of the same message instead
- * of computing it (single flight), memo hits/misses and size. A snapshot is taken by
+ * of computing it (single flight), memo hits/misses and size, parsed messages shared (a receiver
+ * that took another's parse of the same octets) and parses of message octets. A snapshot is taken by
  * {@link Counters#snapshot}.
  */
 public record VerifierStatistics(Map<VerificationStatus, Long> outcomes, long messageEcdsaVerifications,
         long duplicateMessageEcdsaVerifications, long singleFlightWaits, long memoHits, long memoMisses, int memoSize,
-        boolean memoEnabled, int memoCapacity) {
+        boolean memoEnabled, int memoCapacity, long parsedMessageHits, long messageParses, int parsedMessagesSize,
+        int parsedMessagesCapacity) {
 
     public VerifierStatistics {
         outcomes = Map.copyOf(outcomes);
@@ -56,7 +58,10 @@ public record VerifierStatistics(Map<VerificationStatus, Long> outcomes, long me
                 .append(singleFlightWaits).append("), memo hits ").append(memoHits).append(" / misses ").append(memoMisses)
                 .append(String.format(Locale.ROOT, " (%.1f %% hits)", lookups == 0 ? 0.0 : 100.0 * memoHits / lookups))
                 .append(", memo ").append(memoSize).append('/').append(memoCapacity).append(" entries")
-                .append(memoEnabled ? "" : " (off)");
+                .append(memoEnabled ? "" : " (off)")
+                .append(", parsed messages shared ").append(parsedMessageHits).append(" / parsed ").append(messageParses)
+                .append(", ").append(parsedMessagesSize).append('/').append(parsedMessagesCapacity).append(" entries")
+                .append(parsedMessagesCapacity > 0 ? "" : " (off)");
         return b.toString();
     }
 
@@ -114,11 +119,12 @@ public record VerifierStatistics(Map<VerificationStatus, Long> outcomes, long me
             }
         }
 
-        VerifierStatistics snapshot(MessageVerdictMemo memo) {
+        VerifierStatistics snapshot(MessageVerdictMemo memo, ParsedMessages messages) {
             Map<VerificationStatus, Long> o = new EnumMap<>(VerificationStatus.class);
             outcomes.forEach((s, n) -> o.put(s, n.sum()));
             return new VerifierStatistics(o, messageEcdsa.sum(), duplicateMessageEcdsa.sum(), singleFlightWaits.sum(),
-                    memo.hits(), memo.misses(), memo.size(), memo.enabled(), memo.capacity());
+                    memo.hits(), memo.misses(), memo.size(), memo.enabled(), memo.capacity(), messages.hits(),
+                    messages.parses(), messages.size(), messages.capacity());
         }
     }
 }

@@ -14,9 +14,12 @@ import org.qkdv2i.v2x.codec.security.TrustStore;
 /**
  * CPU of one receiver's {@code verify(…, now, maxAge)} of a signed CAM when the message verdict memo
  * is off, when it misses (the first receiver of a message: ECDSA + the key) and when it hits (every
- * further receiver). Not a unit test: {@code java -cp … VerdictMemoBenchmark [messages] [receivers] [rounds]}.
+ * further receiver). Not a unit test:
+ * {@code java -cp … VerdictMemoBenchmark [messages] [receivers] [rounds] [digest|certificate]}.
  * Thread CPU (ThreadMXBean), after a warm-up round; each receiver has its own codec and trust store,
- * as the stacks of a city have.
+ * as the stacks of a city have. The memo receivers are codecs of one {@link SharedVerification} (as
+ * a framework's stacks are: shared memo, parsed certificates and, since session 9, parsed messages);
+ * the memo-off receivers share nothing.
  */
 public final class VerdictMemoBenchmark {
     private VerdictMemoBenchmark() {
@@ -26,10 +29,11 @@ public final class VerdictMemoBenchmark {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int receivers = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        SignerKind kind = args.length > 3 && args[3].startsWith("cert") ? SignerKind.CERTIFICATE : SignerKind.DIGEST;
         ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
         Duration maxAge = Duration.ofSeconds(2);
         for (int round = 0; round < rounds; round++) {
-            MessageVerdictMemo memo = new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY);
+            SharedVerification shared = new SharedVerification();
             MessageVerdictMemo off = new MessageVerdictMemo(false, MessageVerdictMemo.DEFAULT_CAPACITY);
             VerifierStatistics.Counters counters = new VerifierStatistics.Counters();
             OerIeee1609Dot2Codec signer = new OerIeee1609Dot2Codec(off, counters, Ecdsa256::verify);
@@ -42,7 +46,7 @@ public final class VerdictMemoBenchmark {
             byte[] cert = signer.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, t, null, SignerKind.CERTIFICATE),
                     pki.ticket);
             for (int r = 0; r < receivers; r++) {
-                on[r] = new OerIeee1609Dot2Codec(memo, counters, Ecdsa256::verify);
+                on[r] = shared.newCodec();
                 plain[r] = new OerIeee1609Dot2Codec(off, counters, Ecdsa256::verify);
                 trustOn[r] = pki.trustStore();
                 trustOff[r] = pki.trustStore();
@@ -52,7 +56,7 @@ public final class VerdictMemoBenchmark {
             byte[][] wire = new byte[messages][];
             for (int i = 0; i < messages; i++) {
                 wire[i] = signer.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, t.plusMillis(i % 1000 + 1)
-                        .plusNanos(1000L * (i / 1000)), null, SignerKind.DIGEST), pki.ticket);
+                        .plusNanos(1000L * (i / 1000)), null, kind), pki.ticket);
             }
             long offNs = 0;
             long missNs = 0;
@@ -72,10 +76,11 @@ public final class VerdictMemoBenchmark {
                 missNs += c2 - c1;
                 hitNs += c3 - c2;
             }
-            System.out.printf(Locale.ROOT, "round %d: %d digest-signed CAMs x %d receivers (%d OK of %d): memo off %.1f us,"
+            System.out.printf(Locale.ROOT, "round %d: %d %s-signed CAMs x %d receivers (%d OK of %d): memo off %.1f us,"
                     + " memo miss (first receiver) %.1f us, memo hit (others) %.1f us per verify; hits %d%n", round,
-                    messages, receivers, ok, messages * (receivers + 1), offNs / 1e3 / messages, missNs / 1e3 / messages,
-                    hitNs / 1e3 / (messages * (long) Math.max(1, receivers - 1)), memo.hits());
+                    messages, kind == SignerKind.CERTIFICATE ? "certificate" : "digest", receivers, ok,
+                    messages * (receivers + 1), offNs / 1e3 / messages, missNs / 1e3 / messages,
+                    hitNs / 1e3 / (messages * (long) Math.max(1, receivers - 1)), shared.statistics().memoHits());
         }
     }
 }
