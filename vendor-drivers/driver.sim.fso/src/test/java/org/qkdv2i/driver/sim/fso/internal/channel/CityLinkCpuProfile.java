@@ -66,6 +66,28 @@ public final class CityLinkCpuProfile {
         return new long[] { n, ms };
     }
 
+    /** CPU ticks (10 ms) per thread name, digits dropped, from /proc/self/task; empty elsewhere. */
+    private static java.util.Map<String, Long> taskTicks() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String st = new String(Files.readAllBytes(t.toPath().resolve("stat")),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+                int open = st.indexOf('('), close = st.lastIndexOf(')');
+                String name = st.substring(open + 1, close).replaceAll("[0-9]+", "");
+                String[] f = st.substring(close + 2).split(" ");
+                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (java.io.IOException | RuntimeException e) {
+                // thread gone meanwhile
+            }
+        }
+        return out;
+    }
+
     private static long allocated(Thread t) {
         return t == null ? 0 : ((com.sun.management.ThreadMXBean) CPU).getThreadAllocatedBytes(t.getId());
     }
@@ -97,6 +119,8 @@ public final class CityLinkCpuProfile {
         long[] aAlloc = new long[2], bAlloc = new long[2];
         long[] proc = new long[2], wall = new long[2];
         long[][] gcs = new long[2][];
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Long>[] ticks = new java.util.Map[2];
         long secretBits = 0;
         StringBuilder outcomes = new StringBuilder();
         Thread aliceThread = Thread.currentThread();
@@ -142,6 +166,7 @@ public final class CityLinkCpuProfile {
                         if (k == 1) {
                             bob.get(120, TimeUnit.SECONDS);
                         }
+                        ticks[k] = taskTicks();
                         wall[k] = System.nanoTime();
                         proc[k] = processCpuNs();
                         gcs[k] = gc();
@@ -182,6 +207,14 @@ public final class CityLinkCpuProfile {
                 (aHelper[1] - aHelper[0]) / 1e6 / sim, (bCpu[1] - bCpu[0]) / 1e6 / sim, (bHelper[1] - bHelper[0]) / 1e6 / sim,
                 gcs[1][0] - gcs[0][0], gcs[1][1] - gcs[0][1], (aAlloc[1] - aAlloc[0]) / 1e6 / sim,
                 (bAlloc[1] - bAlloc[0]) / 1e6 / sim, secretBits / sim);
+        StringBuilder threads = new StringBuilder("  live threads, CPU ms per simulated s (/proc ticks; ended helpers missing):");
+        for (java.util.Map.Entry<String, Long> e : ticks[1].entrySet()) {
+            long d = e.getValue() - ticks[0].getOrDefault(e.getKey(), 0L);
+            if (d > 0) {
+                threads.append(String.format(Locale.ROOT, " [%s] %.1f", e.getKey(), 10.0 * d / sim));
+            }
+        }
+        System.out.println(threads);
         if (Boolean.getBoolean("profile.outcomes")) {
             System.out.println(outcomes);
         }
