@@ -102,10 +102,13 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     /** Certificate verdicts and keys are this instance's; message verdicts are {@link #verdicts}. */
     private final Verifier verifier;
 
-    /** {@code Ieee1609Dot2Codecs.create()}: a codec with a memo, parsed certificates and messages of its own. */
+    /**
+     * {@code Ieee1609Dot2Codecs.create()}: a codec with a memo and parsed certificates of its own; no
+     * parsed messages (kept only to share them between receivers: a {@link SharedVerification}'s).
+     */
     public OerIeee1609Dot2Codec() {
         this(new MessageVerdictMemo(true, MessageVerdictMemo.DEFAULT_CAPACITY), new VerifierStatistics.Counters(),
-                Ecdsa256::verify, new ParsedCertificates(), new ParsedMessages());
+                Ecdsa256::verify, new ParsedCertificates(), new ParsedMessages(0));
     }
 
     /** The service: one instance per consumer, all on the framework's shared verification state. */
@@ -117,12 +120,12 @@ public final class OerIeee1609Dot2Codec implements Ieee1609Dot2Codec {
     /** Tests: an own memo and counters, and a seam around each ECDSA verification. */
     OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
             Verifier.SignatureCheck ecdsa) {
-        this(verdicts, counters, ecdsa, new ParsedCertificates(), new ParsedMessages());
+        this(verdicts, counters, ecdsa, new ParsedCertificates(), new ParsedMessages(0));
     }
 
     OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
             Verifier.SignatureCheck ecdsa, ParsedCertificates certificates) {
-        this(verdicts, counters, ecdsa, certificates, new ParsedMessages());
+        this(verdicts, counters, ecdsa, certificates, new ParsedMessages(0));
     }
 
     OerIeee1609Dot2Codec(MessageVerdictMemo verdicts, VerifierStatistics.Counters counters,
