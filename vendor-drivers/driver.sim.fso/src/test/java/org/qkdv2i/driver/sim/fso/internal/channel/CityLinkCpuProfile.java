@@ -1,23 +1,13 @@
 package org.qkdv2i.driver.sim.fso.internal.channel;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -25,11 +15,7 @@ import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult.Outcome;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
 import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
-import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
-import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
 import org.qkdv2i.driver.sim.fso.internal.sim.ChoiceBits;
-import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
-import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
 
 /**
  * CPU per simulated second of one FSO link pair with the city's optics (issue 8: the paper
@@ -51,12 +37,6 @@ public final class CityLinkCpuProfile {
 
     private CityLinkCpuProfile() {
     }
-
-    private static long processCpuNs() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
     private static long[] gc() {
         long n = 0, ms = 0;
         for (GarbageCollectorMXBean g : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -65,29 +45,6 @@ public final class CityLinkCpuProfile {
         }
         return new long[] { n, ms };
     }
-
-    /** CPU ticks (10 ms) per thread name, digits dropped, from /proc/self/task; empty elsewhere. */
-    private static java.util.Map<String, Long> taskTicks() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        if (tasks == null) {
-            return out;
-        }
-        for (java.io.File t : tasks) {
-            try {
-                String st = new String(Files.readAllBytes(t.toPath().resolve("stat")),
-                        java.nio.charset.StandardCharsets.US_ASCII);
-                int open = st.indexOf('('), close = st.lastIndexOf(')');
-                String name = st.substring(open + 1, close).replaceAll("[0-9]+", "");
-                String[] f = st.substring(close + 2).split(" ");
-                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
-            } catch (java.io.IOException | RuntimeException e) {
-                // thread gone meanwhile
-            }
-        }
-        return out;
-    }
-
     private static long allocated(Thread t) {
         return t == null ? 0 : ((com.sun.management.ThreadMXBean) CPU).getThreadAllocatedBytes(t.getId());
     }
@@ -110,65 +67,45 @@ public final class CityLinkCpuProfile {
         long pulses = (long) (roundSeconds * m.parameters().sourceRateHz());
         Path stores = Files.createTempDirectory("citylink");
         byte[] psk = PadFixtures.psk(8 * rounds + 64, 42);
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "bob-protocol");
-            t.setDaemon(true);
-            return t;
-        });
         long[] aCpu = new long[2], aHelper = new long[2], bCpu = new long[2], bHelper = new long[2];
         long[] aAlloc = new long[2], bAlloc = new long[2];
         long[] proc = new long[2], wall = new long[2];
         long[][] gcs = new long[2][];
         @SuppressWarnings("unchecked")
         java.util.Map<String, Long>[] ticks = new java.util.Map[2];
-        long secretBits = 0;
+        long[] secretBits = { 0 };
         StringBuilder outcomes = new StringBuilder();
         Thread aliceThread = Thread.currentThread();
         LibraryDistiller aliceDist = new LibraryDistiller(new SecureRandom());
         LibraryDistiller bobDist = new LibraryDistiller(new SecureRandom());
-        try (PadAuthenticator aliceAuth = PadFixtures.end(stores, psk, true);
-                PadAuthenticator bobAuth = PadFixtures.end(stores, psk, false);
-                ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Future<Void> bob = pool.submit(() -> {
-                try (Socket q = qs.accept(); Socket c = cs.accept();
-                        FramedChannel ch = new FramedChannel(c, bobAuth, false)) {
-                    BobProtocol b = new BobProtocol(ch,
-                            new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
-                            new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
-                            bobDist);
-                    for (int i = 0; i <= rounds; i++) {
-                        if (i == warm || i == rounds) {
-                            int k = i == warm ? 0 : 1;
-                            bCpu[k] = CPU.getCurrentThreadCpuTime();
-                            bHelper[k] = b.detectorCpuNanos();
-                            bAlloc[k] = allocated(Thread.currentThread());
-                        }
-                        if (i < rounds) {
-                            b.round(m.parameters().sourceRateHz());
-                        }
+        try (LoopbackLinkEnds link = new LoopbackLinkEnds(stores, psk, r -> {
+            Thread t = new Thread(r, "bob-protocol");
+            t.setDaemon(true);
+            return t;
+        })) {
+            Future<Void> bob = link.startBob(m, bobDist, b -> {
+                for (int i = 0; i <= rounds; i++) {
+                    if (i == warm || i == rounds) {
+                        int k = i == warm ? 0 : 1;
+                        bCpu[k] = CPU.getCurrentThreadCpuTime();
+                        bHelper[k] = b.detectorCpuNanos();
+                        bAlloc[k] = allocated(Thread.currentThread());
                     }
-                    b.close();
-                    return null;
+                    if (i < rounds) {
+                        b.round(m.parameters().sourceRateHz());
+                    }
                 }
             });
-            try (Socket q = new Socket(InetAddress.getLoopbackAddress(), qs.getLocalPort());
-                    Socket c = new Socket(InetAddress.getLoopbackAddress(), cs.getLocalPort());
-                    FramedChannel ch = new FramedChannel(c, aliceAuth, true)) {
-                SplittableRandom rng = new SplittableRandom(5);
-                AliceProtocol a = new AliceProtocol(ch,
-                        new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
-                        new AliceSource(m, EveSettings.NONE, rng.split(), ChoiceBits.seeded(7), 0),
-                        new Eavesdropper(rng.split()), rng.split(), 0.1, aliceDist);
+            link.runAlice(m, ChoiceBits.seeded(7), aliceDist, a -> {
                 for (int i = 0; i <= rounds; i++) {
                     if (i == warm || i == rounds) {
                         int k = i == warm ? 0 : 1;
                         if (k == 1) {
                             bob.get(120, TimeUnit.SECONDS);
                         }
-                        ticks[k] = taskTicks();
+                        ticks[k] = CpuCounters.ticksByThreadName();
                         wall[k] = System.nanoTime();
-                        proc[k] = processCpuNs();
+                        proc[k] = CpuCounters.processNs();
                         gcs[k] = gc();
                         aCpu[k] = CPU.getCurrentThreadCpuTime();
                         aHelper[k] = a.sourceCpuNanos();
@@ -182,7 +119,7 @@ public final class CityLinkCpuProfile {
                         throw new IllegalStateException("round " + i + ": " + r.outcome() + " " + r.reason());
                     }
                     if (i >= warm) {
-                        secretBits += 8L * r.key().length;
+                        secretBits[0] += 8L * r.key().length;
                     }
                     // deterministic for the fixed seeds (the key itself is not: PA seeds and IDs are fresh)
                     outcomes.append(r.detections()).append('/').append(r.sifted()).append('/')
@@ -190,10 +127,8 @@ public final class CityLinkCpuProfile {
                             .append(r.key().length).append(';');
                     Arrays.fill(r.key(), (byte) 0);
                 }
-                a.close();
-            }
+            });
         }
-        pool.shutdownNow();
         double sim = measured * roundSeconds;
         System.out.printf(Locale.ROOT,
                 "city FSO link %.0f m, clear night, 1e8 pulses/s, %d x %.1f s rounds after %d warm-up (%d cores, load %.1f):%n"
@@ -206,7 +141,7 @@ public final class CityLinkCpuProfile {
                 (proc[1] - proc[0]) / 1e9 / sim, (wall[1] - wall[0]) / 1e6 / sim, (aCpu[1] - aCpu[0]) / 1e6 / sim,
                 (aHelper[1] - aHelper[0]) / 1e6 / sim, (bCpu[1] - bCpu[0]) / 1e6 / sim, (bHelper[1] - bHelper[0]) / 1e6 / sim,
                 gcs[1][0] - gcs[0][0], gcs[1][1] - gcs[0][1], (aAlloc[1] - aAlloc[0]) / 1e6 / sim,
-                (bAlloc[1] - bAlloc[0]) / 1e6 / sim, secretBits / sim);
+                (bAlloc[1] - bAlloc[0]) / 1e6 / sim, secretBits[0] / sim);
         StringBuilder threads = new StringBuilder("  live threads, CPU ms per simulated s (/proc ticks; ended helpers missing):");
         for (java.util.Map.Entry<String, Long> e : ticks[1].entrySet()) {
             long d = e.getValue() - ticks[0].getOrDefault(e.getKey(), 0L);

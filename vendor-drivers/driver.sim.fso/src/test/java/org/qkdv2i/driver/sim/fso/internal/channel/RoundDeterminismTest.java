@@ -3,33 +3,18 @@ package org.qkdv2i.driver.sim.fso.internal.channel;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
 import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
-import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
-import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
 import org.qkdv2i.driver.sim.fso.internal.sim.ChoiceBits;
-import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
-import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
 
 /**
  * The round protocol over TCP is reproducible for fixed seeds: Alice emits round r + 1 on a helper
@@ -40,53 +25,27 @@ import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
  */
 public class RoundDeterminismTest {
 
-    private final ExecutorService pool = Executors.newCachedThreadPool();
     @Rule
     public final TemporaryFolder tmp = new TemporaryFolder();
-
-    @After
-    public void stop() {
-        pool.shutdownNow();
-    }
 
     /** Per round: Bob's clicks, sifted clicks, QBER bits and the secret estimate, as Alice decided them. */
     private List<String> run(ChannelModel m, int rounds, long pulses) throws Exception {
         java.nio.file.Path stores = tmp.newFolder().toPath();
         byte[] psk = PadFixtures.psk(256, 42);
         List<String> out = new ArrayList<>();
-        try (PadAuthenticator aliceAuth = PadFixtures.end(stores, psk, true);
-                PadAuthenticator bobAuth = PadFixtures.end(stores, psk, false);
-                ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Future<Void> bob = pool.submit(() -> {
-                try (Socket q = qs.accept(); Socket c = cs.accept();
-                        FramedChannel ch = new FramedChannel(c, bobAuth, false)) {
-                    BobProtocol b = new BobProtocol(ch,
-                            new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
-                            new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
-                            KeyDistiller.PENDING);
-                    for (int i = 0; i < rounds; i++) {
-                        b.round(m.parameters().sourceRateHz());
-                    }
-                    b.close();
-                    return null;
+        try (LoopbackLinkEnds link = new LoopbackLinkEnds(stores, psk)) {
+            Future<Void> bob = link.startBob(m, KeyDistiller.PENDING, b -> {
+                for (int i = 0; i < rounds; i++) {
+                    b.round(m.parameters().sourceRateHz());
                 }
             });
-            try (Socket q = new Socket(InetAddress.getLoopbackAddress(), qs.getLocalPort());
-                    Socket c = new Socket(InetAddress.getLoopbackAddress(), cs.getLocalPort());
-                    FramedChannel ch = new FramedChannel(c, aliceAuth, true)) {
-                SplittableRandom rng = new SplittableRandom(5);
-                AliceProtocol a = new AliceProtocol(ch,
-                        new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
-                        new AliceSource(m, EveSettings.NONE, rng.split(), ChoiceBits.seeded(7), 0),
-                        new Eavesdropper(rng.split()), rng.split(), 0.1, KeyDistiller.PENDING);
+            link.runAlice(m, ChoiceBits.seeded(7), KeyDistiller.PENDING, a -> {
                 for (int i = 0; i < rounds; i++) {
                     RoundResult r = a.round(i, pulses);
                     out.add(r.outcome() + " " + r.detections() + "/" + r.sifted() + "/"
                             + Double.doubleToLongBits(r.qber()) + "/" + r.secretBitsEstimate());
                 }
-                a.close();
-            }
+            });
             bob.get(60, TimeUnit.SECONDS);
         }
         return out;

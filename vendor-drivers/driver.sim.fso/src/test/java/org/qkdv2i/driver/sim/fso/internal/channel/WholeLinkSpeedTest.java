@@ -3,26 +3,15 @@ package org.qkdv2i.driver.sim.fso.internal.channel;
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.After;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -30,10 +19,7 @@ import org.qkdv2i.driver.sim.fso.internal.channel.RoundResult.Outcome;
 import org.qkdv2i.driver.sim.fso.internal.physics.ChannelModel;
 import org.qkdv2i.driver.sim.fso.internal.physics.LinkParameters;
 import org.qkdv2i.driver.sim.fso.internal.physics.Weather;
-import org.qkdv2i.driver.sim.fso.internal.sim.AliceSource;
-import org.qkdv2i.driver.sim.fso.internal.sim.BobDetector;
-import org.qkdv2i.driver.sim.fso.internal.sim.Eavesdropper;
-import org.qkdv2i.driver.sim.fso.internal.sim.EveSettings;
+import org.qkdv2i.driver.sim.fso.internal.sim.ChoiceBits;
 
 /**
  * The issue-3 whole-link benchmark: simulated seconds per wall second of the complete round
@@ -51,14 +37,8 @@ public class WholeLinkSpeedTest {
 
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-    private final ExecutorService pool = Executors.newCachedThreadPool();
     @Rule
     public final TemporaryFolder tmp = new TemporaryFolder();
-
-    @After
-    public void stop() {
-        pool.shutdownNow();
-    }
 
     /** Per-round figures of one end. */
     private static final class EndStats {
@@ -98,35 +78,6 @@ public class WholeLinkSpeedTest {
     private static double meanInt(int[] a, int from) {
         return Arrays.stream(a, from, a.length).average().orElse(0);
     }
-
-    private static double processCpuNs() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    /** CPU ticks per thread name (digits dropped: "GC Thread#1" → "GC Thread#") from /proc/self/task; empty elsewhere. */
-    private static java.util.Map<String, Long> taskTicks() {
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-        if (tasks == null) {
-            return out;
-        }
-        for (java.io.File t : tasks) {
-            try {
-                String st = new String(java.nio.file.Files.readAllBytes(t.toPath().resolve("stat")),
-                        java.nio.charset.StandardCharsets.US_ASCII);
-                int open = st.indexOf('('), close = st.lastIndexOf(')');
-                String name = st.substring(open + 1, close).replaceAll("[0-9]+", "");
-                String[] f = st.substring(close + 2).split(" ");
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
-                out.merge(name, ticks, Long::sum);
-            } catch (java.io.IOException | RuntimeException e) {
-                // thread gone meanwhile
-            }
-        }
-        return out;
-    }
-
     private static double load() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
@@ -143,46 +94,28 @@ public class WholeLinkSpeedTest {
         EndStats as = new EndStats(rounds), bs = new EndStats(rounds);
         long[] roundEnd = new long[rounds + 1];
         double[] procCpu = new double[2];
-        double load0, load1;
-        java.util.Map<String, Long> ticks0 = java.util.Map.of(), ticks1;
+        double[] load = new double[2];
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Long>[] ticks = new java.util.Map[] { java.util.Map.of(), null };
         LibraryDistiller aliceDist = new LibraryDistiller(new SecureRandom());
         LibraryDistiller bobDist = new LibraryDistiller(new SecureRandom());
-        try (PadAuthenticator aliceAuth = PadFixtures.end(stores, psk, true);
-                PadAuthenticator bobAuth = PadFixtures.end(stores, psk, false);
-                ServerSocket qs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ServerSocket cs = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Future<Void> bob = pool.submit(() -> {
-                try (Socket q = qs.accept(); Socket c = cs.accept();
-                        FramedChannel ch = new FramedChannel(c, bobAuth, false)) {
-                    BobProtocol b = new BobProtocol(ch,
-                            new DataInputStream(new BufferedInputStream(q.getInputStream(), 1 << 16)),
-                            new BobDetector(m.parameters(), new SplittableRandom(2)), new SplittableRandom(3), 0.1,
-                            bobDist);
-                    for (int i = 0; i < rounds; i++) {
-                        long c0 = CPU.getCurrentThreadCpuTime(), d0 = b.detectorCpuNanos();
-                        RoundResult r = b.round(m.parameters().sourceRateHz());
-                        bs.record(i, CPU.getCurrentThreadCpuTime() - c0, r, bobDist);
-                        bs.helper[i] = b.detectorCpuNanos() - d0;
-                    }
-                    b.close();
-                    return null;
+        try (LoopbackLinkEnds link = new LoopbackLinkEnds(stores, psk)) {
+            Future<Void> bob = link.startBob(m, bobDist, b -> {
+                for (int i = 0; i < rounds; i++) {
+                    long c0 = CPU.getCurrentThreadCpuTime(), d0 = b.detectorCpuNanos();
+                    RoundResult r = b.round(m.parameters().sourceRateHz());
+                    bs.record(i, CPU.getCurrentThreadCpuTime() - c0, r, bobDist);
+                    bs.helper[i] = b.detectorCpuNanos() - d0;
                 }
             });
-            try (Socket q = new Socket(InetAddress.getLoopbackAddress(), qs.getLocalPort());
-                    Socket c = new Socket(InetAddress.getLoopbackAddress(), cs.getLocalPort());
-                    FramedChannel ch = new FramedChannel(c, aliceAuth, true)) {
-                SplittableRandom rng = new SplittableRandom(5);
-                AliceProtocol a = new AliceProtocol(ch,
-                        new DataOutputStream(new BufferedOutputStream(q.getOutputStream(), 1 << 16)),
-                        new AliceSource(m, EveSettings.NONE, rng.split(), 0), new Eavesdropper(rng.split()), rng.split(),
-                        0.1, aliceDist);
-                load0 = load();
+            link.runAlice(m, ChoiceBits.fromSystemEntropy(), aliceDist, a -> {
+                load[0] = load();
                 for (int i = 0; i < rounds; i++) {
                     if (i == warm) {
                         roundEnd[i] = System.nanoTime();
-                        procCpu[0] = processCpuNs();
-                        ticks0 = taskTicks();
-                        load0 = load();
+                        procCpu[0] = CpuCounters.processNs();
+                        ticks[0] = CpuCounters.ticksByThreadName();
+                        load[0] = load();
                     }
                     long c0 = CPU.getCurrentThreadCpuTime(), s0 = a.sourceCpuNanos();
                     RoundResult r = a.round(i, pulses);
@@ -190,13 +123,12 @@ public class WholeLinkSpeedTest {
                     as.helper[i] = a.sourceCpuNanos() - s0;
                     assertEquals(r.reason(), Outcome.KEY, r.outcome());
                 }
-                a.close();
-            }
+            });
             bob.get(120, TimeUnit.SECONDS);
             roundEnd[rounds] = System.nanoTime();
-            procCpu[1] = processCpuNs();
-            ticks1 = taskTicks();
-            load1 = load();
+            procCpu[1] = CpuCounters.processNs();
+            ticks[1] = CpuCounters.ticksByThreadName();
+            load[1] = load();
         }
         for (int i = warm; i < rounds; i++) {
             assertArrayEquals("round " + i, as.keys[i], bs.keys[i]);
@@ -216,7 +148,7 @@ public class WholeLinkSpeedTest {
                         + "process %.1f ms (GC, JIT included)%n"
                         + "  Cascade: %.0f round trips per block, wall %.1f ms at Bob; verification + PA wall %.1f ms at Bob; "
                         + "%.0f secret bits per round%n",
-                measured, warm, load0, load1, Runtime.getRuntime().availableProcessors(), measured / wall,
+                measured, warm, load[0], load[1], Runtime.getRuntime().availableProcessors(), measured / wall,
                 1e3 * wall / measured, mean(as.cpu, warm) / 1e6, mean(as.distCpu, warm) / 1e6,
                 mean(as.cascadeCpu, warm) / 1e6, mean(as.helper, warm) / 1e6, mean(bs.cpu, warm) / 1e6,
                 mean(bs.distCpu, warm) / 1e6, mean(bs.cascadeCpu, warm) / 1e6, mean(bs.helper, warm) / 1e6, (procCpu[1] - procCpu[0]) / 1e6 / measured,
@@ -224,8 +156,8 @@ public class WholeLinkSpeedTest {
                 (double) keyBits / measured);
         StringBuilder threads = new StringBuilder(
                 "  live threads by name, CPU ms per simulated s (/proc, 10 ms ticks; names cut at 15 characters, ended threads missing):");
-        for (java.util.Map.Entry<String, Long> e : ticks1.entrySet()) {
-            long d = e.getValue() - ticks0.getOrDefault(e.getKey(), 0L);
+        for (java.util.Map.Entry<String, Long> e : ticks[1].entrySet()) {
+            long d = e.getValue() - ticks[0].getOrDefault(e.getKey(), 0L);
             if (d > 0) {
                 threads.append(String.format(Locale.ROOT, " [%s] %.0f", e.getKey(), 10.0 * d / measured));
             }
