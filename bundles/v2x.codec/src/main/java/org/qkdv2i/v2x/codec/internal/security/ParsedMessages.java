@@ -56,11 +56,6 @@ final class ParsedMessages {
                     cert == null ? null : cert.clone());
         }
 
-        /** The shared model: read only, never handed to a receiver. */
-        SecuredData.Signed sharedModel() {
-            return model;
-        }
-
         /** ToBeSignedData octets of {@code encoding} (the octets this was parsed from); never written to. */
         byte[] tbs(byte[] encoding) {
             byte[] t = tbs;
@@ -135,7 +130,7 @@ final class ParsedMessages {
         }
     }
 
-    /** Counts a parse of a signed message's octets (whether or not it is stored). */
+    /** Counts a parse of received octets by a verifier sharing this (whether it succeeds or is stored or not). */
     void parsed() {
         parses.increment();
     }
@@ -144,7 +139,7 @@ final class ParsedMessages {
         return hits.sum();
     }
 
-    /** Parses of messages' octets by the verifiers sharing this (hits avoided one each). */
+    /** Parses of received octets by the verifiers sharing this (each hit avoided one). */
     long parses() {
         return parses.sum();
     }
