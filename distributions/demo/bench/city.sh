@@ -31,7 +31,7 @@ thread_cpu() {
         keep = (substr(name, 1, 3) ~ /^(C1|C2|G1) $/) ? 3 : 0 # the JIT compilers and G1 keep their names
         rest = substr(name, keep + 1); gsub(/[0-9]+/, "N", rest)
         cpu[substr(name, 1, keep) rest] += (f[12] + f[13]) / tck
-    } END { for (k in cpu) printf "%.2f\t%s\n", cpu[k], k }'
+    } END { for (k in cpu) printf "%.2f\t%s\n", cpu[k], k }' || true # a thread that ended meanwhile fails cat
 }
 : > samples.tsv
 printf 'wall_s\tcpu_s\tcores\tthreads\tsim_s\tload\n' | tee -a samples.tsv
