@@ -93,6 +93,31 @@ try:
     print(f"CPU by thread group while playing ({w:.0f} s, cores): " + ", ".join(f"{k} {c:.2f}" for c, k in used[:14] if c >= 0.005))
 except (OSError, ValueError, IndexError, ZeroDivisionError):
     pass
+# the played window in 30 s steps: delivered (the summary line's running total) and refused STALE (the
+# stacks' rate-limited log lines, with their "n similar suppressed"): warm-up against steady state
+import collections, datetime, re
+try:
+    start, stale, total = None, collections.Counter(), {}
+    for line in open("city.log", errors="replace"):
+        if start is None and "network ready after" in line and "city event" in line:
+            start = datetime.datetime.fromisoformat(line[:23])
+        elif start is not None and "verification STALE" in line:
+            m = re.search(r"\((\d+) similar suppressed\)", line)
+            at = (datetime.datetime.fromisoformat(line[:23]) - start).total_seconds()
+            stale[int(at // 30)] += 1 + (int(m.group(1)) if m else 0)
+    for line in open("demo.log", errors="replace"):
+        m = re.match(r"t= *(\d+)s .*V2X msgs (\d+)", line)
+        if m:
+            total[int(m.group(1))] = int(m.group(2))
+    if start is not None and total:
+        steps = []
+        for b in range(max(total) // 30):
+            a, z = max(30 * b, min(total)), 30 * b + 30
+            if a in total and z in total:
+                steps.append(f"{30 * b}-{z} s: {(total[z] - total[a]) / (z - a):.0f}/s delivered, {stale[b] / 30:.1f}/s STALE")
+        print("while playing, per 30 s: " + "; ".join(steps))
+except (OSError, ValueError):
+    pass
 ho = r["handovers"]
 print(f"handovers {len(ho)}, same key {sum(1 for h in ho if h['sameKey'])}, DPN sessions {r['dpnSessionsOpened']}, problems {len(r['problems'])}")
 PY
