@@ -119,91 +119,89 @@ public class SharedVerificationCountersTest {
     }
 
     /**
+     * Two stacks (codecs A and B) on one shared verification whose ECDSA seam, once armed, holds
+     * A's first verification until B has arrived: waiting for A's verdict (single flight) or, without
+     * it, running ECDSA itself. Both have learnt the ticket and verified its chain beforehand.
+     */
+    private final class HeldFlight {
+        final AtomicBoolean armed = new AtomicBoolean();
+        final AtomicInteger calls = new AtomicInteger();
+        final CountDownLatch firstInside = new CountDownLatch(1);
+        final SharedVerification shared;
+        final OerIeee1609Dot2Codec a;
+        final OerIeee1609Dot2Codec b;
+        final TestPki pki;
+        final TrustStore trustA;
+        final TrustStore trustB;
+
+        HeldFlight() {
+            SharedVerification[] holder = new SharedVerification[1];
+            shared = new SharedVerification((k, d, s) -> {
+                if (armed.get() && calls.incrementAndGet() == 1) {
+                    firstInside.countDown();
+                    await(() -> holder[0].statistics().singleFlightWaits() >= 1 || calls.get() >= 2, "B to arrive");
+                }
+                return Ecdsa256.verify(k, d, s);
+            });
+            holder[0] = shared;
+            a = shared.newCodec();
+            b = shared.newCodec();
+            pki = new TestPki(a);
+            trustA = pki.trustStore();
+            trustB = pki.trustStore();
+            byte[] first = a.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, T.minusMillis(500), null,
+                    SignerKind.CERTIFICATE), pki.ticket);
+            assertOk(a.verify(first, trustA, T, MAX_AGE));
+            assertOk(b.verify(first, trustB, T, MAX_AGE));
+        }
+
+        byte[] digestSigned() {
+            return a.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, T, null, SignerKind.DIGEST), pki.ticket);
+        }
+
+        /** A verifies {@code wire} and is held inside ECDSA; then B verifies it; both results. */
+        VerificationResult[] both(byte[] wire) throws Exception {
+            armed.set(true);
+            Future<VerificationResult> ra = pool.submit(() -> a.verify(wire, trustA, T, MAX_AGE));
+            assertTrue("A inside ECDSA", firstInside.await(20, TimeUnit.SECONDS));
+            Future<VerificationResult> rb = pool.submit(() -> b.verify(wire, trustB, T, MAX_AGE));
+            return new VerificationResult[] {ra.get(20, TimeUnit.SECONDS), rb.get(20, TimeUnit.SECONDS)};
+        }
+    }
+
+    /**
      * Stack A's ECDSA verification of a message is held inside the seam until stack B, on another
      * thread, has missed the memo for the same message; without single flight B runs ECDSA too.
      */
     @Test
     public void twoThreadsMissingTheMemoForOneMessageRunOneEcdsaVerification() throws Exception {
-        AtomicBoolean armed = new AtomicBoolean();
-        AtomicInteger calls = new AtomicInteger();
-        CountDownLatch firstInside = new CountDownLatch(1);
-        SharedVerification[] holder = new SharedVerification[1];
-        SharedVerification shared = new SharedVerification((k, d, s) -> {
-            if (armed.get() && calls.incrementAndGet() == 1) {
-                firstInside.countDown();
-                // hold A until B waits for A's verdict (or, without single flight, runs ECDSA itself)
-                await(() -> holder[0].statistics().singleFlightWaits() >= 1 || calls.get() >= 2, "B to arrive");
-            }
-            return Ecdsa256.verify(k, d, s);
-        });
-        holder[0] = shared;
-        OerIeee1609Dot2Codec a = shared.newCodec();
-        OerIeee1609Dot2Codec b = shared.newCodec();
-        TestPki pki = new TestPki(a);
-        TrustStore trustA = pki.trustStore();
-        TrustStore trustB = pki.trustStore();
-        // warm-up: each stack learns the ticket and verifies its chain (certificate ECDSA) once
-        byte[] first = a.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, T.minusMillis(500), null,
-                SignerKind.CERTIFICATE), pki.ticket);
-        assertOk(a.verify(first, trustA, T, MAX_AGE));
-        assertOk(b.verify(first, trustB, T, MAX_AGE));
-        long ecdsaBefore = shared.statistics().messageEcdsaVerifications();
+        HeldFlight f = new HeldFlight();
+        long ecdsaBefore = f.shared.statistics().messageEcdsaVerifications();
+        VerificationResult[] r = f.both(f.digestSigned());
+        assertOk(r[0]);
+        assertOk(r[1]);
 
-        byte[] wire = a.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, T, null, SignerKind.DIGEST),
-                pki.ticket);
-        armed.set(true);
-        Future<VerificationResult> ra = pool.submit(() -> a.verify(wire, trustA, T, MAX_AGE));
-        assertTrue("A inside ECDSA", firstInside.await(20, TimeUnit.SECONDS));
-        Future<VerificationResult> rb = pool.submit(() -> b.verify(wire, trustB, T, MAX_AGE));
-        assertOk(ra.get(20, TimeUnit.SECONDS));
-        assertOk(rb.get(20, TimeUnit.SECONDS));
-
-        assertEquals("one ECDSA run for two receivers at once", 1, calls.get());
-        VerifierStatistics st = shared.statistics();
+        assertEquals("one ECDSA run for two receivers at once", 1, f.calls.get());
+        VerifierStatistics st = f.shared.statistics();
         assertEquals(1, st.messageEcdsaVerifications() - ecdsaBefore);
         assertEquals("B waited for A's verdict", 1, st.singleFlightWaits());
         assertEquals(0, st.duplicateMessageEcdsaVerifications());
-        assertEquals("the flight landed", 0, shared.verdicts().inFlight());
+        assertEquals("the flight landed", 0, f.shared.verdicts().inFlight());
     }
 
     /** A refusal is shared too (same inputs, same verdict), and nothing is remembered. */
     @Test
     public void aWaiterTakesTheLeadersRefusal() throws Exception {
-        AtomicBoolean armed = new AtomicBoolean();
-        AtomicInteger calls = new AtomicInteger();
-        CountDownLatch firstInside = new CountDownLatch(1);
-        SharedVerification[] holder = new SharedVerification[1];
-        SharedVerification shared = new SharedVerification((k, d, s) -> {
-            if (armed.get() && calls.incrementAndGet() == 1) {
-                firstInside.countDown();
-                await(() -> holder[0].statistics().singleFlightWaits() >= 1 || calls.get() >= 2, "B to arrive");
-            }
-            return Ecdsa256.verify(k, d, s);
-        });
-        holder[0] = shared;
-        OerIeee1609Dot2Codec a = shared.newCodec();
-        OerIeee1609Dot2Codec b = shared.newCodec();
-        TestPki pki = new TestPki(a);
-        TrustStore trustA = pki.trustStore();
-        TrustStore trustB = pki.trustStore();
-        byte[] first = a.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, T.minusMillis(500), null,
-                SignerKind.CERTIFICATE), pki.ticket);
-        assertOk(a.verify(first, trustA, T, MAX_AGE));
-        assertOk(b.verify(first, trustB, T, MAX_AGE));
-
-        byte[] wire = a.sign(new SignRequest(Psid.CAM, SignedDataTest.CAM_PACKET, T, null, SignerKind.DIGEST),
-                pki.ticket);
+        HeldFlight f = new HeldFlight();
+        byte[] wire = f.digestSigned();
         wire[wire.length - 1] ^= 1; // inside sSig
-        armed.set(true);
-        Future<VerificationResult> ra = pool.submit(() -> a.verify(wire, trustA, T, MAX_AGE));
-        assertTrue(firstInside.await(20, TimeUnit.SECONDS));
-        Future<VerificationResult> rb = pool.submit(() -> b.verify(wire, trustB, T, MAX_AGE));
-        assertEquals(VerificationStatus.BAD_SIGNATURE, ra.get(20, TimeUnit.SECONDS).status());
-        assertEquals(VerificationStatus.BAD_SIGNATURE, rb.get(20, TimeUnit.SECONDS).status());
-        assertEquals(1, calls.get());
-        assertEquals(1, shared.statistics().singleFlightWaits());
+        VerificationResult[] r = f.both(wire);
+        assertEquals(VerificationStatus.BAD_SIGNATURE, r[0].status());
+        assertEquals(VerificationStatus.BAD_SIGNATURE, r[1].status());
+        assertEquals(1, f.calls.get());
+        assertEquals(1, f.shared.statistics().singleFlightWaits());
         // not remembered: the next receiver judges it again
-        assertEquals(VerificationStatus.BAD_SIGNATURE, b.verify(wire, trustB, T, MAX_AGE).status());
-        assertEquals(2, calls.get());
+        assertEquals(VerificationStatus.BAD_SIGNATURE, f.b.verify(wire, f.trustB, T, MAX_AGE).status());
+        assertEquals(2, f.calls.get());
     }
 }
