@@ -1,7 +1,6 @@
 package org.qkdv2i.v2x.codec.internal.security;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,9 +23,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * nothing anyway, so caching the refusal would buy nothing). Valid messages evict the least
  * recently used entries; an evicted verdict is simply computed again.
  * <p>
- * Thread-safe: 16 stripes (chosen by the key's first octet, uniform for SHA-256), each an
- * access-ordered {@link LinkedHashMap} under its own lock; the total never exceeds
- * {@link #capacity()}. A lookup costs one SHA-256 of ~140 octets (≈ 1 µs) against ≈ 100 µs for the
+ * Thread-safe and bounded ({@link StripedLru}, at most {@link #capacity()} entries). A lookup costs one SHA-256 of ~140 octets (≈ 1 µs) against ≈ 100 µs for the
  * ECDSA verification it saves.
  * <p>
  * Single flight: two receivers that miss the memo for the same key at once (the two radio I/O
@@ -39,11 +36,8 @@ final class MessageVerdictMemo {
 
     /** ≈ 2 s (the receive path's default maxAge) of a 1,050-station city's ≈ 2,600 signed CAMs/s, 3×. */
     static final int DEFAULT_CAPACITY = 16_384;
-    static final int MAX_STRIPES = 16;
-
     private volatile boolean enabled;
-    private volatile Stripe[] stripes;
-    private volatile int capacity;
+    private volatile StripedLru<Boolean> valid;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     /** Verifications in progress, by key (single flight); entries live only while one runs. */
@@ -58,14 +52,8 @@ final class MessageVerdictMemo {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
-        if (stripes == null || capacity != this.capacity) {
-            int n = Math.min(MAX_STRIPES, capacity);
-            Stripe[] s = new Stripe[n];
-            for (int i = 0; i < n; i++) {
-                s[i] = new Stripe(capacity / n); // n × (capacity / n) ≤ capacity
-            }
-            this.stripes = s;
-            this.capacity = capacity;
+        if (valid == null || capacity != valid.capacity()) {
+            valid = new StripedLru<>(capacity);
         }
         this.enabled = enabled;
     }
@@ -75,7 +63,7 @@ final class MessageVerdictMemo {
     }
 
     int capacity() {
-        return capacity;
+        return valid.capacity();
     }
 
     /**
@@ -110,15 +98,14 @@ final class MessageVerdictMemo {
         if (!enabled) {
             return false;
         }
-        ByteBuffer k = ByteBuffer.wrap(key);
-        boolean hit = stripe(key).contains(k);
+        boolean hit = valid.get(key) != null; // get: marks it recently used
         (hit ? hits : misses).increment();
         return hit;
     }
 
     /** As {@link #knownValid} without counting a lookup (the single-flight leader's second look). */
     boolean containsValid(byte[] key) {
-        return enabled && stripe(key).contains(ByteBuffer.wrap(key));
+        return enabled && valid.get(key) != null;
     }
 
     /**
@@ -126,7 +113,7 @@ final class MessageVerdictMemo {
      * {@code true} if the verdict was already there: that verification was a duplicate.
      */
     boolean rememberValid(byte[] key) {
-        return enabled && stripe(key).add(ByteBuffer.wrap(key));
+        return enabled && valid.putIfAbsent(key, Boolean.TRUE) != null;
     }
 
     /**
@@ -149,11 +136,7 @@ final class MessageVerdictMemo {
     }
 
     int size() {
-        int n = 0;
-        for (Stripe s : stripes) {
-            n += s.size();
-        }
-        return n;
+        return valid.size();
     }
 
     long hits() {
@@ -162,37 +145,5 @@ final class MessageVerdictMemo {
 
     long misses() {
         return misses.sum();
-    }
-
-    private Stripe stripe(byte[] key) {
-        Stripe[] s = stripes;
-        return s[(key[0] & 0xFF) % s.length];
-    }
-
-    private static final class Stripe {
-        private final Map<ByteBuffer, Boolean> entries;
-
-        Stripe(int max) {
-            this.entries = new LinkedHashMap<>(Math.min(max, 1024) * 4 / 3 + 1, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
-                    return size() > max;
-                }
-            };
-        }
-
-        synchronized boolean contains(ByteBuffer k) {
-            return entries.get(k) != null; // get, not containsKey: marks it recently used
-        }
-
-        synchronized boolean add(ByteBuffer k) {
-            return entries.put(k, Boolean.TRUE) != null;
-        }
-
-        synchronized int size() {
-            return entries.size();
-        }
     }
 }

@@ -1,8 +1,5 @@
 package org.qkdv2i.v2x.codec.internal.security;
 
-import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.bouncycastle.oer.its.ieee1609dot2.SignedData;
@@ -23,15 +20,13 @@ import org.qkdv2i.v2x.codec.security.SecuredData;
  * judged per receiver (freshness, signer lookup, chain, validity, permissions, the verdict memo's
  * role) still runs for each receiver.
  * <p>
- * Bounded: 16 stripes (by the key's first octet), each an access-ordered {@link LinkedHashMap}
- * under its own lock, least recently used first out; the total never exceeds the capacity.
+ * Bounded ({@link StripedLru}: least recently used first out, never more than the capacity).
  * Capacity 0 = off (every receiver parses).
  */
 final class ParsedMessages {
 
     /** ≈ 1.5 s of a 1,050-station city's ≈ 2,600 signed CAMs/s (receivers hear a CAM within ms). */
     static final int DEFAULT_CAPACITY = 4096;
-    static final int MAX_STRIPES = 16;
 
     /**
      * A parsed, canonical signed message. {@code signedData}: BC's objects, read only. {@code tbs}
@@ -77,8 +72,7 @@ final class ParsedMessages {
         }
     }
 
-    private volatile Stripe[] stripes;
-    private volatile int capacity;
+    private volatile StripedLru<Parsed> entries;
     private final LongAdder hits = new LongAdder();
     private final LongAdder parses = new LongAdder();
 
@@ -92,31 +86,22 @@ final class ParsedMessages {
 
     /** A new capacity starts empty; 0 turns sharing off. */
     synchronized void configure(int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity must be at least 0, was " + capacity);
-        }
-        if (stripes == null || capacity != this.capacity) {
-            int n = Math.max(1, Math.min(MAX_STRIPES, capacity));
-            Stripe[] s = new Stripe[n];
-            for (int i = 0; i < n; i++) {
-                s[i] = new Stripe(capacity / n); // n × (capacity / n) ≤ capacity
-            }
-            this.stripes = s;
-            this.capacity = capacity;
+        if (entries == null || capacity != entries.capacity()) {
+            entries = new StripedLru<>(capacity);
         }
     }
 
     boolean enabled() {
-        return capacity > 0;
+        return entries.capacity() > 0;
     }
 
     int capacity() {
-        return capacity;
+        return entries.capacity();
     }
 
     /** The message parsed from octets with this SHA-256, or {@code null}. */
     Parsed get(byte[] sha256) {
-        Parsed p = stripe(sha256).get(ByteBuffer.wrap(sha256));
+        Parsed p = entries.get(sha256);
         if (p != null) {
             hits.increment();
         }
@@ -125,9 +110,7 @@ final class ParsedMessages {
 
     /** Call only with what parsing exactly the octets with this SHA-256 gave, proved canonical. */
     void put(byte[] sha256, Parsed parsed) {
-        if (capacity > 0) {
-            stripe(sha256).put(ByteBuffer.wrap(sha256), parsed);
-        }
+        entries.putIfAbsent(sha256, parsed);
     }
 
     /** Counts a parse of received octets by a verifier sharing this (whether it succeeds or is stored or not). */
@@ -145,46 +128,6 @@ final class ParsedMessages {
     }
 
     int size() {
-        int n = 0;
-        for (Stripe s : stripes) {
-            n += s.size();
-        }
-        return n;
-    }
-
-    private Stripe stripe(byte[] key) {
-        Stripe[] s = stripes;
-        return s[(key[0] & 0xFF) % s.length];
-    }
-
-    private static final class Stripe {
-        private final Map<ByteBuffer, Parsed> entries;
-        private final int max;
-
-        Stripe(int max) {
-            this.max = max;
-            this.entries = new LinkedHashMap<>(Math.min(max, 1024) * 4 / 3 + 1, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Parsed> eldest) {
-                    return size() > Stripe.this.max;
-                }
-            };
-        }
-
-        synchronized Parsed get(ByteBuffer k) {
-            return entries.get(k); // access order: marks it recently used
-        }
-
-        synchronized void put(ByteBuffer k, Parsed p) {
-            if (max > 0) {
-                entries.putIfAbsent(k, p);
-            }
-        }
-
-        synchronized int size() {
-            return entries.size();
-        }
+        return entries.size();
     }
 }
